@@ -1,0 +1,28 @@
+# The two commands of the README: `make run` (the main job) and `make test`.
+SHELL := /bin/bash
+GO ?= go
+BIN := bin/benchy
+OUT ?= out/quickstart
+
+.PHONY: all build run test vet fmt-check setup clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/benchy
+
+setup:
+	./scripts/setup.sh
+
+# Main job: run the built-in quickstart suite and leave reports in $(OUT).
+run: setup build
+	./$(BIN) run quickstart --out $(OUT)
+
+# Tests: vet, formatting, and every package's tests.
+test: setup
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) test ./...
+
+clean:
+	rm -rf bin out

@@ -1,0 +1,127 @@
+// Package results is benchy's on-disk contract: one versioned JSON document
+// that holds everything a run produced (the suite source, resolved variables,
+// seed, environment, every block's order, every raw sample), from which every
+// report can be recomputed. It imports nothing else of benchy's.
+package results
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Schema is the version tag of the results document.
+const Schema = "benchy/results/v1"
+
+// Run statuses.
+const (
+	StatusRunning         = "running"
+	StatusComplete        = "complete"
+	StatusInterrupted     = "interrupted"
+	StatusBudgetExhausted = "budget_exhausted"
+	StatusFailed          = "failed"
+)
+
+// Arm statuses.
+const (
+	ArmOK      = "ok"
+	ArmFailed  = "failed"
+	ArmSkipped = "skipped"
+)
+
+// Document is one benchy run.
+type Document struct {
+	Schema string `json:"schema"`
+	// Benchy is the version of benchy that wrote the document.
+	Benchy    string     `json:"benchy"`
+	Suite     Suite      `json:"suite"`
+	Variables []Variable `json:"variables,omitempty"`
+	Seed      int64      `json:"seed"`
+	Order     string     `json:"order"`
+	Started   time.Time  `json:"started"`
+	Finished  time.Time  `json:"finished,omitzero"`
+	Status    string     `json:"status"`
+	// StopReason says, in words, why the run ended.
+	StopReason  string      `json:"stop_reason,omitempty"`
+	Environment Environment `json:"environment"`
+	Workloads   []*Workload `json:"workloads"`
+}
+
+// Suite identifies the suite that was run.
+type Suite struct {
+	Path   string `json:"path"`
+	Source string `json:"source"`
+	SHA256 string `json:"sha256"`
+}
+
+// Variable is a resolved input variable; sensitive values are redacted
+// before they reach a Document.
+type Variable struct {
+	Name      string          `json:"name"`
+	Value     json.RawMessage `json:"value"`
+	Sensitive bool            `json:"sensitive,omitempty"`
+	Source    string          `json:"source,omitempty"`
+}
+
+// Environment fingerprints the machine a run happened on.
+type Environment struct {
+	Host      string `json:"host"`
+	OS        string `json:"os"`
+	Arch      string `json:"arch"`
+	Kernel    string `json:"kernel,omitempty"`
+	CPUModel  string `json:"cpu_model,omitempty"`
+	CPUCount  int    `json:"cpu_count"`
+	GoVersion string `json:"go_version"`
+	// GPUs is a one-line description per detected GPU; empty without one.
+	GPUs []string `json:"gpus,omitempty"`
+	// Hardware is the full inventory written by the hw package, if any.
+	Hardware json.RawMessage `json:"hardware,omitempty"`
+	// Overhead records measured harness overheads, e.g. the wall time of
+	// spawning a no-op process, in nanoseconds.
+	Overhead map[string]float64 `json:"overhead_ns,omitempty"`
+}
+
+// Workload is one workload instance's results.
+type Workload struct {
+	Name        string          `json:"name"`
+	Description string          `json:"description,omitempty"`
+	Metric      string          `json:"metric"`
+	Better      string          `json:"better"`
+	Run         json.RawMessage `json:"run,omitempty"`
+	Status      string          `json:"status"`
+	StopReason  string          `json:"stop_reason,omitempty"`
+	Arms        []*Arm          `json:"arms"`
+	Blocks      []*Block        `json:"blocks"`
+}
+
+// Arm is one arm instance and what became of it.
+type Arm struct {
+	Name     string          `json:"name"`
+	Baseline bool            `json:"baseline"`
+	Runner   string          `json:"runner"`
+	Config   json.RawMessage `json:"config,omitempty"`
+	Info     map[string]any  `json:"info,omitempty"`
+	Status   string          `json:"status"`
+	Reason   string          `json:"reason,omitempty"`
+	// Stderr is the tail of the worker's standard error.
+	Stderr string `json:"stderr,omitempty"`
+}
+
+// Block is one round in which every runnable arm ran once.
+type Block struct {
+	Index  int       `json:"index"`
+	Warmup bool      `json:"warmup"`
+	Order  []string  `json:"order"`
+	Start  time.Time `json:"start"`
+	Runs   []*ArmRun `json:"runs"`
+}
+
+// ArmRun is one arm's turn in one block.
+type ArmRun struct {
+	Arm string `json:"arm"`
+	// NS holds one duration per timed iteration, in nanoseconds.
+	NS      []int64            `json:"ns,omitempty"`
+	Metrics map[string]float64 `json:"metrics,omitempty"`
+	Error   string             `json:"error,omitempty"`
+	// Telemetry holds device samples taken around the run (hw package).
+	Telemetry json.RawMessage `json:"telemetry,omitempty"`
+}

@@ -1,0 +1,174 @@
+package suites
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Plan is a fully evaluated suite: every matrix expanded, every expression
+// evaluated, every default merged. Nothing downstream of Load sees HCL.
+// A Plan is immutable once returned.
+type Plan struct {
+	// Path is the suite file as given (a path, or "builtin:NAME").
+	Path string `json:"path"`
+	// Dir is the directory relative paths in the suite resolve against.
+	Dir string `json:"dir"`
+	// Source is the suite file's bytes; SHA256 their hex digest.
+	Source []byte `json:"-"`
+	SHA256 string `json:"sha256"`
+	// Variables are the resolved input variables in declaration order.
+	Variables []Variable `json:"variables"`
+	// Run holds the suite-level run settings with defaults applied.
+	Run RunSettings `json:"run"`
+	// Workloads are the workload instances in declaration and matrix order.
+	Workloads []*Workload `json:"workloads"`
+	// Warnings are non-fatal findings (an exclude that matched nothing, ...).
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// Variable is one resolved input variable. Sensitive values are kept in
+// Value for execution but must be shown through Display.
+type Variable struct {
+	Name      string          `json:"name"`
+	Value     json.RawMessage `json:"value"`
+	Sensitive bool            `json:"sensitive,omitempty"`
+	// Source says where the value came from: default, env, var-file, cli.
+	Source string `json:"source"`
+}
+
+// Redacted is shown instead of a sensitive value.
+const Redacted = `"(sensitive)"`
+
+// Display returns the value as JSON, or a redaction marker when sensitive.
+func (v Variable) Display() json.RawMessage {
+	if v.Sensitive {
+		return json.RawMessage(Redacted)
+	}
+	return v.Value
+}
+
+// Order names how arms are ordered within and across blocks.
+type Order string
+
+// The run orders a suite may ask for.
+const (
+	OrderInterleavedRandom Order = "interleaved-random"
+	OrderInterleaved       Order = "interleaved"
+	OrderSequential        Order = "sequential"
+)
+
+// RunSettings are the merged `run {}` settings for a workload instance.
+type RunSettings struct {
+	// Warmup is the number of warm-up blocks, run and kept but marked.
+	Warmup int `json:"warmup"`
+	// MinBlocks and MaxBlocks bound the number of measured blocks.
+	MinBlocks int `json:"min_blocks"`
+	MaxBlocks int `json:"max_blocks"`
+	// TargetCIHalfWidth is a fraction (0.02 = 2%); 0 disables precision stopping.
+	TargetCIHalfWidth float64 `json:"target_ci_half_width"`
+	Confidence        float64 `json:"confidence"`
+	// Seed is the schedule seed; SeedSet is false when the suite gave none
+	// and the harness must draw one (and record it).
+	Seed    int64 `json:"seed"`
+	SeedSet bool  `json:"seed_set"`
+	// TimeBudget caps the whole workload instance; 0 means no cap.
+	TimeBudget time.Duration `json:"time_budget"`
+	// Cooldown is idle time between blocks.
+	Cooldown time.Duration `json:"cooldown"`
+	Order    Order         `json:"order"`
+	// Iterations is the number of timed iterations per arm per block;
+	// 0 means calibrate so that one arm's block lasts at least MinBlockTime.
+	Iterations   int           `json:"iterations"`
+	MinBlockTime time.Duration `json:"min_block_time"`
+	// WarmupIterations are untimed iterations at the start of every arm's
+	// turn in every block, to re-warm caches after an arm switch.
+	WarmupIterations int `json:"warmup_iterations"`
+}
+
+// DefaultRun is applied under the suite's run block.
+var DefaultRun = RunSettings{
+	Warmup:            1,
+	MinBlocks:         10,
+	MaxBlocks:         30,
+	TargetCIHalfWidth: 0.02,
+	Confidence:        0.95,
+	Order:             OrderInterleavedRandom,
+	MinBlockTime:      100 * time.Millisecond,
+	WarmupIterations:  1,
+}
+
+// Axis is one matrix coordinate of an instance.
+type Axis struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// Requires is what a workload or arm needs from the machine.
+type Requires struct {
+	GPU bool `json:"gpu,omitempty"`
+	// MinGPUMemory in bytes; 0 when unset.
+	MinGPUMemory uint64 `json:"min_gpu_memory,omitempty"`
+	// ComputeCapability is a constraint such as ">= 7.5"; empty when unset.
+	ComputeCapability string `json:"compute_capability,omitempty"`
+}
+
+// Location is a position in a suite file.
+type Location struct {
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Column int    `json:"column"`
+}
+
+// Workload is one workload instance (one point of the workload matrix).
+type Workload struct {
+	// Name is the instance name, e.g. "bodyposenet/resolution=224x320".
+	Name string `json:"name"`
+	// Label is the block label, e.g. "bodyposenet".
+	Label       string   `json:"label"`
+	Axes        []Axis   `json:"axes,omitempty"`
+	Description string   `json:"description,omitempty"`
+	Metric      string   `json:"metric"`
+	Better      string   `json:"better"` // "lower" or "higher"
+	Setup       []string `json:"setup,omitempty"`
+	Cleanup     []string `json:"cleanup,omitempty"`
+	Prepare     []string `json:"prepare,omitempty"`
+	Conclude    []string `json:"conclude,omitempty"`
+	Requires    Requires `json:"requires"`
+	// Run is the suite run block merged with the workload's override.
+	Run  RunSettings `json:"run"`
+	Arms []*Arm      `json:"arms"`
+	At   Location    `json:"at"`
+}
+
+// Arm is one arm instance of a workload instance.
+type Arm struct {
+	// Name is the arm instance name, e.g. "onnx/precision=fp16".
+	Name     string `json:"name"`
+	Label    string `json:"label"`
+	Axes     []Axis `json:"axes,omitempty"`
+	Baseline bool   `json:"baseline"`
+	// Runner is the runner block type ("exec", "gaussrank", "onnx") and
+	// Config its decoded configuration as JSON.
+	Runner  string            `json:"runner"`
+	Config  json.RawMessage   `json:"config"`
+	Env     map[string]string `json:"env,omitempty"`
+	Workdir string            `json:"workdir,omitempty"`
+	// Timeout bounds one block of this arm (setup included on first use);
+	// 0 means the harness default.
+	Timeout time.Duration `json:"timeout"`
+	// FreshProcess starts a new worker for every block.
+	FreshProcess bool `json:"fresh_process,omitempty"`
+	// Requires merges the workload's and the arm's requirements.
+	Requires Requires `json:"requires"`
+	At       Location `json:"at"`
+}
+
+// Baseline returns the workload instance's baseline arm.
+func (w *Workload) Baseline() *Arm {
+	for _, a := range w.Arms {
+		if a.Baseline {
+			return a
+		}
+	}
+	return nil
+}
