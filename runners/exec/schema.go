@@ -1,0 +1,123 @@
+// Package exec is the runner for any program: it times whole processes
+// (measure = "wall", hyperfine style), runs a program that speaks the worker
+// protocol itself (measure = "protocol"), or takes one number per run from a
+// program's output (measure = "stdout-metric"). Commands are argv lists and
+// never pass through a shell unless the suite writes ["sh", "-c", ...].
+package exec
+
+import (
+	"fmt"
+	"regexp"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/gohcl"
+
+	"github.com/benchy-dev/benchy/runners"
+)
+
+// Measure modes of the exec runner.
+const (
+	MeasureWall         = "wall"
+	MeasureProtocol     = "protocol"
+	MeasureStdoutMetric = "stdout-metric"
+)
+
+// Config is the decoded `exec {}` block.
+type Config struct {
+	// Command is the argv to run; Command[0] is looked up in PATH.
+	Command []string `hcl:"command" json:"command"`
+	// Measure is wall (default), protocol or stdout-metric.
+	Measure string `hcl:"measure,optional" json:"measure"`
+	// Env adds variables to the command's environment.
+	Env map[string]string `hcl:"env,optional" json:"env,omitempty"`
+	// Workdir is the command's working directory, relative to the suite.
+	Workdir string `hcl:"workdir,optional" json:"workdir,omitempty"`
+	// Pattern, for stdout-metric, is a regular expression whose first
+	// capture group is the number to record for each run.
+	Pattern string `hcl:"pattern,optional" json:"pattern,omitempty"`
+	// Scale multiplies a stdout-metric value to get nanoseconds when the
+	// workload's metric is a time (default 1).
+	Scale float64 `hcl:"scale,optional" json:"scale,omitempty"`
+
+	DefRange hcl.Range `hcl:",def_range" json:"-"`
+}
+
+func decode(body hcl.Body, ctx *hcl.EvalContext) (any, hcl.Diagnostics) {
+	var c Config
+	diags := gohcl.DecodeBody(body, ctx, &c)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	attrs, _ := body.JustAttributes()
+	rangeOf := func(name string) *hcl.Range {
+		if a, ok := attrs[name]; ok {
+			return a.Expr.Range().Ptr()
+		}
+		return c.DefRange.Ptr()
+	}
+	if c.Measure == "" {
+		c.Measure = MeasureWall
+	}
+	if c.Scale == 0 {
+		c.Scale = 1
+	}
+	if len(c.Command) == 0 || c.Command[0] == "" {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Empty command",
+			Detail:   `The exec command is an argv list and needs at least the program, e.g. command = ["sleep", "0.01"].`,
+			Subject:  rangeOf("command"),
+		})
+	}
+	switch c.Measure {
+	case MeasureWall, MeasureProtocol:
+		if c.Pattern != "" {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Pattern without stdout-metric",
+				Detail:   fmt.Sprintf(`The pattern is only used with measure = "stdout-metric"; this arm measures %q.`, c.Measure),
+				Subject:  rangeOf("pattern"),
+			})
+		}
+	case MeasureStdoutMetric:
+		if c.Pattern == "" {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Missing pattern",
+				Detail:   `measure = "stdout-metric" needs a pattern whose first capture group is the number, e.g. pattern = "latency: ([0-9.]+) ms".`,
+				Subject:  c.DefRange.Ptr(),
+			})
+		} else if re, err := regexp.Compile(c.Pattern); err != nil {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Invalid pattern",
+				Detail:   fmt.Sprintf("The pattern is not a valid regular expression: %v.", err),
+				Subject:  rangeOf("pattern"),
+			})
+		} else if re.NumSubexp() < 1 {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Pattern without a capture group",
+				Detail:   "The pattern needs one capture group around the number, e.g. \"([0-9.]+) ms\".",
+				Subject:  rangeOf("pattern"),
+			})
+		}
+	default:
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid measure",
+			Detail:   fmt.Sprintf(`measure must be "wall", "protocol" or "stdout-metric", not %q.`, c.Measure),
+			Subject:  rangeOf("measure"),
+		})
+	}
+	return &c, diags
+}
+
+func init() {
+	runners.Register(runners.Spec{
+		Name:     "exec",
+		Decode:   decode,
+		New:      func() runners.Runner { return &Runner{} },
+		External: external,
+	})
+}
