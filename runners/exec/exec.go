@@ -153,4 +153,3 @@ func resolveDir(suiteDir, workdir string) string {
 		return filepath.Join(suiteDir, workdir)
 	}
 }
-
