@@ -56,7 +56,7 @@ threads = 2
 func TestDecodeErrors(t *testing.T) {
 	cases := []struct {
 		name, src, summary string
-		line, col        int
+		line, col          int
 	}{
 		{"rows too small", "rows = 1\n", "Invalid rows", 1, 8},
 		{"rows negative", "rows = -5\n", "Invalid rows", 1, 8},
