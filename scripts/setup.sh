@@ -4,3 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 go mod download
+./scripts/install-onnxruntime.sh || echo "setup: ONNX Runtime is not installed; ONNX arms and tests will be skipped" >&2
