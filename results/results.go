@@ -112,7 +112,9 @@ type Block struct {
 	Warmup bool      `json:"warmup"`
 	Order  []string  `json:"order"`
 	Start  time.Time `json:"start"`
-	Runs   []*ArmRun `json:"runs"`
+	// Incomplete marks a block cut short by an interrupt; analyses drop it.
+	Incomplete bool      `json:"incomplete,omitempty"`
+	Runs       []*ArmRun `json:"runs"`
 }
 
 // ArmRun is one arm's turn in one block.
@@ -125,3 +127,32 @@ type ArmRun struct {
 	// Telemetry holds device samples taken around the run (hw package).
 	Telemetry json.RawMessage `json:"telemetry,omitempty"`
 }
+
+// Run returns the arm's run in the block, if it ran.
+func (b *Block) Run(arm string) (*ArmRun, bool) {
+	for _, r := range b.Runs {
+		if r.Arm == arm {
+			return r, true
+		}
+	}
+	return nil, false
+}
+
+// Value is an arm's value in a block, the unit of analysis: the mean of its
+// timed iterations (nanoseconds per iteration for time metrics). It is
+// false when the arm did not run or failed in this block.
+func (b *Block) Value(arm string) (float64, bool) {
+	r, ok := b.Run(arm)
+	if !ok || r.Error != "" || len(r.NS) == 0 {
+		return 0, false
+	}
+	var t float64
+	for _, v := range r.NS {
+		t += float64(v)
+	}
+	return t / float64(len(r.NS)), true
+}
+
+// Measured reports whether the block counts in analyses: neither a
+// warm-up block nor one cut short by an interrupt.
+func (b *Block) Measured() bool { return !b.Warmup && !b.Incomplete }

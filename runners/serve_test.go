@@ -1,0 +1,117 @@
+package runners
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+)
+
+type countingRunner struct {
+	setupErr error
+	closed   bool
+}
+
+func (c *countingRunner) Setup(_ context.Context, s Setup) (map[string]any, error) {
+	return map[string]any{"seed": s.Seed}, c.setupErr
+}
+
+func (c *countingRunner) Run(ctx context.Context, warmup, iterations int) ([]int64, map[string]float64, error) {
+	ns, err := TimeIterations(ctx, warmup, iterations, func() error { return nil })
+	return ns, map[string]float64{"iterations": float64(iterations)}, err
+}
+
+func (c *countingRunner) Close() error { c.closed = true; return nil }
+
+func serve(t *testing.T, r Runner, lines ...string) []Response {
+	t.Helper()
+	var out bytes.Buffer
+	if err := Serve(context.Background(), r, strings.NewReader(strings.Join(lines, "\n")+"\n"), &out); err != nil {
+		t.Fatalf("Serve: %v", err)
+	}
+	var resps []Response
+	dec := json.NewDecoder(&out)
+	for dec.More() {
+		var resp Response
+		if err := dec.Decode(&resp); err != nil {
+			t.Fatalf("decode: %v", err)
+		}
+		resps = append(resps, resp)
+	}
+	return resps
+}
+
+func TestServe(t *testing.T) {
+	r := &countingRunner{}
+	got := serve(t, r,
+		`{"op":"run","iterations":3}`,
+		`{"op":"setup","config":{},"seed":9}`,
+		`not json`,
+		`{"op":"run","warmup":1,"iterations":3}`,
+		`{"op":"run","iterations":0}`,
+		`{"op":"dance"}`,
+		`{"op":"close"}`,
+		`{"op":"run","iterations":3}`,
+	)
+	if len(got) != 7 {
+		t.Fatalf("got %d responses, want 7 (nothing after close): %+v", len(got), got)
+	}
+	checks := []struct {
+		ok   bool
+		text string
+	}{
+		{false, "before a successful setup"},
+		{true, ""},
+		{false, "bad request"},
+		{true, ""},
+		{false, "iterations >= 1"},
+		{false, `unknown op "dance"`},
+		{true, ""},
+	}
+	for i, c := range checks {
+		if got[i].OK != c.ok || !strings.Contains(got[i].Error, c.text) {
+			t.Errorf("response %d = %+v, want ok=%v error containing %q", i, got[i], c.ok, c.text)
+		}
+	}
+	if got[1].Info["seed"] != float64(9) {
+		t.Errorf("setup info %v", got[1].Info)
+	}
+	if len(got[3].NS) != 3 || got[3].Metrics["iterations"] != 3 {
+		t.Errorf("run response %+v", got[3])
+	}
+	if !r.closed {
+		t.Error("runner not closed")
+	}
+}
+
+func TestServeSkip(t *testing.T) {
+	got := serve(t, &countingRunner{setupErr: Skip("skipped: no NVIDIA GPU detected")}, `{"op":"setup"}`)
+	if got[0].OK || !got[0].Skip || got[0].Error != "skipped: no NVIDIA GPU detected" {
+		t.Fatalf("got %+v", got[0])
+	}
+	got = serve(t, &countingRunner{setupErr: errors.New("broken")}, `{"op":"setup"}`)
+	if got[0].OK || got[0].Skip {
+		t.Fatalf("a plain error must not be a skip: %+v", got[0])
+	}
+}
+
+func TestMergeEnvAndTail(t *testing.T) {
+	env := MergeEnv([]string{"A=1", "B=2"}, map[string]string{"B": "3", "C": "4"})
+	joined := strings.Join(env, ",")
+	if !strings.Contains(joined, "A=1") || !strings.Contains(joined, "B=3") || strings.Contains(joined, "B=2") || !strings.Contains(joined, "C=4") {
+		t.Fatalf("MergeEnv = %v", env)
+	}
+	var buf bytes.Buffer
+	tw := NewTailWriter(&buf, 8)
+	tw.Write([]byte("0123456"))
+	tw.Write([]byte("789"))
+	if buf.String() != "23456789" {
+		t.Fatalf("tail = %q", buf.String())
+	}
+	tw.Write([]byte(strings.Repeat("x", 100) + "END"))
+	if buf.String() != "xxxxxEND" {
+		t.Fatalf("tail after a big write = %q", buf.String())
+	}
+}
