@@ -50,4 +50,3 @@ func BenchmarkTimeIterations(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1000, "ns/iteration")
 }
-
