@@ -151,7 +151,7 @@ type Journal struct {
 // CreateJournal creates (truncating) the journal at path and writes the
 // document's header (without workloads).
 func CreateJournal(path string, doc *Document) (*Journal, error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("create journal: %w", err)
 	}

@@ -1,0 +1,160 @@
+package results
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func sampleDoc() *Document {
+	return &Document{
+		Schema: Schema, Benchy: "test", Seed: 7, Order: "interleaved-random",
+		Started: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC), Status: StatusRunning,
+		Suite: Suite{Path: "s.benchy.hcl", Source: "workload \"w\" {}", SHA256: "abc"},
+	}
+}
+
+func block(i int, warm bool) *Block {
+	return &Block{Index: i, Warmup: warm, Order: []string{"a", "b"}, Runs: []*ArmRun{
+		{Arm: "a", NS: []int64{100, 300}}, {Arm: "b", NS: []int64{250}},
+	}}
+}
+
+func TestJournalReplay(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "journal.jsonl")
+	j, err := CreateJournal(path, sampleDoc())
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &Workload{Name: "w", Metric: "ns/op", Status: StatusRunning, Arms: []*Arm{{Name: "a", Baseline: true, Status: ArmOK}, {Name: "b", Status: ArmOK}}}
+	must(t, j.Workload(w))
+	must(t, j.Block("w", block(0, true)))
+	must(t, j.Block("w", block(1, false)))
+	must(t, j.Arm("w", &Arm{Name: "b", Status: ArmFailed, Reason: "crashed"}))
+
+	// A kill -9 here: no end records. Replay keeps every finished block.
+	doc, err := ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Status != StatusInterrupted || len(doc.Workloads) != 1 || len(doc.Workloads[0].Blocks) != 2 {
+		t.Fatalf("replay after kill: status %q, %d workloads", doc.Status, len(doc.Workloads))
+	}
+	if a := doc.Workloads[0].Arms[1]; a.Status != ArmFailed || a.Reason != "crashed" {
+		t.Fatalf("arm update lost: %+v", a)
+	}
+
+	// A block cut in half by the kill is ignored.
+	f, _ := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString(`{"type":"block","workload":"w","block":{"index":2,"war`)
+	f.Close()
+	doc, err = ReadFile(path)
+	if err != nil || len(doc.Workloads[0].Blocks) != 2 {
+		t.Fatalf("truncated last line: %v, %+v", err, doc)
+	}
+
+	must(t, j.End("w", StatusComplete, "max"))
+	must(t, j.End("", StatusComplete, "done"))
+	j.Close()
+	// The truncated line is now in the middle: that is corruption, not a kill.
+	if _, err := ReadFile(path); err == nil || !strings.Contains(err.Error(), "journal line 6") {
+		t.Fatalf("corrupt middle line: err = %v", err)
+	}
+}
+
+func TestJournalComplete(t *testing.T) {
+	var buf bytes.Buffer
+	path := filepath.Join(t.TempDir(), "j.jsonl")
+	j, err := CreateJournal(path, sampleDoc())
+	must(t, err)
+	must(t, j.Workload(&Workload{Name: "w", Arms: []*Arm{{Name: "a"}}}))
+	must(t, j.Block("w", block(0, false)))
+	must(t, j.End("w", StatusComplete, "reached max_blocks = 1"))
+	must(t, j.End("", StatusComplete, "1 workload(s) finished"))
+	j.Close()
+	b, _ := os.ReadFile(path)
+	buf.Write(b)
+	doc, err := Parse(buf.Bytes())
+	must(t, err)
+	if doc.Status != StatusComplete || doc.Workloads[0].Status != StatusComplete || doc.Workloads[0].StopReason != "reached max_blocks = 1" {
+		t.Fatalf("got %+v / %+v", doc, doc.Workloads[0])
+	}
+}
+
+func TestWriteReadRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "results.json")
+	doc := sampleDoc()
+	doc.Workloads = []*Workload{{Name: "w", Arms: []*Arm{{Name: "a"}}, Blocks: []*Block{block(0, false)}}}
+	must(t, WriteFile(path, doc))
+	got, err := ReadFile(path)
+	must(t, err)
+	if got.Seed != 7 || got.Workloads[0].Blocks[0].Runs[0].NS[1] != 300 {
+		t.Fatalf("round trip lost data: %+v", got)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	if len(entries) != 1 {
+		t.Fatalf("temporary files left behind: %v", entries)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	cases := map[string]string{
+		"":                      "empty file",
+		`{"schema":"other/v9"}`: "unsupported results schema",
+		`{"workloads":[]}`:      "no schema field",
+		`[1,2]`:                 "not a benchy results document",
+		`{"schema":"benchy/results/v1","workloads":[null]}`: "workload 0 is null",
+		`{"type":"block"}`: "not a benchy results document",
+	}
+	for in, want := range cases {
+		if _, err := Parse([]byte(in)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Parse(%q) = %v, want error containing %q", in, err, want)
+		}
+	}
+}
+
+func TestBlockValue(t *testing.T) {
+	b := block(0, false)
+	if v, ok := b.Value("a"); !ok || v != 200 {
+		t.Errorf("Value(a) = %v, %v", v, ok)
+	}
+	if _, ok := b.Value("c"); ok {
+		t.Error("Value of an arm that did not run")
+	}
+	b.Runs[1].Error = "boom"
+	if _, ok := b.Value("b"); ok {
+		t.Error("Value of a failed run")
+	}
+	if !b.Measured() || block(1, true).Measured() {
+		t.Error("Measured")
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(`{"schema":"benchy/results/v1","workloads":[{"name":"w","blocks":[{"runs":[{"arm":"a","ns":[1]}]}]}]}`))
+	f.Add([]byte(`{"type":"header","document":{"schema":"benchy/results/v1"}}` + "\n" + `{"type":"workload","workload_info":{"name":"w"}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		doc, err := Parse(b)
+		if err != nil {
+			return
+		}
+		for _, w := range doc.Workloads {
+			for _, bl := range w.Blocks {
+				for _, a := range w.Arms {
+					bl.Value(a.Name)
+				}
+			}
+		}
+	})
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
