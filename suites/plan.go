@@ -9,6 +9,9 @@ import (
 // evaluated, every default merged. Nothing downstream of Load sees HCL.
 // A Plan is immutable once returned.
 type Plan struct {
+	// Name is the suite's short name: a built-in suite's name, or the file's
+	// base name without .benchy.hcl.
+	Name string `json:"name"`
 	// Path is the suite file as given (a path, or "builtin:NAME").
 	Path string `json:"path"`
 	// Dir is the directory relative paths in the suite resolve against.
@@ -32,6 +35,8 @@ type Variable struct {
 	Name      string          `json:"name"`
 	Value     json.RawMessage `json:"value"`
 	Sensitive bool            `json:"sensitive,omitempty"`
+	// Description is the variable's description, if the suite gave one.
+	Description string `json:"description,omitempty"`
 	// Source says where the value came from: default, env, var-file, cli.
 	Source string `json:"source"`
 }

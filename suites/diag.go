@@ -1,0 +1,201 @@
+package suites
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/agext/levenshtein"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+)
+
+// diagSet accumulates diagnostics for one load. It drops exact duplicates
+// (the same problem found once per matrix instance) and, for diagnostics
+// that come from evaluating an expression, the follow-on errors of an
+// expression that already has one.
+type diagSet struct {
+	list hcl.Diagnostics
+	seen map[string]bool
+}
+
+func diagKey(d *hcl.Diagnostic) string {
+	var s string
+	if d.Subject != nil {
+		s = d.Subject.String()
+	}
+	return fmt.Sprintf("%d\x00%s\x00%s\x00%s", d.Severity, d.Summary, d.Detail, s)
+}
+
+// add appends diagnostics, dropping exact duplicates.
+func (s *diagSet) add(ds ...*hcl.Diagnostic) {
+	if s.seen == nil {
+		s.seen = map[string]bool{}
+	}
+	for _, d := range ds {
+		if d == nil {
+			continue
+		}
+		k := diagKey(d)
+		if s.seen[k] {
+			continue
+		}
+		s.seen[k] = true
+		s.list = append(s.list, d)
+	}
+}
+
+// addEval appends diagnostics produced by evaluating expressions. An error
+// whose range overlaps one that is already reported is a cascade of it (an
+// undeclared reference is first reported statically, then again by the
+// evaluator, then again by the type conversion), and so is gohcl's "value
+// must be known" after an earlier failure: both are dropped.
+func (s *diagSet) addEval(ds hcl.Diagnostics) {
+	for _, d := range ds {
+		if d == nil {
+			continue
+		}
+		if d.Severity == hcl.DiagError {
+			if strings.HasSuffix(d.Detail, "value must be known") && s.hasErrors() {
+				continue
+			}
+			if s.overlapsError(d) {
+				continue
+			}
+		}
+		s.add(d)
+	}
+}
+
+func (s *diagSet) hasErrors() bool { return s.list.HasErrors() }
+
+func diagRange(d *hcl.Diagnostic) *hcl.Range {
+	if d.Context != nil {
+		return d.Context
+	}
+	return d.Subject
+}
+
+// overlaps reports whether a and b share at least one byte (hcl's own
+// Range.Overlaps also counts ranges that merely touch).
+func overlaps(a, b *hcl.Range) bool {
+	if a == nil || b == nil || a.Filename != b.Filename {
+		return false
+	}
+	if a.Empty() || b.Empty() {
+		return a.Start.Byte == b.Start.Byte && a.End.Byte == b.End.Byte
+	}
+	return a.Start.Byte < b.End.Byte && b.Start.Byte < a.End.Byte
+}
+
+func (s *diagSet) overlapsError(d *hcl.Diagnostic) bool {
+	r := diagRange(d)
+	if r == nil {
+		return false
+	}
+	for _, e := range s.list {
+		if e.Severity != hcl.DiagError {
+			continue
+		}
+		if overlaps(r, diagRange(e)) || overlaps(d.Subject, e.Subject) {
+			return true
+		}
+	}
+	return false
+}
+
+// errorf builds an error diagnostic.
+func errorf(subject *hcl.Range, summary, detail string, args ...any) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  summary,
+		Detail:   fmt.Sprintf(detail, args...),
+		Subject:  subject,
+	}
+}
+
+// warnf builds a warning diagnostic.
+func warnf(subject *hcl.Range, summary, detail string, args ...any) *hcl.Diagnostic {
+	d := errorf(subject, summary, detail, args...)
+	d.Severity = hcl.DiagWarning
+	return d
+}
+
+// suggest returns a "Did you mean" sentence (with a leading space) naming
+// the candidate closest to given, or "" when none is close. Like hcl's own
+// suggestions it uses a Levenshtein distance below 3.
+func suggest(given string, candidates []string) string {
+	best, bestDist := "", 3
+	for _, c := range candidates {
+		if d := levenshtein.Distance(given, c, nil); d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" Did you mean %q?", best)
+}
+
+// rangeKey identifies an expression's source range.
+type rangeKey struct {
+	file       string
+	start, end int
+}
+
+func keyOf(r hcl.Range) rangeKey { return rangeKey{r.Filename, r.Start.Byte, r.End.Byte} }
+
+// attrIndex maps every attribute expression's range in a native-syntax file
+// to the attribute's name, so that gohcl's anonymous "Unsuitable value"
+// diagnostics can name the attribute they are about.
+func attrIndex(body hcl.Body) map[rangeKey]string {
+	idx := map[rangeKey]string{}
+	sb, ok := body.(*hclsyntax.Body)
+	if !ok {
+		return idx
+	}
+	hclsyntax.VisitAll(sb, func(n hclsyntax.Node) hcl.Diagnostics {
+		if a, ok := n.(*hclsyntax.Attribute); ok {
+			idx[keyOf(a.Expr.Range())] = a.Name
+		}
+		return nil
+	})
+	return idx
+}
+
+// polish rewrites gohcl's "Unsuitable value type" diagnostics into the
+// wording hcldec and Terraform use, which names the attribute:
+// "Incorrect attribute value type: Inappropriate value for attribute
+// "min_blocks": a number is required."
+func polish(diags hcl.Diagnostics, idx map[rangeKey]string) {
+	for _, d := range diags {
+		if d.Summary != "Unsuitable value type" || !strings.HasPrefix(d.Detail, "Unsuitable value: ") {
+			continue
+		}
+		msg := strings.TrimPrefix(d.Detail, "Unsuitable value: ")
+		if !strings.HasSuffix(msg, ".") {
+			msg += "."
+		}
+		name := ""
+		if r := diagRange(d); r != nil {
+			name = idx[keyOf(*r)]
+		}
+		if name == "" {
+			d.Summary = "Incorrect value type"
+			d.Detail = "Inappropriate value: " + msg
+			continue
+		}
+		d.Summary = "Incorrect attribute value type"
+		d.Detail = fmt.Sprintf("Inappropriate value for attribute %q: %s", name, msg)
+	}
+}
+
+// sortedNames returns the keys of m in sorted order.
+func sortedNames[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,73 @@
+package suites
+
+import (
+	"encoding/json"
+	"strings"
+)
+
+// minSecretLen is the shortest sensitive string value that Redact replaces
+// inside other text; shorter ones would blot out unrelated characters.
+const minSecretLen = 3
+
+// secrets returns the string values of the sensitive variables.
+func (p *Plan) secrets() []string {
+	var out []string
+	for _, v := range p.Variables {
+		if !v.Sensitive {
+			continue
+		}
+		var s string
+		if json.Unmarshal(v.Value, &s) == nil && len(s) >= minSecretLen {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Redact replaces every occurrence of a sensitive variable's string value
+// (of at least three characters) in s with (sensitive).
+func (p *Plan) Redact(s string) string {
+	for _, sec := range p.secrets() {
+		s = strings.ReplaceAll(s, sec, "(sensitive)")
+	}
+	return s
+}
+
+// Redacted returns a copy of the plan fit for printing: sensitive
+// variables show Redacted, and their string values are replaced wherever
+// they reached a name, a runner configuration, an environment or a command.
+// The source is left out, since it may hold a sensitive default.
+func (p *Plan) Redacted() *Plan {
+	q := *p
+	q.Source = nil
+	q.Variables = make([]Variable, len(p.Variables))
+	for i, v := range p.Variables {
+		v.Value = v.Display()
+		q.Variables[i] = v
+	}
+	secrets := p.secrets()
+	if len(secrets) == 0 {
+		return &q
+	}
+	b, err := json.Marshal(p.Workloads)
+	if err != nil {
+		q.Workloads = nil
+		return &q
+	}
+	text := string(b)
+	for _, sec := range secrets {
+		enc, _ := json.Marshal(sec)
+		inner := string(enc[1 : len(enc)-1])
+		text = strings.ReplaceAll(text, inner, "(sensitive)")
+	}
+	var ws []*Workload
+	if json.Unmarshal([]byte(text), &ws) != nil {
+		ws = nil
+	}
+	q.Workloads = ws
+	q.Warnings = make([]string, len(p.Warnings))
+	for i, w := range p.Warnings {
+		q.Warnings[i] = p.Redact(w)
+	}
+	return &q
+}

@@ -1,0 +1,184 @@
+package suites
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/gohcl"
+)
+
+// runBlock is a decoded run {} block; nil fields were not set.
+type runBlock struct {
+	Warmup            *int     `hcl:"warmup,optional"`
+	MinBlocks         *int     `hcl:"min_blocks,optional"`
+	MaxBlocks         *int     `hcl:"max_blocks,optional"`
+	TargetCIHalfWidth *float64 `hcl:"target_ci_half_width,optional"`
+	Confidence        *float64 `hcl:"confidence,optional"`
+	Seed              *int64   `hcl:"seed,optional"`
+	TimeBudget        *string  `hcl:"time_budget,optional"`
+	Cooldown          *string  `hcl:"cooldown,optional"`
+	Order             *string  `hcl:"order,optional"`
+	Iterations        *int     `hcl:"iterations,optional"`
+	MinBlockTime      *string  `hcl:"min_block_time,optional"`
+	WarmupIterations  *int     `hcl:"warmup_iterations,optional"`
+
+	DefRange hcl.Range `hcl:",def_range"`
+}
+
+// runAttrs names a run block's attributes, for diagnostics.
+type runAttrs map[string]*hcl.Attribute
+
+func (a runAttrs) rng(name string, def hcl.Range) *hcl.Range {
+	if at, ok := a[name]; ok {
+		return at.Expr.Range().Ptr()
+	}
+	return def.Ptr()
+}
+
+// suiteRun decodes the suite's run block over DefaultRun.
+func (ld *load) suiteRun(content *hcl.BodyContent) RunSettings {
+	blk := ld.single(content.Blocks.OfType("run"), "at the top of a suite")
+	if blk == nil {
+		return DefaultRun
+	}
+	for _, e := range bodyExprs(blk.Body) {
+		ld.checkRefs(e, refScope{})
+	}
+	rs, ok := ld.applyRun(DefaultRun, blk, ld.ctx, "the suite")
+	if !ok {
+		return DefaultRun
+	}
+	return rs
+}
+
+// applyRun decodes a run block in ctx, checks it and merges it over base.
+// ok is false when the block had errors.
+func (ld *load) applyRun(base RunSettings, blk *hcl.Block, ctx *hcl.EvalContext, what string) (RunSettings, bool) {
+	var rb runBlock
+	diags := gohcl.DecodeBody(blk.Body, ctx, &rb)
+	ld.diags.addEval(diags)
+	if diags.HasErrors() {
+		return base, false
+	}
+	attrs, _ := blk.Body.JustAttributes()
+	at := runAttrs(attrs)
+	n := len(ld.diags.list)
+	bad := func(name, summary, detail string, args ...any) {
+		ld.diags.add(errorf(at.rng(name, rb.DefRange), summary, detail, args...))
+	}
+	rs := base
+	if rb.Warmup != nil {
+		if *rb.Warmup < 0 {
+			bad("warmup", "Invalid warmup", "warmup is a number of warm-up blocks and cannot be negative.")
+		}
+		rs.Warmup = *rb.Warmup
+	}
+	if rb.MinBlocks != nil {
+		if *rb.MinBlocks < 2 {
+			bad("min_blocks", "Invalid min_blocks", "min_blocks must be at least 2: the jackknife needs two blocks to estimate a confidence interval.")
+		}
+		rs.MinBlocks = *rb.MinBlocks
+	}
+	if rb.MaxBlocks != nil {
+		if *rb.MaxBlocks < 2 {
+			bad("max_blocks", "Invalid max_blocks", "max_blocks must be at least 2: the jackknife needs two blocks to estimate a confidence interval.")
+		}
+		rs.MaxBlocks = *rb.MaxBlocks
+	}
+	if rb.TargetCIHalfWidth != nil {
+		t := *rb.TargetCIHalfWidth
+		switch {
+		case t < 0:
+			bad("target_ci_half_width", "Invalid target_ci_half_width",
+				"target_ci_half_width is a fraction of the estimate between 0 and 1 (0 turns precision stopping off), not %s.", fmtFloat(t))
+		case t >= 1:
+			hint := ""
+			if t < 100 {
+				hint = fmt.Sprintf(" Did you mean %s for %s%%?", fmtFloat(t/100), fmtFloat(t))
+			}
+			bad("target_ci_half_width", "Invalid target_ci_half_width",
+				"target_ci_half_width is a fraction of the estimate, so it must be below 1; %s would allow a confidence interval wider than the estimate itself.%s", fmtFloat(t), hint)
+		}
+		rs.TargetCIHalfWidth = t
+	}
+	if rb.Confidence != nil {
+		c := *rb.Confidence
+		if c <= 0 || c >= 1 {
+			hint := ""
+			if c > 1 && c < 100 {
+				hint = fmt.Sprintf(" Did you mean %s for %s%%?", fmtFloat(c/100), fmtFloat(c))
+			}
+			bad("confidence", "Invalid confidence", "confidence must lie strictly between 0 and 1, such as 0.95, not %s.%s", fmtFloat(c), hint)
+		}
+		rs.Confidence = c
+	}
+	if rb.Seed != nil {
+		rs.Seed, rs.SeedSet = *rb.Seed, true
+	}
+	dur := func(name string, p *string, dst *time.Duration) {
+		if p == nil {
+			return
+		}
+		d, err := time.ParseDuration(*p)
+		switch {
+		case err != nil:
+			bad(name, "Invalid duration", "The %s must be a duration such as \"90s\" or \"20m\": %v.", name, err)
+		case d < 0:
+			bad(name, "Invalid duration", "The %s cannot be negative.", name)
+		default:
+			*dst = d
+		}
+	}
+	dur("time_budget", rb.TimeBudget, &rs.TimeBudget)
+	dur("cooldown", rb.Cooldown, &rs.Cooldown)
+	dur("min_block_time", rb.MinBlockTime, &rs.MinBlockTime)
+	if rb.Order != nil {
+		switch o := Order(*rb.Order); o {
+		case OrderInterleavedRandom, OrderInterleaved, OrderSequential:
+			rs.Order = o
+		default:
+			bad("order", "Invalid order", "order must be %q, %q or %q, not %q.%s",
+				OrderInterleavedRandom, OrderInterleaved, OrderSequential, *rb.Order,
+				suggest(*rb.Order, []string{string(OrderInterleavedRandom), string(OrderInterleaved), string(OrderSequential)}))
+		}
+	}
+	if rb.Iterations != nil {
+		if *rb.Iterations < 0 {
+			bad("iterations", "Invalid iterations", "iterations cannot be negative; 0 calibrates the count to min_block_time.")
+		}
+		rs.Iterations = *rb.Iterations
+	}
+	if rb.WarmupIterations != nil {
+		if *rb.WarmupIterations < 0 {
+			bad("warmup_iterations", "Invalid warmup_iterations", "warmup_iterations cannot be negative.")
+		}
+		rs.WarmupIterations = *rb.WarmupIterations
+	}
+	if len(ld.diags.list) == n && rs.MinBlocks > rs.MaxBlocks {
+		name, other := "min_blocks", "max_blocks"
+		if rb.MaxBlocks != nil {
+			name, other = "max_blocks", "min_blocks"
+		}
+		ld.diags.add(errorf(at.rng(name, rb.DefRange), "Inconsistent block limits",
+			"For %s, min_blocks (%d) is greater than max_blocks (%d); %s comes from %s. Raise max_blocks or lower min_blocks.",
+			what, rs.MinBlocks, rs.MaxBlocks, other, originOf(other, rb, base)))
+	}
+	return rs, len(ld.diags.list) == n
+}
+
+// originOf says where a run setting came from, for diagnostics.
+func originOf(name string, rb runBlock, base RunSettings) string {
+	set := (name == "min_blocks" && rb.MinBlocks != nil) || (name == "max_blocks" && rb.MaxBlocks != nil)
+	if set {
+		return "this block"
+	}
+	v := base.MaxBlocks
+	if name == "min_blocks" {
+		v = base.MinBlocks
+	}
+	return fmt.Sprintf("the enclosing settings (%d)", v)
+}
+
+func fmtFloat(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
