@@ -1,0 +1,13 @@
+// Package hw knows the machine a benchmark runs on: an inventory of NVIDIA
+// GPUs (through NVML), CPU, memory, OS and toolchain (Detect); per-block GPU
+// telemetry with throttle reasons and the energy counter (Telemetry); a
+// thermal settle wait (WaitSettled); clock locking (LockClocks); and the
+// reproducibility checks behind `benchy doctor` (Doctor).
+//
+// Nothing here fails for want of a GPU: every field that could not be read
+// carries the reason instead, so a report can say why it is empty. NVML comes
+// from github.com/NVIDIA/go-nvml, which needs cgo; in a build without cgo the
+// package still compiles and falls back to `nvidia-smi`.
+//
+// hw imports nothing else of benchy's.
+package hw
