@@ -17,6 +17,9 @@ import (
 type diagSet struct {
 	list hcl.Diagnostics
 	seen map[string]bool
+	// errs counts every error offered, kept or dropped, so that a caller
+	// can tell whether a step failed even when its error was a duplicate.
+	errs int
 }
 
 func diagKey(d *hcl.Diagnostic) string {
@@ -35,6 +38,9 @@ func (s *diagSet) add(ds ...*hcl.Diagnostic) {
 	for _, d := range ds {
 		if d == nil {
 			continue
+		}
+		if d.Severity == hcl.DiagError {
+			s.errs++
 		}
 		k := diagKey(d)
 		if s.seen[k] {
@@ -56,10 +62,8 @@ func (s *diagSet) addEval(ds hcl.Diagnostics) {
 			continue
 		}
 		if d.Severity == hcl.DiagError {
-			if strings.HasSuffix(d.Detail, "value must be known") && s.hasErrors() {
-				continue
-			}
-			if s.overlapsError(d) {
+			if (strings.HasSuffix(d.Detail, "value must be known") && s.hasErrors()) || s.overlapsError(d) {
+				s.errs++
 				continue
 			}
 		}

@@ -294,22 +294,27 @@ func (ld *load) excludeEntries(m *matrixDef, ctx *hcl.EvalContext, outer combo) 
 			continue
 		}
 		entry := excludeEntry{}
+		entryOK := true
 		for kit := ev.ElementIterator(); kit.Next(); {
 			k, kv := kit.Element()
 			key := k.AsString()
 			if !contains(scope, key) {
 				ld.diags.add(errorf(er.Ptr(), "Unknown axis in exclude",
 					"The exclude entry names %q, which is not an axis here.%s Axes in scope: %s.", key, suggest(key, scope), strings.Join(scope, ", ")))
-				ok = false
+				entryOK = false
 				continue
 			}
 			s, err := valueString(kv)
 			if err != nil {
 				ld.diags.add(errorf(er.Ptr(), "Invalid exclude entry", "The value for %q must be a string, number or bool: %v.", key, err))
-				ok = false
+				entryOK = false
 				continue
 			}
 			entry[key] = s
+		}
+		if !entryOK {
+			ok = false
+			continue
 		}
 		m.excludeEntries[i] = entry.String()
 		m.excludeRanges[i] = er

@@ -64,7 +64,7 @@ func (ld *load) applyRun(base RunSettings, blk *hcl.Block, ctx *hcl.EvalContext,
 	}
 	attrs, _ := blk.Body.JustAttributes()
 	at := runAttrs(attrs)
-	n := len(ld.diags.list)
+	n := ld.diags.errs
 	bad := func(name, summary, detail string, args ...any) {
 		ld.diags.add(errorf(at.rng(name, rb.DefRange), summary, detail, args...))
 	}
@@ -156,7 +156,7 @@ func (ld *load) applyRun(base RunSettings, blk *hcl.Block, ctx *hcl.EvalContext,
 		}
 		rs.WarmupIterations = *rb.WarmupIterations
 	}
-	if len(ld.diags.list) == n && rs.MinBlocks > rs.MaxBlocks {
+	if ld.diags.errs == n && rs.MinBlocks > rs.MaxBlocks {
 		name, other := "min_blocks", "max_blocks"
 		if rb.MaxBlocks != nil {
 			name, other = "max_blocks", "min_blocks"
@@ -165,7 +165,7 @@ func (ld *load) applyRun(base RunSettings, blk *hcl.Block, ctx *hcl.EvalContext,
 			"For %s, min_blocks (%d) is greater than max_blocks (%d); %s comes from %s. Raise max_blocks or lower min_blocks.",
 			what, rs.MinBlocks, rs.MaxBlocks, other, originOf(other, rb, base)))
 	}
-	return rs, len(ld.diags.list) == n
+	return rs, ld.diags.errs == n
 }
 
 // originOf says where a run setting came from, for diagnostics.

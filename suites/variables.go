@@ -113,10 +113,13 @@ func (ld *load) decodeVariables(content *hcl.BodyContent) {
 		if a, ok := body.Attributes["default"]; ok {
 			val, diags := a.Expr.Value(nil)
 			ld.diags.add(diags...)
-			if !diags.HasErrors() {
+			if diags.HasErrors() {
+				v.value, v.source = cty.DynamicVal, SourceDefault
+			} else {
 				if cv, err := v.convert(val); err != nil {
 					ld.diags.add(errorf(a.Expr.Range().Ptr(), "Invalid default value for variable",
 						"This default value is not compatible with the variable's type constraint: %s.", err))
+					v.value, v.source = cty.DynamicVal, SourceDefault
 				} else {
 					v.value, v.source, v.ok = cv, SourceDefault, true
 				}

@@ -198,14 +198,14 @@ func (ld *load) armDef(blk *hcl.Block, wAxes []string) *armDef {
 		}
 		if ad.runner != nil {
 			ld.diags.add(errorf(b.DefRange.Ptr(), "Duplicate runner block",
-				"Arm %q already has a %s {} block at %s. An arm holds exactly one runner block; split the two into separate arms.",
+				"Arm %q already has the runner block %s {} at %s. An arm holds exactly one runner block; split them into separate arms.",
 				ad.label, ad.runner.Type, ad.runner.DefRange))
 			ok = false
 			continue
 		}
 		ad.runner, ad.spec = b, spec
 	}
-	if ad.runner == nil && !diags.HasErrors() {
+	if ad.runner == nil {
 		ld.diags.add(errorf(blk.DefRange.Ptr(), "Missing runner block",
 			"Arm %q needs exactly one runner block saying what it runs: %s.", ad.label, runnerList()))
 		ok = false
@@ -349,9 +349,9 @@ func (ld *load) expandWorkload(wd *workloadDef, suiteRun RunSettings) []*Workloa
 
 		complete := !wd.broken
 		for _, ad := range wd.arms {
-			arms, ok := ld.expandArm(ad, ctx, c, w)
+			arms, known := ld.expandArm(ad, ctx, c, w)
 			w.Arms = append(w.Arms, arms...)
-			complete = complete && ok
+			complete = complete && known
 		}
 
 		var baselines []*Arm
@@ -423,14 +423,16 @@ func andMore(n int) string {
 	return fmt.Sprintf(" (and %d other instances)", n)
 }
 
-// expandArm expands one arm in one workload instance; ok is false when
-// any instance had errors.
-func (ld *load) expandArm(ad *armDef, wctx *hcl.EvalContext, wc combo, w *Workload) (out []*Arm, ok bool) {
+// expandArm expands one arm in one workload instance. An instance whose
+// other attributes or runner block have errors is still returned (the plan
+// is discarded anyway) so that the baseline count stays meaningful;
+// baselineKnown is false when the matrix or a baseline expression failed.
+func (ld *load) expandArm(ad *armDef, wctx *hcl.EvalContext, wc combo, w *Workload) (out []*Arm, baselineKnown bool) {
 	combos, ok := ld.expand(ad.matrix, wctx, wc)
 	if !ok {
 		return nil, false
 	}
-	n := len(ld.diags.list)
+	baselineKnown = true
 	for _, c := range combos {
 		merged := append(append(combo(nil), wc...), c...)
 		ctx := childCtx(ld.ctx, merged.values())
@@ -442,7 +444,12 @@ func (ld *load) expandArm(ad *armDef, wctx *hcl.EvalContext, wc combo, w *Worklo
 			Requires: w.Requires,
 			At:       ld.location(ad.block.DefRange),
 		}
+		out = append(out, a)
+		n := ld.diags.errs
 		ld.decodeAttr(ad.attrs, "baseline", ctx, &a.Baseline)
+		if ld.diags.errs != n {
+			baselineKnown = false
+		}
 		ld.decodeAttr(ad.attrs, "env", ctx, &a.Env)
 		for k := range a.Env {
 			if k == "" || strings.ContainsAny(k, "=\x00") {
@@ -483,7 +490,6 @@ func (ld *load) expandArm(ad *armDef, wctx *hcl.EvalContext, wc combo, w *Worklo
 			continue
 		}
 		a.Config = raw
-		out = append(out, a)
 	}
-	return out, !ld.diags.list[n:].HasErrors()
+	return out, baselineKnown
 }

@@ -1,0 +1,6 @@
+# want: Unclosed configuration block
+workload "w" {
+  arm "a" {
+    baseline = true
+    exec {
+      command = ["true"]

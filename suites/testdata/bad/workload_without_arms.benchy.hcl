@@ -1,0 +1,4 @@
+# want: Workload without arms
+workload "empty" {
+  description = "nothing to compare"
+}
