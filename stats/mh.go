@@ -247,18 +247,38 @@ func BinaryRelativeDifference(records []BinaryRecord, baseline int, opt Options)
 	for i, id := range blockIDs {
 		blockIndex[id] = i
 	}
+	// Index every record once: its jackknife unit and its stratum.
+	strataIdx := map[string]int{}
+	idx := make([]recordIndex, len(records))
+	for i, r := range records {
+		s, ok := strataIdx[r.Stratum]
+		if !ok {
+			s = len(strataIdx)
+			strataIdx[r.Stratum] = s
+		}
+		idx[i] = recordIndex{unit: u.of[blockIndex[r.Block]], stratum: s}
+	}
 	var out []Estimate
 	for _, k := range arms {
 		if k == baseline {
 			continue
 		}
-		e, err := binaryArm(records, baseline, k, u, blockIDs, blockIndex, conf, est, opt.Scale)
+		e, err := binaryArm(records, idx, len(strataIdx), baseline, k, u, blockIDs, conf, est, opt.Scale)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, e)
 	}
 	return out, nil
+}
+
+// recordIndex locates a record: its jackknife unit and its stratum number.
+type recordIndex struct{ unit, stratum int }
+
+// stratumCell is one unit's counts in one stratum.
+type stratumCell struct {
+	stratum int
+	c       cell
 }
 
 // cell is one stratum's counts: treatment successes and trials, baseline
@@ -281,20 +301,15 @@ func (x cell) mhTerms() (r, s float64) {
 	return x.a * x.n0 / N, x.c * x.n1 / N
 }
 
-func binaryArm(records []BinaryRecord, base, k int, u *units, blockIDs []int, blockIndex map[int]int, conf float64, est Estimator, scale Scale) (Estimate, error) {
-	strataIdx := map[string]int{}
-	var total []cell
-	// contrib[unit] maps stratum -> that unit's counts.
-	contrib := make([]map[int]*cell, u.n)
-	for _, r := range records {
+func binaryArm(records []BinaryRecord, idx []recordIndex, nStrata, base, k int, u *units, blockIDs []int, conf float64, est Estimator, scale Scale) (Estimate, error) {
+	total := make([]cell, nStrata)
+	used := make([]bool, nStrata)
+	// contrib[unit] holds that unit's counts per stratum (usually one).
+	contrib := make([][]stratumCell, u.n)
+	first := make([]stratumCell, u.n) // backing for each unit's first cell
+	for i, r := range records {
 		if r.Arm != base && r.Arm != k {
 			continue
-		}
-		s, ok := strataIdx[r.Stratum]
-		if !ok {
-			s = len(total)
-			strataIdx[r.Stratum] = s
-			total = append(total, cell{})
 		}
 		var c cell
 		if r.Arm == k {
@@ -302,15 +317,23 @@ func binaryArm(records []BinaryRecord, base, k int, u *units, blockIDs []int, bl
 		} else {
 			c = cell{c: float64(r.Successes), n0: float64(r.Trials)}
 		}
+		s, g := idx[i].stratum, idx[i].unit
 		total[s].addTo(c, 1)
-		g := u.of[blockIndex[r.Block]]
-		if contrib[g] == nil {
-			contrib[g] = map[int]*cell{}
+		used[s] = true
+		cs := contrib[g]
+		j := 0
+		for j < len(cs) && cs[j].stratum != s {
+			j++
 		}
-		if contrib[g][s] == nil {
-			contrib[g][s] = &cell{}
+		switch {
+		case len(cs) == 0:
+			first[g] = stratumCell{stratum: s, c: c}
+			contrib[g] = first[g : g+1 : g+1]
+		case j == len(cs):
+			contrib[g] = append(cs, stratumCell{stratum: s, c: c})
+		default:
+			cs[j].c.addTo(c, 1)
 		}
-		contrib[g][s].addTo(c, 1)
 	}
 	// The units of this comparison are those holding its records.
 	var present []int
@@ -383,43 +406,42 @@ func binaryArm(records []BinaryRecord, base, k int, u *units, blockIDs []int, bl
 	reps := make([]float64, len(present))
 	for i, g := range present {
 		left := grand
-		var R, S float64
-		for _, c := range contrib[g] {
-			left.addTo(*c, -1)
+		for _, sc := range contrib[g] {
+			left.addTo(sc.c, -1)
 		}
+		var a, b ksum
 		if len(contrib[g]) == 1 {
-			for s, c := range contrib[g] {
-				x := total[s]
-				x.addTo(*c, -1)
-				r, q := x.mhTerms()
-				var a, b ksum
-				a.add(looR[s])
-				a.add(r)
-				b.add(looS[s])
-				b.add(q)
-				R, S = a.val(), b.val()
-			}
+			sc := contrib[g][0]
+			x := total[sc.stratum]
+			x.addTo(sc.c, -1)
+			r, q := x.mhTerms()
+			a.add(looR[sc.stratum])
+			a.add(r)
+			b.add(looS[sc.stratum])
+			b.add(q)
 		} else {
-			var a, b ksum
 			for s, x := range total {
-				if c := contrib[g][s]; c != nil {
-					x.addTo(*c, -1)
+				for _, sc := range contrib[g] {
+					if sc.stratum == s {
+						x.addTo(sc.c, -1)
+					}
 				}
 				r, q := x.mhTerms()
 				a.add(r)
 				b.add(q)
 			}
-			R, S = a.val(), b.val()
 		}
-		if reps[i], err = stat(R, S, left, g); err != nil {
+		if reps[i], err = stat(a.val(), b.val(), left, g); err != nil {
 			return Estimate{}, err
 		}
 	}
 	t := TCritical(len(present)-1, conf)
 	e := finish(k, phi, reps, t, est, scale)
-	tables := make([]Table, len(total))
+	var tables []Table
 	for s, c := range total {
-		tables[s] = Table{A: c.a, B: c.n1 - c.a, C: c.c, D: c.n0 - c.c}
+		if used[s] {
+			tables = append(tables, Table{A: c.a, B: c.n1 - c.a, C: c.c, D: c.n0 - c.c})
+		}
 	}
 	if mh, err := MantelHaenszel(tables); err == nil {
 		e.MH = &mh
