@@ -1,0 +1,104 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"golang.org/x/term"
+
+	"github.com/benchy-dev/benchy/suites"
+)
+
+// newSuiteLoader returns a loader for the suites named on the command line,
+// with the --var and --var-file values and the BENCHY_VAR_* environment.
+func newSuiteLoader(vars, varFiles []string) *suites.Loader {
+	return suites.NewLoader(suites.Options{
+		Vars:     vars,
+		VarFiles: varFiles,
+		Env:      os.Environ(),
+		Version:  version,
+	})
+}
+
+// loadPlans loads every suite argument (a file path or a built-in name such
+// as "quickstart"), prints every diagnostic, warnings included, to stderr
+// in hcl's text format (summary, "on FILE line N", a source snippet, the
+// detail), and fails with exit code 2 when any suite has an error. All
+// suites are loaded before it returns, so every error is reported in one
+// run.
+func loadPlans(args, vars, varFiles []string, stderr io.Writer) ([]*suites.Plan, error) {
+	l := newSuiteLoader(vars, varFiles)
+	var plans []*suites.Plan
+	var all hcl.Diagnostics
+	var bad []string
+	for _, arg := range args {
+		p, diags := l.Load(arg)
+		all = append(all, diags...)
+		if diags.HasErrors() || p == nil {
+			bad = append(bad, arg)
+			continue
+		}
+		plans = append(plans, p)
+	}
+	all = dedupeDiags(all)
+	if err := writeDiags(stderr, l.Files(), all); err != nil {
+		return nil, withCode(exitEnvironment, err)
+	}
+	if len(bad) > 0 {
+		return nil, withCode(exitUsage, fmt.Errorf("%s in %s", countErrors(all), strings.Join(bad, ", ")))
+	}
+	return plans, nil
+}
+
+// dedupeDiags drops repeats, such as a var file's error reported once per
+// suite that reads it.
+func dedupeDiags(diags hcl.Diagnostics) hcl.Diagnostics {
+	seen := map[string]bool{}
+	out := diags[:0:0]
+	for _, d := range diags {
+		k := fmt.Sprintf("%d|%s|%s", d.Severity, d.Summary, d.Detail)
+		if d.Subject != nil {
+			k += "|" + d.Subject.String()
+		}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, d)
+	}
+	return out
+}
+
+func countErrors(diags hcl.Diagnostics) string {
+	n := 0
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError {
+			n++
+		}
+	}
+	if n == 1 {
+		return "1 error"
+	}
+	return fmt.Sprintf("%d errors", n)
+}
+
+// writeDiags renders diagnostics with hcl's text writer: wrapped to the
+// terminal's width and coloured when stderr is a terminal and NO_COLOR is
+// unset, plain otherwise.
+func writeDiags(w io.Writer, files map[string]*hcl.File, diags hcl.Diagnostics) error {
+	if len(diags) == 0 {
+		return nil
+	}
+	var width uint
+	color := false
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols > 0 {
+			width = uint(cols)
+		}
+		color = os.Getenv("NO_COLOR") == ""
+	}
+	return hcl.NewDiagnosticTextWriter(w, files, width, color).WriteDiagnostics(diags)
+}
