@@ -1,0 +1,426 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+var updateAnalyze = flag.Bool("update-analyze", false, "rewrite the golden files of benchy analyze")
+
+const analyzeTestdata = "testdata/analyze/"
+
+// TestAnalyzeGolden runs benchy analyze and compares its exit code, stdout
+// and stderr with testdata/analyze/NAME.golden (go test -run
+// TestAnalyzeGolden -update-analyze rewrites them).
+func TestAnalyzeGolden(t *testing.T) {
+	cases := []struct {
+		name string
+		args string
+	}{
+		{"three_arms_text", "three_arms.csv"},
+		{"three_arms_json", "three_arms.csv --format json"},
+		{"three_arms_ratio_linear", "three_arms.csv --estimator ratio --scale linear --baseline same --confidence 0.9"},
+		{"three_arms_groups", "three_arms.csv --groups 4 --format json"},
+		{"iterations_hosts", "iterations.csv --group-column host --baseline cpu"},
+		{"iterations_json", "iterations.csv --baseline cpu --estimator ratio --format json"},
+		{"robotics_text", "robotics.csv"},
+		{"robotics_json", "robotics.csv --format json"},
+		{"robotics_crude", "robotics.csv --estimator crude"},
+		{"robotics_linear_groups", "robotics.csv --scale linear --groups 5 --format json"},
+		{"err_nonpositive_value", "zero_value.csv"},
+		{"err_zero_denominator", "zero_baseline.csv --estimator ratio"},
+		{"err_zero_denominator_replicate", "zero_baseline.csv --estimator ratio --scale linear --format json"},
+		{"err_nonpositive_ratio", "zero_arm.csv --estimator ratio"},
+		{"ok_zero_ratio_linear", "zero_arm.csv --estimator ratio --scale linear"},
+		{"err_insufficient_blocks", "one_block.csv"},
+		{"err_ragged", "ragged.csv"},
+		{"err_missing_column", "no_columns.csv"},
+		{"err_empty", "empty.csv"},
+		{"err_moved_host", "moved_host.csv --group-column host"},
+		{"err_unknown_group_column", "three_arms.csv --group-column host"},
+		{"err_bad_count", "bad_count.csv"},
+		{"err_never_succeeds", "never_succeeds.csv"},
+		{"ok_never_succeeds_linear", "never_succeeds.csv --scale linear"},
+		{"err_unknown_baseline", "three_arms.csv --baseline main"},
+		{"err_cmh_on_continuous", "three_arms.csv --estimator cmh"},
+		{"err_ratio_on_binary", "robotics.csv --estimator ratio"},
+		{"err_logratio_linear", "three_arms.csv --scale linear"},
+		{"err_unknown_estimator", "three_arms.csv --estimator median"},
+		{"err_confidence", "three_arms.csv --confidence 95"},
+		{"err_too_many_groups", "three_arms.csv --groups 9"},
+		{"err_groups_and_column", "iterations.csv --groups 2 --group-column host"},
+		{"err_format", "three_arms.csv --format yaml"},
+		{"err_no_file", "does_not_exist.csv"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			args := strings.Fields(tc.args)
+			args[0] = analyzeTestdata + args[0]
+			var stdout, stderr bytes.Buffer
+			code := run(append([]string{"analyze"}, args...), &stdout, &stderr)
+			got := fmt.Sprintf("$ benchy analyze %s\nexit %d\n--- stdout\n%s--- stderr\n%s", strings.Join(args, " "), code, stdout.String(), stderr.String())
+			path := filepath.Join(analyzeTestdata, tc.name+".golden")
+			if *updateAnalyze {
+				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run with -update-analyze to create it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("output differs from %s:\n--- got\n%s\n--- want\n%s", path, got, want)
+			}
+			// Every error is exit 2 with a code on stderr; success is exit 0.
+			if strings.HasPrefix(tc.name, "err_") {
+				if code != exitUsage || !strings.HasPrefix(stderr.String(), "benchy: ") || stdout.Len() != 0 {
+					t.Errorf("error case: exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
+				}
+			} else if code != exitOK {
+				t.Errorf("exit %d: %s", code, stderr.String())
+			}
+			if strings.Contains(tc.args, "--format json") && code == 0 && !json.Valid(stdout.Bytes()) {
+				t.Errorf("invalid JSON: %s", stdout.String())
+			}
+		})
+	}
+}
+
+// analyzeJSON is the contract of `benchy analyze --format json`.
+type analyzeJSON struct {
+	Estimator  string  `json:"estimator"`
+	Confidence float64 `json:"confidence"`
+	Units      int     `json:"units"`
+	Arms       []struct {
+		Arm         string   `json:"arm"`
+		Estimate    *float64 `json:"estimate"`
+		CILo        *float64 `json:"ci_lo"`
+		CIHi        *float64 `json:"ci_hi"`
+		SE          *float64 `json:"se"`
+		DF          int      `json:"df"`
+		Significant bool     `json:"significant"`
+	} `json:"arms"`
+}
+
+// TestAnalyzeMatchesOracle turns every jackknife and cmh_jackknife vector of
+// the oracle into a CSV, runs benchy analyze --format json on it and checks
+// the JSON against the oracle's answer (1e-9 rule), or the error code.
+func TestAnalyzeMatchesOracle(t *testing.T) {
+	var files []string
+	for _, d := range []string{"../../stats/testdata/vectors/shared", "../../stats/testdata/vectors/extra"} {
+		m, _ := filepath.Glob(filepath.Join(d, "*.json"))
+		files = append(files, m...)
+	}
+	checked := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v struct {
+			Kind     string          `json:"kind"`
+			Input    json.RawMessage `json:"input"`
+			Expected json.RawMessage `json:"expected"`
+		}
+		if err := json.Unmarshal(data, &v); err != nil {
+			t.Fatal(err)
+		}
+		switch v.Kind {
+		case "jackknife":
+			t.Run(filepath.Base(f), func(t *testing.T) { analyzeJackknifeVector(t, v.Input, v.Expected) })
+		case "cmh_jackknife":
+			t.Run(filepath.Base(f), func(t *testing.T) { analyzeCMHVector(t, v.Input, v.Expected) })
+		default:
+			continue
+		}
+		checked++
+	}
+	if checked < 30 {
+		t.Fatalf("only %d vectors checked", checked)
+	}
+}
+
+type oracleResult struct {
+	Arm         int      `json:"arm"`
+	Estimate    *float64 `json:"estimate"`
+	CILo        *float64 `json:"ci_lo"`
+	CIHi        *float64 `json:"ci_hi"`
+	SE          *float64 `json:"se_jk"`
+	DF          int      `json:"df"`
+	Significant bool     `json:"significant"`
+	Error       string   `json:"error"`
+}
+
+func runAnalyzeJSON(t *testing.T, csvText string, args ...string) (analyzeJSON, int, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "in.csv")
+	if err := os.WriteFile(path, []byte(csvText), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := run(append([]string{"analyze", path, "--format", "json"}, args...), &stdout, &stderr)
+	var out analyzeJSON
+	if code == 0 {
+		if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
+			t.Fatalf("%v: %s", err, stdout.String())
+		}
+	}
+	return out, code, stderr.String()
+}
+
+func checkAnalyzeArms(t *testing.T, got analyzeJSON, want []oracleResult, names []string) {
+	t.Helper()
+	if len(got.Arms) != len(want) {
+		t.Fatalf("%d arms, want %d", len(got.Arms), len(want))
+	}
+	near := func(name string, g, w *float64) {
+		t.Helper()
+		switch {
+		case g == nil || w == nil:
+			if g != w {
+				t.Errorf("%s = %v, want %v", name, g, w)
+			}
+		case math.Abs(*g-*w) > 1e-9*math.Max(1, math.Abs(*w)):
+			t.Errorf("%s = %.17g, want %.17g", name, *g, *w)
+		}
+	}
+	for i, w := range want {
+		a := got.Arms[i]
+		if a.Arm != names[w.Arm] || a.DF != w.DF || a.Significant != w.Significant {
+			t.Errorf("arm %q df %d significant %v, want %q %d %v", a.Arm, a.DF, a.Significant, names[w.Arm], w.DF, w.Significant)
+		}
+		near("estimate", a.Estimate, w.Estimate)
+		near("ci_lo", a.CILo, w.CILo)
+		near("ci_hi", a.CIHi, w.CIHi)
+		near("se", a.SE, w.SE)
+	}
+	if got.Units != want[0].DF+1 {
+		t.Errorf("units = %d, want %d", got.Units, want[0].DF+1)
+	}
+}
+
+func wantError(t *testing.T, code int, stderr, want string) {
+	t.Helper()
+	if code != exitUsage || !strings.HasPrefix(stderr, "benchy: "+want+": ") {
+		t.Fatalf("exit %d, stderr %q; want exit 2 and code %s", code, stderr, want)
+	}
+}
+
+func analyzeJackknifeVector(t *testing.T, input, expected json.RawMessage) {
+	var in struct {
+		Blocks [][]float64 `json:"blocks"`
+		Arms   []string    `json:"arms"`
+		Method struct {
+			Estimator  string   `json:"estimator"`
+			Scale      string   `json:"scale"`
+			Groups     *int     `json:"groups"`
+			Labels     []string `json:"labels"`
+			Confidence float64  `json:"confidence"`
+		} `json:"method"`
+	}
+	if err := json.Unmarshal(input, &in); err != nil {
+		t.Fatal(err)
+	}
+	var exp struct {
+		Results []oracleResult `json:"results"`
+		Error   string         `json:"error"`
+	}
+	if err := json.Unmarshal(expected, &exp); err != nil {
+		t.Fatal(err)
+	}
+	// Write the blocks in a shuffled row order, with the baseline renamed so
+	// that --baseline has to pick it.
+	names := append([]string{"base"}, in.Arms[1:]...)
+	var sb strings.Builder
+	sb.WriteString("host,arm,value,block\n")
+	for b, row := range in.Blocks {
+		for j := range row {
+			k := (j + b) % len(row)
+			host := "h"
+			if in.Method.Labels != nil {
+				host = in.Method.Labels[b]
+			}
+			fmt.Fprintf(&sb, "%s,%s,%s,%d\n", host, names[k], strconv.FormatFloat(row[k], 'g', -1, 64), b+1)
+		}
+	}
+	args := []string{"--estimator", in.Method.Estimator, "--scale", in.Method.Scale, "--baseline", "base",
+		"--confidence", strconv.FormatFloat(in.Method.Confidence, 'g', -1, 64)}
+	if in.Method.Groups != nil {
+		args = append(args, "--groups", strconv.Itoa(*in.Method.Groups))
+	}
+	if in.Method.Labels != nil {
+		args = append(args, "--group-column", "host")
+	}
+	got, code, stderr := runAnalyzeJSON(t, sb.String(), args...)
+	if exp.Error != "" {
+		wantError(t, code, stderr, exp.Error)
+		return
+	}
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if got.Estimator != in.Method.Estimator || got.Confidence != in.Method.Confidence {
+		t.Errorf("estimator %q confidence %v", got.Estimator, got.Confidence)
+	}
+	checkAnalyzeArms(t, got, exp.Results, names)
+}
+
+func analyzeCMHVector(t *testing.T, input, expected json.RawMessage) {
+	var in struct {
+		Records []struct {
+			Block     int             `json:"block"`
+			Stratum   json.RawMessage `json:"stratum"`
+			Arm       int             `json:"arm"`
+			Successes int             `json:"successes"`
+			Trials    int             `json:"trials"`
+		} `json:"records"`
+	}
+	if err := json.Unmarshal(input, &in); err != nil {
+		t.Fatal(err)
+	}
+	var exp map[string]oracleResult
+	if err := json.Unmarshal(expected, &exp); err != nil {
+		t.Fatal(err)
+	}
+	names := []string{"baseline", "treatment"}
+	var sb strings.Builder
+	sb.WriteString("block,stratum,arm,successes,trials\n")
+	// Treatment rows first: the baseline must still be the arm named
+	// "baseline", not the first arm seen.
+	for pass := 1; pass >= 0; pass-- {
+		for _, r := range in.Records {
+			if r.Arm == pass {
+				fmt.Fprintf(&sb, "%d,%s,%s,%d,%d\n", r.Block, strings.Trim(string(r.Stratum), `"`), names[r.Arm], r.Successes, r.Trials)
+			}
+		}
+	}
+	for key, w := range exp {
+		est, scale, _ := strings.Cut(key, "_")
+		if est == "mh" {
+			est = "cmh"
+		}
+		t.Run(key, func(t *testing.T) {
+			got, code, stderr := runAnalyzeJSON(t, sb.String(), "--estimator", est, "--scale", scale)
+			if w.Error != "" {
+				wantError(t, code, stderr, w.Error)
+				return
+			}
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			w.Arm = 1
+			checkAnalyzeArms(t, got, []oracleResult{w}, names)
+		})
+	}
+}
+
+func TestReadAnalyzeCSV(t *testing.T) {
+	d, err := readAnalyzeCSV(strings.NewReader("\ufeffBlock, Arm ,Value,extra\n10,a,1,x\n2,b,2,x\n2,a,3,\n10,b,4,\n10,b,6,y\n"), "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.binary || strings.Join(d.blocks, " ") != "2 10" || strings.Join(d.arms, " ") != "a b" {
+		t.Fatalf("blocks %v arms %v", d.blocks, d.arms)
+	}
+	if fmt.Sprint(d.values) != "[[[3] [2]] [[1] [4 6]]]" || fmt.Sprint(d.lines[1][1]) != "[5 6]" {
+		t.Fatalf("values %v lines %v", d.values, d.lines)
+	}
+	// Non-numeric block labels keep the file's order.
+	d, err = readAnalyzeCSV(strings.NewReader("block,arm,value\nmon,a,1\ntue,a,2\n10,a,3\n"), "", false)
+	if err != nil || strings.Join(d.blocks, " ") != "mon tue 10" {
+		t.Fatalf("%v %v", d, err)
+	}
+	// Both layouts in one header: the estimator decides.
+	both := "block,stratum,arm,successes,trials,value\n1,s,a,1,2,3.5\n"
+	if d, err := readAnalyzeCSV(strings.NewReader(both), "", false); err != nil || d.binary {
+		t.Fatalf("continuous wanted: %v", err)
+	}
+	if d, err := readAnalyzeCSV(strings.NewReader(both), "", true); err != nil || !d.binary || d.records[0].Trials != 2 {
+		t.Fatalf("binary wanted: %v", err)
+	}
+	for _, bad := range []struct{ in, code string }{
+		{"block,arm,value\n1,a,x\n", "invalid_value"},
+		{"block,arm,value\n1,a,NaN\n", "invalid_value"},
+		{"block,arm,value\n,a,1\n", "bad_csv"},
+		{"block,arm,value\n1,,1\n", "bad_csv"},
+		{"block,arm,value,arm\n1,a,1,b\n", "bad_csv"},
+		{"block,arm,value\n", "insufficient_blocks"},
+		{"block,stratum,arm,successes,trials\n1,s,a,-1,2\n", "invalid_value"},
+		{"block,stratum,arm,successes,trials\n1,s,a,1.5,2\n", "invalid_value"},
+		{"block,arm,successes,trials\n1,a,1,2\n", "missing_column"},
+		{"block,arm,value\n\"1,a,1\n", "bad_csv"},
+	} {
+		_, err := readAnalyzeCSV(strings.NewReader(bad.in), "", false)
+		if err == nil || !strings.HasPrefix(err.Error(), bad.code+": ") {
+			t.Errorf("%q: %v, want %s", bad.in, err, bad.code)
+		}
+	}
+	if n, err := parseCount("7.0"); err != nil || n != 7 {
+		t.Errorf("parseCount(7.0) = %d, %v", n, err)
+	}
+}
+
+// FuzzReadAnalyzeCSV checks that the reader never panics and that whatever
+// it accepts is well formed: every value finite, every count consistent,
+// every index in range, and every error coded.
+func FuzzReadAnalyzeCSV(f *testing.F) {
+	seeds, _ := filepath.Glob(analyzeTestdata + "*.csv")
+	for _, s := range seeds {
+		data, err := os.ReadFile(s)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data, "", false)
+	}
+	f.Add([]byte("block,host,arm,value\n1,h,a,1\n1,h,b,2\n"), "host", false)
+	f.Add([]byte("block,stratum,arm,successes,trials,value\n1,s,a,1,2,3\n"), "", true)
+	f.Fuzz(func(t *testing.T, data []byte, groupColumn string, binary bool) {
+		d, err := readAnalyzeCSV(bytes.NewReader(data), groupColumn, binary)
+		if err != nil {
+			code, _, ok := strings.Cut(err.Error(), ": ")
+			if !ok || code == "" || strings.ContainsAny(code, " \n") {
+				t.Fatalf("error without a code: %v", err)
+			}
+			return
+		}
+		if len(d.blocks) == 0 || len(d.arms) == 0 {
+			t.Fatalf("accepted a file without data: %+v", d)
+		}
+		if groupColumn != "" && len(d.group) != len(d.blocks) {
+			t.Fatalf("%d groups for %d blocks", len(d.group), len(d.blocks))
+		}
+		if d.binary {
+			for _, r := range d.records {
+				if r.Block < 0 || r.Block >= len(d.blocks) || r.Arm < 0 || r.Arm >= len(d.arms) || r.Successes < 0 || r.Successes > r.Trials {
+					t.Fatalf("bad record %+v", r)
+				}
+			}
+			return
+		}
+		if len(d.values) != len(d.blocks) {
+			t.Fatalf("%d value rows for %d blocks", len(d.values), len(d.blocks))
+		}
+		for _, row := range d.values {
+			if len(row) != len(d.arms) {
+				t.Fatalf("row of %d for %d arms", len(row), len(d.arms))
+			}
+			for _, vs := range row {
+				for _, v := range vs {
+					if math.IsNaN(v) || math.IsInf(v, 0) {
+						t.Fatalf("accepted %v", v)
+					}
+				}
+			}
+		}
+	})
+}
