@@ -2,120 +2,329 @@ package gaussrank
 
 import (
 	"math"
-	"slices"
 )
 
-// Transform returns the GaussRank transform of x: ordinal ranks from a
-// stable sort (ties by position), scaled to (r/(n-1) - 0.5)·2, clipped to
-// ±(1-eps) and mapped through erfinv. For n = 1 the result is [NaN], as in
-// the reference (0/0).
+// Conventions (the blog's CPU code, pinned by the oracle's vectors):
+//
+//   - ranks r are ordinal, from a stable sort: equal values are ranked in
+//     position order; NaN sorts last, -0 equals +0;
+//   - s = (float64(r)/float64(n-1) - 0.5)·2, clipped to [-1+eps, 1-eps];
+//   - g = erfinv(s), float64 for float64 and float32 input alike;
+//   - the map is map_x = sort(x), map_y = sort(g);
+//   - the inverse is numpy.interp(q, map_y, map_x).
+//
+// n = 1 gives g = [NaN] (0/0, as in the reference) and a map whose inverse
+// returns the single training value for every query; n = 0 gives empty
+// results (the reference raises).
+
+// node is one entry of the map. Keeping y and x side by side puts both ends
+// of an interpolation interval in one or two cache lines.
+type node struct{ y, x float64 }
+
+// Model is a fitted GaussRank map: the training values in ascending order
+// beside their Gaussian values. It is safe for concurrent use once built.
+type Model struct {
+	nodes   []node
+	eps     float64
+	threads int
+}
+
+// Len returns the number of training values.
+func (m *Model) Len() int { return len(m.nodes) }
+
+// Eps returns the clip epsilon the model was fitted with.
+func (m *Model) Eps() float64 { return m.eps }
+
+// Map returns copies of map_x = sort(train) and map_y = sort(g).
+func (m *Model) Map() (xs, ys []float64) {
+	xs = make([]float64, len(m.nodes))
+	ys = make([]float64, len(m.nodes))
+	for k, nd := range m.nodes {
+		xs[k], ys[k] = nd.x, nd.y
+	}
+	return xs, ys
+}
+
+// Transform returns the GaussRank transform of x (see the package
+// conventions), using every core.
 func Transform(x []float64, eps float64) []float64 {
-	_, g := FitTransform(x, eps)
+	var w Workspace
+	_, g := w.FitTransform(x, eps, nil, nil)
 	return g
 }
 
-// Model is a fitted GaussRank map: the training values in ascending order
-// beside their Gaussian values.
-type Model struct {
-	xs, ys []float64
+// Transform32 is Transform for float32 input; the output is float64, as in
+// the reference.
+func Transform32(x []float32, eps float64) []float64 {
+	var w Workspace
+	_, g := w.FitTransform32(x, eps, nil, nil)
+	return g
 }
 
 // Fit builds the map of train: map_x = sort(train), map_y = sort(g).
 func Fit(train []float64, eps float64) *Model {
-	m, _ := FitTransform(train, eps)
+	var w Workspace
+	m, _ := w.FitTransform(train, eps, nil, nil)
 	return m
-}
-
-// FitTransform returns Fit(x, eps) and Transform(x, eps) with one sort.
-func FitTransform(x []float64, eps float64) (*Model, []float64) {
-	n := len(x)
-	perm := make([]int, n)
-	for i := range perm {
-		perm[i] = i
-	}
-	slices.SortStableFunc(perm, func(a, b int) int {
-		xa, xb := x[a], x[b]
-		switch {
-		case xa < xb || (!math.IsNaN(xa) && math.IsNaN(xb)):
-			return -1
-		case xa > xb || (math.IsNaN(xa) && !math.IsNaN(xb)):
-			return 1
-		}
-		return 0
-	})
-	g := make([]float64, n)
-	m := &Model{xs: make([]float64, n), ys: make([]float64, n)}
-	for k, i := range perm {
-		y := math.Erfinv(scaled(k, n, eps))
-		g[i] = y
-		m.xs[k] = x[i]
-		m.ys[k] = y
-	}
-	return m, g
-}
-
-// scaled is the clipped, scaled rank k of n.
-func scaled(k, n int, eps float64) float64 {
-	s := (float64(k)/float64(n-1) - 0.5) * 2
-	return min(max(s, -1+eps), 1-eps)
-}
-
-// Inverse maps Gaussian values back to the original space with
-// numpy.interp(q, map_y, map_x) semantics.
-func (m *Model) Inverse(q []float64) []float64 {
-	out := make([]float64, len(q))
-	n := len(m.ys)
-	for k, v := range q {
-		out[k] = interp(v, m.ys, m.xs, n)
-	}
-	return out
-}
-
-func interp(v float64, ys, xs []float64, n int) float64 {
-	if n == 1 {
-		return xs[0]
-	}
-	if math.IsNaN(v) {
-		return v
-	}
-	if v < ys[0] {
-		return xs[0]
-	}
-	if v > ys[n-1] {
-		return xs[n-1]
-	}
-	j, _ := slices.BinarySearchFunc(ys, v, func(e, t float64) int {
-		if e <= t {
-			return -1
-		}
-		return 1
-	})
-	j--
-	if j == n-1 || ys[j] == v {
-		return xs[j]
-	}
-	slope := (xs[j+1] - xs[j]) / (ys[j+1] - ys[j])
-	return float64(slope*(v-ys[j])) + xs[j]
-}
-
-// Transform32 is Transform for float32 input; the output is float64, as in
-// the reference (int64 ranks divided in float64).
-func Transform32(x []float32, eps float64) []float64 {
-	_, g := FitTransform32(x, eps)
-	return g
 }
 
 // Fit32 is Fit for float32 training values.
 func Fit32(train []float32, eps float64) *Model {
-	m, _ := FitTransform32(train, eps)
+	var w Workspace
+	m, _ := w.FitTransform32(train, eps, nil, nil)
 	return m
+}
+
+// FitTransform returns Fit(x, eps) and Transform(x, eps) from one sort.
+func FitTransform(x []float64, eps float64) (*Model, []float64) {
+	var w Workspace
+	return w.FitTransform(x, eps, nil, nil)
 }
 
 // FitTransform32 is FitTransform for float32 input.
 func FitTransform32(x []float32, eps float64) (*Model, []float64) {
-	w := make([]float64, len(x))
-	for i, v := range x {
-		w[i] = float64(v)
+	var w Workspace
+	return w.FitTransform32(x, eps, nil, nil)
+}
+
+// Workspace holds scratch memory reused across calls, so that repeated
+// transforms of the same size allocate nothing. The zero value is ready to
+// use; a Workspace must not be used by two goroutines at once.
+type Workspace struct {
+	// Threads bounds the goroutines used; 0 means GOMAXPROCS.
+	Threads int
+
+	w, tmp []uint64
+}
+
+func (ws *Workspace) buffers(n int) (w, tmp []uint64) {
+	if cap(ws.w) < n {
+		ws.w = make([]uint64, n)
+		ws.tmp = make([]uint64, n)
 	}
-	return FitTransform(w, eps)
+	return ws.w[:n], ws.tmp[:n]
+}
+
+// prepare returns m (or a new Model) and g (or a new slice) sized for n.
+func (ws *Workspace) prepare(n int, eps float64, m *Model, g []float64) (*Model, []float64) {
+	if m == nil {
+		m = &Model{}
+	}
+	if cap(m.nodes) < n {
+		m.nodes = make([]node, n)
+	}
+	m.nodes = m.nodes[:n]
+	m.eps = eps
+	m.threads = ws.Threads
+	if cap(g) < n {
+		g = make([]float64, n)
+	}
+	return m, g[:n]
+}
+
+// FitTransform is the package-level FitTransform reusing the workspace's
+// scratch memory, and m's and g's storage where they are large enough
+// (either may be nil). m and g must not be in use elsewhere.
+func (ws *Workspace) FitTransform(x []float64, eps float64, m *Model, g []float64) (*Model, []float64) {
+	n := len(x)
+	m, g = ws.prepare(n, eps, m, g)
+	if n == 0 {
+		return m, g
+	}
+	w, tmp := ws.buffers(n)
+	// Sort by the upper 32 bits of the key with the index in the lower
+	// half, then settle runs of equal upper halves by the lower halves.
+	parallel(n, ws.Threads, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			w[i] = key64(x[i])&^0xFFFFFFFF | uint64(i)
+		}
+	})
+	w = radixSortPacked(w, tmp, ws.Threads)
+	if &w[0] != &ws.w[0] {
+		tmp = ws.w[:n]
+	}
+	nodes := m.nodes
+	parallel(n, ws.Threads, func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			nodes[k].x = x[uint32(w[k])]
+		}
+	})
+	settleRuns(w, tmp, nodes)
+	fillGaussian(w, nodes, g, eps, ws.Threads)
+	return m, g
+}
+
+// FitTransform32 is FitTransform for float32 input.
+func (ws *Workspace) FitTransform32(x []float32, eps float64, m *Model, g []float64) (*Model, []float64) {
+	n := len(x)
+	m, g = ws.prepare(n, eps, m, g)
+	if n == 0 {
+		return m, g
+	}
+	w, tmp := ws.buffers(n)
+	parallel(n, ws.Threads, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			w[i] = uint64(key32(x[i]))<<32 | uint64(i)
+		}
+	})
+	w = radixSortPacked(w, tmp, ws.Threads)
+	nodes := m.nodes
+	zero, nan := key32(0), key32(float32(math.NaN()))
+	parallel(n, ws.Threads, func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			kk := uint32(w[k] >> 32)
+			if kk == zero || kk == nan { // -0 and NaN payloads were folded
+				nodes[k].x = float64(x[uint32(w[k])])
+			} else {
+				nodes[k].x = float64(unkey32(kk))
+			}
+		}
+	})
+	fillGaussian(w, nodes, g, eps, ws.Threads)
+	return m, g
+}
+
+// insertionMax is the longest run of equal upper key halves settled by
+// insertion sort; longer runs are radix sorted.
+const insertionMax = 48
+
+// settleRuns orders each run of equal upper key halves in w (sorted by
+// upper half, then index) by the lower key halves, stably, permuting
+// nodes[].x (the values, already gathered) along. tmp is scratch of len(w).
+func settleRuns(w, tmp []uint64, nodes []node) {
+	n := len(w)
+	for k := 0; k < n; {
+		hi := w[k] >> 32
+		e := k + 1
+		for e < n && w[e]>>32 == hi {
+			e++
+		}
+		if e-k > 1 {
+			settleRun(w[k:e], tmp[k:e], nodes[k:e])
+		}
+		k = e
+	}
+}
+
+func settleRun(w, tmp []uint64, nodes []node) {
+	n := len(w)
+	if n <= insertionMax {
+		for j := range w {
+			w[j] = (key64(nodes[j].x)&0xFFFFFFFF)<<32 | w[j]&0xFFFFFFFF
+		}
+		for j := 1; j < n; j++ {
+			v, xv := w[j], nodes[j].x
+			i := j
+			for i > 0 && w[i-1]>>32 > v>>32 {
+				w[i], nodes[i].x = w[i-1], nodes[i-1].x
+				i--
+			}
+			w[i], nodes[i].x = v, xv
+		}
+		return
+	}
+	// Long run: sort (lower key half, position in run), then permute the
+	// indices and values by position.
+	idx := make([]uint32, n)
+	xs := make([]float64, n)
+	for j := range w {
+		idx[j], xs[j] = uint32(w[j]), nodes[j].x
+		w[j] = (key64(xs[j])&0xFFFFFFFF)<<32 | uint64(j)
+	}
+	s := radixSortPacked(w, tmp, 1)
+	for j, v := range s {
+		p := uint32(v)
+		w[j] = uint64(idx[p])
+		nodes[j].x = xs[p]
+	}
+}
+
+// fillGaussian writes map_y and g: rank k (the k-th entry of w, whose lower
+// half is the element's index) has Gaussian value erfinv(s(k)).
+func fillGaussian(w []uint64, nodes []node, g []float64, eps float64, threads int) {
+	n := len(w)
+	den := float64(n - 1)
+	lo, hi := -1+eps, 1-eps
+	parallel(n, threads, func(a, b int) {
+		for k := a; k < b; k++ {
+			y := math.Erfinv(scaledRank(k, den, lo, hi))
+			nodes[k].y = y
+			g[uint32(w[k])] = y
+		}
+	})
+}
+
+// scaledRank is rank k scaled as the reference does, (k/(n-1) - 0.5)·2,
+// clipped to [lo, hi]; NaN for n = 1 (0/0) passes through.
+func scaledRank(k int, den, lo, hi float64) float64 {
+	s := (float64(k)/den - 0.5) * 2
+	return min(max(s, lo), hi)
+}
+
+// Inverse maps Gaussian values back to the original space with
+// numpy.interp(q, map_y, map_x) semantics: clamped outside the map, the last
+// of equal map_y wins, and NaN gives NaN (for n = 1 every query gives the
+// single training value).
+func (m *Model) Inverse(q []float64) []float64 {
+	return m.InverseInto(make([]float64, len(q)), q)
+}
+
+// InverseInto is Inverse writing into dst (len(dst) >= len(q)); it returns
+// dst[:len(q)].
+func (m *Model) InverseInto(dst, q []float64) []float64 {
+	dst = dst[:len(q)]
+	n := len(m.nodes)
+	if n == 0 {
+		for k := range dst {
+			dst[k] = math.NaN()
+		}
+		return dst
+	}
+	parallel(len(q), m.threads, func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			dst[k] = m.at(q[k])
+		}
+	})
+	return dst
+}
+
+// at evaluates the inverse at v. The map's y values are erfinv of an even
+// grid, so erf(v) locates v's interval directly; a short walk corrects the
+// guess for rounding and for the clip plateaus.
+func (m *Model) at(v float64) float64 {
+	nodes := m.nodes
+	n := len(nodes)
+	last := n - 1
+	if n == 1 {
+		return nodes[0].x
+	}
+	if v != v {
+		return v
+	}
+	if v < nodes[0].y {
+		return nodes[0].x
+	}
+	if v > nodes[last].y {
+		return nodes[last].x
+	}
+	f := (math.Erf(v)*0.5 + 0.5) * float64(last)
+	j := int(f)
+	if !(f >= 0) {
+		j = 0
+	} else if j > last {
+		j = last
+	}
+	// j = max{j : y[j] <= v}; y[0] <= v holds here.
+	for nodes[j].y > v {
+		j--
+	}
+	for j < last && nodes[j+1].y <= v {
+		j++
+	}
+	if j == last || nodes[j].y == v {
+		return nodes[j].x
+	}
+	a, b := nodes[j], nodes[j+1]
+	slope := (b.x - a.x) / (b.y - a.y)
+	return float64(slope*(v-a.y)) + a.x
 }

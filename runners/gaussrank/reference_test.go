@@ -1,0 +1,215 @@
+package gaussrank
+
+import (
+	"math"
+	"slices"
+	"sort"
+	"testing"
+)
+
+// naive is a direct transcription of the reference: a stable comparison
+// argsort (NaN last, -0 == +0), the scaled clipped ranks, erfinv, and
+// np.interp by binary search. The fast paths must agree with it exactly.
+func naive(x []float64, eps float64) (g, xs, ys []float64) {
+	n := len(x)
+	perm := make([]int, n)
+	for i := range perm {
+		perm[i] = i
+	}
+	slices.SortStableFunc(perm, func(a, b int) int {
+		xa, xb := x[a], x[b]
+		na, nb := xa != xa, xb != xb
+		switch {
+		case na && nb:
+			return 0
+		case na:
+			return 1
+		case nb:
+			return -1
+		case xa < xb:
+			return -1
+		case xa > xb:
+			return 1
+		}
+		return 0
+	})
+	g = make([]float64, n)
+	xs = make([]float64, n)
+	ys = make([]float64, n)
+	for k, i := range perm {
+		s := (float64(k)/float64(n-1) - 0.5) * 2
+		s = min(max(s, -1+eps), 1-eps)
+		y := math.Erfinv(s)
+		g[i], xs[k], ys[k] = y, x[i], y
+	}
+	return g, xs, ys
+}
+
+func naiveInterp(v float64, ys, xs []float64) float64 {
+	n := len(ys)
+	switch {
+	case n == 1:
+		return xs[0]
+	case v != v:
+		return v
+	case v < ys[0]:
+		return xs[0]
+	case v > ys[n-1]:
+		return xs[n-1]
+	}
+	// j = max{j : ys[j] <= v}, by bisection as np.interp does.
+	j := sort.Search(n, func(i int) bool { return ys[i] > v }) - 1
+	if j == n-1 || ys[j] == v {
+		return xs[j]
+	}
+	slope := (xs[j+1] - xs[j]) / (ys[j+1] - ys[j])
+	return float64(slope*(v-ys[j])) + xs[j]
+}
+
+// inputs returns test inputs of length n that stress ties, signs, zeros,
+// NaN and long runs of equal upper key halves.
+func inputs(n int) map[string][]float64 {
+	out := map[string][]float64{}
+	for _, d := range Distributions() {
+		out[d] = Generate(n, 11, d)
+	}
+	u := Generate(n, 3, DistUniform)
+	ties := make([]float64, n)
+	mixed := make([]float64, n)
+	narrow := make([]float64, n)
+	for i, v := range u {
+		ties[i] = math.Floor(v*7) - 3 // 7 levels, negative too
+		mixed[i] = (v - 0.5) * 1e3
+		// All in [1, 1+2^-19): equal upper key halves for long runs.
+		narrow[i] = 1 + math.Floor(v*4096)*0x1p-31
+		switch i % 97 {
+		case 5:
+			mixed[i] = math.Copysign(0, -1)
+		case 6:
+			mixed[i] = 0
+		case 7:
+			mixed[i] = math.Inf(1)
+		case 8:
+			mixed[i] = math.Inf(-1)
+		case 9:
+			mixed[i] = math.NaN()
+		}
+	}
+	out["ties"], out["mixed"], out["narrow"] = ties, mixed, narrow
+	return out
+}
+
+func TestAgainstNaive(t *testing.T) {
+	for _, n := range []int{1, 2, 3, 17, 100, 1000, 50_000, 300_000} {
+		for name, x := range inputs(n) {
+			if n == 300_000 && name != "narrow" && name != "mixed" {
+				continue // the parallel sort and long runs; keep the test short
+			}
+			checkAgainstNaive(t, name, x, 1e-6)
+			if n <= 1000 {
+				checkAgainstNaive(t, name, x, 0.01)
+			}
+		}
+	}
+}
+
+func checkAgainstNaive(t *testing.T, name string, x []float64, eps float64) {
+	t.Helper()
+	n := len(x)
+	wg, wxs, wys := naive(x, eps)
+	for _, threads := range []int{1, 2, 3} {
+		ws := Workspace{Threads: threads}
+		m, g := ws.FitTransform(x, eps, nil, nil)
+		xs, ys := m.Map()
+		for i := range x {
+			if !same(g[i], wg[i]) || !same(xs[i], wxs[i]) || !same(ys[i], wys[i]) {
+				t.Fatalf("%s n=%d eps=%g threads=%d at %d: g %v want %v, map (%v, %v) want (%v, %v)",
+					name, n, eps, threads, i, g[i], wg[i], xs[i], ys[i], wxs[i], wys[i])
+			}
+		}
+		// Round trip, plus queries between and beyond the nodes.
+		q := append(slices.Clone(g), -10, 10, math.NaN(), math.Inf(1), math.Inf(-1), 0)
+		for k := 0; k+1 < len(wys); k += max(1, len(wys)/50) {
+			q = append(q, (wys[k]+wys[k+1])/2, wys[k]+(wys[k+1]-wys[k])/3)
+		}
+		back := m.Inverse(q)
+		for k, v := range q {
+			if want := naiveInterp(v, wys, wxs); !same(back[k], want) {
+				t.Fatalf("%s n=%d eps=%g threads=%d: inverse(%v) = %v, want %v", name, n, eps, threads, v, back[k], want)
+			}
+		}
+		// float32 input must equal the float64 path on the widened values.
+		if threads == 1 && name != "narrow" {
+			x32 := make([]float32, n)
+			w64 := make([]float64, n)
+			for i, v := range x {
+				x32[i] = float32(v)
+				w64[i] = float64(x32[i])
+			}
+			g64, xs64, _ := naive(w64, eps)
+			m32, g32 := ws.FitTransform32(x32, eps, nil, nil)
+			xs32, _ := m32.Map()
+			for i := range x {
+				if !same(g32[i], g64[i]) || !same(xs32[i], xs64[i]) {
+					t.Fatalf("%s float32 n=%d at %d: g %v want %v, map_x %v want %v", name, n, i, g32[i], g64[i], xs32[i], xs64[i])
+				}
+			}
+		}
+	}
+}
+
+func TestWorkspaceReuse(t *testing.T) {
+	var ws Workspace
+	var m *Model
+	var g []float64
+	for _, n := range []int{1000, 10, 5000} {
+		x := Generate(n, uint64(n), DistNormal)
+		m, g = ws.FitTransform(x, 1e-6, m, g)
+		wg, wxs, _ := naive(x, 1e-6)
+		xs, _ := m.Map()
+		if len(g) != n || m.Len() != n {
+			t.Fatalf("n=%d: got len(g)=%d, m.Len()=%d", n, len(g), m.Len())
+		}
+		for i := range x {
+			if !same(g[i], wg[i]) || !same(xs[i], wxs[i]) {
+				t.Fatalf("n=%d reuse mismatch at %d", n, i)
+			}
+		}
+	}
+}
+
+func TestEmptyAndSingle(t *testing.T) {
+	if g := Transform(nil, 1e-6); len(g) != 0 {
+		t.Fatalf("Transform(nil) = %v", g)
+	}
+	if out := Fit(nil, 1e-6).Inverse([]float64{0}); len(out) != 1 || !math.IsNaN(out[0]) {
+		t.Fatalf("empty model inverse = %v, want [NaN]", out)
+	}
+	g := Transform([]float64{3.5}, 1e-6)
+	if len(g) != 1 || !math.IsNaN(g[0]) {
+		t.Fatalf("n=1 transform = %v, want [NaN]", g)
+	}
+	out := Fit([]float64{3.5}, 1e-6).Inverse([]float64{math.NaN(), -1, 7})
+	for _, v := range out {
+		if v != 3.5 {
+			t.Fatalf("n=1 inverse = %v, want 3.5 everywhere", out)
+		}
+	}
+}
+
+// TestErfinvGridMonotone checks that map_y, computed as erfinv of the
+// scaled rank grid, is non-decreasing; the inverse relies on it exactly
+// as np.interp does.
+func TestErfinvGridMonotone(t *testing.T) {
+	for _, n := range []int{2_000_003, 1_000_001} {
+		den := float64(n - 1)
+		prev := math.Inf(-1)
+		for k := 0; k < n; k++ {
+			y := math.Erfinv(scaledRank(k, den, -1+1e-6, 1-1e-6))
+			if y < prev {
+				t.Fatalf("n=%d: erfinv grid decreases at rank %d (%v < %v)", n, k, y, prev)
+			}
+			prev = y
+		}
+	}
+}
