@@ -12,6 +12,9 @@ import (
 	"time"
 )
 
+// ErrNoSuchGPU is returned (wrapped) when a GPU index does not exist.
+var ErrNoSuchGPU = errors.New("no such GPU")
+
 // ClockSpec says what to lock GPU clocks to.
 type ClockSpec struct {
 	// Mode is "base" (the TDP base clock, which a GPU can hold under full

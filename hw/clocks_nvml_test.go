@@ -113,7 +113,7 @@ func TestLockNeedsRoot(t *testing.T) {
 func TestLockErrors(t *testing.T) {
 	isolate(t)
 	m := hwtest.DGXH100()
-	if _, err := LockClocksWith(m, ClockSpec{Mode: "base"}, 8); err == nil || err.Error() != "GPU 8 does not exist (this machine has 8)" {
+	if _, err := LockClocksWith(m, ClockSpec{Mode: "base"}, 8); !errors.Is(err, ErrNoSuchGPU) || err.Error() != "no such GPU: GPU 8 does not exist (this machine has 8)" {
 		t.Errorf("bad index: %v", err)
 	}
 	m.FailInit(nvml.ERROR_LIBRARY_NOT_FOUND)

@@ -593,7 +593,7 @@ func pickDevices(lib nvml.Interface, indices []int) (map[int]nvml.Device, error)
 	out := map[int]nvml.Device{}
 	for _, i := range indices {
 		if i < 0 || i >= n {
-			return nil, fmt.Errorf("GPU %d does not exist (this machine has %d)", i, n)
+			return nil, fmt.Errorf("%w: GPU %d does not exist (this machine has %d)", ErrNoSuchGPU, i, n)
 		}
 		dev, ret := call(func() (nvml.Device, nvml.Return) { return lib.DeviceGetHandleByIndex(i) })
 		if ret != nvml.SUCCESS {

@@ -451,3 +451,26 @@ func NewRunTelemetry(before, after, during []GPUSample, iterations int) RunTelem
 	}
 	return rt
 }
+
+// Probe adapts a Telemetry to callers that keep samples as opaque values,
+// such as the harness's Telemetry interface: Sample returns []GPUSample as
+// an any, and Summarize turns two of them into a RunTelemetry as JSON.
+type Probe struct{ T *Telemetry }
+
+// Sample returns T.Sample() as an any.
+func (p Probe) Sample() any { return p.T.Sample() }
+
+// Summarize returns NewRunTelemetry(before, after, nil, iterations) as JSON,
+// or nil when neither side holds samples.
+func (p Probe) Summarize(before, after any, iterations int) json.RawMessage {
+	b, _ := before.([]GPUSample)
+	a, _ := after.([]GPUSample)
+	if len(b) == 0 && len(a) == 0 {
+		return nil
+	}
+	out, err := json.Marshal(NewRunTelemetry(b, a, nil, iterations))
+	if err != nil {
+		return nil
+	}
+	return out
+}

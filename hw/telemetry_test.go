@@ -353,3 +353,22 @@ func BenchmarkSample(b *testing.B) {
 		})
 	}
 }
+
+func TestProbe(t *testing.T) {
+	m := hwtest.DGXH100()
+	p := Probe{T: newTelemetry(t, m)}
+	before := p.Sample()
+	m.GPUs[0].Run(time.Second, 300000, 1980)
+	m.GPUs[0].Set(func(s *hwtest.State) { s.Reasons = uint64(ReasonSWPowerCap) })
+	raw := p.Summarize(before, p.Sample(), 10)
+	var rt RunTelemetry
+	if err := json.Unmarshal(raw, &rt); err != nil {
+		t.Fatal(err)
+	}
+	if rt.EnergyJ != 300 || rt.EnergyPerIterationJ != 30 || !rt.Throttled || len(rt.Before) != 8 {
+		t.Errorf("Probe summary = %+v", rt)
+	}
+	if got := (Probe{}).Summarize(Probe{}.Sample(), nil, 1); got != nil {
+		t.Errorf("empty probe summary = %s", got)
+	}
+}
