@@ -135,7 +135,8 @@ func ReadModelFacts(data []byte) (*ModelFacts, error) {
 }
 
 // CheckPrecision says whether a model suits precision on provider. fp32
-// and tf32 need float32 weights; fp16 needs float16 weights except on
+// needs full-precision weights (float32, or float64, which has no precision
+// name of its own) and no quantization; tf32 needs float32 weights; fp16 needs float16 weights except on
 // TensorRT (whose fp16 mode converts float32 weights itself); int8 needs a
 // quantized graph (QuantizeLinear/DequantizeLinear or QLinear*/...Integer
 // operators), or on TensorRT a calibration table. Models without float
@@ -151,7 +152,7 @@ func (f *ModelFacts) CheckPrecision(precision, provider string, options map[stri
 		if f.QuantOps > 0 {
 			return fmt.Errorf("precision = %q, but the model is quantized (%d quantization operators); use precision = \"int8\"", precision, f.QuantOps)
 		}
-		if f.WeightType != "" && f.WeightType != "float32" {
+		if f.WeightType == "float16" || f.WeightType == "bfloat16" || (precision == PrecisionTF32 && f.WeightType == "float64") {
 			return fmt.Errorf("precision = %q, but the model's %s are %s; use a float32 model or set precision to match", precision, desc, f.WeightType)
 		}
 		if precision == PrecisionTF32 && f.WeightType == "" {

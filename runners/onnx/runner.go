@@ -50,6 +50,10 @@ type Runner struct {
 	work     []ort.Value // the slice handed to Run
 	outNames []string
 	scratch  string // temporary folder (profiles, TensorRT engine cache)
+
+	// forceVerify profiles a CPU arm too (tests use it to exercise the
+	// verification path on machines without a GPU).
+	forceVerify bool
 }
 
 var _ runners.Runner = (*Runner)(nil)
@@ -159,24 +163,45 @@ func (r *Runner) Setup(ctx context.Context, s runners.Setup) (map[string]any, er
 	r.outNames = make([]string, len(outs))
 	for i, o := range outs {
 		r.outNames[i] = o.Name
+		switch o.OrtValueType {
+		case ort.ONNXTypeTensor, ort.ONNXTypeSequence, ort.ONNXTypeMap:
+		default:
+			// onnxruntime_go cannot hold other kinds of outputs (an absent
+			// optional output crashes it), so refuse before running.
+			return nil, r.fail("output %q is of kind %s; benchy measures models whose outputs are tensors, sequences or maps", o.Name, o.OrtValueType)
+		}
 	}
 	if r.scratch, err = os.MkdirTemp("", "benchy-onnx-"); err != nil {
 		return nil, fmt.Errorf("onnx: %w", err)
 	}
 
-	// Provider verification: one profiled inference in a throw-away session
-	// records which provider ran every node.
-	verifyStart := time.Now()
-	assign, err := r.verify(inNames, provOpts)
-	if err != nil {
-		if IsUnavailable(err) {
-			return nil, runners.Skip("skipped: " + err.Error())
-		}
-		return nil, r.fail("%v", err)
+	if len(inNames) == 0 {
+		return nil, r.fail("the model has no inputs; benchy measures models that take at least one input")
 	}
-	verifyMS := ms(time.Since(verifyStart))
-	if err := assign.CheckProvider(c.Provider); err != nil {
-		return nil, r.fail("%v", err)
+	// Outputs whose shapes the model fixes are pre-allocated now.
+	r.outputs = make([]ort.Value, len(outs))
+	for i, o := range outs {
+		r.outputs[i] = preallocateInfo(o)
+	}
+
+	// Provider verification: for a GPU provider, one profiled inference in
+	// a throw-away session records which provider ran every node. A CPU arm
+	// registers no other provider, so every node runs on the CPU.
+	assign := &Assignment{Nodes: map[string]int{ortProviderNames[ProviderCPU]: facts.Nodes}}
+	var verifyMS float64
+	if c.Provider != ProviderCPU || r.forceVerify {
+		verifyStart := time.Now()
+		assign, err = r.verify(inNames, provOpts)
+		if err != nil {
+			if IsUnavailable(err) {
+				return nil, runners.Skip("skipped: " + err.Error())
+			}
+			return nil, r.fail("%v", err)
+		}
+		verifyMS = ms(time.Since(verifyStart))
+		if err := assign.CheckProvider(c.Provider); err != nil {
+			return nil, r.fail("%v", err)
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -198,28 +223,29 @@ func (r *Runner) Setup(ctx context.Context, s runners.Setup) (map[string]any, er
 		return nil, fmt.Errorf("onnx: %w", err)
 	}
 
-	// The first inference: ONNX Runtime allocates the outputs, whose shapes
-	// then size the pre-allocated buffers every sample reuses.
-	first := make([]ort.Value, len(outs))
+	// The first inference: ONNX Runtime allocates the outputs whose shapes
+	// the model leaves open, and their shapes then size the buffers every
+	// sample reuses.
 	t0 = time.Now()
-	err = r.session.Run(r.inputs, first)
+	first, err := r.runOnce(r.session)
 	firstMS := ms(time.Since(t0))
 	if err != nil {
 		return nil, r.fail("the first inference failed: %v", err)
 	}
-	r.outputs = make([]ort.Value, len(outs))
 	prealloc := 0
 	outInfo := map[string]any{}
 	for i, v := range first {
-		if v == nil {
+		if isNil(v) {
 			continue
 		}
-		r.outputs[i] = preallocate(v)
+		outInfo[r.outNames[i]] = describeValue(v)
+		if r.outputs[i] == nil {
+			r.outputs[i] = preallocate(v, outs[i].Dimensions)
+			v.Destroy()
+		}
 		if r.outputs[i] != nil {
 			prealloc++
 		}
-		outInfo[r.outNames[i]] = describeValue(v)
-		v.Destroy()
 	}
 	r.work = make([]ort.Value, len(outs))
 
@@ -247,12 +273,14 @@ func (r *Runner) Setup(ctx context.Context, s runners.Setup) (map[string]any, er
 		"inputs":               inInfo,
 		"outputs":              outInfo,
 		"outputs_preallocated": fmt.Sprintf("%d/%d", prealloc, len(outs)),
-		"verify_ms":            verifyMS,
 		"session_build_ms":     buildMS,
 		"first_run_ms":         firstMS,
 	}
 	if lib.Source != "" {
 		info["ort_source"] = lib.Source
+	}
+	if verifyMS > 0 {
+		info["verify_ms"] = verifyMS
 	}
 	if assign.ShapeOnCPU > 0 {
 		info["shape_nodes_on_cpu"] = assign.ShapeOnCPU
@@ -469,13 +497,8 @@ func (r *Runner) verify(inNames []string, provOpts map[string]string) (*Assignme
 	if err != nil {
 		return nil, fmt.Errorf("creating the session: %w", err)
 	}
-	outs := make([]ort.Value, len(r.outNames))
-	runErr := s.Run(r.inputs, outs)
-	for _, v := range outs {
-		if v != nil {
-			v.Destroy()
-		}
-	}
+	outs, runErr := r.runOnce(s)
+	r.release(outs)
 	s.Destroy() // writes the profile
 	if runErr != nil {
 		return nil, fmt.Errorf("inference failed: %w", runErr)
@@ -492,6 +515,49 @@ func (r *Runner) verify(inNames []string, provOpts map[string]string) (*Assignme
 		os.Remove(f)
 	}
 	return ParseProfile(b)
+}
+
+// runOnce runs s once on the pre-allocated outputs, leaving the rest to
+// ONNX Runtime, and returns the outputs; the caller destroys those that are
+// not r.outputs. When a model declares fixed output shapes that its
+// operators do not honour on benchy's inputs (data-dependent shapes), it
+// drops those buffers and lets ONNX Runtime allocate every output.
+func (r *Runner) runOnce(s *ort.DynamicAdvancedSession) ([]ort.Value, error) {
+	run := func() ([]ort.Value, error) {
+		outs := make([]ort.Value, len(r.outputs))
+		copy(outs, r.outputs)
+		if err := s.Run(r.inputs, outs); err != nil {
+			r.release(outs)
+			return nil, err
+		}
+		return outs, nil
+	}
+	outs, err := run()
+	static := false
+	for _, v := range r.outputs {
+		static = static || v != nil
+	}
+	if err == nil || !static {
+		return outs, err
+	}
+	for i, v := range r.outputs {
+		destroy(v)
+		r.outputs[i] = nil
+	}
+	outs, err2 := run()
+	if err2 != nil {
+		return nil, err
+	}
+	return outs, nil
+}
+
+// release destroys the values in outs that ONNX Runtime allocated.
+func (r *Runner) release(outs []ort.Value) {
+	for i, v := range outs {
+		if r.outputs[i] == nil {
+			destroy(v)
+		}
+	}
 }
 
 // Run executes warmup untimed and iterations timed inferences. Each sample
@@ -542,8 +608,8 @@ func (r *Runner) once() (time.Duration, error) {
 	err := r.session.RunWithOptions(r.inputs, r.work, r.runOpts)
 	d := time.Since(t0)
 	for i, v := range r.work {
-		if r.outputs[i] == nil && v != nil {
-			v.Destroy()
+		if r.outputs[i] == nil {
+			destroy(v)
 		}
 		r.work[i] = nil
 	}
@@ -558,7 +624,7 @@ func (r *Runner) Close() error {
 		r.session = nil
 	}
 	for _, v := range append(r.inputs, r.outputs...) {
-		if v != nil {
+		if !isNil(v) {
 			errs = append(errs, v.Destroy())
 		}
 	}

@@ -82,7 +82,7 @@ func resolveShapes(c *Config, ins []tensorInfo, params map[string][]string, arra
 	out := make([]resolvedInput, len(ins))
 	for i, in := range ins {
 		if in.Kind != "tensor" {
-			return nil, "", fmt.Errorf("input %q is a %s; benchy feeds tensor inputs only", in.Name, in.Kind)
+			return nil, "", fmt.Errorf("input %q is of kind %s; benchy feeds tensor inputs only", in.Name, in.Kind)
 		}
 		r := resolvedInput{Name: in.Name, Type: in.Type, Shape: slices.Clone(in.Dims), How: "model"}
 		if spec, ok := c.Inputs[in.Name]; ok {
@@ -116,24 +116,17 @@ func resolveShapes(c *Config, ins []tensorInfo, params map[string][]string, arra
 		if err != nil {
 			return nil, "", err
 		}
+		// The image input: a rank-4 input of pixels (floating point or
+		// uint8) that inputs = {...} does not already shape.
 		var cands []int
 		for i, in := range ins {
-			if _, explicit := c.Inputs[in.Name]; !explicit && len(in.Dims) == 4 {
+			if _, explicit := c.Inputs[in.Name]; !explicit && len(in.Dims) == 4 && isPixelType(in.Type) {
 				cands = append(cands, i)
 			}
 		}
-		if len(cands) > 1 {
-			var floats []int
-			for _, i := range cands {
-				if strings.HasPrefix(ins[i].Type, "float") || ins[i].Type == "bfloat16" || ins[i].Type == "uint8" {
-					floats = append(floats, i)
-				}
-			}
-			cands = floats
-		}
 		switch len(cands) {
 		case 0:
-			return nil, "", fmt.Errorf("input = %q needs a rank-4 image input to apply the resolution to, but the model's inputs are %s; give shapes with inputs = {...} instead", c.Input, describeInputs(ins, params))
+			return nil, "", fmt.Errorf("input = %q needs a rank-4 image input (floating point or uint8) to apply the resolution to, but the model's inputs are %s; give shapes with inputs = {...} instead", c.Input, describeInputs(ins, params))
 		case 1:
 		default:
 			names := make([]string, len(cands))
@@ -215,4 +208,12 @@ func checkGiven(in tensorInfo, given []int64, params []string) error {
 		}
 	}
 	return nil
+}
+
+func isPixelType(t string) bool {
+	switch t {
+	case "float32", "float16", "bfloat16", "float64", "uint8":
+		return true
+	}
+	return false
 }

@@ -6,6 +6,7 @@ import (
 	"hash/fnv"
 	"math"
 	"math/rand/v2"
+	"reflect"
 
 	ort "github.com/yalue/onnxruntime_go"
 )
@@ -176,6 +177,22 @@ func newInputValue(in resolvedInput, seed int64) (ort.Value, error) {
 	return t, nil
 }
 
+// newEmptyScalar returns a rank-0 output buffer (onnxruntime_go cannot
+// wrap a rank-0 output that ONNX Runtime allocates), or nil for a type it
+// has no scalar for.
+func newEmptyScalar(typ ort.TensorElementDataType) ort.Value {
+	e := elemTypes[typ]
+	if e.size == 0 || typ == ort.TensorElementDataTypeFloat16 || typ == ort.TensorElementDataTypeBFloat16 ||
+		typ == ort.TensorElementDataTypeComplex64 || typ == ort.TensorElementDataTypeComplex128 {
+		return nil
+	}
+	v, err := newScalar(typ, make([]byte, e.size))
+	if err != nil {
+		return nil
+	}
+	return v
+}
+
 // newScalar builds a rank-0 tensor from the first element of data.
 func newScalar(typ ort.TensorElementDataType, data []byte) (ort.Value, error) {
 	le := binary.LittleEndian
@@ -206,22 +223,47 @@ func newScalar(typ ort.TensorElementDataType, data []byte) (ort.Value, error) {
 	return nil, fmt.Errorf("scalar inputs of %s are not supported", elemName(typ))
 }
 
-// preallocate returns an output buffer shaped like v (an output ONNX
-// Runtime allocated on the first run), or nil when v cannot be
-// pre-allocated (non-tensors, strings, scalars, empty tensors); such
-// outputs are left to ONNX Runtime on every run.
-func preallocate(v ort.Value) ort.Value {
-	if v == nil || v.GetONNXType() != ort.ONNXTypeTensor {
+// isNil reports whether v is nil or an interface holding a nil pointer
+// (onnxruntime_go can leave those behind when converting an output fails).
+func isNil(v ort.Value) bool {
+	if v == nil {
+		return true
+	}
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
+}
+
+// destroy releases v unless it is nil.
+func destroy(v ort.Value) {
+	if !isNil(v) {
+		v.Destroy()
+	}
+}
+
+// preallocateInfo returns an output buffer for an output whose shape the
+// model fixes, or nil when the shape is dynamic or the type not numeric.
+func preallocateInfo(o ort.InputOutputInfo) ort.Value {
+	if o.OrtValueType != ort.ONNXTypeTensor {
 		return nil
 	}
-	typ := ort.TensorElementDataType(v.DataType())
+	for _, d := range o.Dimensions {
+		if d <= 0 {
+			return nil
+		}
+	}
+	return newBuffer(o.Dimensions, o.DataType)
+}
+
+func newBuffer(shape ort.Shape, typ ort.TensorElementDataType) ort.Value {
 	e, ok := elemTypes[typ]
 	if !ok || e.size == 0 {
 		return nil
 	}
-	shape := v.GetShape()
+	if len(shape) == 0 {
+		return newEmptyScalar(typ)
+	}
 	n := numElements(shape)
-	if len(shape) == 0 || n == 0 || n*int64(e.size) > maxSyntheticBytes {
+	if len(shape) == 0 || n <= 0 || n*int64(e.size) > maxSyntheticBytes {
 		return nil
 	}
 	t, err := ort.NewCustomDataTensor(shape.Clone(), make([]byte, n*int64(e.size)), typ)
@@ -229,4 +271,26 @@ func preallocate(v ort.Value) ort.Value {
 		return nil
 	}
 	return t
+}
+
+// preallocate returns an output buffer shaped like v (an output ONNX
+// Runtime allocated on the first run), or nil when v cannot be
+// pre-allocated: non-tensors, strings, empty tensors, and outputs whose
+// actual shape contradicts the shape the model declares (ONNX Runtime
+// checks a caller's buffer against the declaration). Such outputs are left
+// to ONNX Runtime on every run.
+func preallocate(v ort.Value, declared ort.Shape) ort.Value {
+	if isNil(v) || v.GetONNXType() != ort.ONNXTypeTensor {
+		return nil
+	}
+	shape := v.GetShape()
+	if len(declared) != len(shape) {
+		return nil
+	}
+	for i, d := range declared {
+		if d >= 0 && d != shape[i] {
+			return nil
+		}
+	}
+	return newBuffer(shape, ort.TensorElementDataType(v.DataType()))
 }
