@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/benchy-dev/benchy/runners"
+)
+
+func init() { registerCommand(newWorkerCmd) }
+
+func newWorkerCmd(stdout, stderr io.Writer) *cobra.Command {
+	return &cobra.Command{
+		Use:    "worker RUNNER",
+		Short:  "Serve a built-in runner over the worker protocol (started by benchy run)",
+		Hidden: true,
+		Args:   cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			spec, ok := runners.Lookup(args[0])
+			if !ok || spec.New == nil {
+				return withCode(exitUsage, fmt.Errorf("no built-in runner %q (have %v)", args[0], runners.Names()))
+			}
+			// The harness interrupts and kills workers itself; a Ctrl-C at the
+			// terminal reaches the whole foreground group, so ignore it here and
+			// let the harness decide when this worker ends.
+			signal.Ignore(os.Interrupt)
+			out, err := protocolStdout(stdout)
+			if err != nil {
+				return withCode(exitEnvironment, err)
+			}
+			if err := runners.Serve(context.Background(), spec.New(), os.Stdin, out); err != nil {
+				return withCode(exitFailure, err)
+			}
+			return nil
+		},
+	}
+}
+
+// protocolStdout keeps the protocol channel clean: when stdout is the real
+// file descriptor 1, it duplicates it for the protocol and points fd 1 at
+// stderr, so that a library printing to stdout (a C runtime, say) cannot
+// corrupt the protocol stream.
+func protocolStdout(stdout io.Writer) (io.Writer, error) {
+	if stdout != os.Stdout {
+		return stdout, nil
+	}
+	fd, err := syscall.Dup(1)
+	if err != nil {
+		return nil, fmt.Errorf("worker: dup stdout: %w", err)
+	}
+	if err := syscall.Dup2(2, 1); err != nil {
+		return nil, fmt.Errorf("worker: redirect stdout: %w", err)
+	}
+	return os.NewFile(uintptr(fd), "protocol"), nil
+}

@@ -1,0 +1,783 @@
+// Package harness executes a suites.Plan: for each workload instance it
+// starts one worker process per arm and runs blocks in which every arm runs
+// once, in an order drawn from the recorded seed. It journals every finished
+// block, applies the stopping rule, and survives crashing, hanging and
+// misbehaving arms: a failure belongs to its arm, never to the run.
+package harness
+
+import (
+	"context"
+	crand "crypto/rand"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/benchy-dev/benchy/hw"
+	"github.com/benchy-dev/benchy/results"
+	"github.com/benchy-dev/benchy/runners"
+	"github.com/benchy-dev/benchy/stats"
+	"github.com/benchy-dev/benchy/suites"
+)
+
+// DefaultCallTimeout bounds one worker call when the arm sets no timeout.
+const DefaultCallTimeout = 10 * time.Minute
+
+// maxCalibratedIterations caps the calibrated iteration count.
+const maxCalibratedIterations = 10_000_000
+
+// Options configure a run. The zero value runs the plan as written.
+type Options struct {
+	// OutDir receives journal.jsonl and results.json; empty keeps nothing on disk.
+	OutDir string
+	// Seed overrides the plan's seed when non-nil.
+	Seed *int64
+	// MinBlocks, MaxBlocks and Order override the plan when non-zero.
+	MinBlocks, MaxBlocks int
+	Order                suites.Order
+	// Progress receives progress lines (stderr); nil is silent.
+	Progress io.Writer
+	// Requires decides whether the machine meets a requirement; nil means
+	// "no GPU here" for any requirement that asks for one.
+	Requires func(suites.Requires) (ok bool, reason string)
+	// Environment fingerprints the machine; nil uses EnvironmentOf(hw.Detect).
+	Environment func() results.Environment
+	// Telemetry, when set, is sampled around every arm's run.
+	Telemetry Telemetry
+	// Executable is the benchy binary that serves built-in runners;
+	// empty uses os.Executable.
+	Executable string
+	// Stop, when closed, ends the run after the arm in progress (first
+	// Ctrl-C). Cancelling ctx ends it at once (second Ctrl-C).
+	Stop <-chan struct{}
+	// Version is benchy's version, recorded in the document.
+	Version string
+}
+
+// Telemetry samples device state around a run; the hw package provides one.
+type Telemetry interface {
+	// Sample returns a JSON-serialisable snapshot.
+	Sample() any
+	// Summarize turns the snapshots before and after a run of n iterations
+	// into what is recorded (clocks, energy per iteration, throttling).
+	Summarize(before, after any, iterations int) json.RawMessage
+}
+
+// Run executes plan and returns its results document. The document is also
+// journaled and written to OutDir as the run goes. The error is non-nil
+// only when the run could not be recorded at all; arm failures and
+// interruptions are in the document's statuses.
+func Run(ctx context.Context, plan *suites.Plan, opt Options) (*results.Document, error) {
+	r, err := newRun(plan, opt)
+	if err != nil {
+		return nil, err
+	}
+	defer r.closeJournal()
+	r.execute(ctx)
+	return r.doc, r.finish()
+}
+
+type run struct {
+	plan    *suites.Plan
+	opt     Options
+	doc     *results.Document
+	journal *results.Journal
+	exe     string
+	stopped atomic.Bool // soft stop requested
+}
+
+func newRun(plan *suites.Plan, opt Options) (*run, error) {
+	seed := plan.Run.Seed
+	switch {
+	case opt.Seed != nil:
+		seed = *opt.Seed
+	case !plan.Run.SeedSet:
+		seed = drawSeed()
+	}
+	order := plan.Run.Order
+	if opt.Order != "" {
+		order = opt.Order
+	}
+	envf := opt.Environment
+	if envf == nil {
+		envf = func() results.Environment { return EnvironmentOf(hw.Detect(context.Background())) }
+	}
+	doc := &results.Document{
+		Schema:      results.Schema,
+		Benchy:      opt.Version,
+		Suite:       results.Suite{Path: plan.Path, Source: string(plan.Source), SHA256: plan.SHA256},
+		Seed:        seed,
+		Order:       string(order),
+		Started:     time.Now().UTC(),
+		Status:      results.StatusRunning,
+		Environment: envf(),
+	}
+	for _, v := range plan.Variables {
+		doc.Variables = append(doc.Variables, results.Variable{Name: v.Name, Value: v.Display(), Sensitive: v.Sensitive, Source: v.Source})
+	}
+	r := &run{plan: plan, opt: opt, doc: doc, exe: opt.Executable}
+	if r.exe == "" {
+		exe, err := selfExecutable()
+		if err != nil {
+			return nil, err
+		}
+		r.exe = exe
+	}
+	if opt.OutDir != "" {
+		if err := os.MkdirAll(opt.OutDir, 0o755); err != nil {
+			return nil, fmt.Errorf("create output directory: %w", err)
+		}
+		j, err := results.CreateJournal(filepath.Join(opt.OutDir, "journal.jsonl"), doc)
+		if err != nil {
+			return nil, err
+		}
+		r.journal = j
+	}
+	return r, nil
+}
+
+func drawSeed() int64 {
+	var b [8]byte
+	if _, err := crand.Read(b[:]); err != nil {
+		return time.Now().UnixNano()
+	}
+	return int64(binary.LittleEndian.Uint64(b[:]) >> 1)
+}
+
+func (r *run) logf(format string, args ...any) {
+	if r.opt.Progress != nil {
+		fmt.Fprintf(r.opt.Progress, format+"\n", args...)
+	}
+}
+
+// journalError is reported once; a run whose journal fails still finishes.
+func (r *run) note(err error) {
+	if err != nil {
+		r.logf("benchy: %v", err)
+	}
+}
+
+func (r *run) softStopped() bool {
+	if r.stopped.Load() {
+		return true
+	}
+	if r.opt.Stop == nil {
+		return false
+	}
+	select {
+	case <-r.opt.Stop:
+		r.stopped.Store(true)
+		return true
+	default:
+		return false
+	}
+}
+
+func (r *run) execute(ctx context.Context) {
+	if needsSpawnOverhead(r.plan) {
+		if d, err := SpawnOverhead(ctx, 15); err == nil {
+			r.doc.Environment.Overhead = map[string]float64{"spawn_noop_median": float64(d.Nanoseconds())}
+			r.logf("benchy: a no-op process takes %v to spawn and reap here (recorded; not subtracted)", d.Round(time.Microsecond))
+		}
+	}
+	for _, w := range r.plan.Workloads {
+		if ctx.Err() != nil || r.softStopped() {
+			break
+		}
+		r.runWorkload(ctx, w)
+	}
+}
+
+func (r *run) finish() error {
+	r.doc.Finished = time.Now().UTC()
+	r.doc.Status, r.doc.StopReason = overallStatus(r.doc, r.stopped.Load())
+	if r.journal != nil {
+		r.note(r.journal.End("", r.doc.Status, r.doc.StopReason))
+	}
+	if r.opt.OutDir == "" {
+		return nil
+	}
+	return results.WriteFile(filepath.Join(r.opt.OutDir, "results.json"), r.doc)
+}
+
+func (r *run) closeJournal() {
+	if r.journal != nil {
+		_ = r.journal.Close()
+	}
+}
+
+func overallStatus(doc *results.Document, interrupted bool) (string, string) {
+	budget, failed, total := 0, 0, len(doc.Workloads)
+	for _, w := range doc.Workloads {
+		switch w.Status {
+		case results.StatusInterrupted:
+			interrupted = true
+		case results.StatusBudgetExhausted:
+			budget++
+		case results.StatusFailed:
+			failed++
+		}
+	}
+	switch {
+	case interrupted:
+		return results.StatusInterrupted, "interrupted; every finished block is kept"
+	case total > 0 && failed == total:
+		return results.StatusFailed, "every workload failed"
+	case budget > 0:
+		return results.StatusBudgetExhausted, fmt.Sprintf("the time budget ran out in %d workload(s)", budget)
+	default:
+		return results.StatusComplete, fmt.Sprintf("%d workload(s) finished", total)
+	}
+}
+
+// armState is one arm instance during a workload's run.
+type armState struct {
+	plan       *suites.Arm
+	rec        *results.Arm
+	w          *worker
+	spec       workerSpec
+	setupReq   runners.Request
+	iterations int
+	active     bool
+}
+
+func (r *run) runWorkload(ctx context.Context, pw *suites.Workload) {
+	settings := r.settings(pw)
+	rw := &results.Workload{
+		Name: pw.Name, Description: pw.Description, Metric: pw.Metric, Better: pw.Better,
+		Status: results.StatusRunning,
+	}
+	if b, err := json.Marshal(settings); err == nil {
+		rw.Run = b
+	}
+	r.doc.Workloads = append(r.doc.Workloads, rw)
+	arms := make([]*armState, 0, len(pw.Arms))
+	for _, a := range pw.Arms {
+		st := &armState{plan: a, rec: &results.Arm{Name: a.Name, Baseline: a.Baseline, Runner: a.Runner, Config: a.Config, Status: results.ArmOK}}
+		rw.Arms = append(rw.Arms, st.rec)
+		arms = append(arms, st)
+	}
+	if r.journal != nil {
+		r.note(r.journal.Workload(rw))
+	}
+	r.logf("== %s: %d arm(s)", pw.Name, len(arms))
+	defer func() {
+		for _, a := range arms {
+			if a.w != nil {
+				a.w.close(5 * time.Second)
+				a.rec.Stderr = a.w.stderrTail()
+			}
+		}
+		if len(pw.Cleanup) > 0 {
+			if err := r.command(ctx, pw.Cleanup, "cleanup"); err != nil {
+				r.logf("   cleanup failed: %v", err)
+			}
+		}
+		if r.journal != nil {
+			for _, a := range arms {
+				r.note(r.journal.Arm(rw.Name, a.rec))
+			}
+			r.note(r.journal.End(rw.Name, rw.Status, rw.StopReason))
+		}
+	}()
+
+	if len(pw.Setup) > 0 {
+		if err := r.command(ctx, pw.Setup, "setup"); err != nil {
+			rw.Status, rw.StopReason = results.StatusFailed, fmt.Sprintf("setup command failed: %v", err)
+			for _, a := range arms {
+				a.fail(fmt.Sprintf("workload setup failed: %v", err))
+			}
+			return
+		}
+	}
+	for _, a := range arms {
+		r.startArm(ctx, pw, a, settings)
+	}
+	r.calibrate(ctx, pw, arms, settings)
+
+	start := time.Now()
+	names := activeNames(arms)
+	if len(names) == 0 {
+		rw.Status, rw.StopReason = results.StatusFailed, "no arm could run"
+		return
+	}
+	sch := schedule{order: settings.Order, arms: names, seed: r.doc.Seed, name: pw.Name}
+	if settings.Order == suites.OrderSequential {
+		r.runSequential(ctx, pw, rw, arms, settings, sch)
+	} else {
+		r.runInterleaved(ctx, pw, rw, arms, settings, sch, start)
+	}
+	if rw.Status == results.StatusRunning {
+		rw.Status = results.StatusComplete
+	}
+	if n := len(activeNames(arms)); n == 0 && rw.Status == results.StatusComplete {
+		rw.Status, rw.StopReason = results.StatusFailed, "every arm failed"
+	}
+}
+
+// settings applies the command-line overrides to a workload's run settings.
+func (r *run) settings(pw *suites.Workload) suites.RunSettings {
+	s := pw.Run
+	if r.opt.MinBlocks > 0 {
+		s.MinBlocks = r.opt.MinBlocks
+	}
+	if r.opt.MaxBlocks > 0 {
+		s.MaxBlocks = r.opt.MaxBlocks
+	}
+	if s.MinBlocks > s.MaxBlocks {
+		s.MinBlocks = s.MaxBlocks
+	}
+	if r.opt.Order != "" {
+		s.Order = r.opt.Order
+	}
+	s.Seed, s.SeedSet = r.doc.Seed, true
+	return s
+}
+
+func (a *armState) fail(reason string) {
+	a.active = false
+	a.rec.Status, a.rec.Reason = results.ArmFailed, reason
+}
+
+func (a *armState) skip(reason string) {
+	a.active = false
+	a.rec.Status, a.rec.Reason = results.ArmSkipped, reason
+}
+
+func (a *armState) callTimeout(setup bool) time.Duration {
+	if a.plan.Timeout > 0 {
+		return a.plan.Timeout
+	}
+	if setup {
+		return DefaultCallTimeout
+	}
+	return DefaultCallTimeout
+}
+
+func activeNames(arms []*armState) []string {
+	var names []string
+	for _, a := range arms {
+		if a.active {
+			names = append(names, a.plan.Name)
+		}
+	}
+	return names
+}
+
+// startArm checks requirements, starts the arm's worker and sets it up.
+func (r *run) startArm(ctx context.Context, pw *suites.Workload, a *armState, s suites.RunSettings) {
+	if req := a.plan.Requires; req.GPU || req.MinGPUMemory > 0 || req.ComputeCapability != "" {
+		ok, reason := r.requires(req)
+		if !ok {
+			a.skip(reason)
+			r.logf("   %s: %s", a.plan.Name, reason)
+			return
+		}
+	}
+	spec, ok := runners.Lookup(a.plan.Runner)
+	if !ok {
+		a.fail(fmt.Sprintf("unknown runner %q", a.plan.Runner))
+		return
+	}
+	env := runners.MergeEnv(os.Environ(), a.plan.Env)
+	ws := workerSpec{argv: []string{r.exe, "worker", a.plan.Runner}, env: env, dir: r.plan.Dir}
+	if spec.External != nil {
+		if argv, extra, dir, ext := spec.External(a.plan.Config); ext {
+			ws.argv = argv
+			ws.env = runners.MergeEnv(env, extra)
+			if dir != "" {
+				ws.dir = resolve(r.plan.Dir, dir)
+			}
+		}
+	}
+	if a.plan.Workdir != "" {
+		ws.dir = resolve(r.plan.Dir, a.plan.Workdir)
+	}
+	a.spec = ws
+	a.setupReq = runners.Request{Op: runners.OpSetup, Config: a.plan.Config, Seed: r.doc.Seed, SuiteDir: r.plan.Dir}
+	a.active = true
+	r.spawn(ctx, a)
+	if a.active {
+		r.logf("   %s: ready (%s)", a.plan.Name, a.plan.Runner)
+	} else {
+		r.logf("   %s: %s: %s", a.plan.Name, a.rec.Status, a.rec.Reason)
+	}
+}
+
+// spawn starts a worker for a and runs setup; failures end the arm.
+func (r *run) spawn(ctx context.Context, a *armState) {
+	w, err := startWorker(a.spec)
+	if err != nil {
+		a.fail(err.Error())
+		return
+	}
+	a.w = w
+	resp, err := w.call(ctx, a.setupReq, a.callTimeout(true))
+	switch {
+	case err != nil:
+		a.fail("setup: " + err.Error())
+	case !resp.OK && resp.Skip:
+		a.skip(resp.Error)
+	case !resp.OK:
+		a.fail("setup: " + resp.Error)
+	default:
+		if a.rec.Info == nil {
+			a.rec.Info = resp.Info
+		}
+		return
+	}
+	w.close(2 * time.Second)
+	a.rec.Stderr = w.stderrTail()
+	a.w = nil
+}
+
+func resolve(base, p string) string {
+	if filepath.IsAbs(p) || base == "" {
+		return p
+	}
+	return filepath.Join(base, p)
+}
+
+// calibrate picks each active arm's iterations per block: the fixed count,
+// or (pyperf style) enough that one arm's turn lasts at least MinBlockTime.
+func (r *run) calibrate(ctx context.Context, pw *suites.Workload, arms []*armState, s suites.RunSettings) {
+	for _, a := range arms {
+		if !a.active {
+			continue
+		}
+		if s.Iterations > 0 {
+			a.iterations = s.Iterations
+			continue
+		}
+		n := 1
+		for {
+			resp, err := r.call(ctx, a, runners.Request{Op: runners.OpRun, Iterations: n})
+			if err != nil {
+				a.fail("calibration: " + err.Error())
+				break
+			}
+			total := sum(resp.NS)
+			if time.Duration(total) >= s.MinBlockTime || n >= maxCalibratedIterations {
+				a.iterations = n
+				break
+			}
+			per := max(total/int64(n), 1)
+			next := int(min(int64(float64(s.MinBlockTime)/float64(per)*1.2)+1, maxCalibratedIterations))
+			n = max(next, 2*n)
+			n = min(n, maxCalibratedIterations)
+		}
+		if a.active {
+			if a.rec.Info == nil {
+				a.rec.Info = map[string]any{}
+			}
+			a.rec.Info["iterations_per_block"] = a.iterations
+			r.logf("   %s: %d iteration(s) per block", a.plan.Name, a.iterations)
+		}
+	}
+}
+
+// call sends a request to a's worker; a broken worker fails the arm.
+func (r *run) call(ctx context.Context, a *armState, req runners.Request) (runners.Response, error) {
+	resp, err := a.w.call(ctx, req, a.callTimeout(false))
+	if err == nil && !resp.OK {
+		err = errors.New(resp.Error)
+	}
+	if err != nil {
+		a.w.close(time.Second)
+		a.rec.Stderr = a.w.stderrTail()
+		a.w = nil
+	}
+	return resp, err
+}
+
+func sum(ns []int64) int64 {
+	var t int64
+	for _, v := range ns {
+		t += v
+	}
+	return t
+}
+
+// turn runs one arm once inside a block and returns what it recorded.
+func (r *run) turn(ctx context.Context, pw *suites.Workload, a *armState, s suites.RunSettings) *results.ArmRun {
+	ar := &results.ArmRun{Arm: a.plan.Name}
+	if a.w == nil && a.active { // fresh process per block, or first use
+		r.spawn(ctx, a)
+		if !a.active {
+			ar.Error = a.rec.Reason
+			return ar
+		}
+	}
+	if len(pw.Prepare) > 0 {
+		if err := r.command(ctx, pw.Prepare, "prepare"); err != nil {
+			ar.Error = "prepare: " + err.Error()
+			a.fail(ar.Error)
+			return ar
+		}
+	}
+	var before any
+	if r.opt.Telemetry != nil {
+		before = r.opt.Telemetry.Sample()
+	}
+	resp, err := r.call(ctx, a, runners.Request{Op: runners.OpRun, Warmup: s.WarmupIterations, Iterations: a.iterations})
+	if r.opt.Telemetry != nil {
+		ar.Telemetry = r.opt.Telemetry.Summarize(before, r.opt.Telemetry.Sample(), a.iterations)
+	}
+	if err != nil {
+		ar.Error = err.Error()
+		a.fail(err.Error())
+		r.logf("   %s failed: %v", a.plan.Name, err)
+		return ar
+	}
+	if len(resp.NS) == 0 {
+		ar.Error = "the worker returned no samples"
+		a.fail(ar.Error)
+		return ar
+	}
+	ar.NS, ar.Metrics = resp.NS, resp.Metrics
+	if len(pw.Conclude) > 0 {
+		if err := r.command(ctx, pw.Conclude, "conclude"); err != nil {
+			r.logf("   %s: conclude failed: %v", a.plan.Name, err)
+		}
+	}
+	if a.plan.FreshProcess && a.w != nil {
+		a.w.close(5 * time.Second)
+		a.rec.Stderr = a.w.stderrTail()
+		a.w = nil
+	}
+	return ar
+}
+
+func (r *run) runInterleaved(ctx context.Context, pw *suites.Workload, rw *results.Workload, arms []*armState, s suites.RunSettings, sch schedule, start time.Time) {
+	byName := map[string]*armState{}
+	for _, a := range arms {
+		byName[a.plan.Name] = a
+	}
+	measured := 0
+	for b := 0; ; b++ {
+		warm := b < s.Warmup
+		if !warm && measured >= s.MaxBlocks {
+			rw.StopReason = fmt.Sprintf("reached max_blocks = %d", s.MaxBlocks)
+			return
+		}
+		if s.TimeBudget > 0 && time.Since(start) >= s.TimeBudget {
+			rw.Status = results.StatusBudgetExhausted
+			rw.StopReason = fmt.Sprintf("time budget %v spent after %d measured block(s)", s.TimeBudget, measured)
+			return
+		}
+		if b > 0 && s.Cooldown > 0 {
+			if !sleepCtx(ctx, s.Cooldown) {
+				rw.Status, rw.StopReason = results.StatusInterrupted, "interrupted"
+				return
+			}
+		}
+		block := &results.Block{Index: b, Warmup: warm, Order: sch.blockOrder(b), Start: time.Now().UTC()}
+		interrupted := false
+		for _, name := range block.Order {
+			if ctx.Err() != nil || r.softStopped() {
+				interrupted = true
+				break
+			}
+			a := byName[name]
+			if !a.active {
+				continue
+			}
+			block.Runs = append(block.Runs, r.turn(ctx, pw, a, s))
+		}
+		if interrupted {
+			if len(block.Runs) > 0 {
+				block.Incomplete = true
+				r.appendBlock(rw, block)
+			}
+			rw.Status, rw.StopReason = results.StatusInterrupted, fmt.Sprintf("interrupted after %d measured block(s)", measured)
+			return
+		}
+		r.appendBlock(rw, block)
+		if !warm {
+			measured++
+		}
+		if len(activeNames(arms)) == 0 {
+			rw.StopReason = "every arm failed"
+			return
+		}
+		if ctx.Err() != nil || r.softStopped() {
+			rw.Status, rw.StopReason = results.StatusInterrupted, fmt.Sprintf("interrupted after %d measured block(s)", measured)
+			return
+		}
+		if !warm && measured >= s.MinBlocks && s.TargetCIHalfWidth > 0 {
+			matrix, cols, base := blockMatrix(rw, arms)
+			if base >= 0 && len(matrix) > 0 {
+				d, _ := stats.EvaluateStop(matrix, base, stats.StopRule{
+					MinBlocks: s.MinBlocks, MaxBlocks: s.MaxBlocks,
+					TargetHalfWidth: s.TargetCIHalfWidth, Confidence: s.Confidence,
+				})
+				if d.Stop {
+					rw.StopReason = d.Reason
+					if d.WorstArm >= 0 && d.WorstArm < len(cols) {
+						rw.StopReason = strings.Replace(d.Reason, fmt.Sprintf("(arm %d)", d.WorstArm), "("+cols[d.WorstArm]+")", 1)
+					}
+					return
+				}
+			}
+		}
+	}
+}
+
+// runSequential runs every block of one arm before the next arm: only for
+// A/A studies and teaching, since drift then looks like a difference.
+func (r *run) runSequential(ctx context.Context, pw *suites.Workload, rw *results.Workload, arms []*armState, s suites.RunSettings, sch schedule) {
+	total := s.Warmup + s.MaxBlocks
+	blocks := make([]*results.Block, total)
+	for b := range blocks {
+		blocks[b] = &results.Block{Index: b, Warmup: b < s.Warmup, Order: sch.blockOrder(b)}
+	}
+	done := 0
+outer:
+	for _, a := range arms {
+		if !a.active {
+			continue
+		}
+		for b := 0; b < total; b++ {
+			if ctx.Err() != nil || r.softStopped() {
+				rw.Status, rw.StopReason = results.StatusInterrupted, "interrupted"
+				break outer
+			}
+			if blocks[b].Start.IsZero() {
+				blocks[b].Start = time.Now().UTC()
+			}
+			blocks[b].Runs = append(blocks[b].Runs, r.turn(ctx, pw, a, s))
+			if !a.active {
+				break
+			}
+		}
+		done++
+	}
+	for _, b := range blocks {
+		if len(b.Runs) == 0 {
+			continue
+		}
+		b.Incomplete = done < len(activeNames(arms)) && rw.Status == results.StatusInterrupted
+		r.appendBlock(rw, b)
+	}
+	if rw.StopReason == "" {
+		rw.StopReason = fmt.Sprintf("sequential order runs exactly max_blocks = %d", s.MaxBlocks)
+	}
+}
+
+func (r *run) appendBlock(rw *results.Workload, b *results.Block) {
+	rw.Blocks = append(rw.Blocks, b)
+	if r.journal != nil {
+		r.note(r.journal.Block(rw.Name, b))
+	}
+	r.logf("   block %d%s: %s", b.Index, map[bool]string{true: " (warm-up)", false: ""}[b.Warmup], blockLine(b))
+}
+
+func blockLine(b *results.Block) string {
+	s := ""
+	for i, run := range b.Runs {
+		if i > 0 {
+			s += "  "
+		}
+		if run.Error != "" {
+			s += run.Arm + " failed"
+			continue
+		}
+		s += fmt.Sprintf("%s %v", run.Arm, time.Duration(sum(run.NS)/int64(len(run.NS))))
+	}
+	return s
+}
+
+// blockMatrix builds the block × arm matrix of per-iteration means over the
+// complete measured blocks of the arms still active, with the column names
+// and the baseline's column.
+func blockMatrix(rw *results.Workload, arms []*armState) ([][]float64, []string, int) {
+	var cols []string
+	base := -1
+	for _, a := range arms {
+		if a.active {
+			if a.plan.Baseline {
+				base = len(cols)
+			}
+			cols = append(cols, a.plan.Name)
+		}
+	}
+	if base < 0 || len(cols) < 2 {
+		return nil, nil, -1
+	}
+	var m [][]float64
+	for _, b := range rw.Blocks {
+		if !b.Measured() {
+			continue
+		}
+		row := make([]float64, len(cols))
+		complete := true
+		for i, c := range cols {
+			v, ok := b.Value(c)
+			if !ok {
+				complete = false
+				break
+			}
+			row[i] = v
+		}
+		if complete {
+			m = append(m, row)
+		}
+	}
+	return m, cols, base
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// command runs a setup/cleanup/prepare/conclude argv, untimed, in the suite
+// directory, with a ten-minute limit.
+func (r *run) command(ctx context.Context, argv []string, what string) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.Dir = r.plan.Dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("%s %v: %w: %s", what, argv, err, clip(string(out), 2000))
+	}
+	return nil
+}
+
+func (r *run) requires(req suites.Requires) (bool, string) {
+	if r.opt.Requires != nil {
+		return r.opt.Requires(req)
+	}
+	return false, "skipped: no NVIDIA GPU detected (no hardware check configured)"
+}
+
+func needsSpawnOverhead(p *suites.Plan) bool {
+	for _, w := range p.Workloads {
+		for _, a := range w.Arms {
+			if a.Runner != "exec" {
+				continue
+			}
+			var c struct {
+				Measure string `json:"measure"`
+			}
+			if json.Unmarshal(a.Config, &c) == nil && (c.Measure == "" || c.Measure == "wall") {
+				return true
+			}
+		}
+	}
+	return false
+}

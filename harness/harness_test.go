@@ -1,0 +1,382 @@
+package harness
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/benchy-dev/benchy/results"
+	"github.com/benchy-dev/benchy/runners"
+	_ "github.com/benchy-dev/benchy/runners/exec"
+	"github.com/benchy-dev/benchy/suites"
+)
+
+// The test binary doubles as a worker: `harness.test worker exec` serves the
+// exec runner like `benchy worker exec`, and `harness.test fake MODE` is a
+// misbehaving protocol worker.
+func TestMain(m *testing.M) {
+	if len(os.Args) > 2 && os.Args[1] == "worker" {
+		spec, _ := runners.Lookup(os.Args[2])
+		if err := runners.Serve(context.Background(), spec.New(), os.Stdin, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	if len(os.Args) > 2 && os.Args[1] == "fake" {
+		fakeWorker(os.Args[2])
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// fakeWorker speaks the protocol, then misbehaves as mode says.
+func fakeWorker(mode string) {
+	sc := bufio.NewScanner(os.Stdin)
+	runs := 0
+	for sc.Scan() {
+		var req runners.Request
+		_ = json.Unmarshal(sc.Bytes(), &req)
+		switch req.Op {
+		case runners.OpSetup:
+			if mode == "skip" {
+				fmt.Println(`{"ok":false,"skip":true,"error":"skipped: no CuPy here"}`)
+				continue
+			}
+			if mode == "setup-fails" {
+				fmt.Println(`{"ok":false,"error":"model not found"}`)
+				continue
+			}
+			fmt.Println(`{"ok":true,"info":{"fake":"` + mode + `"}}`)
+		case runners.OpRun:
+			runs++
+			switch {
+			case mode == "crash" && runs == 3:
+				fmt.Fprintln(os.Stderr, "fake worker: segmentation fault (simulated)")
+				os.Exit(139)
+			case mode == "hang" && runs == 3:
+				time.Sleep(time.Hour)
+			case mode == "garbage" && runs == 3:
+				fmt.Println("hello, I am not JSON")
+				continue
+			case mode == "stderr-flood":
+				os.Stderr.Write([]byte(strings.Repeat("x", 1<<20) + "END-OF-FLOOD\n"))
+			case mode == "empty" && runs == 3:
+				fmt.Println(`{"ok":true,"ns":[]}`)
+				continue
+			}
+			ns := make([]string, req.Iterations)
+			for i := range ns {
+				ns[i] = "1000"
+			}
+			fmt.Printf(`{"ok":true,"ns":[%s]}`+"\n", strings.Join(ns, ","))
+		case runners.OpClose:
+			fmt.Println(`{"ok":true}`)
+			return
+		}
+	}
+}
+
+func execArm(name string, baseline bool, argv []string, measure string) *suites.Arm {
+	cfg, _ := json.Marshal(map[string]any{"command": argv, "measure": measure})
+	return &suites.Arm{Name: name, Label: name, Baseline: baseline, Runner: "exec", Config: cfg}
+}
+
+func fakeArm(name, mode string) *suites.Arm {
+	a := execArm(name, false, []string{os.Args[0], "fake", mode}, "protocol")
+	a.Timeout = 3 * time.Second
+	return a
+}
+
+func testPlan(run suites.RunSettings, arms ...*suites.Arm) *suites.Plan {
+	return &suites.Plan{
+		Path: "test.benchy.hcl",
+		Run:  run,
+		Workloads: []*suites.Workload{{
+			Name: "w", Label: "w", Metric: "ns/op", Better: "lower", Run: run, Arms: arms,
+		}},
+	}
+}
+
+func quickRun(blocks int) suites.RunSettings {
+	r := suites.DefaultRun
+	r.Warmup = 1
+	r.MinBlocks, r.MaxBlocks = blocks, blocks
+	r.TargetCIHalfWidth = 0
+	r.Iterations = 2
+	r.WarmupIterations = 0
+	return r
+}
+
+func runPlan(t *testing.T, plan *suites.Plan, opt Options) *results.Document {
+	t.Helper()
+	if opt.Executable == "" {
+		opt.Executable = os.Args[0]
+	}
+	if opt.OutDir == "" {
+		opt.OutDir = t.TempDir()
+	}
+	doc, err := Run(context.Background(), plan, opt)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	return doc
+}
+
+func orders(doc *results.Document) [][]string {
+	var out [][]string
+	for _, b := range doc.Workloads[0].Blocks {
+		out = append(out, b.Order)
+	}
+	return out
+}
+
+func TestSeededOrdersRepeatAndVary(t *testing.T) {
+	plan := testPlan(quickRun(8),
+		execArm("a", true, []string{"true"}, "wall"),
+		execArm("b", false, []string{"true"}, "wall"),
+		execArm("c", false, []string{"true"}, "wall"),
+	)
+	seed := int64(7)
+	first := orders(runPlan(t, plan, Options{Seed: &seed}))
+	second := orders(runPlan(t, plan, Options{Seed: &seed}))
+	if !slices.EqualFunc(first, second, slices.Equal) {
+		t.Fatalf("same seed, different orders:\n%v\n%v", first, second)
+	}
+	distinct := map[string]bool{}
+	for _, o := range first {
+		distinct[strings.Join(o, ",")] = true
+	}
+	if len(distinct) < 2 {
+		t.Fatalf("interleaved-random gave the same order in all %d blocks: %v", len(first), first)
+	}
+	other := int64(8)
+	if third := orders(runPlan(t, plan, Options{Seed: &other})); slices.EqualFunc(first, third, slices.Equal) {
+		t.Fatalf("seeds 7 and 8 gave identical schedules %v", first)
+	}
+}
+
+func TestScheduleOrders(t *testing.T) {
+	arms := []string{"a", "b", "c"}
+	rot := schedule{order: suites.OrderInterleaved, arms: arms}
+	for b, want := range [][]string{{"a", "b", "c"}, {"b", "c", "a"}, {"c", "a", "b"}, {"a", "b", "c"}} {
+		if got := rot.blockOrder(b); !slices.Equal(got, want) {
+			t.Errorf("interleaved block %d: got %v, want %v", b, got, want)
+		}
+	}
+	seq := schedule{order: suites.OrderSequential, arms: arms}
+	if got := seq.blockOrder(5); !slices.Equal(got, arms) {
+		t.Errorf("sequential: got %v", got)
+	}
+	rnd := schedule{order: suites.OrderInterleavedRandom, arms: arms, seed: 1, name: "w"}
+	for b := 0; b < 20; b++ {
+		got := rnd.blockOrder(b)
+		sorted := slices.Clone(got)
+		slices.Sort(sorted)
+		if !slices.Equal(sorted, arms) {
+			t.Fatalf("block %d order %v is not a permutation of %v", b, got, arms)
+		}
+	}
+}
+
+func TestSequentialRunsOneArmAtATime(t *testing.T) {
+	run := quickRun(3)
+	run.Order = suites.OrderSequential
+	plan := testPlan(run, execArm("a", true, []string{"true"}, "wall"), execArm("b", false, []string{"true"}, "wall"))
+	doc := runPlan(t, plan, Options{})
+	w := doc.Workloads[0]
+	if len(w.Blocks) != 4 {
+		t.Fatalf("got %d blocks, want 1 warm-up + 3", len(w.Blocks))
+	}
+	for _, b := range w.Blocks {
+		if len(b.Runs) != 2 || b.Runs[0].Arm != "a" || b.Runs[1].Arm != "b" {
+			t.Fatalf("block %d runs %+v", b.Index, b.Runs)
+		}
+	}
+	if !strings.Contains(w.StopReason, "sequential") {
+		t.Errorf("stop reason %q", w.StopReason)
+	}
+}
+
+func armByName(t *testing.T, w *results.Workload, name string) *results.Arm {
+	t.Helper()
+	for _, a := range w.Arms {
+		if a.Name == name {
+			return a
+		}
+	}
+	t.Fatalf("no arm %q", name)
+	return nil
+}
+
+func TestFailingArmsFailAlone(t *testing.T) {
+	cases := []struct {
+		name, mode string
+		want       string // in the failure reason
+	}{
+		{"nonzero-exit", "", "exit status 1"},
+		{"crash", "crash", "exit status 139"},
+		{"segfault", "segfault", "segmentation fault"},
+		{"hang", "hang", "timed out"},
+		{"garbage", "garbage", "protocol error"},
+		{"empty", "empty", "no samples"},
+		{"setup-fails", "setup-fails", "model not found"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			bad := fakeArm("bad", tc.mode)
+			switch tc.mode {
+			case "":
+				bad = execArm("bad", false, []string{"false"}, "wall")
+			case "segfault":
+				bad = execArm("bad", false, []string{"sh", "-c", "kill -SEGV $$"}, "protocol")
+			}
+			if tc.mode == "hang" {
+				bad.Timeout = 500 * time.Millisecond
+			}
+			plan := testPlan(quickRun(5), execArm("base", true, []string{"true"}, "wall"), fakeArm("good", "ok"), bad)
+			doc := runPlan(t, plan, Options{})
+			w := doc.Workloads[0]
+			a := armByName(t, w, "bad")
+			if a.Status != results.ArmFailed || !strings.Contains(a.Reason, tc.want) {
+				t.Fatalf("bad arm: status %q reason %q; want failed with %q", a.Status, a.Reason, tc.want)
+			}
+			if tc.mode == "crash" && !strings.Contains(a.Stderr, "segmentation fault (simulated)") {
+				t.Errorf("crash stderr not captured: %q", a.Stderr)
+			}
+			for _, name := range []string{"base", "good"} {
+				if s := armByName(t, w, name).Status; s != results.ArmOK {
+					t.Errorf("arm %s status %q, want ok", name, s)
+				}
+			}
+			measured := 0
+			for _, b := range w.Blocks {
+				if _, ok := b.Value("good"); ok && b.Measured() {
+					measured++
+				}
+			}
+			if measured != 5 {
+				t.Errorf("good arm has %d measured blocks, want 5", measured)
+			}
+			if w.Status != results.StatusComplete {
+				t.Errorf("workload status %q", w.Status)
+			}
+		})
+	}
+}
+
+func TestSkippedArm(t *testing.T) {
+	gpu := fakeArm("gpu", "ok")
+	gpu.Requires = suites.Requires{GPU: true}
+	plan := testPlan(quickRun(2), execArm("base", true, []string{"true"}, "wall"), gpu, fakeArm("cupy", "skip"))
+	doc := runPlan(t, plan, Options{Requires: func(suites.Requires) (bool, string) {
+		return false, "skipped: no NVIDIA GPU detected"
+	}})
+	w := doc.Workloads[0]
+	if a := armByName(t, w, "gpu"); a.Status != results.ArmSkipped || !strings.Contains(a.Reason, "no NVIDIA GPU") {
+		t.Errorf("gpu arm %q %q", a.Status, a.Reason)
+	}
+	if a := armByName(t, w, "cupy"); a.Status != results.ArmSkipped || !strings.Contains(a.Reason, "CuPy") {
+		t.Errorf("cupy arm %q %q", a.Status, a.Reason)
+	}
+	for _, b := range w.Blocks {
+		if slices.Contains(b.Order, "gpu") || slices.Contains(b.Order, "cupy") {
+			t.Fatalf("skipped arm scheduled: %v", b.Order)
+		}
+	}
+}
+
+func TestHugeStderrIsBounded(t *testing.T) {
+	plan := testPlan(quickRun(2), execArm("base", true, []string{"true"}, "wall"), fakeArm("loud", "stderr-flood"))
+	doc := runPlan(t, plan, Options{})
+	a := armByName(t, doc.Workloads[0], "loud")
+	if a.Status != results.ArmOK {
+		t.Fatalf("loud arm %q: %s", a.Status, a.Reason)
+	}
+	if len(a.Stderr) > stderrKeep || !strings.HasSuffix(a.Stderr, "END-OF-FLOOD\n") {
+		t.Fatalf("stderr kept %d bytes (limit %d), ends %q", len(a.Stderr), stderrKeep, a.Stderr[max(0, len(a.Stderr)-20):])
+	}
+}
+
+func TestStopReasons(t *testing.T) {
+	t.Run("max_blocks", func(t *testing.T) {
+		doc := runPlan(t, testPlan(quickRun(3), execArm("a", true, []string{"true"}, "wall"), execArm("b", false, []string{"true"}, "wall")), Options{})
+		if w := doc.Workloads[0]; !strings.Contains(w.StopReason, "max_blocks = 3") || len(w.Blocks) != 4 {
+			t.Fatalf("stop %q after %d blocks", w.StopReason, len(w.Blocks))
+		}
+	})
+	t.Run("precision", func(t *testing.T) {
+		run := quickRun(50)
+		run.MinBlocks = 3
+		run.TargetCIHalfWidth = 0.5 // identical fake workers: SE = 0
+		base := fakeArm("a", "ok")
+		base.Baseline = true
+		doc := runPlan(t, testPlan(run, base, fakeArm("b", "ok")), Options{})
+		w := doc.Workloads[0]
+		if len(w.Blocks) != 4 || w.StopReason == "" || strings.Contains(w.StopReason, "max_blocks") {
+			t.Fatalf("stop %q after %d blocks, want the precision rule after 3 measured", w.StopReason, len(w.Blocks))
+		}
+	})
+	t.Run("time_budget", func(t *testing.T) {
+		run := quickRun(1000)
+		run.TimeBudget = 300 * time.Millisecond
+		doc := runPlan(t, testPlan(run, execArm("a", true, []string{"sleep", "0.02"}, "wall"), execArm("b", false, []string{"true"}, "wall")), Options{})
+		w := doc.Workloads[0]
+		if w.Status != results.StatusBudgetExhausted || doc.Status != results.StatusBudgetExhausted {
+			t.Fatalf("status %q/%q: %s", w.Status, doc.Status, w.StopReason)
+		}
+	})
+}
+
+func TestSoftStopKeepsFinishedBlocks(t *testing.T) {
+	stop := make(chan struct{})
+	dir := t.TempDir()
+	plan := testPlan(quickRun(1000), execArm("a", true, []string{"sleep", "0.01"}, "wall"), execArm("b", false, []string{"sleep", "0.01"}, "wall"))
+	go func() { time.Sleep(700 * time.Millisecond); close(stop) }()
+	doc := runPlan(t, plan, Options{Stop: stop, OutDir: dir})
+	if doc.Status != results.StatusInterrupted {
+		t.Fatalf("status %q", doc.Status)
+	}
+	onDisk, err := results.ReadFile(filepath.Join(dir, "results.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(onDisk.Workloads[0].Blocks); n < 2 || onDisk.Status != results.StatusInterrupted {
+		t.Fatalf("results.json: status %q with %d blocks", onDisk.Status, n)
+	}
+	fromJournal, err := results.ReadFile(filepath.Join(dir, "journal.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := len(fromJournal.Workloads[0].Blocks), len(onDisk.Workloads[0].Blocks); a != b {
+		t.Fatalf("journal has %d blocks, results.json %d", a, b)
+	}
+}
+
+func TestCalibrationReachesMinBlockTime(t *testing.T) {
+	run := quickRun(2)
+	run.Iterations = 0
+	run.MinBlockTime = 50 * time.Millisecond
+	doc := runPlan(t, testPlan(run, execArm("a", true, []string{"sleep", "0.005"}, "wall"), execArm("b", false, []string{"true"}, "wall")), Options{})
+	for _, a := range doc.Workloads[0].Arms {
+		if n, _ := a.Info["iterations_per_block"].(int); n < 2 {
+			t.Errorf("arm %s calibrated to %v iterations", a.Name, a.Info["iterations_per_block"])
+		}
+	}
+	b := doc.Workloads[0].Blocks[1]
+	r, _ := b.Run("a")
+	var total int64
+	for _, v := range r.NS {
+		total += v
+	}
+	if time.Duration(total) < run.MinBlockTime/2 {
+		t.Errorf("arm a's block took %v, far under min_block_time %v", time.Duration(total), run.MinBlockTime)
+	}
+}

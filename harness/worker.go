@@ -1,0 +1,210 @@
+package harness
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/benchy-dev/benchy/runners"
+)
+
+// stderrKeep is how much of a worker's stderr is kept for the results.
+const stderrKeep = 16 << 10
+
+// worker is the harness side of one worker process.
+type worker struct {
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	lines  chan lineOrErr
+	stderr *lockedTail
+	done   chan struct{} // closed when the process has been waited for
+	werr   error         // Wait's error, valid after done
+}
+
+type lineOrErr struct {
+	line []byte
+	err  error
+}
+
+// workerSpec says how to start a worker.
+type workerSpec struct {
+	argv []string
+	env  []string
+	dir  string
+}
+
+// startWorker starts the process in its own process group so that a timeout
+// can kill it and everything it started.
+func startWorker(spec workerSpec) (*worker, error) {
+	if len(spec.argv) == 0 {
+		return nil, errors.New("empty worker command")
+	}
+	cmd := exec.Command(spec.argv[0], spec.argv[1:]...)
+	cmd.Env = spec.env
+	cmd.Dir = spec.dir
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	w := &worker{cmd: cmd, lines: make(chan lineOrErr, 1), stderr: &lockedTail{}, done: make(chan struct{})}
+	w.stderr.tail = runners.NewTailWriter(&w.stderr.buf, stderrKeep)
+	cmd.Stderr = w.stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start %s: %w", spec.argv[0], err)
+	}
+	w.stdin = stdin
+	go w.readLines(stdout)
+	go func() {
+		w.werr = cmd.Wait()
+		close(w.done)
+	}()
+	return w, nil
+}
+
+func (w *worker) readLines(r io.Reader) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), runners.MaxLine)
+	for sc.Scan() {
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 {
+			continue
+		}
+		w.lines <- lineOrErr{line: append([]byte(nil), line...)}
+	}
+	err := sc.Err()
+	if err == nil {
+		err = io.EOF
+	}
+	w.lines <- lineOrErr{err: err}
+	close(w.lines)
+}
+
+// call sends one request and waits for its response, at most timeout
+// (0: no limit) or until ctx ends. On a timeout the worker is killed.
+func (w *worker) call(ctx context.Context, req runners.Request, timeout time.Duration) (runners.Response, error) {
+	var resp runners.Response
+	b, err := json.Marshal(req)
+	if err != nil {
+		return resp, err
+	}
+	if _, err := w.stdin.Write(append(b, '\n')); err != nil {
+		return resp, w.exitError(fmt.Errorf("worker stopped accepting requests: %w", err))
+	}
+	var timer <-chan time.Time
+	if timeout > 0 {
+		t := time.NewTimer(timeout)
+		defer t.Stop()
+		timer = t.C
+	}
+	select {
+	case l, ok := <-w.lines:
+		if !ok || l.err != nil {
+			return resp, w.exitError(errors.New("worker closed its output"))
+		}
+		if err := json.Unmarshal(l.line, &resp); err != nil {
+			w.kill()
+			return resp, fmt.Errorf("protocol error: worker printed %q, not a JSON response", clip(string(l.line), 200))
+		}
+		return resp, nil
+	case <-timer:
+		w.kill()
+		return resp, fmt.Errorf("timed out after %v; the worker's process group was killed", timeout)
+	case <-ctx.Done():
+		w.kill()
+		return resp, fmt.Errorf("interrupted: %w", context.Cause(ctx))
+	}
+}
+
+// exitError describes why a worker went away, waiting briefly for its exit.
+func (w *worker) exitError(err error) error {
+	select {
+	case <-w.done:
+	case <-time.After(2 * time.Second):
+		w.kill()
+		<-w.done
+	}
+	if w.werr != nil {
+		return fmt.Errorf("%v: %v", err, w.werr)
+	}
+	return fmt.Errorf("%v: exit status 0", err)
+}
+
+// kill ends the worker's whole process group.
+func (w *worker) kill() {
+	if w.cmd.Process != nil {
+		_ = syscall.Kill(-w.cmd.Process.Pid, syscall.SIGKILL)
+	}
+}
+
+// close asks the worker to close and waits a little; then kills it.
+func (w *worker) close(grace time.Duration) {
+	select {
+	case <-w.done:
+		return
+	default:
+	}
+	if b, err := json.Marshal(runners.Request{Op: runners.OpClose}); err == nil {
+		_, _ = w.stdin.Write(append(b, '\n'))
+	}
+	_ = w.stdin.Close()
+	select {
+	case <-w.done:
+	case <-time.After(grace):
+		w.kill()
+		<-w.done
+	}
+	// A worker's children may outlive it; the group goes with it.
+	w.kill()
+}
+
+// stderrTail returns the end of what the worker wrote to stderr.
+func (w *worker) stderrTail() string { return w.stderr.String() }
+
+type lockedTail struct {
+	mu   sync.Mutex
+	buf  bytes.Buffer
+	tail *runners.TailWriter
+}
+
+func (l *lockedTail) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.tail.Write(p)
+}
+
+func (l *lockedTail) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.ToValidUTF8(l.buf.String(), "\uFFFD")
+}
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// selfExecutable is the benchy binary that serves built-in runners.
+func selfExecutable() (string, error) {
+	p, err := os.Executable()
+	if err != nil {
+		return "", fmt.Errorf("cannot find the benchy executable to start workers: %w", err)
+	}
+	return p, nil
+}
