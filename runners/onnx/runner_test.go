@@ -214,7 +214,7 @@ func TestRunnerInfo(t *testing.T) {
 	if info["model_bytes"] != int(st.Size()) {
 		t.Errorf("model_bytes = %v, want %d", info["model_bytes"], st.Size())
 	}
-	for _, k := range []string{"session_build_ms", "first_run_ms", "verify_ms"} {
+	for _, k := range []string{"session_build_ms", "first_run_ms"} {
 		if v, ok := info[k].(float64); !ok || v < 0 {
 			t.Errorf("info[%q] = %v", k, info[k])
 		}
@@ -222,6 +222,39 @@ func TestRunnerInfo(t *testing.T) {
 	ins := info["inputs"].(map[string]any)
 	if got := fmt.Sprint(ins["input 3"]); got != "map[from:model shape:[9] type:bfloat16]" {
 		t.Errorf("input 3: %s", got)
+	}
+}
+
+// TestRunnerVerify exercises provider verification (the profiled session
+// GPU arms go through) on the CPU provider.
+func TestRunnerVerify(t *testing.T) {
+	needORT(t)
+	cfg, _ := json.Marshal(Config{Model: "example_several_inputs_and_outputs.onnx", Threads: 1})
+	r := &Runner{forceVerify: true}
+	defer r.Close()
+	info, err := r.Setup(context.Background(), runners.Setup{Config: cfg, Seed: 1, SuiteDir: ortGoTestData(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, r, 1, 3)
+	nodes := info["nodes_by_provider"].(map[string]int)
+	if len(nodes) != 1 || nodes["CPUExecutionProvider"] == 0 {
+		t.Errorf("nodes_by_provider = %v", nodes)
+	}
+	if v, ok := info["verify_ms"].(float64); !ok || v <= 0 {
+		t.Errorf("verify_ms = %v", info["verify_ms"])
+	}
+	if _, err := os.Stat(r.scratch); err != nil {
+		t.Errorf("scratch folder: %v", err)
+	}
+	left, _ := filepath.Glob(filepath.Join(r.scratch, "*.json"))
+	if len(left) != 0 {
+		t.Errorf("profiles left behind: %v", left)
+	}
+	scratch := r.scratch
+	r.Close()
+	if _, err := os.Stat(scratch); !os.IsNotExist(err) {
+		t.Errorf("Close left %s: %v", scratch, err)
 	}
 }
 
