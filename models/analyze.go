@@ -1,0 +1,221 @@
+package models
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/advancedclimatesystems/gonnx/onnx"
+)
+
+// Stats are counts read from a model's graph.
+type Stats struct {
+	// Inputs and Outputs are the graph's inputs (initializers excluded) and
+	// outputs; a dynamic axis has size -1.
+	Inputs, Outputs []Tensor
+	// FloatParams counts the elements of floating-point initializers.
+	FloatParams int64
+	// Params counts the elements of the weights and biases of Conv,
+	// ConvTranspose, Gemm and MatMul, whatever their element type (so an
+	// INT8 model's Params equals its FP32 source's).
+	Params int64
+	// WeightBytes is the size of all initializer data.
+	WeightBytes int64
+	// MACs counts multiply-accumulates of Conv, ConvTranspose, Gemm and
+	// MatMul, from the shapes the graph declares (inputs, outputs,
+	// value_info, initializers).
+	MACs int64
+	// Unsized lists the nodes whose MACs could not be counted because a
+	// shape was not declared; MACs then undercounts.
+	Unsized []string
+	// Ops counts nodes by operator type.
+	Ops map[string]int
+}
+
+// elemTypeName names an ONNX element type the way numpy does.
+func elemTypeName(dt int32) string {
+	switch dt {
+	case dtFloat:
+		return "float32"
+	case dtFloat16:
+		return "float16"
+	case dtDouble:
+		return "float64"
+	case dtBF16:
+		return "bfloat16"
+	case dtUint8:
+		return "uint8"
+	case dtInt8:
+		return "int8"
+	case dtInt32:
+		return "int32"
+	case dtInt64:
+		return "int64"
+	case dtBool:
+		return "bool"
+	}
+	return strings.ToLower(onnx.TensorProto_DataType(dt).String())
+}
+
+// shapeOf reads a ValueInfoProto's tensor type; unknown axes are -1.
+func shapeOf(vi *onnx.ValueInfoProto) (elem int32, dims []int64, ok bool) {
+	tt := vi.GetType().GetTensorType()
+	if tt == nil {
+		return 0, nil, false
+	}
+	if tt.Shape == nil {
+		return tt.ElemType, nil, false
+	}
+	dims = make([]int64, len(tt.Shape.Dim))
+	for i, d := range tt.Shape.Dim {
+		dims[i] = -1
+		if v, isVal := d.Value.(*onnx.TensorShapeProto_Dimension_DimValue); isVal && v.DimValue > 0 {
+			dims[i] = v.DimValue
+		}
+	}
+	return tt.ElemType, dims, true
+}
+
+func known(dims []int64) bool {
+	for _, d := range dims {
+		if d < 0 {
+			return false
+		}
+	}
+	return dims != nil
+}
+
+// Analyze counts a model's parameters and MACs and lists its inputs and
+// outputs. It reads only what the graph declares; subgraphs (If, Loop) are
+// not descended into.
+func Analyze(m *onnx.ModelProto) (Stats, error) {
+	g := m.GetGraph()
+	if g == nil {
+		return Stats{}, fmt.Errorf("model has no graph")
+	}
+	st := Stats{Ops: map[string]int{}}
+	inits := map[string]*onnx.TensorProto{}
+	for _, t := range g.Initializer {
+		inits[t.Name] = t
+		n := numElements(t.Dims)
+		if isFloatType(t.DataType) {
+			st.FloatParams += n
+		}
+		st.WeightBytes += int64(len(t.RawData)) + 4*int64(len(t.FloatData)+len(t.Int32Data)) + 8*int64(len(t.Int64Data)+len(t.DoubleData))
+	}
+	shapes := map[string][]int64{}
+	for name, t := range inits {
+		shapes[name] = t.Dims
+	}
+	collect := func(vis []*onnx.ValueInfoProto, into *[]Tensor) {
+		for _, vi := range vis {
+			elem, dims, ok := shapeOf(vi)
+			if ok && known(dims) {
+				shapes[vi.Name] = dims
+			}
+			if into != nil && inits[vi.Name] == nil {
+				*into = append(*into, Tensor{Name: vi.Name, Type: elemTypeName(elem), Shape: dims})
+			}
+		}
+	}
+	collect(g.Input, &st.Inputs)
+	collect(g.Output, &st.Outputs)
+	collect(g.ValueInfo, nil)
+
+	producer := map[string]*onnx.NodeProto{}
+	for _, n := range g.Node {
+		for _, o := range n.Output {
+			producer[o] = n
+		}
+	}
+	// param resolves a weight input through DequantizeLinear and Cast to
+	// the initializer holding it.
+	param := func(name string) *onnx.TensorProto {
+		for range 4 {
+			if t := inits[name]; t != nil {
+				return t
+			}
+			p := producer[name]
+			if p == nil || (p.OpType != "DequantizeLinear" && p.OpType != "Cast") || len(p.Input) == 0 {
+				return nil
+			}
+			name = p.Input[0]
+		}
+		return nil
+	}
+	counted := map[string]bool{}
+	countParam := func(name string) []int64 {
+		t := param(name)
+		if t == nil {
+			return shapes[name]
+		}
+		if !counted[t.Name] {
+			counted[t.Name] = true
+			st.Params += numElements(t.Dims)
+		}
+		return t.Dims
+	}
+
+	for _, n := range g.Node {
+		st.Ops[n.OpType]++
+		if n.Domain != "" && n.Domain != "ai.onnx" {
+			continue
+		}
+		var macs int64 = -1
+		switch n.OpType {
+		case "Conv", "ConvTranspose":
+			if len(n.Input) < 2 {
+				return Stats{}, fmt.Errorf("node %q (%s): fewer than 2 inputs", n.Name, n.OpType)
+			}
+			w := countParam(n.Input[1])
+			if len(n.Input) > 2 && n.Input[2] != "" {
+				countParam(n.Input[2])
+			}
+			spatial := shapes[n.Output[0]]
+			if n.OpType == "ConvTranspose" {
+				spatial = shapes[n.Input[0]]
+			}
+			if known(w) && known(spatial) && len(w) >= 2 {
+				macs = numElements(spatial) * numElements(w[1:])
+			}
+		case "Gemm", "MatMul":
+			if len(n.Input) < 2 {
+				return Stats{}, fmt.Errorf("node %q (%s): fewer than 2 inputs", n.Name, n.OpType)
+			}
+			var b []int64
+			if param(n.Input[1]) != nil {
+				b = countParam(n.Input[1])
+			} else {
+				b = shapes[n.Input[1]]
+			}
+			if n.OpType == "Gemm" && len(n.Input) > 2 && n.Input[2] != "" && param(n.Input[2]) != nil {
+				countParam(n.Input[2])
+			}
+			out := shapes[n.Output[0]]
+			if known(b) && known(out) && len(b) >= 2 {
+				k := b[len(b)-2]
+				if n.OpType == "Gemm" && attrI(n, "transB", 0) == 1 {
+					k = b[1]
+				}
+				macs = numElements(out) * k
+			}
+		default:
+			continue
+		}
+		if macs < 0 {
+			st.Unsized = append(st.Unsized, fmt.Sprintf("%s %q", n.OpType, n.Name))
+			continue
+		}
+		st.MACs += macs
+	}
+	return st, nil
+}
+
+// attrI returns an int attribute of a node, or def when absent.
+func attrI(n *onnx.NodeProto, name string, def int64) int64 {
+	for _, a := range n.Attribute {
+		if a.Name == name {
+			return a.I
+		}
+	}
+	return def
+}

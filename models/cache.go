@@ -1,0 +1,125 @@
+package models
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+)
+
+// memCacheLimit bounds the bytes the in-process cache keeps.
+const memCacheLimit = 1 << 30
+
+// byteCache keeps recently built models, evicting the oldest past a limit.
+type byteCache struct {
+	mu    sync.Mutex
+	order []string
+	data  map[string][]byte
+	size  int
+	limit int
+}
+
+var memCache = &byteCache{data: map[string][]byte{}, limit: memCacheLimit}
+
+func (c *byteCache) get(key string) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	d, ok := c.data[key]
+	return d, ok
+}
+
+func (c *byteCache) put(key string, d []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.data[key]; ok || len(d) > c.limit {
+		return
+	}
+	for c.size+len(d) > c.limit && len(c.order) > 0 {
+		old := c.order[0]
+		c.order = c.order[1:]
+		c.size -= len(c.data[old])
+		delete(c.data, old)
+	}
+	c.order = append(c.order, key)
+	c.data[key] = d
+	c.size += len(d)
+}
+
+// cacheKey identifies a build: replica, resolved options and builder
+// version. Calibration inputs from a directory are keyed by path only; a
+// user who changes the files in place should clear the cache.
+func cacheKey(name string, o Options) string {
+	k := struct {
+		Name, Version string
+		O             Options
+	}{name, BuilderVersion, o}
+	k.O.Calibration.Ranges = nil // hashed below, in sorted order
+	b, _ := json.Marshal(k)
+	h := sha256.New()
+	h.Write(b)
+	if len(o.Calibration.Ranges) > 0 {
+		r, _ := json.Marshal(o.Calibration.Ranges) // maps marshal sorted
+		h.Write(r)
+	}
+	return name + "-" + hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// CachedFile returns the path of a replica's export inside dir, building and
+// writing it (atomically: temp file and rename) when it is not there yet.
+// The file name carries the replica name, precision, input and a hash of
+// all options, so different builds never collide.
+func CachedFile(dir, name string, opt Options) (string, error) {
+	r, err := lookup(name)
+	if err != nil {
+		return "", err
+	}
+	ro, err := r.resolve(opt)
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, fmt.Sprintf("%s-%s-%s.onnx", cacheKey(name, ro.Options), ro.Precision, ro.Input))
+	if _, err := os.Stat(path); err == nil {
+		return path, nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return "", err
+	}
+	data, err := Bytes(name, ro.Options)
+	if err != nil {
+		return "", err
+	}
+	if err := WriteFile(path, data); err != nil {
+		return "", err
+	}
+	return path, nil
+}
+
+// WriteFile writes data to path atomically, creating its directory.
+func WriteFile(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*.onnx")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	if _, err = f.Write(data); err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
