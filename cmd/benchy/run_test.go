@@ -1,0 +1,214 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/benchy-dev/benchy/results"
+)
+
+func writeSuite(t *testing.T, body string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "s.benchy.hcl")
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+const twoArmSuite = `
+run {
+  warmup     = 1
+  min_blocks = 4
+  max_blocks = 4
+  iterations = 2
+}
+
+workload "w" {
+  arm "a" {
+    baseline = true
+    exec { command = ["true"] }
+  }
+  arm "b" {
+    exec { command = ["true"] }
+  }
+  arm "c" {
+    exec { command = ["true"] }
+  }
+}
+`
+
+func benchy(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func blockOrders(t *testing.T, path string) [][]string {
+	t.Helper()
+	doc, err := results.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var o [][]string
+	for _, b := range doc.Workloads[0].Blocks {
+		o = append(o, b.Order)
+	}
+	return o
+}
+
+func TestRunSameSeedSameOrders(t *testing.T) {
+	suite := writeSuite(t, twoArmSuite)
+	d1, d2 := t.TempDir(), t.TempDir()
+	for _, d := range []string{d1, d2} {
+		if code, _, errs := benchy(t, "run", suite, "--out", d, "--seed", "7"); code != 0 {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+	}
+	o1, o2 := blockOrders(t, filepath.Join(d1, "results.json")), blockOrders(t, filepath.Join(d2, "results.json"))
+	if len(o1) != 5 || !slices.EqualFunc(o1, o2, slices.Equal) {
+		t.Fatalf("orders differ:\n%v\n%v", o1, o2)
+	}
+	if _, err := os.Stat(filepath.Join(d1, "report.md")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRunFailingArmExitsOne(t *testing.T) {
+	suite := writeSuite(t, strings.Replace(twoArmSuite, `arm "c" {
+    exec { command = ["true"] }`, `arm "c" {
+    exec { command = ["false"] }`, 1))
+	dir := t.TempDir()
+	code, stdout, _ := benchy(t, "run", suite, "--out", dir, "--seed", "1")
+	if code != exitFailure {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	doc, err := results.ReadFile(filepath.Join(dir, "results.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := doc.Workloads[0]
+	for _, a := range w.Arms {
+		want := results.ArmOK
+		if a.Name == "c" {
+			want = results.ArmFailed
+			if !strings.Contains(a.Reason, "exit status 1") {
+				t.Errorf("reason %q", a.Reason)
+			}
+		}
+		if a.Status != want {
+			t.Errorf("arm %s: %s, want %s", a.Name, a.Status, want)
+		}
+	}
+	if !strings.Contains(stdout, "c failed") {
+		t.Errorf("report does not name the failure:\n%s", stdout)
+	}
+}
+
+func TestRunBadSuiteExitsTwo(t *testing.T) {
+	suite := writeSuite(t, "workload \"w\" {\n  arms \"a\" {}\n}\n")
+	code, _, errs := benchy(t, "run", suite)
+	if code != exitUsage || !strings.Contains(errs, "line 2") {
+		t.Fatalf("exit %d, stderr %s", code, errs)
+	}
+}
+
+// TestRunInterrupt runs the real binary and sends SIGINT mid-run.
+func TestRunInterrupt(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the benchy binary")
+	}
+	bin := buildBenchy(t)
+	suite := writeSuite(t, strings.NewReplacer("max_blocks = 4", "max_blocks = 1000", `["true"]`, `["sleep", "0.01"]`).Replace(twoArmSuite))
+	dir := t.TempDir()
+	cmd := exec.Command(bin, "run", suite, "--out", dir, "--seed", "3")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
+		t.Fatalf("exit: %v, want 130\n%s", err, stderr.String())
+	}
+	doc, err := results.ReadFile(filepath.Join(dir, "results.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Status != results.StatusInterrupted || len(doc.Workloads[0].Blocks) < 2 {
+		t.Fatalf("status %q, %d blocks", doc.Status, len(doc.Workloads[0].Blocks))
+	}
+	journal, err := results.ReadFile(filepath.Join(dir, "journal.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(journal.Workloads[0].Blocks) != len(doc.Workloads[0].Blocks) {
+		t.Fatalf("journal %d blocks, results %d", len(journal.Workloads[0].Blocks), len(doc.Workloads[0].Blocks))
+	}
+}
+
+// TestReportReadsJournalOfKilledRun kills benchy with SIGKILL and renders
+// what its journal kept.
+func TestReportReadsJournalOfKilledRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the benchy binary")
+	}
+	bin := buildBenchy(t)
+	suite := writeSuite(t, strings.NewReplacer("max_blocks = 4", "max_blocks = 1000", `["true"]`, `["sleep", "0.01"]`).Replace(twoArmSuite))
+	dir := t.TempDir()
+	cmd := exec.Command(bin, "run", suite, "--out", dir, "--seed", "3")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	_ = cmd.Process.Kill()
+	_ = cmd.Wait()
+	if _, err := os.Stat(filepath.Join(dir, "results.json")); err == nil {
+		t.Fatal("a killed run wrote results.json")
+	}
+	code, out, errs := benchy(t, "report", filepath.Join(dir, "journal.jsonl"))
+	if code != 0 || !strings.Contains(out, "interrupted") || !strings.Contains(out, "measured block") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+}
+
+
+var (
+	buildOnce sync.Once
+	builtBin  string
+	buildErr  error
+)
+
+// buildBenchy builds the benchy binary once per test run.
+func buildBenchy(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "benchy-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		builtBin = filepath.Join(dir, "benchy")
+		if out, err := exec.Command("go", "build", "-o", builtBin, ".").CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return builtBin
+}
