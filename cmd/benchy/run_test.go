@@ -186,7 +186,6 @@ func TestReportReadsJournalOfKilledRun(t *testing.T) {
 	}
 }
 
-
 var (
 	buildOnce sync.Once
 	builtBin  string
