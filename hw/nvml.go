@@ -51,6 +51,33 @@ func call0(f func() nvml.Return) (ret nvml.Return) {
 	return f()
 }
 
+// symbolChecker returns a test for whether the loaded NVML exports a symbol.
+// go-nvml calls entry points directly, and the library is opened with lazy
+// binding, so calling one an older driver lacks would abort the process;
+// benchy checks the few it uses that are recent. Where the check itself is
+// unavailable (a mock without extensions), every symbol counts as present.
+func symbolChecker(lib nvml.Interface) func(string) bool {
+	ext, ret := call(func() (nvml.ExtendedInterface, nvml.Return) { return lib.Extensions(), nvml.SUCCESS })
+	if ret != nvml.SUCCESS || ext == nil {
+		return func(string) bool { return true }
+	}
+	return func(sym string) (ok bool) {
+		defer func() {
+			if recover() != nil {
+				ok = true
+			}
+		}()
+		return ext.LookupSymbol(sym) == nil
+	}
+}
+
+// Recent NVML entry points, checked before use.
+const (
+	symEventReasons = "nvmlDeviceGetCurrentClocksEventReasons" // R535
+	symNumaNode     = "nvmlDeviceGetNumaNodeId"                // R535
+	symArchitecture = "nvmlDeviceGetArchitecture"              // R450
+)
+
 // nvmlWords says what an NVML status means, in words.
 func nvmlWords(r nvml.Return) string {
 	switch r {
@@ -158,13 +185,14 @@ func fillNVML(lib nvml.Interface, inv *Inventory) {
 		inv.noGPU("NVML found no devices")
 		return
 	}
+	has := symbolChecker(lib)
 	for i := 0; i < n; i++ {
 		dev, ret := call(func() (nvml.Device, nvml.Return) { return lib.DeviceGetHandleByIndex(i) })
 		if ret != nvml.SUCCESS {
 			inv.Problems = append(inv.Problems, fmt.Sprintf("GPU %d: %s", i, nvmlWords(ret)))
 			continue
 		}
-		inv.GPUs = append(inv.GPUs, readGPU(dev, i))
+		inv.GPUs = append(inv.GPUs, readGPU(dev, i, has))
 	}
 	if len(inv.GPUs) == 0 {
 		inv.noGPU(fmt.Sprintf("NVML found %d devices but none could be read", n))
@@ -218,7 +246,7 @@ func enabled(s nvml.EnableState) *bool {
 }
 
 // readGPU reads the static facts of one device.
-func readGPU(dev nvml.Device, index int) GPU {
+func readGPU(dev nvml.Device, index int, has func(string) bool) GPU {
 	g := GPU{Index: index}
 	r := gpuReader{&g}
 	if v, ret := call(dev.GetName); ret == nvml.SUCCESS {
@@ -237,7 +265,9 @@ func readGPU(dev nvml.Device, index int) GPU {
 		r.g.Unavailable = orInit(r.g.Unavailable)
 		r.g.Unavailable["pci_bus_id"] = "NVML returned an empty bus id"
 	}
-	if v, ret := call(dev.GetArchitecture); ret == nvml.SUCCESS {
+	if !has(symArchitecture) {
+		r.miss("architecture", errNotImplemented)
+	} else if v, ret := call(dev.GetArchitecture); ret == nvml.SUCCESS {
 		if name, ok := archNames[v]; ok {
 			g.Architecture = name
 		} else {
@@ -300,8 +330,10 @@ func readGPU(dev nvml.Device, index int) GPU {
 	} else {
 		r.miss("slowdown_temp_c", ret)
 	}
-	if v, ret := call(dev.GetNumaNodeId); ret == nvml.SUCCESS && v >= 0 {
-		g.NUMANode = &v
+	if has(symNumaNode) {
+		if v, ret := call(dev.GetNumaNodeId); ret == nvml.SUCCESS && v >= 0 {
+			g.NUMANode = &v
+		}
 	}
 	if v, ret := call(dev.GetCurrPcieLinkGeneration); ret == nvml.SUCCESS {
 		g.PCIeGen = v
@@ -399,7 +431,8 @@ func processName(pid uint32) string {
 type nvmlSampler struct {
 	index int
 	dev   nvml.Device
-	// legacyReasons is set once GetCurrentClocksEventReasons proved missing.
+	// legacyReasons is set when NVML predates GetCurrentClocksEventReasons
+	// (R535); the older GetCurrentClocksThrottleReasons returns the same mask.
 	legacyReasons bool
 }
 
@@ -505,13 +538,14 @@ func NewTelemetry(lib nvml.Interface) (*Telemetry, error) {
 		}
 		return nil
 	}}
+	legacy := !symbolChecker(lib)(symEventReasons)
 	for i := 0; i < n; i++ {
 		dev, ret := call(func() (nvml.Device, nvml.Return) { return lib.DeviceGetHandleByIndex(i) })
 		if ret != nvml.SUCCESS {
 			t.devs = append(t.devs, brokenSampler{index: i, err: nvmlWords(ret)})
 			continue
 		}
-		t.devs = append(t.devs, &nvmlSampler{index: i, dev: dev})
+		t.devs = append(t.devs, &nvmlSampler{index: i, dev: dev, legacyReasons: legacy})
 	}
 	return t, nil
 }

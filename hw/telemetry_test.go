@@ -4,14 +4,17 @@ package hw
 
 import (
 	"encoding/json"
+	"errors"
 	"reflect"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/NVIDIA/go-nvml/pkg/nvml"
 	"github.com/NVIDIA/go-nvml/pkg/nvml/mock/dgxh100"
+	"github.com/NVIDIA/go-nvml/pkg/nvml/mock/server"
 
 	"github.com/benchy-dev/benchy/hw/hwtest"
 )
@@ -370,5 +373,42 @@ func TestProbe(t *testing.T) {
 	}
 	if got := (Probe{}).Summarize(Probe{}.Sample(), nil, 1); got != nil {
 		t.Errorf("empty probe summary = %s", got)
+	}
+}
+
+// TestOldDriverSymbols checks that entry points an old driver lacks are
+// never called (with lazy binding that would abort the process): the mock
+// panics if they are.
+func TestOldDriverSymbols(t *testing.T) {
+	isolate(t)
+	m := hwtest.DGXH100()
+	m.LookupSymbolFunc = func(sym string) error {
+		switch sym {
+		case symEventReasons, symNumaNode, symArchitecture:
+			return errors.New("undefined symbol " + sym)
+		}
+		return nil
+	}
+	// Count calls rather than panic: call() would turn a panic into "not
+	// implemented" and hide the mistake.
+	var called atomic.Int32
+	for _, d := range m.Devices {
+		dev := d.(*server.Device)
+		dev.GetCurrentClocksEventReasonsFunc = func() (uint64, nvml.Return) { called.Add(1); return 0, nvml.SUCCESS }
+		dev.GetNumaNodeIdFunc = func() (int, nvml.Return) { called.Add(1); return 0, nvml.SUCCESS }
+		dev.GetArchitectureFunc = func() (nvml.DeviceArchitecture, nvml.Return) { called.Add(1); return 0, nvml.SUCCESS }
+	}
+	m.GPUs[0].Set(func(s *hwtest.State) { s.Reasons = uint64(ReasonHWSlowdown) })
+	tel := newTelemetry(t, m)
+	if s := tel.Sample()[0]; s.Reasons != ReasonHWSlowdown || !s.Has("reasons") {
+		t.Errorf("old driver sample = %+v", s)
+	}
+	inv := DetectWith(m)
+	g := inv.GPUs[0]
+	if g.Architecture != "" || g.Unavailable["architecture"] != "not implemented by this NVML" || g.NUMANode != nil {
+		t.Errorf("old driver inventory = %+v", g)
+	}
+	if n := called.Load(); n != 0 {
+		t.Errorf("%d calls to entry points the driver lacks", n)
 	}
 }
