@@ -76,6 +76,7 @@ const (
 	symEventReasons = "nvmlDeviceGetCurrentClocksEventReasons" // R535
 	symNumaNode     = "nvmlDeviceGetNumaNodeId"                // R535
 	symArchitecture = "nvmlDeviceGetArchitecture"              // R450
+	symMigMode      = "nvmlDeviceGetMigMode"                   // R450
 )
 
 // nvmlWords says what an NVML status means, in words.
@@ -304,7 +305,11 @@ func readGPU(dev nvml.Device, index int, has func(string) bool) GPU {
 	} else {
 		r.miss("ecc", ret)
 	}
-	readMIG(dev, r)
+	if has(symMigMode) {
+		readMIG(dev, r)
+	} else {
+		r.miss("mig", errNotImplemented)
+	}
 	if v, ret := call(dev.GetPowerManagementLimit); ret == nvml.SUCCESS {
 		g.PowerLimitW = float64(v) / 1000
 	} else {

@@ -384,7 +384,7 @@ func TestOldDriverSymbols(t *testing.T) {
 	m := hwtest.DGXH100()
 	m.LookupSymbolFunc = func(sym string) error {
 		switch sym {
-		case symEventReasons, symNumaNode, symArchitecture:
+		case symEventReasons, symNumaNode, symArchitecture, symMigMode:
 			return errors.New("undefined symbol " + sym)
 		}
 		return nil
@@ -397,6 +397,7 @@ func TestOldDriverSymbols(t *testing.T) {
 		dev.GetCurrentClocksEventReasonsFunc = func() (uint64, nvml.Return) { called.Add(1); return 0, nvml.SUCCESS }
 		dev.GetNumaNodeIdFunc = func() (int, nvml.Return) { called.Add(1); return 0, nvml.SUCCESS }
 		dev.GetArchitectureFunc = func() (nvml.DeviceArchitecture, nvml.Return) { called.Add(1); return 0, nvml.SUCCESS }
+		dev.GetMigModeFunc = func() (int, int, nvml.Return) { called.Add(1); return 0, 0, nvml.SUCCESS }
 	}
 	m.GPUs[0].Set(func(s *hwtest.State) { s.Reasons = uint64(ReasonHWSlowdown) })
 	tel := newTelemetry(t, m)
@@ -405,7 +406,7 @@ func TestOldDriverSymbols(t *testing.T) {
 	}
 	inv := DetectWith(m)
 	g := inv.GPUs[0]
-	if g.Architecture != "" || g.Unavailable["architecture"] != "not implemented by this NVML" || g.NUMANode != nil {
+	if g.Architecture != "" || g.Unavailable["architecture"] != "not implemented by this NVML" || g.NUMANode != nil || g.MIG != nil {
 		t.Errorf("old driver inventory = %+v", g)
 	}
 	if n := called.Load(); n != 0 {
