@@ -296,9 +296,19 @@ func testCMHJackknifeVector(t *testing.T, v vector) {
 	if err := json.Unmarshal(v.Input, &in); err != nil {
 		t.Fatal(err)
 	}
-	var exp map[string]jkResult
-	if err := json.Unmarshal(v.Expected, &exp); err != nil {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(v.Expected, &raw); err != nil {
 		t.Fatal(err)
+	}
+	exp := map[string]jkResult{}
+	for _, key := range []string{"mh_log", "mh_linear", "crude_log", "crude_linear"} {
+		if r, ok := raw[key]; ok {
+			var w jkResult
+			if err := json.Unmarshal(r, &w); err != nil {
+				t.Fatalf("%s: %v", key, err)
+			}
+			exp[key] = w
+		}
 	}
 	recs := make([]BinaryRecord, len(in.Records))
 	for i, r := range in.Records {
@@ -308,10 +318,7 @@ func testCMHJackknifeVector(t *testing.T, v vector) {
 		t.Fatal("no expected results")
 	}
 	for key, w := range exp {
-		estName, scaleName, ok := strings.Cut(key, "_")
-		if !ok {
-			t.Fatalf("unknown expected key %q", key)
-		}
+		estName, scaleName, _ := strings.Cut(key, "_")
 		opt := Options{Confidence: in.Method.Confidence}
 		switch estName {
 		case "mh":

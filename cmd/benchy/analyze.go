@@ -51,8 +51,8 @@ trial log: one row per episode or per session). The stratum is what the
 Cochran-Mantel-Haenszel estimate adjusts for: the operator, host or robot.
 
 Other columns are ignored unless a flag names them. The baseline is the arm
-named by --baseline, else the arm called "baseline", else the first arm in the
-file. Blocks are analysed in numeric order when every block label is a number,
+named by --baseline, else the arm called "baseline" (in any case), else the
+first arm in the file. Blocks are analysed in numeric order when every block label is a number,
 else in order of first appearance (this matters for --groups).
 
 Estimators: logratio (default for continuous data; geometric mean of the
@@ -131,8 +131,8 @@ type analyzeData struct {
 
 // analyzeColumns are the columns of the two input layouts.
 var (
-	continuousColumns = []string{"block", "arm", "value"}
-	binaryColumns     = []string{"block", "stratum", "arm", "successes", "trials"}
+	analyzeContinuousColumns = []string{"block", "arm", "value"}
+	analyzeBinaryColumns     = []string{"block", "stratum", "arm", "successes", "trials"}
 )
 
 // readAnalyzeCSV parses the input of benchy analyze. wantBinary decides
@@ -147,7 +147,7 @@ func readAnalyzeCSV(r io.Reader, groupColumn string, wantBinary bool) (*analyzeD
 		return nil, analyzeErr("bad_csv", "the file is empty; it needs a header line (block,arm,value or block,stratum,arm,successes,trials)")
 	}
 	if err != nil {
-		return nil, analyzeErr("bad_csv", "%v", csvErrText(err))
+		return nil, analyzeErr("bad_csv", "%v", analyzeCSVErr(err))
 	}
 	col := map[string]int{}
 	for i, h := range header {
@@ -169,12 +169,12 @@ func readAnalyzeCSV(r io.Reader, groupColumn string, wantBinary bool) (*analyzeD
 	switch {
 	case has("successes", "trials") && (wantBinary || !has("value")):
 		d.binary = true
-		if !has(binaryColumns...) {
-			return nil, analyzeErr("missing_column", "binary data needs the columns %s; the header has %s", strings.Join(binaryColumns, ","), strings.Join(header, ","))
+		if !has(analyzeBinaryColumns...) {
+			return nil, analyzeErr("missing_column", "binary data needs the columns %s; the header has %s", strings.Join(analyzeBinaryColumns, ","), strings.Join(header, ","))
 		}
 	case has("value"):
-		if !has(continuousColumns...) {
-			return nil, analyzeErr("missing_column", "continuous data needs the columns %s; the header has %s", strings.Join(continuousColumns, ","), strings.Join(header, ","))
+		if !has(analyzeContinuousColumns...) {
+			return nil, analyzeErr("missing_column", "continuous data needs the columns %s; the header has %s", strings.Join(analyzeContinuousColumns, ","), strings.Join(header, ","))
 		}
 	default:
 		return nil, analyzeErr("missing_column", "need the columns block,arm,value (continuous data) or block,stratum,arm,successes,trials (binary data); the header has %s", strings.Join(header, ","))
@@ -203,7 +203,7 @@ func readAnalyzeCSV(r io.Reader, groupColumn string, wantBinary bool) (*analyzeD
 			break
 		}
 		if err != nil {
-			return nil, analyzeErr("bad_csv", "%v", csvErrText(err))
+			return nil, analyzeErr("bad_csv", "%v", analyzeCSVErr(err))
 		}
 		line, _ := cr.FieldPos(0)
 		field := func(name string) string { return strings.TrimSpace(rec[col[name]]) }
@@ -240,11 +240,11 @@ func readAnalyzeCSV(r io.Reader, groupColumn string, wantBinary bool) (*analyzeD
 			d.arms = append(d.arms, arm)
 		}
 		if d.binary {
-			s, err := parseCount(field("successes"))
+			s, err := analyzeParseCount(field("successes"))
 			if err != nil {
 				return nil, analyzeErr("invalid_value", "line %d (block %q, arm %q): successes %v", line, block, arm, err)
 			}
-			n, err := parseCount(field("trials"))
+			n, err := analyzeParseCount(field("trials"))
 			if err != nil {
 				return nil, analyzeErr("invalid_value", "line %d (block %q, arm %q): trials %v", line, block, arm, err)
 			}
@@ -310,8 +310,8 @@ func readAnalyzeCSV(r io.Reader, groupColumn string, wantBinary bool) (*analyzeD
 	return d, nil
 }
 
-// parseCount reads a non-negative whole number ("3" or "3.0").
-func parseCount(s string) (int, error) {
+// analyzeParseCount reads a non-negative whole number ("3" or "3.0").
+func analyzeParseCount(s string) (int, error) {
 	if n, err := strconv.Atoi(s); err == nil {
 		if n < 0 {
 			return 0, fmt.Errorf("%q is negative", s)
@@ -325,9 +325,9 @@ func parseCount(s string) (int, error) {
 	return int(x), nil
 }
 
-// csvErrText drops encoding/csv's "record on line N:" wording in favour of
+// analyzeCSVErr drops encoding/csv's "record on line N:" wording in favour of
 // benchy's "line N:".
-func csvErrText(err error) string {
+func analyzeCSVErr(err error) string {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		return fmt.Sprintf("line %d: %v", pe.Line, pe.Err)
@@ -354,15 +354,15 @@ type analyzeReport struct {
 // analyzeArm is one arm's comparison with the baseline.
 type analyzeArm struct {
 	Arm         string          `json:"arm"`
-	Estimate    jsonFloat       `json:"estimate"`
-	CILo        jsonFloat       `json:"ci_lo"`
-	CIHi        jsonFloat       `json:"ci_hi"`
-	SE          jsonFloat       `json:"se"`
+	Estimate    analyzeFloat       `json:"estimate"`
+	CILo        analyzeFloat       `json:"ci_lo"`
+	CIHi        analyzeFloat       `json:"ci_hi"`
+	SE          analyzeFloat       `json:"se"`
 	DF          int             `json:"df"`
 	Significant bool            `json:"significant"`
 	Units       int             `json:"units"`
-	T           jsonFloat       `json:"t"`
-	Bias        jsonFloat       `json:"bias"`
+	T           analyzeFloat       `json:"t"`
+	Bias        analyzeFloat       `json:"bias"`
 	Rate        *analyzeRate    `json:"success,omitempty"`
 	MH          *stats.MHResult `json:"mh,omitempty"`
 }
@@ -373,10 +373,10 @@ type analyzeRate struct {
 	Trials    int `json:"trials"`
 }
 
-// jsonFloat writes non-finite values as null.
-type jsonFloat float64
+// analyzeFloat writes non-finite values as null.
+type analyzeFloat float64
 
-func (f jsonFloat) MarshalJSON() ([]byte, error) {
+func (f analyzeFloat) MarshalJSON() ([]byte, error) {
 	x := float64(f)
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return []byte("null"), nil
@@ -435,7 +435,7 @@ func runAnalyze(path string, o analyzeOptions, stdout, stderr io.Writer) error {
 	case o.baseline != "":
 		base = i
 	default:
-		if i := slices.Index(d.arms, "baseline"); i >= 0 {
+		if i := slices.IndexFunc(d.arms, func(a string) bool { return strings.EqualFold(a, "baseline") }); i >= 0 {
 			base = i
 		}
 	}
@@ -513,7 +513,7 @@ func runAnalyze(path string, o analyzeOptions, stdout, stderr io.Writer) error {
 	}
 	if opt.Groups > 0 || opt.GroupLabels != nil {
 		rep.Jackknife = "group"
-		names.Group = func(g int) string { return groupName(opt, g) }
+		names.Group = func(g int) string { return analyzeGroupName(opt, g) }
 	}
 	if err != nil {
 		var se *stats.Error
@@ -524,9 +524,9 @@ func runAnalyze(path string, o analyzeOptions, stdout, stderr io.Writer) error {
 	}
 	for i, e := range est {
 		rep.Arms = append(rep.Arms, analyzeArm{
-			Arm: d.arms[armOf[i]], Estimate: jsonFloat(e.Estimate), CILo: jsonFloat(e.CILo), CIHi: jsonFloat(e.CIHi),
-			SE: jsonFloat(e.SE), DF: e.DF, Significant: e.Significant, Units: e.Units, T: jsonFloat(e.T),
-			Bias: jsonFloat(e.Bias), MH: e.MH,
+			Arm: d.arms[armOf[i]], Estimate: analyzeFloat(e.Estimate), CILo: analyzeFloat(e.CILo), CIHi: analyzeFloat(e.CIHi),
+			SE: analyzeFloat(e.SE), DF: e.DF, Significant: e.Significant, Units: e.Units, T: analyzeFloat(e.T),
+			Bias: analyzeFloat(e.Bias), MH: e.MH,
 		})
 		rep.Units = max(rep.Units, e.Units)
 	}
@@ -544,8 +544,8 @@ func runAnalyze(path string, o analyzeOptions, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// groupName names delete-a-group unit g for error messages.
-func groupName(opt stats.Options, g int) string {
+// analyzeGroupName names delete-a-group unit g for error messages.
+func analyzeGroupName(opt stats.Options, g int) string {
 	if opt.GroupLabels != nil {
 		seen := map[string]bool{}
 		for _, l := range opt.GroupLabels {
@@ -560,14 +560,14 @@ func groupName(opt stats.Options, g int) string {
 	return strconv.Itoa(g + 1)
 }
 
-var estimatorWords = map[string]string{
+var analyzeEstimatorWords = map[string]string{
 	"logratio": "geometric mean of the per-block ratios",
 	"ratio":    "ratio of sums",
 	"cmh":      "Mantel-Haenszel risk ratio over strata",
 	"crude":    "pooled risk ratio, strata ignored",
 }
 
-func pct(x jsonFloat) string {
+func analyzePct(x analyzeFloat) string {
 	v := float64(x)
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "n/a"
@@ -577,7 +577,7 @@ func pct(x jsonFloat) string {
 
 func writeAnalyzeText(w io.Writer, path string, rep *analyzeReport, binary bool) {
 	fmt.Fprintf(w, "benchy analyze %s\n", path)
-	fmt.Fprintf(w, "estimator   %s (%s), %s scale\n", rep.Estimator, estimatorWords[rep.Estimator], rep.Scale)
+	fmt.Fprintf(w, "estimator   %s (%s), %s scale\n", rep.Estimator, analyzeEstimatorWords[rep.Estimator], rep.Scale)
 	fmt.Fprintf(w, "baseline    %s\n", rep.Baseline)
 	unit := "delete-one-block"
 	if rep.Jackknife == "group" {
@@ -592,7 +592,7 @@ func writeAnalyzeText(w io.Writer, path string, rep *analyzeReport, binary bool)
 	var rows [][]string
 	if binary {
 		rows = append(rows, []string{"arm", "success", "change", ciName, seName, "df", "significant"},
-			[]string{rep.Baseline, rateText(rep.baselineRate), "(baseline)"})
+			[]string{rep.Baseline, analyzeRateText(rep.baselineRate), "(baseline)"})
 	} else {
 		rows = append(rows, []string{"arm", "change", ciName, seName, "df", "significant"})
 	}
@@ -603,10 +603,10 @@ func writeAnalyzeText(w io.Writer, path string, rep *analyzeReport, binary bool)
 		}
 		row := []string{a.Arm}
 		if binary {
-			row = append(row, rateText(a.Rate))
+			row = append(row, analyzeRateText(a.Rate))
 		}
-		rows = append(rows, append(row, pct(a.Estimate), fmt.Sprintf("[%s, %s]", pct(a.CILo), pct(a.CIHi)),
-			num4(a.SE), strconv.Itoa(a.DF), sig))
+		rows = append(rows, append(row, analyzePct(a.Estimate), fmt.Sprintf("[%s, %s]", analyzePct(a.CILo), analyzePct(a.CIHi)),
+			analyzeNum(a.SE), strconv.Itoa(a.DF), sig))
 	}
 	writeAnalyzeTable(w, rows)
 	if binary {
@@ -616,16 +616,16 @@ func writeAnalyzeText(w io.Writer, path string, rep *analyzeReport, binary bool)
 			}
 			m := a.MH
 			fmt.Fprintf(w, "\n%s vs %s over %d strata: RR_MH %s, crude RR %s, RD_MH %s, OR_MH %s\n",
-				a.Arm, rep.Baseline, m.Strata, num4(jsonFloat(m.RR)), num4(jsonFloat(m.CrudeRR)), num4(jsonFloat(m.RD)), num4(jsonFloat(m.OR)))
+				a.Arm, rep.Baseline, m.Strata, analyzeNum(analyzeFloat(m.RR)), analyzeNum(analyzeFloat(m.CrudeRR)), analyzeNum(analyzeFloat(m.RD)), analyzeNum(analyzeFloat(m.OR)))
 			fmt.Fprintf(w, "  Greenland-Robins SE(ln RR) %s; CMH chi-square %s (p = %s), with continuity correction %s (p = %s)\n",
-				num4(jsonFloat(m.LogRRSE)), num4(jsonFloat(m.CMHStatistic)), num4(jsonFloat(m.CMHPValue)),
-				num4(jsonFloat(m.CMHStatisticCorrected)), num4(jsonFloat(m.CMHPValueCorrected)))
+				analyzeNum(analyzeFloat(m.LogRRSE)), analyzeNum(analyzeFloat(m.CMHStatistic)), analyzeNum(analyzeFloat(m.CMHPValue)),
+				analyzeNum(analyzeFloat(m.CMHStatisticCorrected)), analyzeNum(analyzeFloat(m.CMHPValueCorrected)))
 		}
 	}
 }
 
-// num4 prints a number with 4 significant digits, or n/a when undefined.
-func num4(x jsonFloat) string {
+// analyzeNum prints a number with 4 significant digits, or n/a when undefined.
+func analyzeNum(x analyzeFloat) string {
 	v := float64(x)
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "n/a"
@@ -657,7 +657,7 @@ func writeAnalyzeTable(w io.Writer, rows [][]string) {
 	}
 }
 
-func rateText(r *analyzeRate) string {
+func analyzeRateText(r *analyzeRate) string {
 	if r == nil || r.Trials == 0 {
 		return "0/0"
 	}

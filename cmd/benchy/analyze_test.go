@@ -150,7 +150,7 @@ func TestAnalyzeMatchesOracle(t *testing.T) {
 	}
 }
 
-type oracleResult struct {
+type analyzeOracleResult struct {
 	Arm         int      `json:"arm"`
 	Estimate    *float64 `json:"estimate"`
 	CILo        *float64 `json:"ci_lo"`
@@ -161,7 +161,7 @@ type oracleResult struct {
 	Error       string   `json:"error"`
 }
 
-func runAnalyzeJSON(t *testing.T, csvText string, args ...string) (analyzeJSON, int, string) {
+func runAnalyzeJSONFile(t *testing.T, csvText string, args ...string) (analyzeJSON, int, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "in.csv")
 	if err := os.WriteFile(path, []byte(csvText), 0o644); err != nil {
@@ -178,7 +178,7 @@ func runAnalyzeJSON(t *testing.T, csvText string, args ...string) (analyzeJSON, 
 	return out, code, stderr.String()
 }
 
-func checkAnalyzeArms(t *testing.T, got analyzeJSON, want []oracleResult, names []string) {
+func analyzeCheckArms(t *testing.T, got analyzeJSON, want []analyzeOracleResult, names []string) {
 	t.Helper()
 	if len(got.Arms) != len(want) {
 		t.Fatalf("%d arms, want %d", len(got.Arms), len(want))
@@ -209,7 +209,7 @@ func checkAnalyzeArms(t *testing.T, got analyzeJSON, want []oracleResult, names 
 	}
 }
 
-func wantError(t *testing.T, code int, stderr, want string) {
+func analyzeWantError(t *testing.T, code int, stderr, want string) {
 	t.Helper()
 	if code != exitUsage || !strings.HasPrefix(stderr, "benchy: "+want+": ") {
 		t.Fatalf("exit %d, stderr %q; want exit 2 and code %s", code, stderr, want)
@@ -232,7 +232,7 @@ func analyzeJackknifeVector(t *testing.T, input, expected json.RawMessage) {
 		t.Fatal(err)
 	}
 	var exp struct {
-		Results []oracleResult `json:"results"`
+		Results []analyzeOracleResult `json:"results"`
 		Error   string         `json:"error"`
 	}
 	if err := json.Unmarshal(expected, &exp); err != nil {
@@ -261,9 +261,9 @@ func analyzeJackknifeVector(t *testing.T, input, expected json.RawMessage) {
 	if in.Method.Labels != nil {
 		args = append(args, "--group-column", "host")
 	}
-	got, code, stderr := runAnalyzeJSON(t, sb.String(), args...)
+	got, code, stderr := runAnalyzeJSONFile(t, sb.String(), args...)
 	if exp.Error != "" {
-		wantError(t, code, stderr, exp.Error)
+		analyzeWantError(t, code, stderr, exp.Error)
 		return
 	}
 	if code != 0 {
@@ -272,7 +272,7 @@ func analyzeJackknifeVector(t *testing.T, input, expected json.RawMessage) {
 	if got.Estimator != in.Method.Estimator || got.Confidence != in.Method.Confidence {
 		t.Errorf("estimator %q confidence %v", got.Estimator, got.Confidence)
 	}
-	checkAnalyzeArms(t, got, exp.Results, names)
+	analyzeCheckArms(t, got, exp.Results, names)
 }
 
 func analyzeCMHVector(t *testing.T, input, expected json.RawMessage) {
@@ -288,7 +288,7 @@ func analyzeCMHVector(t *testing.T, input, expected json.RawMessage) {
 	if err := json.Unmarshal(input, &in); err != nil {
 		t.Fatal(err)
 	}
-	var exp map[string]oracleResult
+	var exp map[string]analyzeOracleResult
 	if err := json.Unmarshal(expected, &exp); err != nil {
 		t.Fatal(err)
 	}
@@ -310,16 +310,16 @@ func analyzeCMHVector(t *testing.T, input, expected json.RawMessage) {
 			est = "cmh"
 		}
 		t.Run(key, func(t *testing.T) {
-			got, code, stderr := runAnalyzeJSON(t, sb.String(), "--estimator", est, "--scale", scale)
+			got, code, stderr := runAnalyzeJSONFile(t, sb.String(), "--estimator", est, "--scale", scale)
 			if w.Error != "" {
-				wantError(t, code, stderr, w.Error)
+				analyzeWantError(t, code, stderr, w.Error)
 				return
 			}
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
 			w.Arm = 1
-			checkAnalyzeArms(t, got, []oracleResult{w}, names)
+			analyzeCheckArms(t, got, []analyzeOracleResult{w}, names)
 		})
 	}
 }
@@ -365,8 +365,8 @@ func TestReadAnalyzeCSV(t *testing.T) {
 			t.Errorf("%q: %v, want %s", bad.in, err, bad.code)
 		}
 	}
-	if n, err := parseCount("7.0"); err != nil || n != 7 {
-		t.Errorf("parseCount(7.0) = %d, %v", n, err)
+	if n, err := analyzeParseCount("7.0"); err != nil || n != 7 {
+		t.Errorf("analyzeParseCount(7.0) = %d, %v", n, err)
 	}
 }
 
@@ -423,4 +423,16 @@ func FuzzReadAnalyzeCSV(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestAnalyzeBaselineByName(t *testing.T) {
+	in := "block,arm,value\n1,new,2\n1,Baseline,1\n2,new,4\n2,Baseline,2\n3,new,6\n3,Baseline,3\n"
+	got, code, stderr := runAnalyzeJSONFile(t, in)
+	if code != 0 || len(got.Arms) != 1 || got.Arms[0].Arm != "new" || *got.Arms[0].Estimate != 1 || *got.Arms[0].SE != 0 {
+		t.Fatalf("exit %d %s: %+v", code, stderr, got)
+	}
+	got, code, _ = runAnalyzeJSONFile(t, in, "--baseline", "new")
+	if code != 0 || got.Arms[0].Arm != "Baseline" || *got.Arms[0].Estimate != -0.5 {
+		t.Fatalf("--baseline new: exit %d %+v", code, got)
+	}
 }
