@@ -18,11 +18,6 @@ func key64(v float64) uint64 {
 	return b ^ (uint64(int64(b)>>63) | 1<<63)
 }
 
-// unkey64 inverts key64 (for every key but NaN's and the folded -0).
-func unkey64(k uint64) float64 {
-	return math.Float64frombits(k ^ (uint64(int64(^k)>>63) | 1<<63))
-}
-
 // key32 is the order-preserving key of v.
 func key32(v float32) uint32 {
 	if v != v {

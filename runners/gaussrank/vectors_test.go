@@ -43,15 +43,15 @@ type vector struct {
 		Convention string  `json:"convention"`
 		Eps        float64 `json:"eps"`
 	} `json:"parameters"`
-	InputX           []jfloat `json:"input_x"`
-	Ranks            []int    `json:"ranks"`
-	Scaled           []jfloat `json:"scaled"`
-	Transform        []jfloat `json:"transform"`
-	MapX             []jfloat `json:"map_x"`
-	MapY             []jfloat `json:"map_y"`
-	Roundtrip        []jfloat `json:"inverse_roundtrip"`
-	Queries          []jfloat `json:"inverse_queries"`
-	Outputs          []jfloat `json:"inverse_outputs"`
+	InputX    []jfloat `json:"input_x"`
+	Ranks     []int    `json:"ranks"`
+	Scaled    []jfloat `json:"scaled"`
+	Transform []jfloat `json:"transform"`
+	MapX      []jfloat `json:"map_x"`
+	MapY      []jfloat `json:"map_y"`
+	Roundtrip []jfloat `json:"inverse_roundtrip"`
+	Queries   []jfloat `json:"inverse_queries"`
+	Outputs   []jfloat `json:"inverse_outputs"`
 }
 
 func floats(v []jfloat) []float64 {
