@@ -133,7 +133,7 @@ func (e *nvmlError) Error() string { return "NVML " + e.op + ": " + nvmlWords(e.
 func deviceGone(r nvml.Return) bool {
 	switch r {
 	case nvml.ERROR_GPU_IS_LOST, nvml.ERROR_UNINITIALIZED, nvml.ERROR_DRIVER_NOT_LOADED,
-		nvml.ERROR_RESET_REQUIRED, nvml.ERROR_LIB_RM_VERSION_MISMATCH, nvml.ERROR_INVALID_ARGUMENT:
+		nvml.ERROR_RESET_REQUIRED, nvml.ERROR_LIB_RM_VERSION_MISMATCH:
 		return true
 	}
 	return false
