@@ -59,10 +59,14 @@ func cacheKey(name string, o Options) string {
 		O             Options
 	}{name, BuilderVersion, o}
 	k.O.Calibration.Ranges = nil // hashed below, in sorted order
+	k.O.Calibration.Library = "" // where ONNX Runtime lives changes nothing
+	if o.Precision != INT8 {
+		k.O.Calibration = Calibration{}
+	}
 	b, _ := json.Marshal(k)
 	h := sha256.New()
 	h.Write(b)
-	if len(o.Calibration.Ranges) > 0 {
+	if o.Precision == INT8 && len(o.Calibration.Ranges) > 0 {
 		r, _ := json.Marshal(o.Calibration.Ranges) // maps marshal sorted
 		h.Write(r)
 	}

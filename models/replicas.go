@@ -317,8 +317,9 @@ func Describe(name string, opt Options) (Info, error) {
 	}, nil
 }
 
-// Bytes returns a replica serialized, from an in-process cache when the
-// same options were built before.
+// Bytes returns a replica serialized, from an in-process cache (up to
+// 1 GiB) when the same options were built before. Callers must not modify
+// the returned slice.
 func Bytes(name string, opt Options) ([]byte, error) {
 	r, err := lookup(name)
 	if err != nil {

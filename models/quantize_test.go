@@ -1,0 +1,241 @@
+package models
+
+import (
+	"encoding/binary"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/advancedclimatesystems/gonnx/onnx"
+)
+
+func TestActParams(t *testing.T) {
+	tests := []struct {
+		r     Range
+		scale float32
+		zp    uint8
+	}{
+		{Range{0, 2.55}, 0.01, 0},         // after a Relu: zero point 0
+		{Range{-1.275, 1.275}, 0.01, 128}, // symmetric
+		{Range{-2.55, 0}, 0.01, 255},
+		{Range{0.5, 2.55}, 0.01, 0},   // widened to include 0
+		{Range{-2.55, -1}, 0.01, 255}, // widened to include 0
+	}
+	for _, tc := range tests {
+		s, z, err := actParams(tc.r)
+		if err != nil || math.Abs(float64(s-tc.scale)) > 1e-6 || z != tc.zp {
+			t.Errorf("actParams(%v) = %g, %d, %v; want %g, %d", tc.r, s, z, err, tc.scale, tc.zp)
+		}
+	}
+	if s, _, err := actParams(Range{0, 0}); err != nil || s <= 0 {
+		t.Errorf("empty range: scale %g, %v", s, err)
+	}
+	if _, _, err := actParams(Range{0, float32(math.Inf(1))}); err == nil {
+		t.Error("infinite range accepted")
+	}
+}
+
+func initializers(g *onnx.GraphProto) map[string]*onnx.TensorProto {
+	m := map[string]*onnx.TensorProto{}
+	for _, t := range g.Initializer {
+		m[t.Name] = t
+	}
+	return m
+}
+
+func scalarF32(t *onnx.TensorProto) []float32 {
+	v, _ := floatsOf(t)
+	return v
+}
+
+func TestQuantizeToy(t *testing.T) {
+	src := toyModel()
+	srcInits := initializers(src.Graph)
+	m, err := Quantize(src, Calibration{Static: &Range{-3, 3}, Ranges: map[string]Range{"c1/relu": {0, 6}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := m.Graph
+	inits := initializers(g)
+	dqOf := func(tensor string) *onnx.NodeProto {
+		p := producerOf(g, tensor)
+		if p == nil || p.OpType != "DequantizeLinear" {
+			return nil
+		}
+		return p
+	}
+	for _, n := range append(nodesByOp(g, "Conv"), nodesByOp(g, "Gemm")...) {
+		if dqOf(n.Input[0]) == nil {
+			t.Errorf("%s: activation input %s is not dequantized", n.Name, n.Input[0])
+		}
+		wdq := dqOf(n.Input[1])
+		if wdq == nil {
+			t.Fatalf("%s: weight %s is not dequantized", n.Name, n.Input[1])
+		}
+		q, s, z := inits[wdq.Input[0]], inits[wdq.Input[1]], inits[wdq.Input[2]]
+		if q == nil || q.DataType != dtInt8 || z.DataType != dtInt8 || attrI(wdq, "axis", -1) != 0 {
+			t.Fatalf("%s: weight is not per-channel int8 along axis 0", n.Name)
+		}
+		orig := srcInits[strings.TrimSuffix(wdq.Input[0], "_quantized")]
+		ov, _ := floatsOf(orig)
+		scales := scalarF32(s)
+		if int64(len(scales)) != q.Dims[0] {
+			t.Fatalf("%s: %d scales for %d channels", n.Name, len(scales), q.Dims[0])
+		}
+		inner := len(ov) / len(scales)
+		for i, w := range ov {
+			sc := scales[i/inner]
+			got := float32(int8(q.RawData[i])) * sc
+			if math.Abs(float64(got-w)) > float64(sc)/2+1e-9 {
+				t.Fatalf("%s: weight %d: %g dequantizes to %g (scale %g)", n.Name, i, w, got, sc)
+			}
+		}
+		for _, zp := range z.RawData {
+			if zp != 0 {
+				t.Fatalf("%s: weight zero point %d, want 0 (symmetric)", n.Name, zp)
+			}
+		}
+		bdq := dqOf(n.Input[2])
+		if bdq == nil || inits[bdq.Input[0]].DataType != dtInt32 {
+			t.Fatalf("%s: bias is not int32 + DequantizeLinear", n.Name)
+		}
+		xs := scalarF32(inits[dqOf(n.Input[0]).Input[1]])[0]
+		bs := scalarF32(inits[bdq.Input[1]])
+		bv, _ := floatsOf(srcInits[strings.TrimSuffix(bdq.Input[0], "_quantized")])
+		for i, b := range bv {
+			if math.Abs(float64(bs[i]-xs*scales[i])) > 1e-12 {
+				t.Fatalf("%s: bias scale %g, want input × weight scale %g", n.Name, bs[i], xs*scales[i])
+			}
+			q := int32(binary.LittleEndian.Uint32(inits[bdq.Input[0]].RawData[4*i:]))
+			if math.Abs(float64(float32(q)*bs[i]-b)) > float64(bs[i])/2+1e-9 {
+				t.Fatalf("%s: bias %d: %g → %d × %g", n.Name, i, b, q, bs[i])
+			}
+		}
+	}
+	// Conv → Relu → Q: the Relu output is quantized, not the Conv output.
+	if q := nodesByOp(g, "QuantizeLinear"); len(q) == 0 {
+		t.Fatal("no QuantizeLinear")
+	}
+	relu := producerOf(g, "c1/relu")
+	if relu == nil || relu.Input[0] != "c1" {
+		t.Fatal("c1's Relu was rewired")
+	}
+	var qRelu *onnx.NodeProto
+	for _, q := range nodesByOp(g, "QuantizeLinear") {
+		if q.Input[0] == "c1" {
+			t.Error("c1's output is quantized although a Relu follows it")
+		}
+		if q.Input[0] == "c1/relu" {
+			qRelu = q
+		}
+	}
+	if qRelu == nil {
+		t.Fatal("c1/relu is not quantized")
+	}
+	if s, z := scalarF32(inits[qRelu.Input[1]])[0], inits[qRelu.Input[2]].RawData[0]; math.Abs(float64(s-6.0/255)) > 1e-7 || z != 0 {
+		t.Errorf("c1/relu: scale %g zero point %d, want the explicit range [0, 6]: %g, 0", s, z, 6.0/255)
+	}
+	for _, op := range []string{"Add", "Concat", "MaxPool", "GlobalAveragePool"} {
+		for _, n := range nodesByOp(g, op) {
+			for _, in := range n.Input {
+				if dqOf(in) == nil {
+					t.Errorf("%s %s: input %s is not dequantized", op, n.Name, in)
+				}
+			}
+		}
+	}
+	// Mul is not quantized: its input (the graph input) stays float.
+	if n := nodesByOp(g, "Mul")[0]; dqOf(n.Input[0]) != nil {
+		t.Error("Mul input quantized")
+	}
+	// A quantized graph output keeps its name on the dequantized value.
+	if p := producerOf(g, "fc"); p == nil || p.OpType != "DequantizeLinear" {
+		t.Error("graph output fc is not the DequantizeLinear output")
+	}
+	if gemm := nodesByOp(g, "Gemm")[0]; gemm.Output[0] == "fc" {
+		t.Error("Gemm still writes the graph output directly")
+	}
+	for _, init := range g.Initializer {
+		if _, ok := srcInits[init.Name]; ok && init.Name != "scales" {
+			t.Errorf("float weight %s kept after quantization", init.Name)
+		}
+	}
+	if Meta(m, MetaPrecision) != INT8 || !strings.Contains(Meta(m, "benchy.int8_calibration"), "static range [-3, 3]") {
+		t.Errorf("metadata: %q, %q", Meta(m, MetaPrecision), Meta(m, "benchy.int8_calibration"))
+	}
+	if len(nodesByOp(src.Graph, "QuantizeLinear")) > 0 || srcInits["c1/kernel"].DataType != dtFloat {
+		t.Error("Quantize modified its input")
+	}
+}
+
+func TestQuantizeReplicaStatic(t *testing.T) {
+	m, err := Build("trill", Options{Precision: INT8, Calibration: Calibration{Static: &Range{-8, 8}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := Analyze(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Params != 24_524_288 || st.MACs != 491_880_448 || len(st.Unsized) > 0 {
+		t.Errorf("int8 TRILL: %d params, %d MACs, unsized %v", st.Params, st.MACs, st.Unsized)
+	}
+	// int8 weights, int32 biases, float32 scales: about a quarter of FP32.
+	if st.WeightBytes > 4*24_524_288/3 {
+		t.Errorf("int8 TRILL holds %d bytes of weights", st.WeightBytes)
+	}
+	if n := len(nodesByOp(m.Graph, "Conv")); n != 53 {
+		t.Errorf("%d Conv nodes, want 53", n)
+	}
+	for _, c := range nodesByOp(m.Graph, "Conv") {
+		if p := producerOf(m.Graph, c.Input[1]); p == nil || p.OpType != "DequantizeLinear" {
+			t.Fatalf("Conv %s weight not quantized", c.Name)
+		}
+	}
+}
+
+func TestQuantizeRefuses(t *testing.T) {
+	old := toyModel()
+	old.OpsetImport[0].Version = 9
+	fp16, _ := ToFP16(toyModel())
+	q, _ := Quantize(toyModel(), Calibration{Static: &Range{-1, 1}})
+	b := newGraphBuilder("relu-only", 1, false)
+	b.output(b.relu(b.input("x", 1, 4)))
+	none := &onnx.ModelProto{IrVersion: irVersion, Graph: b.g, OpsetImport: []*onnx.OperatorSetIdProto{{Version: Opset}}}
+	for name, tc := range map[string]struct {
+		m    *onnx.ModelProto
+		want string
+	}{
+		"opset 9":   {old, "opset 9"},
+		"fp16":      {fp16, "quantize the FP32 model"},
+		"quantized": {q, "already quantized"},
+		"nothing":   {none, "nothing to quantize"},
+		"no graph":  {&onnx.ModelProto{}, "no graph"},
+	} {
+		_, err := Quantize(tc.m, Calibration{Static: &Range{-1, 1}})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want an error containing %q", name, err, tc.want)
+		}
+	}
+}
+
+// Below opset 13 DequantizeLinear has no axis: weights fall back to one
+// scale per tensor.
+func TestQuantizePerTensorBelowOpset13(t *testing.T) {
+	src := toyModel()
+	src.OpsetImport[0].Version = 12
+	m, err := Quantize(src, Calibration{Static: &Range{-1, 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range nodesByOp(m.Graph, "DequantizeLinear") {
+		for _, a := range n.Attribute {
+			if a.Name == "axis" {
+				t.Errorf("%s has an axis at opset 12", n.Name)
+			}
+		}
+		if s := initializers(m.Graph)[n.Input[1]]; len(s.Dims) != 0 {
+			t.Errorf("%s: scale of shape %v, want a scalar", n.Name, s.Dims)
+		}
+	}
+}
