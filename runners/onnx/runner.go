@@ -29,9 +29,9 @@ type ReplicaOptions struct {
 	Batch int
 }
 
-// BuildReplica builds the ONNX model for model = "replica:<name>". The
-// model builder (package models) installs it; while it is nil, replica
-// arms fail with a clear error.
+// BuildReplica builds the ONNX model for model = "replica:<name>"; by
+// default benchy's model builder (package models). Nil makes replica arms
+// fail with a clear error.
 var BuildReplica func(name string, opts ReplicaOptions) ([]byte, error)
 
 // Runner measures one ONNX model with ONNX Runtime inside `benchy worker

@@ -350,7 +350,6 @@ func TestRunnerFailures(t *testing.T) {
 		{name: "batch on a fixed batch axis", cfg: Config{Model: several, Batch: 4}, want: "has a fixed leading axis of 2", path: several},
 		{name: "fp16 on a float32 model", cfg: Config{Model: several, Precision: PrecisionFP16}, want: "but the model's weights are float32", path: several},
 		{name: "int8 on a float model", cfg: Config{Model: several, Precision: PrecisionINT8}, want: "has no quantization operators", path: several},
-		{name: "replica without a builder", cfg: Config{Model: "replica:bodyposenet"}, want: "replica models come from benchy's model builder", path: "replica:bodyposenet"},
 		{name: "cuda provider absent", cfg: Config{Model: several, Provider: ProviderCUDA}, want: "skipped: the cuda execution provider", skip: true},
 		{name: "tensorrt provider absent", cfg: Config{Model: several, Provider: ProviderTensorRT, Precision: PrecisionFP16}, want: "skipped: the tensorrt execution provider", skip: true},
 	}
@@ -574,4 +573,28 @@ func TestDebianSample(t *testing.T) {
 func firstWords(s string) string {
 	f := strings.Fields(s)
 	return strings.Join(f[:min(len(f), 7)], " ")
+}
+
+// TestRunnerReplica measures a model from benchy's model builder.
+func TestRunnerReplica(t *testing.T) {
+	needORT(t)
+	r, info, err := setup(t, Config{Model: "replica:frill", Threads: 1}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, r, 1, 2)
+	if info["model"] != "replica:frill" || info["model_bytes"].(int) == 0 {
+		t.Fatalf("info %v", info)
+	}
+	_, _, err = setup(t, Config{Model: "replica:nosuchnet"}, "")
+	if err == nil || !strings.Contains(err.Error(), `model = "replica:nosuchnet"`) {
+		t.Fatalf("unknown replica: %v", err)
+	}
+	old := BuildReplica
+	BuildReplica = nil
+	defer func() { BuildReplica = old }()
+	_, _, err = setup(t, Config{Model: "replica:frill"}, "")
+	if err == nil || !strings.Contains(err.Error(), "replica models come from benchy's model builder") {
+		t.Fatalf("without a builder: %v", err)
+	}
 }
