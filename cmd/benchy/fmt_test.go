@@ -1,0 +1,81 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const canonicalSuite = `workload "w" {
+  arm "a" {
+    baseline = true
+    exec {
+      command = ["true"]
+    }
+  }
+}
+`
+
+const messySuite = `workload "w" {
+arm "a" {
+    baseline=true
+    exec { command = ["true"] }
+  }
+}
+`
+
+func TestFmtCheck(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.benchy.hcl")
+	messy := filepath.Join(dir, "messy.benchy.hcl")
+	other := filepath.Join(dir, "notes.txt")
+	for path, src := range map[string]string{good: canonicalSuite, messy: messySuite, other: "not hcl {"} {
+		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	if code, out, errb := suiteCmd(t, "fmt", "--check", good); code != 0 || out != "" || errb != "" {
+		t.Errorf("canonical file: exit %d, stdout %q, stderr %q", code, out, errb)
+	}
+	code, out, errb := suiteCmd(t, "fmt", "--check", dir)
+	if code != exitFailure || out != messy+"\n" || errb != "" {
+		t.Errorf("directory with a messy file: exit %d, stdout %q, stderr %q", code, out, errb)
+	}
+	if src, _ := os.ReadFile(messy); string(src) != messySuite {
+		t.Error("--check changed the file")
+	}
+
+	if code, out, errb := suiteCmd(t, "fmt", dir); code != 0 || out != messy+"\n" {
+		t.Errorf("fmt: exit %d, stdout %q, stderr %q", code, out, errb)
+	}
+	src, _ := os.ReadFile(messy)
+	if !strings.Contains(string(src), "    baseline = true\n") {
+		t.Errorf("fmt did not rewrite the file:\n%s", src)
+	}
+	if code, _, errb := suiteCmd(t, "fmt", "--check", dir); code != 0 {
+		t.Errorf("after fmt, --check exits %d: %s", code, errb)
+	}
+}
+
+func TestFmtSyntaxError(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "broken.benchy.hcl")
+	src := "workload \"w\" {\n  arm \"a\" {\n"
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errb := suiteCmd(t, "fmt", path)
+	if code != exitUsage || !strings.Contains(errb, "Error: Unclosed configuration block") || !strings.Contains(errb, "line 2") {
+		t.Errorf("exit %d, stderr:\n%s", code, errb)
+	}
+	if got, _ := os.ReadFile(path); string(got) != src {
+		t.Error("a file with syntax errors was rewritten")
+	}
+}
+
+func TestFmtBuiltinSuitesAreCanonical(t *testing.T) {
+	if code, out, errb := suiteCmd(t, "fmt", "--check", filepath.Join("..", "..", "suites")); code != 0 {
+		t.Errorf("exit %d: not canonical: %s %s", code, out, errb)
+	}
+}

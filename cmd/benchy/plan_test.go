@@ -1,0 +1,250 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+var updatePlan = flag.Bool("update-plan", false, "rewrite the golden files of benchy plan")
+
+// suiteCmd runs the CLI in-process and returns the exit code, stdout and
+// stderr.
+func suiteCmd(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// writePlanSuite writes a suite file into a fresh directory.
+func writePlanSuite(t *testing.T, src string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "s.benchy.hcl")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// planContract is the part of `benchy plan --format json` that other tools
+// rely on.
+type planContract struct {
+	Workloads []struct {
+		Name string `json:"name"`
+		Arms []struct {
+			Name     string `json:"name"`
+			Baseline bool   `json:"baseline"`
+			Runner   string `json:"runner"`
+		} `json:"arms"`
+	} `json:"workloads"`
+}
+
+func TestPlanJSONContract(t *testing.T) {
+	code, out, errb := suiteCmd(t, "plan", "bodyposenet", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb)
+	}
+	var p planContract
+	if err := json.Unmarshal([]byte(out), &p); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	var got []string
+	for _, w := range p.Workloads {
+		for _, a := range w.Arms {
+			got = append(got, strings.Join([]string{w.Name, a.Name, a.Runner, map[bool]string{true: "baseline"}[a.Baseline]}, " "))
+		}
+	}
+	want := []string{
+		"bodyposenet/resolution=224x320 onnx/precision=fp32 onnx baseline",
+		"bodyposenet/resolution=224x320 onnx/precision=fp16 onnx ",
+		"bodyposenet/resolution=224x320 onnx/precision=int8 onnx ",
+		"bodyposenet/resolution=288x384 onnx/precision=fp32 onnx baseline",
+		"bodyposenet/resolution=288x384 onnx/precision=fp16 onnx ",
+		"bodyposenet/resolution=288x384 onnx/precision=int8 onnx ",
+		"bodyposenet/resolution=288x384 openpose/precision=fp32 onnx ",
+		"bodyposenet/resolution=320x448 onnx/precision=fp32 onnx baseline",
+		"bodyposenet/resolution=320x448 onnx/precision=fp16 onnx ",
+		"bodyposenet/resolution=320x448 onnx/precision=int8 onnx ",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("plan:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestPlanTextGolden(t *testing.T) {
+	for _, name := range []string{"quickstart", "gaussrank", "bodyposenet", "speech-embedding"} {
+		t.Run(name, func(t *testing.T) {
+			code, out, errb := suiteCmd(t, "plan", name)
+			if code != 0 || errb != "" {
+				t.Fatalf("exit %d: %s", code, errb)
+			}
+			path := filepath.Join("testdata", "plan", name+".txt")
+			if *updatePlan {
+				if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run with -update-plan)", err)
+			}
+			if out != string(want) {
+				t.Errorf("benchy plan %s differs from %s (run with -update-plan to accept):\n%s", name, path, out)
+			}
+		})
+	}
+}
+
+func TestPlanRedactsSensitiveValues(t *testing.T) {
+	path := writePlanSuite(t, `
+variable "token" {
+  type      = string
+  default   = "not-a-real-token-42x"
+  sensitive = true
+}
+
+workload "w" {
+  arm "a" {
+    baseline = true
+    env      = { TOKEN = var.token }
+    exec {
+      command = ["curl", "-H", "Authorization: ${var.token}", "http://localhost/"]
+    }
+  }
+}
+`)
+	for _, format := range []string{"text", "json"} {
+		code, out, errb := suiteCmd(t, "plan", path, "--format", format)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", format, code, errb)
+		}
+		if strings.Contains(out, "not-a-real-token") {
+			t.Errorf("%s output shows the sensitive value:\n%s", format, out)
+		}
+		if !strings.Contains(out, "(sensitive)") {
+			t.Errorf("%s output has no redaction marker:\n%s", format, out)
+		}
+	}
+}
+
+func TestPlanVariables(t *testing.T) {
+	dir := t.TempDir()
+	suite := filepath.Join(dir, "v.benchy.hcl")
+	if err := os.WriteFile(suite, []byte(`
+variable "a" {
+  default = "default"
+}
+variable "b" {
+  default = "default"
+}
+variable "c" {
+  default = "default"
+}
+
+workload "w" {
+  arm "x" {
+    baseline = true
+    exec {
+      command = ["echo", var.a, var.b, var.c]
+    }
+  }
+}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	vf := filepath.Join(dir, "my.benchyvars.hcl")
+	if err := os.WriteFile(vf, []byte("b = \"file\"\nc = \"file\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("BENCHY_VAR_a", "env")
+	t.Setenv("BENCHY_VAR_b", "env")
+	code, out, errb := suiteCmd(t, "plan", suite, "--var-file", vf, "--var", "c=cli", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb)
+	}
+	var p struct {
+		Workloads []struct {
+			Arms []struct {
+				Config struct{ Command []string }
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &p); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(p.Workloads[0].Arms[0].Config.Command, " "); got != "echo env file cli" {
+		t.Errorf("precedence env < var-file < --var not applied: %q", got)
+	}
+}
+
+// diagnosticRE matches hcl's text format: summary, location, snippet.
+var diagnosticRE = regexp.MustCompile(`(?m)^Error: .+\n\n  on \S+ line \d+.*:\n +\d+: .+\n`)
+
+func TestPlanSuiteErrors(t *testing.T) {
+	path := filepath.Join("..", "..", "suites", "testdata", "bad", "many_errors.benchy.hcl")
+	code, out, errb := suiteCmd(t, "plan", path)
+	if code != exitUsage {
+		t.Fatalf("exit %d, want %d", code, exitUsage)
+	}
+	if out != "" {
+		t.Errorf("stdout should be empty, got %q", out)
+	}
+	if n := len(diagnosticRE.FindAllString(errb, -1)); n != 5 {
+		t.Errorf("want all 5 errors with location and snippet, found %d in:\n%s", n, errb)
+	}
+	for _, want := range []string{`Did you mean "max_blocks"?`, `Inappropriate value for attribute "warmup"`, `Did you mean
+"rows"?`} {
+		if !strings.Contains(strings.ReplaceAll(errb, "\n", " "), strings.ReplaceAll(want, "\n", " ")) {
+			t.Errorf("stderr lacks %q:\n%s", want, errb)
+		}
+	}
+	if !strings.HasSuffix(errb, "benchy: 5 errors in "+path+"\n") {
+		t.Errorf("no summary line at the end:\n%s", errb)
+	}
+}
+
+func TestPlanArguments(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"plan", "quikstart"}, exitUsage, `Did you mean "quickstart"?`},
+		{[]string{"plan", "quickstart", "--format", "yaml"}, exitUsage, "--format must be text or json"},
+		{[]string{"plan"}, exitUsage, "requires at least 1 arg"},
+		{[]string{"plan", "quickstart", "--var", "nope=1"}, exitUsage, `variable "nope" {`},
+		{[]string{"plan", "gaussrank", "--var", "max_rows=1e9"}, exitUsage, "between 10000 and 100000000"},
+	}
+	for _, tt := range tests {
+		code, _, errb := suiteCmd(t, tt.args...)
+		if code != tt.code || !strings.Contains(errb, tt.want) {
+			t.Errorf("benchy %s: exit %d, stderr:\n%s\nwant exit %d and %q", strings.Join(tt.args, " "), code, errb, tt.code, tt.want)
+		}
+	}
+}
+
+func TestPlanMultipleSuitesJSON(t *testing.T) {
+	code, out, errb := suiteCmd(t, "plan", "quickstart", "speech-embedding", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb)
+	}
+	dec := json.NewDecoder(strings.NewReader(out))
+	var names []string
+	for dec.More() {
+		var p struct{ Name string }
+		if err := dec.Decode(&p); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, p.Name)
+	}
+	if strings.Join(names, ",") != "quickstart,speech-embedding" {
+		t.Errorf("documents: %v", names)
+	}
+}
