@@ -1,0 +1,73 @@
+package fleet
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// Parse decodes a fleet document and checks its schema tag.
+func Parse(b []byte) (*Document, error) {
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil, errors.New("empty file: not a fleet document")
+	}
+	var d Document
+	if err := json.Unmarshal(b, &d); err != nil {
+		return nil, fmt.Errorf("not a benchy fleet document: %w", err)
+	}
+	if d.Schema != Schema {
+		return nil, fmt.Errorf("schema %q is not %q", d.Schema, Schema)
+	}
+	for i, r := range d.Runs {
+		if r == nil || r.Document == nil {
+			return nil, fmt.Errorf("run %d has no document", i)
+		}
+	}
+	return &d, nil
+}
+
+// ReadFile reads a fleet document.
+func ReadFile(path string) (*Document, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	d, err := Parse(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return d, nil
+}
+
+// WriteFile writes d to path atomically: a temporary file in the same
+// directory, fsynced, then renamed over path.
+func WriteFile(path string, d *Document) error {
+	b, err := json.MarshalIndent(d, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode fleet document: %w", err)
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // a no-op after the rename
+	if _, err := f.Write(append(b, '\n')); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("sync %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
