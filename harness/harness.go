@@ -528,7 +528,8 @@ func (r *run) turn(ctx context.Context, pw *suites.Workload, a *armState, s suit
 	}
 	resp, err := r.call(ctx, a, runners.Request{Op: runners.OpRun, Warmup: s.WarmupIterations, Iterations: a.iterations})
 	if r.opt.Telemetry != nil {
-		ar.Telemetry = r.opt.Telemetry.Summarize(before, r.opt.Telemetry.Sample(), a.iterations)
+		// The bracket covers the warm-up iterations too.
+		ar.Telemetry = r.opt.Telemetry.Summarize(before, r.opt.Telemetry.Sample(), s.WarmupIterations+a.iterations)
 	}
 	if err != nil {
 		ar.Error = err.Error()

@@ -339,7 +339,7 @@ func TestSoftStopKeepsFinishedBlocks(t *testing.T) {
 	stop := make(chan struct{})
 	dir := t.TempDir()
 	plan := testPlan(quickRun(1000), execArm("a", true, []string{"sleep", "0.01"}, "wall"), execArm("b", false, []string{"sleep", "0.01"}, "wall"))
-	go func() { time.Sleep(700 * time.Millisecond); close(stop) }()
+	go func() { waitForBlocks(t, filepath.Join(dir, "journal.jsonl"), 3); close(stop) }()
 	doc := runPlan(t, plan, Options{Stop: stop, OutDir: dir})
 	if doc.Status != results.StatusInterrupted {
 		t.Fatalf("status %q", doc.Status)
@@ -364,19 +364,34 @@ func TestCalibrationReachesMinBlockTime(t *testing.T) {
 	run := quickRun(2)
 	run.Iterations = 0
 	run.MinBlockTime = 50 * time.Millisecond
-	doc := runPlan(t, testPlan(run, execArm("a", true, []string{"sleep", "0.005"}, "wall"), execArm("b", false, []string{"true"}, "wall")), Options{})
+	base := fakeArm("a", "ok") // reports 1 µs per iteration, whatever the load
+	base.Baseline = true
+	doc := runPlan(t, testPlan(run, base, fakeArm("b", "ok")), Options{})
 	for _, a := range doc.Workloads[0].Arms {
-		if n, _ := a.Info["iterations_per_block"].(int); n < 2 {
-			t.Errorf("arm %s calibrated to %v iterations", a.Name, a.Info["iterations_per_block"])
+		n, _ := a.Info["iterations_per_block"].(int)
+		if n < 50_000 || n > 2*60_000 {
+			t.Errorf("arm %s calibrated to %d iterations of 1 µs for a 50 ms block", a.Name, n)
 		}
 	}
-	b := doc.Workloads[0].Blocks[1]
-	r, _ := b.Run("a")
+	r, _ := doc.Workloads[0].Blocks[1].Run("a")
 	var total int64
 	for _, v := range r.NS {
 		total += v
 	}
-	if time.Duration(total) < run.MinBlockTime/2 {
-		t.Errorf("arm a's block took %v, far under min_block_time %v", time.Duration(total), run.MinBlockTime)
+	if time.Duration(total) < run.MinBlockTime {
+		t.Errorf("arm a's block took %v, under min_block_time %v", time.Duration(total), run.MinBlockTime)
 	}
+}
+
+// waitForBlocks polls a journal until it holds n block records.
+func waitForBlocks(t *testing.T, journal string, n int) {
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		b, _ := os.ReadFile(journal)
+		if strings.Count(string(b), `"type":"block"`) >= n {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Errorf("journal %s never reached %d blocks", journal, n)
 }

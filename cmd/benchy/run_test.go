@@ -138,7 +138,7 @@ func TestRunInterrupt(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(1500 * time.Millisecond)
+	waitForJournalBlocks(t, filepath.Join(dir, "journal.jsonl"), 3)
 	_ = cmd.Process.Signal(syscall.SIGINT)
 	err := cmd.Wait()
 	var ee *exec.ExitError
@@ -174,7 +174,7 @@ func TestReportReadsJournalOfKilledRun(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(1500 * time.Millisecond)
+	waitForJournalBlocks(t, filepath.Join(dir, "journal.jsonl"), 3)
 	_ = cmd.Process.Kill()
 	_ = cmd.Wait()
 	if _, err := os.Stat(filepath.Join(dir, "results.json")); err == nil {
@@ -210,4 +210,18 @@ func buildBenchy(t *testing.T) string {
 		t.Fatal(buildErr)
 	}
 	return builtBin
+}
+
+// waitForJournalBlocks polls a run's journal until it holds n blocks.
+func waitForJournalBlocks(t *testing.T, journal string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		b, _ := os.ReadFile(journal)
+		if strings.Count(string(b), `"type":"block"`) >= n {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("journal %s never reached %d blocks", journal, n)
 }
