@@ -196,6 +196,9 @@ func BlockValue(samples []float64, est Estimator) float64 {
 	if len(samples) == 0 {
 		return math.NaN()
 	}
+	if len(samples) == 1 && (est != LogRatio || samples[0] > 0) {
+		return samples[0] // exactly, not exp(log(x))
+	}
 	var s ksum
 	for _, v := range samples {
 		if est == LogRatio {

@@ -354,15 +354,15 @@ type analyzeReport struct {
 // analyzeArm is one arm's comparison with the baseline.
 type analyzeArm struct {
 	Arm         string          `json:"arm"`
-	Estimate    analyzeFloat       `json:"estimate"`
-	CILo        analyzeFloat       `json:"ci_lo"`
-	CIHi        analyzeFloat       `json:"ci_hi"`
-	SE          analyzeFloat       `json:"se"`
+	Estimate    analyzeFloat    `json:"estimate"`
+	CILo        analyzeFloat    `json:"ci_lo"`
+	CIHi        analyzeFloat    `json:"ci_hi"`
+	SE          analyzeFloat    `json:"se"`
 	DF          int             `json:"df"`
 	Significant bool            `json:"significant"`
 	Units       int             `json:"units"`
-	T           analyzeFloat       `json:"t"`
-	Bias        analyzeFloat       `json:"bias"`
+	T           analyzeFloat    `json:"t"`
+	Bias        analyzeFloat    `json:"bias"`
 	Rate        *analyzeRate    `json:"success,omitempty"`
 	MH          *stats.MHResult `json:"mh,omitempty"`
 }

@@ -233,7 +233,7 @@ func analyzeJackknifeVector(t *testing.T, input, expected json.RawMessage) {
 	}
 	var exp struct {
 		Results []analyzeOracleResult `json:"results"`
-		Error   string         `json:"error"`
+		Error   string                `json:"error"`
 	}
 	if err := json.Unmarshal(expected, &exp); err != nil {
 		t.Fatal(err)
@@ -428,11 +428,11 @@ func FuzzReadAnalyzeCSV(f *testing.F) {
 func TestAnalyzeBaselineByName(t *testing.T) {
 	in := "block,arm,value\n1,new,2\n1,Baseline,1\n2,new,4\n2,Baseline,2\n3,new,6\n3,Baseline,3\n"
 	got, code, stderr := runAnalyzeJSONFile(t, in)
-	if code != 0 || len(got.Arms) != 1 || got.Arms[0].Arm != "new" || *got.Arms[0].Estimate != 1 || *got.Arms[0].SE != 0 {
+	if code != 0 || len(got.Arms) != 1 || got.Arms[0].Arm != "new" || math.Abs(*got.Arms[0].Estimate-1) > 1e-15 || *got.Arms[0].SE != 0 {
 		t.Fatalf("exit %d %s: %+v", code, stderr, got)
 	}
 	got, code, _ = runAnalyzeJSONFile(t, in, "--baseline", "new")
-	if code != 0 || got.Arms[0].Arm != "Baseline" || *got.Arms[0].Estimate != -0.5 {
+	if code != 0 || got.Arms[0].Arm != "Baseline" || math.Abs(*got.Arms[0].Estimate+0.5) > 1e-15 {
 		t.Fatalf("--baseline new: exit %d %+v", code, got)
 	}
 }
