@@ -66,7 +66,7 @@ func (l *Loader) Load(arg string) (*Plan, hcl.Diagnostics) {
 	if name, ok := strings.CutPrefix(arg, "builtin:"); ok {
 		return l.LoadBuiltin(name)
 	}
-	if _, err := os.Stat(arg); err == nil {
+	if st, err := os.Stat(arg); err == nil && !st.IsDir() {
 		return l.LoadFile(arg)
 	}
 	if _, ok := builtinSource(arg); ok {
