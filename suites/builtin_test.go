@@ -118,3 +118,24 @@ func TestSpeechEmbeddingExpansion(t *testing.T) {
 		t.Error("provider=gpu accepted")
 	}
 }
+
+// TestExampleSuites loads every example suite shipped under examples/, so
+// that a change to the language or a runner schema cannot silently break
+// them.
+func TestExampleSuites(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "examples", "*", "*.benchy.hcl"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no example suites found (%v)", err)
+	}
+	for _, path := range files {
+		l := suites.NewLoader(suites.Options{Version: "v0.1.0", Cwd: t.TempDir()})
+		p, diags := l.LoadFile(path)
+		if diags.HasErrors() || p == nil {
+			t.Errorf("%s:\n%s", path, render(l, diags))
+			continue
+		}
+		if len(p.Workloads) == 0 {
+			t.Errorf("%s has no workloads", path)
+		}
+	}
+}
