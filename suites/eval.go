@@ -87,6 +87,8 @@ type refScope struct {
 	// selfVar, when set, restricts var references to var.<selfVar> (a
 	// variable's validation condition).
 	selfVar string
+	// note, when set, explains the scope in matrix diagnostics.
+	note string
 }
 
 // checkRefs reports references to undeclared variables, locals, matrix
@@ -150,8 +152,11 @@ func (ld *load) checkRef(t hcl.Traversal, sc refScope) *hcl.Diagnostic {
 		}
 	case "matrix":
 		if !sc.matrix {
-			return errorf(rng, "Matrix value not available here",
-				"matrix.* refers to the axes of a workload's or arm's matrix {} block, so it can only be used inside a workload or arm.")
+			detail := "matrix.* refers to the axes of a workload's or arm's matrix {} block, so it can only be used inside a workload or arm."
+			if sc.note != "" {
+				detail = sc.note
+			}
+			return errorf(rng, "Matrix value not available here", "%s", detail)
 		}
 		if !hasName {
 			return nil
@@ -164,6 +169,9 @@ func (ld *load) checkRef(t hcl.Traversal, sc refScope) *hcl.Diagnostic {
 		inScope := "No matrix axes are declared in this scope."
 		if len(sc.axes) > 0 {
 			inScope = "Axes in scope: " + strings.Join(sc.axes, ", ") + "."
+		}
+		if sc.note != "" {
+			inScope += " " + sc.note
 		}
 		return errorf(rng, "Reference to undeclared matrix axis",
 			"There is no matrix axis named %q here.%s %s", name, suggest(name, sc.axes), inScope)

@@ -130,11 +130,12 @@ func (ld *load) workloadDef(blk *hcl.Block) *workloadDef {
 
 	wAxes := wd.matrix.axisNames()
 	if wd.matrix != nil {
+		sc := refScope{note: "A workload's matrix block is evaluated before its instances exist, so its axes and exclude cannot use matrix.*."}
 		for _, a := range wd.matrix.axes {
-			ld.checkRefs(a.Expr, refScope{})
+			ld.checkRefs(a.Expr, sc)
 		}
 		if wd.matrix.exclude != nil {
-			ld.checkRefs(wd.matrix.exclude.Expr, refScope{matrix: true, axes: wAxes})
+			ld.checkRefs(wd.matrix.exclude.Expr, sc)
 		}
 	}
 	wScope := refScope{matrix: true, axes: wAxes}
@@ -225,11 +226,12 @@ func (ld *load) armDef(blk *hcl.Block, wAxes []string) *armDef {
 	}
 	inner := refScope{matrix: true, axes: append(append([]string(nil), wAxes...), aAxes...)}
 	if ad.matrix != nil {
+		sc := refScope{matrix: true, axes: wAxes, note: "An arm's matrix block can use the workload's axes, not its own."}
 		for _, a := range ad.matrix.axes {
-			ld.checkRefs(a.Expr, refScope{matrix: true, axes: wAxes})
+			ld.checkRefs(a.Expr, sc)
 		}
 		if ad.matrix.exclude != nil {
-			ld.checkRefs(ad.matrix.exclude.Expr, inner)
+			ld.checkRefs(ad.matrix.exclude.Expr, sc)
 		}
 	}
 	for _, a := range sortedAttrs(ad.attrs) {
