@@ -15,6 +15,9 @@ import (
 // excludeAttr is the reserved matrix attribute that removes combinations.
 const excludeAttr = "exclude"
 
+// reservedAxis cannot name an axis: benchmark names use it for the arm.
+const reservedAxis = "arm"
+
 // matrixDef is a matrix {} block's structure: its axes in declaration order
 // and its exclude list, plus which exclude entries have matched so far
 // (across every instance the matrix is expanded in).
@@ -53,9 +56,15 @@ func (ld *load) matrixDef(blk *hcl.Block) *matrixDef {
 			m.exclude = a
 			continue
 		}
+		if a.Name == reservedAxis {
+			ld.diags.add(errorf(a.NameRange.Ptr(), "Reserved axis name",
+				"An axis cannot be named %q: the Go benchmark export names arms as /arm=<name>, so benchstat could not tell the two apart. Choose another name.", reservedAxis))
+			continue
+		}
 		m.axes = append(m.axes, a)
 	}
-	if len(m.axes) == 0 && !diags.HasErrors() {
+	_, hasExclude := attrs[excludeAttr]
+	if len(m.axes) == 0 && !diags.HasErrors() && len(attrs) == btoi(hasExclude) {
 		ld.diags.add(errorf(blk.DefRange.Ptr(), "Empty matrix",
 			"A matrix block needs at least one axis, such as precision = [\"fp32\", \"fp16\"]."))
 	}
@@ -359,4 +368,11 @@ func friendly(v cty.Value) string {
 		return "null"
 	}
 	return v.Type().FriendlyName()
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
