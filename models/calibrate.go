@@ -68,16 +68,7 @@ func CalibrateRanges(m *onnx.ModelProto, tensors []string, cal Calibration) (map
 	if g == nil {
 		return nil, errors.New("model has no graph")
 	}
-	isInit := map[string]bool{}
-	for _, t := range g.Initializer {
-		isInit[t.Name] = true
-	}
-	var inputs []*onnx.ValueInfoProto
-	for _, in := range g.Input {
-		if !isInit[in.Name] {
-			inputs = append(inputs, in)
-		}
-	}
+	inputs := inputsOf(m)
 	isInput := map[string]bool{}
 	for _, in := range inputs {
 		isInput[in.Name] = true
@@ -125,25 +116,28 @@ func CalibrateRanges(m *onnx.ModelProto, tensors []string, cal Calibration) (map
 		return nil
 	}
 	err = withRuntime(cal.Library, func() error {
-		opts, err := ort.NewSessionOptions()
-		if err != nil {
-			return err
-		}
-		defer opts.Destroy()
-		sess, err := ort.NewDynamicAdvancedSessionWithONNXData(data, inNames, outNames, opts)
-		if err != nil {
-			return fmt.Errorf("create session: %w", err)
-		}
-		defer sess.Destroy()
 		samples, err := calibrationSamples(m, inputs, cal)
-		if err != nil {
-			return err
-		}
 		defer func() {
 			for _, s := range samples {
 				s.destroy()
 			}
 		}()
+		if err != nil {
+			return err
+		}
+		var sess *ort.DynamicAdvancedSession
+		if len(outNames) > 0 {
+			opts, err := ort.NewSessionOptions()
+			if err != nil {
+				return err
+			}
+			defer opts.Destroy()
+			sess, err = ort.NewDynamicAdvancedSessionWithONNXData(data, inNames, outNames, opts)
+			if err != nil {
+				return fmt.Errorf("create session: %w", err)
+			}
+			defer sess.Destroy()
+		}
 		for si, s := range samples {
 			in := make([]ort.Value, len(inNames))
 			for i, name := range inNames {
@@ -153,6 +147,9 @@ func CalibrateRanges(m *onnx.ModelProto, tensors []string, cal Calibration) (map
 						return err
 					}
 				}
+			}
+			if sess == nil {
+				continue // only graph inputs asked for
 			}
 			out := make([]ort.Value, len(outNames))
 			if err := sess.Run(in, out); err != nil {
@@ -182,6 +179,21 @@ func CalibrateRanges(m *onnx.ModelProto, tensors []string, cal Calibration) (map
 		}
 	}
 	return ranges, nil
+}
+
+// inputsOf lists a model's graph inputs that are not initializers.
+func inputsOf(m *onnx.ModelProto) []*onnx.ValueInfoProto {
+	isInit := map[string]bool{}
+	for _, t := range m.Graph.Initializer {
+		isInit[t.Name] = true
+	}
+	var inputs []*onnx.ValueInfoProto
+	for _, in := range m.Graph.Input {
+		if !isInit[in.Name] {
+			inputs = append(inputs, in)
+		}
+	}
+	return inputs
 }
 
 func slicesContains(s []string, v string) bool {

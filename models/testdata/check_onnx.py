@@ -45,10 +45,12 @@ def check(path):
             raise ValueError("initializer %s holds non-finite values" % t.name)
 
     # Strict type and shape inference (what check_model's full_check adds)
-    # on the graph without weight data: first against the declared
+    # on the graph without its weight data (small tensors such as Resize
+    # scales stay: inference reads them): first against the declared
     # value_info, then without it, so that every shape below is onnx's own.
     for t in g.initializer:
-        t.ClearField("raw_data")
+        if np.prod(t.dims) > 64:
+            t.ClearField("raw_data")
     shape_inference.infer_shapes(m, check_type=True, strict_mode=True)
     del g.value_info[:]
     inferred = shape_inference.infer_shapes(m, check_type=True, strict_mode=True)
