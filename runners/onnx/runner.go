@@ -187,7 +187,7 @@ func (r *Runner) Setup(ctx context.Context, s runners.Setup) (map[string]any, er
 	// Provider verification: for a GPU provider, one profiled inference in
 	// a throw-away session records which provider ran every node. A CPU arm
 	// registers no other provider, so every node runs on the CPU.
-	assign := &Assignment{Nodes: map[string]int{ortProviderNames[ProviderCPU]: facts.Nodes}}
+	var assign *Assignment
 	var verifyMS float64
 	if c.Provider != ProviderCPU || r.forceVerify {
 		verifyStart := time.Now()
@@ -258,8 +258,6 @@ func (r *Runner) Setup(ctx context.Context, s runners.Setup) (map[string]any, er
 		"ort_version":          lib.Version,
 		"ort_library":          lib.Path,
 		"provider":             c.Provider,
-		"providers_used":       assign.Used(),
-		"nodes_by_provider":    assign.Nodes,
 		"model":                r.modelName(),
 		"model_bytes":          len(r.data),
 		"model_sha256":         hex.EncodeToString(sum[:]),
@@ -279,11 +277,17 @@ func (r *Runner) Setup(ctx context.Context, s runners.Setup) (map[string]any, er
 	if lib.Source != "" {
 		info["ort_source"] = lib.Source
 	}
-	if verifyMS > 0 {
+	if assign != nil {
+		info["providers_used"] = assign.Used()
+		info["nodes_by_provider"] = assign.Nodes
+		info["provider_check"] = "profiled"
 		info["verify_ms"] = verifyMS
-	}
-	if assign.ShapeOnCPU > 0 {
-		info["shape_nodes_on_cpu"] = assign.ShapeOnCPU
+		if assign.ShapeOnCPU > 0 {
+			info["shape_nodes_on_cpu"] = assign.ShapeOnCPU
+		}
+	} else {
+		info["providers_used"] = []string{ortProviderNames[ProviderCPU]}
+		info["provider_check"] = "cpu arm: no other provider registered"
 	}
 	if layout != "" {
 		info["layout"] = layout
