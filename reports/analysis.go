@@ -1,9 +1,15 @@
 // Package reports turns a results document into what people read: an
 // analysis (per-arm summaries and relative differences with jackknife CIs,
-// computed by the stats package) and its renderings.
+// computed by the stats package) and its renderings: a terminal table,
+// GitHub-flavoured Markdown, a self-contained HTML page with SVG plots, and
+// exports (JSON, Go benchmark format, tidy CSV, Bencher Metric Format). It
+// also compares two runs (Compare) and summarises A/A calibrations
+// (Calibration).
 package reports
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -15,13 +21,16 @@ import (
 
 // Verdicts of an arm against its baseline.
 const (
-	VerdictBaseline      = "baseline"
-	VerdictFaster        = "faster"
-	VerdictSlower        = "slower"
-	VerdictBetter        = "better"
-	VerdictWorse         = "worse"
-	VerdictNoDifference  = "no significant difference"
-	VerdictNotCompared   = "not compared"
+	VerdictBaseline     = "baseline"
+	VerdictFaster       = "faster"
+	VerdictSlower       = "slower"
+	VerdictBetter       = "better"
+	VerdictWorse        = "worse"
+	VerdictNoDifference = "no significant difference"
+	VerdictNotCompared  = "not compared"
+)
+
+const (
 	defaultConfidence    = 0.95
 	minComparableBlocks  = 2
 	nanosecondsPerSecond = 1e9
@@ -31,6 +40,10 @@ const (
 type Analysis struct {
 	Doc       *results.Document
 	Workloads []*WorkloadAnalysis
+	// Fingerprint is a short digest of the stable parts of the environment
+	// (host, OS, kernel, CPU, GPUs, Go version): two runs with the same
+	// fingerprint ran on the same machine setup.
+	Fingerprint string
 }
 
 // WorkloadAnalysis holds one workload instance's numbers.
@@ -44,6 +57,8 @@ type WorkloadAnalysis struct {
 	// Blocks counts every block; Measured the complete non-warm-up ones.
 	Blocks, Measured int
 	Arms             []*ArmAnalysis
+	// Source is the workload as recorded, for the plots that show blocks.
+	Source *results.Workload
 }
 
 // ArmAnalysis holds one arm's summary and its comparison with the baseline.
@@ -62,15 +77,52 @@ type ArmAnalysis struct {
 	Rel      *stats.Estimate
 	RelError string
 	Verdict  string
+	// FailedBlocks counts measured blocks in which the arm's run failed.
+	FailedBlocks int
+	// Energy is the GPU energy per iteration, when telemetry recorded it.
+	Energy *MetricAnalysis
+	// TelemetryBlocks counts measured blocks with GPU telemetry, and
+	// ThrottledBlocks those in which a GPU was throttled; ThrottleReasons
+	// are the distinct reasons seen, MaxTempC the hottest sample.
+	TelemetryBlocks, ThrottledBlocks int
+	ThrottleReasons                  []string
+	MaxTempC                         float64
+}
+
+// MetricAnalysis is a secondary per-block metric of an arm (such as energy
+// per iteration) with its own comparison against the baseline.
+type MetricAnalysis struct {
+	// Unit names the values' unit, e.g. "J".
+	Unit string
+	// Blocks counts the measured blocks with a value.
+	Blocks int
+	// Summary is over the per-block values.
+	Summary stats.Summary
+	// Rel is the relative difference from the baseline over the blocks
+	// where both have a value; nil for the baseline or when undefined
+	// (RelError says why).
+	Rel      *stats.Estimate
+	RelError string
+	Verdict  string
 }
 
 // Analyze computes the analysis of doc.
 func Analyze(doc *results.Document) *Analysis {
-	a := &Analysis{Doc: doc}
+	a := &Analysis{Doc: doc, Fingerprint: Fingerprint(doc.Environment)}
 	for _, w := range doc.Workloads {
 		a.Workloads = append(a.Workloads, analyzeWorkload(w))
 	}
 	return a
+}
+
+// Fingerprint returns a 12-hex-digit digest of the stable identity of env:
+// host, OS, architecture, kernel, CPU model and count, GPUs and Go version.
+func Fingerprint(env results.Environment) string {
+	id := strings.Join(append([]string{
+		env.Host, env.OS, env.Arch, env.Kernel, env.CPUModel, fmt.Sprint(env.CPUCount), env.GoVersion,
+	}, env.GPUs...), "\x00")
+	sum := sha256.Sum256([]byte(id))
+	return hex.EncodeToString(sum[:6])
 }
 
 func confidenceOf(w *results.Workload) float64 {
@@ -86,7 +138,7 @@ func confidenceOf(w *results.Workload) float64 {
 func analyzeWorkload(w *results.Workload) *WorkloadAnalysis {
 	wa := &WorkloadAnalysis{
 		Name: w.Name, Metric: w.Metric, Better: w.Better, Status: w.Status,
-		StopReason: w.StopReason, Confidence: confidenceOf(w), Blocks: len(w.Blocks),
+		StopReason: w.StopReason, Confidence: confidenceOf(w), Blocks: len(w.Blocks), Source: w,
 	}
 	for _, b := range w.Blocks {
 		if b.Measured() {
@@ -109,61 +161,67 @@ func analyzeWorkload(w *results.Workload) *WorkloadAnalysis {
 			if v, ok := b.Value(arm.Name); ok {
 				aa.BlockValues = append(aa.BlockValues, v)
 			}
-			for _, r := range b.Runs {
-				if r.Arm == arm.Name && r.Error == "" {
-					for _, ns := range r.NS {
-						samples = append(samples, float64(ns))
-					}
-				}
+			r, ok := b.Run(arm.Name)
+			if !ok {
+				continue
+			}
+			if r.Error != "" {
+				aa.FailedBlocks++
+				continue
+			}
+			for _, ns := range r.NS {
+				samples = append(samples, float64(ns))
 			}
 		}
 		if len(samples) > 0 {
 			aa.Summary = stats.Summarize(samples)
 		}
+		analyzeTelemetry(w, aa)
 		switch {
 		case arm.Baseline:
 			aa.Verdict = VerdictBaseline
 		case base == nil:
 			aa.Verdict, aa.RelError = VerdictNotCompared, "the workload has no baseline arm"
 		default:
-			compare(w, base.Name, aa, wa)
+			aa.Rel, aa.Verdict, aa.RelError = pairedRel(w, base.Name, aa.Name, wa.Confidence, wa.Better, IsTimeMetric(wa.Metric), blockValue)
 		}
 		wa.Arms = append(wa.Arms, aa)
+	}
+	if base != nil {
+		compareEnergy(w, base.Name, wa)
 	}
 	return wa
 }
 
-// compare pairs the arm with the baseline over the measured blocks where
-// both have values (complete-case) and computes the jackknife CI.
-func compare(w *results.Workload, base string, aa *ArmAnalysis, wa *WorkloadAnalysis) {
+func blockValue(b *results.Block, arm string) (float64, bool) { return b.Value(arm) }
+
+// pairedRel pairs arm with the baseline over the measured blocks where both
+// have a value (complete-case) and computes the jackknife CI.
+func pairedRel(w *results.Workload, base, arm string, conf float64, better string, timeMetric bool,
+	value func(*results.Block, string) (float64, bool)) (*stats.Estimate, string, string) {
 	var m [][]float64
 	for _, b := range w.Blocks {
 		if !b.Measured() {
 			continue
 		}
-		y0, ok0 := b.Value(base)
-		yk, okk := b.Value(aa.Name)
+		y0, ok0 := value(b, base)
+		yk, okk := value(b, arm)
 		if ok0 && okk {
 			m = append(m, []float64{y0, yk})
 		}
 	}
 	if len(m) < minComparableBlocks {
-		aa.Verdict = VerdictNotCompared
-		aa.RelError = fmt.Sprintf("%d block(s) where both the arm and the baseline ran; at least %d are needed", len(m), minComparableBlocks)
-		return
+		return nil, VerdictNotCompared, fmt.Sprintf("%d block(s) where both the arm and the baseline ran; at least %d are needed", len(m), minComparableBlocks)
 	}
-	est, err := stats.RelativeDifference(m, 0, stats.Options{Confidence: wa.Confidence})
+	est, err := stats.RelativeDifference(m, 0, stats.Options{Confidence: conf})
 	if err != nil {
-		aa.Verdict, aa.RelError = VerdictNotCompared, err.Error()
-		return
+		return nil, VerdictNotCompared, err.Error()
 	}
 	if len(est) != 1 {
-		aa.Verdict, aa.RelError = VerdictNotCompared, "no estimate"
-		return
+		return nil, VerdictNotCompared, "no estimate"
 	}
 	e := est[0]
-	aa.Rel = &e
-	aa.Verdict = verdict(e, wa.Better, IsTimeMetric(wa.Metric))
+	return &e, verdict(e, better, timeMetric), ""
 }
 
 func verdict(e stats.Estimate, better string, timeMetric bool) string {
@@ -222,12 +280,42 @@ func FormatValue(v float64, metric string) string {
 	}
 }
 
+// FormatEnergy prints an energy in joules with an SI prefix, e.g. "1.25 mJ".
+func FormatEnergy(j float64) string {
+	if math.IsNaN(j) {
+		return "—"
+	}
+	aj := math.Abs(j)
+	switch {
+	case aj == 0:
+		return "0 J"
+	case aj >= 1e3:
+		return fmt.Sprintf("%.3g kJ", j/1e3)
+	case aj >= 1:
+		return fmt.Sprintf("%.3g J", j)
+	case aj >= 1e-3:
+		return fmt.Sprintf("%.3g mJ", j*1e3)
+	default:
+		return fmt.Sprintf("%.3g µJ", j*1e6)
+	}
+}
+
 // FormatRel prints a relative difference with its CI, e.g. "+3.1% [+1.2%, +5.0%]".
 func FormatRel(e *stats.Estimate) string {
 	if e == nil {
 		return "—"
 	}
-	return fmt.Sprintf("%+.1f%% [%+.1f%%, %+.1f%%]", 100*e.Estimate, 100*e.CILo, 100*e.CIHi)
+	return fmt.Sprintf("%s [%s, %s]", FormatPercent(e.Estimate), FormatPercent(e.CILo), FormatPercent(e.CIHi))
+}
+
+// FormatPercent prints a fraction as a signed percentage with one decimal
+// ("+3.1%"), or with three significant digits beyond ±1000%.
+func FormatPercent(f float64) string {
+	p := 100 * f
+	if math.Abs(p) >= 1000 {
+		return fmt.Sprintf("%+.3g%%", p)
+	}
+	return fmt.Sprintf("%+.1f%%", p)
 }
 
 // Headline is a one-line summary of a workload instance's verdicts.
@@ -247,4 +335,156 @@ func (wa *WorkloadAnalysis) Headline() string {
 		return "no comparison"
 	}
 	return strings.Join(parts, "; ")
+}
+
+// Baseline returns the workload's baseline arm, or nil.
+func (wa *WorkloadAnalysis) Baseline() *ArmAnalysis {
+	for _, a := range wa.Arms {
+		if a.Baseline {
+			return a
+		}
+	}
+	return nil
+}
+
+// HasEnergy reports whether any arm of the workload has energy readings.
+func (wa *WorkloadAnalysis) HasEnergy() bool {
+	for _, a := range wa.Arms {
+		if a.Energy != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// HasTelemetry reports whether any arm of the workload has GPU telemetry.
+func (wa *WorkloadAnalysis) HasTelemetry() bool {
+	for _, a := range wa.Arms {
+		if a.TelemetryBlocks > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// Counts tallies the verdicts of every compared arm in the analysis.
+type Counts struct {
+	Compared, Improved, Regressed, NoDifference int
+	// NotCompared counts non-baseline arms without an estimate; Failed and
+	// Skipped count arms by status.
+	NotCompared, Failed, Skipped int
+}
+
+// Counts returns the verdict tally over all workload instances.
+func (a *Analysis) Counts() Counts {
+	var c Counts
+	for _, wa := range a.Workloads {
+		for _, arm := range wa.Arms {
+			switch arm.Status {
+			case results.ArmFailed:
+				c.Failed++
+			case results.ArmSkipped:
+				c.Skipped++
+			}
+			if arm.Baseline {
+				continue
+			}
+			if arm.Rel == nil {
+				c.NotCompared++
+				continue
+			}
+			c.Compared++
+			switch arm.Verdict {
+			case VerdictFaster, VerdictBetter:
+				c.Improved++
+			case VerdictSlower, VerdictWorse:
+				c.Regressed++
+			default:
+				c.NoDifference++
+			}
+		}
+	}
+	return c
+}
+
+// Headline is a one-line verdict for the whole run: the single comparison
+// in words when there is one, else the tally of verdicts.
+func (a *Analysis) Headline() string {
+	var only *ArmAnalysis
+	var onlyW *WorkloadAnalysis
+	n := 0
+	for _, wa := range a.Workloads {
+		for _, arm := range wa.Arms {
+			if !arm.Baseline {
+				n++
+				only, onlyW = arm, wa
+			}
+		}
+	}
+	c := a.Counts()
+	var extra []string
+	if c.Failed > 0 {
+		extra = append(extra, plural(c.Failed, "arm failed", "arms failed"))
+	}
+	if c.Skipped > 0 {
+		extra = append(extra, plural(c.Skipped, "arm skipped", "arms skipped"))
+	}
+	tail := ""
+	if len(extra) > 0 {
+		tail = " (" + strings.Join(extra, ", ") + ")"
+	}
+	if n == 1 && only.Rel != nil {
+		base := "the baseline"
+		if b := onlyW.Baseline(); b != nil {
+			base = b.Name
+		}
+		if only.Verdict == VerdictNoDifference {
+			return fmt.Sprintf("%s vs %s: no significant difference, %s (%g%% CI %s to %s)%s", only.Name, base,
+				FormatPercent(only.Rel.Estimate), 100*onlyW.Confidence, FormatPercent(only.Rel.CILo), FormatPercent(only.Rel.CIHi), tail)
+		}
+		return fmt.Sprintf("%s is %s than %s by %.1f%% (%g%% CI %s to %s)%s", only.Name, comparative(only.Verdict), base,
+			100*math.Abs(only.Rel.Estimate), 100*onlyW.Confidence, FormatPercent(only.Rel.CILo), FormatPercent(only.Rel.CIHi), tail)
+	}
+	if c.Compared == 0 {
+		return "no arm could be compared with its baseline" + tail
+	}
+	s := fmt.Sprintf("%s in %s: %d improved, %d regressed, %d no significant difference",
+		plural(c.Compared, "comparison", "comparisons"), plural(len(a.Workloads), "workload instance", "workload instances"),
+		c.Improved, c.Regressed, c.NoDifference)
+	if c.NotCompared > 0 {
+		s += fmt.Sprintf(", %d not compared", c.NotCompared)
+	}
+	return s + tail
+}
+
+func comparative(v string) string {
+	switch v {
+	case VerdictFaster, VerdictSlower, VerdictBetter, VerdictWorse:
+		return v
+	}
+	return "different"
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// machineLine describes the machine in one line: host, platform, CPU, GPUs.
+func machineLine(env results.Environment) string {
+	parts := []string{env.Host, env.OS + "/" + env.Arch}
+	if env.CPUModel != "" {
+		parts = append(parts, fmt.Sprintf("%s × %d", env.CPUModel, env.CPUCount))
+	}
+	switch len(env.GPUs) {
+	case 0:
+		parts = append(parts, "no GPU")
+	case 1:
+		parts = append(parts, env.GPUs[0])
+	default:
+		parts = append(parts, fmt.Sprintf("%d GPUs (%s, ...)", len(env.GPUs), env.GPUs[0]))
+	}
+	return strings.Join(parts, " · ")
 }

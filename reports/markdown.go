@@ -9,51 +9,274 @@ import (
 // MaxMarkdownBytes is GitHub's limit for a job summary (1 MiB).
 const MaxMarkdownBytes = 1 << 20
 
+// MaxCommentBytes is GitHub's limit for a pull-request comment body.
+const MaxCommentBytes = 65536
+
+// MarkdownOptions tune the Markdown report.
+type MarkdownOptions struct {
+	// MaxBytes caps the report's size; 0 means MaxMarkdownBytes. When the
+	// report would be larger, the per-block tables go first, then the suite
+	// source, then the environment, then whole workload sections, and a
+	// note says so.
+	MaxBytes int
+}
+
 // Markdown writes a GitHub-flavoured report fit for $GITHUB_STEP_SUMMARY and
-// PR comments: a headline per workload, a table, details folded.
-func Markdown(w io.Writer, a *Analysis) error {
-	var b strings.Builder
+// PR comments (at most MaxMarkdownBytes): a one-line headline verdict, a
+// table per workload instance, and the details folded in <details>.
+func Markdown(w io.Writer, a *Analysis) error { return MarkdownWith(w, a, MarkdownOptions{}) }
+
+// MarkdownWith is Markdown with options.
+func MarkdownWith(w io.Writer, a *Analysis, opt MarkdownOptions) error {
+	limit := opt.MaxBytes
+	if limit <= 0 {
+		limit = MaxMarkdownBytes
+	}
 	d := a.Doc
-	fmt.Fprintf(&b, "## benchy: %s\n\n", mdEscape(d.Suite.Path))
-	fmt.Fprintf(&b, "Seed `%d` · order `%s` · status **%s** · %s\n\n", d.Seed, mdEscape(d.Order), mdEscape(d.Status), mdEscape(d.StopReason))
-	for _, wa := range a.Workloads {
-		fmt.Fprintf(&b, "### %s\n\n", mdEscape(wa.Name))
-		fmt.Fprintf(&b, "**%s**\n\n", mdEscape(wa.Headline()))
-		fmt.Fprintf(&b, "| arm | median | p90 | p99 | n | vs baseline (%g%% CI) | verdict |\n", 100*wa.Confidence)
-		b.WriteString("|---|---:|---:|---:|---:|---:|---|\n")
-		for _, arm := range wa.Arms {
-			row := textRow(wa, arm, TextOptions{})
-			for i := range row {
-				row[i] = mdEscape(row[i])
+	var head strings.Builder
+	fmt.Fprintf(&head, "## benchy: %s\n\n", mdEscape(d.Suite.Path))
+	fmt.Fprintf(&head, "**%s**\n\n", mdEscape(a.Headline()))
+	fmt.Fprintf(&head, "Seed `%d` · order `%s` · status **%s** · %s · machine `%s` (%s)\n\n",
+		d.Seed, mdCode(d.Order), mdEscape(d.Status), mdEscape(d.StopReason), a.Fingerprint, mdEscape(machineLine(d.Environment)))
+
+	workloads := make([]string, len(a.Workloads))
+	blocks := make([]string, len(a.Workloads))
+	for i, wa := range a.Workloads {
+		workloads[i] = mdWorkload(wa)
+		blocks[i] = mdBlocks(wa)
+	}
+	env := mdEnvironment(a)
+	source := mdSource(a)
+
+	// Drop optional parts, least useful first, until the report fits.
+	const noteBudget = 300
+	size := func(withBlocks, withSource, withEnv bool, nw int) int {
+		n := head.Len() + noteBudget
+		for i := range nw {
+			n += len(workloads[i])
+			if withBlocks {
+				n += len(blocks[i])
 			}
-			fmt.Fprintf(&b, "| %s |\n", strings.Join(row, " | "))
 		}
-		fmt.Fprintf(&b, "\n%d measured block(s), %d warm-up; %s: %s\n", wa.Measured, wa.Blocks-wa.Measured, mdEscape(wa.Status), mdEscape(wa.StopReason))
-		var notes []string
-		for _, arm := range wa.Arms {
-			if arm.Status != "ok" && arm.Reason != "" {
-				notes = append(notes, fmt.Sprintf("- `%s` %s: %s", mdCode(arm.Name), mdEscape(arm.Status), mdEscape(arm.Reason)))
-			}
+		if withSource {
+			n += len(source)
 		}
-		if len(notes) > 0 {
-			b.WriteString("\n" + strings.Join(notes, "\n") + "\n")
+		if withEnv {
+			n += len(env)
+		}
+		return n
+	}
+	withBlocks, withSource, withEnv, nw := true, true, true, len(workloads)
+	var dropped []string
+	if size(withBlocks, withSource, withEnv, nw) > limit {
+		withBlocks = false
+		dropped = append(dropped, "per-block values")
+	}
+	if size(withBlocks, withSource, withEnv, nw) > limit {
+		withSource = false
+		dropped = append(dropped, "suite source")
+	}
+	if size(withBlocks, withSource, withEnv, nw) > limit {
+		withEnv = false
+		dropped = append(dropped, "environment")
+	}
+	for nw > 0 && size(withBlocks, withSource, withEnv, nw) > limit {
+		nw--
+	}
+	if nw < len(workloads) {
+		dropped = append(dropped, fmt.Sprintf("%d of %d workload instances", len(workloads)-nw, len(workloads)))
+	}
+
+	var b strings.Builder
+	b.WriteString(head.String())
+	for i := range nw {
+		b.WriteString(workloads[i])
+		if withBlocks {
+			b.WriteString(blocks[i])
 		}
 		b.WriteString("\n")
 	}
-	env := d.Environment
-	b.WriteString("<details><summary>Environment</summary>\n\n")
-	fmt.Fprintf(&b, "- host: %s (%s/%s, kernel %s)\n- CPU: %s × %d\n- Go: %s\n", mdEscape(env.Host), env.OS, env.Arch, mdEscape(env.Kernel), mdEscape(env.CPUModel), env.CPUCount, env.GoVersion)
-	for _, g := range env.GPUs {
-		fmt.Fprintf(&b, "- GPU: %s\n", mdEscape(g))
+	if withEnv {
+		b.WriteString(env)
 	}
-	fmt.Fprintf(&b, "- suite sha256: `%s`\n\n</details>\n", d.Suite.SHA256)
+	if withSource {
+		b.WriteString(source)
+	}
+	if len(dropped) > 0 {
+		fmt.Fprintf(&b, "\n*Left out to stay within %d bytes: %s. `benchy report results.json` renders everything.*\n", limit, strings.Join(dropped, ", "))
+	}
 	out := b.String()
-	if len(out) > MaxMarkdownBytes {
-		cut := strings.LastIndex(out[:MaxMarkdownBytes-200], "\n")
-		out = out[:cut] + "\n\n*(report truncated to GitHub's 1 MiB limit; the full results are in results.json)*\n"
+	if len(out) > limit { // only a pathological header gets here
+		cut := strings.LastIndex(out[:limit-noteBudget], "\n")
+		out = out[:max(cut, 0)] + "\n\n*(report truncated)*\n"
 	}
 	_, err := io.WriteString(w, out)
 	return err
+}
+
+func mdWorkload(wa *WorkloadAnalysis) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "### %s\n\n", mdEscape(wa.Name))
+	fmt.Fprintf(&b, "%s · %s is better\n\n", mdEscape(metricName(wa.Metric)), betterWord(wa.Better))
+	energy, telem := wa.HasEnergy(), wa.HasTelemetry()
+	fmt.Fprintf(&b, "| arm | median | p90 | p99 | n | vs baseline (%g%% CI) | verdict |", 100*wa.Confidence)
+	sep := "|---|---:|---:|---:|---:|---:|---|"
+	if energy {
+		b.WriteString(" energy/iter | energy vs baseline |")
+		sep += "---:|---:|"
+	}
+	if telem {
+		b.WriteString(" throttled blocks |")
+		sep += "---:|"
+	}
+	b.WriteString("\n" + sep + "\n")
+	for _, arm := range wa.Arms {
+		row := textRow(wa, arm, TextOptions{})
+		for i := range row {
+			row[i] = mdEscape(row[i])
+		}
+		row[0] = "`" + mdCode(arm.Name) + "`"
+		if arm.Baseline {
+			row[0] += " (baseline)"
+		}
+		if arm.Summary.N > 0 {
+			row[6] = mdVerdict(arm.Verdict)
+		}
+		if energy {
+			row = append(row, energyCells(arm)...)
+		}
+		if telem {
+			row = append(row, throttleCell(arm))
+		}
+		fmt.Fprintf(&b, "| %s |\n", strings.Join(row, " | "))
+	}
+	fmt.Fprintf(&b, "\n%d measured block(s), %d warm-up; %s: %s\n", wa.Measured, wa.Blocks-wa.Measured, mdEscape(wa.Status), mdEscape(wa.StopReason))
+	if notes := armNotes(wa); len(notes) > 0 {
+		b.WriteString("\n")
+		for _, n := range notes {
+			fmt.Fprintf(&b, "- %s\n", mdEscape(n))
+		}
+	}
+	return b.String()
+}
+
+func mdVerdict(v string) string {
+	switch v {
+	case VerdictFaster, VerdictBetter:
+		return "**" + v + "**"
+	case VerdictSlower, VerdictWorse:
+		return "**" + v + "** ⚠️"
+	}
+	return mdEscape(v)
+}
+
+// mdBlocks folds the per-block values of every arm into a table.
+func mdBlocks(wa *WorkloadAnalysis) string {
+	w := wa.Source
+	if w == nil || len(w.Blocks) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("\n<details><summary>Per-block values</summary>\n\n| block | order |")
+	sep := "|---:|---|"
+	for _, arm := range w.Arms {
+		fmt.Fprintf(&b, " `%s` |", mdCode(arm.Name))
+		sep += "---:|"
+	}
+	b.WriteString("\n" + sep + "\n")
+	for _, blk := range w.Blocks {
+		label := fmt.Sprint(blk.Index)
+		switch {
+		case blk.Warmup:
+			label += " (warm-up)"
+		case blk.Incomplete:
+			label += " (incomplete)"
+		}
+		order := make([]string, len(blk.Order))
+		for i, o := range blk.Order {
+			order[i] = mdEscape(o)
+		}
+		fmt.Fprintf(&b, "| %s | %s |", label, strings.Join(order, " → "))
+		for _, arm := range w.Arms {
+			cell := ""
+			if r, ok := blk.Run(arm.Name); ok {
+				if v, ok := blk.Value(arm.Name); ok {
+					cell = FormatValue(v, wa.Metric)
+					if t, ok := ParseTelemetry(r.Telemetry); ok && t.Throttled {
+						cell += " (throttled)"
+					}
+				} else if r.Error != "" {
+					cell = "failed"
+				}
+			}
+			fmt.Fprintf(&b, " %s |", mdEscape(cell))
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("\n</details>\n")
+	return b.String()
+}
+
+func mdEnvironment(a *Analysis) string {
+	d := a.Doc
+	env := d.Environment
+	var b strings.Builder
+	b.WriteString("<details><summary>Environment</summary>\n\n")
+	fmt.Fprintf(&b, "- host: %s (%s/%s, kernel %s)\n- CPU: %s × %d\n- Go: %s\n", mdEscape(env.Host), mdEscape(env.OS), mdEscape(env.Arch),
+		mdEscape(env.Kernel), mdEscape(env.CPUModel), env.CPUCount, mdEscape(env.GoVersion))
+	if len(env.GPUs) == 0 {
+		b.WriteString("- GPU: none detected\n")
+	}
+	for _, g := range env.GPUs {
+		fmt.Fprintf(&b, "- GPU: %s\n", mdEscape(g))
+	}
+	fmt.Fprintf(&b, "- benchy: %s\n- fingerprint: `%s`\n", mdEscape(d.Benchy), a.Fingerprint)
+	if !d.Started.IsZero() {
+		fmt.Fprintf(&b, "- started: %s", d.Started.UTC().Format("2006-01-02 15:04:05 UTC"))
+		if !d.Finished.IsZero() {
+			fmt.Fprintf(&b, " (ran %s)", d.Finished.Sub(d.Started).Round(100_000_000))
+		}
+		b.WriteString("\n")
+	}
+	for _, v := range d.Variables {
+		fmt.Fprintf(&b, "- var `%s` = `%s` (%s)\n", mdCode(v.Name), mdCode(string(v.Value)), mdEscape(v.Source))
+	}
+	b.WriteString("\n</details>\n")
+	return b.String()
+}
+
+func mdSource(a *Analysis) string {
+	d := a.Doc
+	if d.Suite.Source == "" {
+		return ""
+	}
+	fence := strings.Repeat("`", max(3, longestRun(d.Suite.Source, '`')+1))
+	src := d.Suite.Source
+	if !strings.HasSuffix(src, "\n") {
+		src += "\n"
+	}
+	return fmt.Sprintf("<details><summary>Suite source (sha256 %s)</summary>\n\n%shcl\n%s%s\n\n</details>\n",
+		mdEscape(shortHash(d.Suite.SHA256)), fence, src, fence)
+}
+
+func shortHash(h string) string {
+	if len(h) > 12 {
+		return h[:12]
+	}
+	return h
+}
+
+func longestRun(s string, c byte) int {
+	best, n := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
+			n++
+			best = max(best, n)
+		} else {
+			n = 0
+		}
+	}
+	return best
 }
 
 var mdReplacer = strings.NewReplacer(
@@ -65,4 +288,6 @@ var mdReplacer = strings.NewReplacer(
 func mdEscape(s string) string { return mdReplacer.Replace(s) }
 
 // mdCode makes text safe inside an inline code span.
-func mdCode(s string) string { return strings.NewReplacer("`", "'", "\n", " ", "|", "\\|").Replace(s) }
+func mdCode(s string) string {
+	return strings.NewReplacer("`", "'", "\n", " ", "\r", " ", "|", "\\|").Replace(s)
+}

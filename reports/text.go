@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
@@ -11,23 +12,43 @@ import (
 
 // TextOptions tune the terminal report.
 type TextOptions struct {
-	// Color enables ANSI colour for verdicts (only on a TTY, never with NO_COLOR).
+	// Color enables ANSI colour for verdicts. The caller decides (benchy's
+	// --color flag: colour only on a terminal, never when NO_COLOR is set).
 	Color bool
 }
 
 // Text writes the terminal report: per workload instance, a table of arms
-// with median, p90, p99, n and the relative difference vs the baseline.
+// with median, p90, p99, n and the relative difference vs the baseline,
+// then energy and throttling when GPU telemetry was recorded.
 func Text(w io.Writer, a *Analysis, opt TextOptions) error {
 	d := a.Doc
 	fmt.Fprintf(w, "benchy %s · suite %s · seed %d · order %s · %s\n", d.Benchy, d.Suite.Path, d.Seed, d.Order, d.Status)
 	for _, wa := range a.Workloads {
 		fmt.Fprintf(w, "\n%s (%s, %s is better)\n", wa.Name, metricName(wa.Metric), betterWord(wa.Better))
+		header := []string{"arm", "median", "p90", "p99", "n", fmt.Sprintf("vs baseline (%g%% CI)", 100*wa.Confidence), "verdict"}
+		align := tw.Alignment{tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft}
+		energy, telem := wa.HasEnergy(), wa.HasTelemetry()
+		if energy {
+			header = append(header, "energy/iter", "energy vs baseline")
+			align = append(align, tw.AlignRight, tw.AlignRight)
+		}
+		if telem {
+			header = append(header, "throttled")
+			align = append(align, tw.AlignRight)
+		}
 		t := tablewriter.NewTable(w,
 			tablewriter.WithHeaderAutoFormat(tw.Off),
-			tablewriter.WithAlignment(tw.Alignment{tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft}))
-		t.Header([]string{"arm", "median", "p90", "p99", "n", fmt.Sprintf("vs baseline (%g%% CI)", 100*wa.Confidence), "verdict"})
+			tablewriter.WithAlignment(align))
+		t.Header(header)
 		for _, arm := range wa.Arms {
-			if err := t.Append(textRow(wa, arm, opt)); err != nil {
+			row := textRow(wa, arm, opt)
+			if energy {
+				row = append(row, energyCells(arm)...)
+			}
+			if telem {
+				row = append(row, throttleCell(arm))
+			}
+			if err := t.Append(row); err != nil {
 				return err
 			}
 		}
@@ -35,18 +56,35 @@ func Text(w io.Writer, a *Analysis, opt TextOptions) error {
 			return err
 		}
 		fmt.Fprintf(w, "%d measured block(s), %d warm-up; %s: %s\n", wa.Measured, wa.Blocks-wa.Measured, wa.Status, wa.StopReason)
-		for _, arm := range wa.Arms {
-			if arm.Status != "ok" && arm.Reason != "" {
-				fmt.Fprintf(w, "  %s %s: %s\n", arm.Name, arm.Status, arm.Reason)
-			} else if arm.RelError != "" && !arm.Baseline {
-				fmt.Fprintf(w, "  %s not compared: %s\n", arm.Name, arm.RelError)
-			}
+		for _, note := range armNotes(wa) {
+			fmt.Fprintf(w, "  %s\n", note)
 		}
 	}
 	if d.StopReason != "" {
 		fmt.Fprintf(w, "\nrun %s: %s\n", d.Status, d.StopReason)
 	}
 	return nil
+}
+
+// armNotes lists, in words, what kept an arm from a full comparison.
+func armNotes(wa *WorkloadAnalysis) []string {
+	var notes []string
+	for _, arm := range wa.Arms {
+		switch {
+		case arm.Status != "ok" && arm.Reason != "":
+			notes = append(notes, fmt.Sprintf("%s %s: %s", arm.Name, arm.Status, arm.Reason))
+		case arm.RelError != "" && !arm.Baseline:
+			notes = append(notes, fmt.Sprintf("%s not compared: %s", arm.Name, arm.RelError))
+		}
+		if arm.FailedBlocks > 0 && arm.Status == "ok" {
+			notes = append(notes, fmt.Sprintf("%s failed in %s", arm.Name, plural(arm.FailedBlocks, "measured block", "measured blocks")))
+		}
+		if arm.ThrottledBlocks > 0 {
+			notes = append(notes, fmt.Sprintf("%s: GPU throttled in %d of %d measured block(s) (%s)", arm.Name,
+				arm.ThrottledBlocks, arm.TelemetryBlocks, strings.Join(arm.ThrottleReasons, ", ")))
+		}
+	}
+	return notes
 }
 
 func textRow(wa *WorkloadAnalysis, arm *ArmAnalysis, opt TextOptions) []string {
@@ -70,6 +108,26 @@ func textRow(wa *WorkloadAnalysis, arm *ArmAnalysis, opt TextOptions) []string {
 		FormatRel(arm.Rel),
 		verdict,
 	}
+}
+
+// energyCells are the median energy per iteration and its comparison.
+func energyCells(arm *ArmAnalysis) []string {
+	e := arm.Energy
+	if e == nil {
+		return []string{"—", "—"}
+	}
+	rel := FormatRel(e.Rel)
+	if arm.Baseline {
+		rel = "baseline"
+	}
+	return []string{FormatEnergy(e.Summary.Median), rel}
+}
+
+func throttleCell(arm *ArmAnalysis) string {
+	if arm.TelemetryBlocks == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%d/%d", arm.ThrottledBlocks, arm.TelemetryBlocks)
 }
 
 func colorVerdict(v string) string {

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -15,61 +18,133 @@ import (
 
 func init() { registerCommand(newReportCmd) }
 
+// reportFormats are the formats of benchy report, in the order --help lists them.
+var reportFormats = []string{"text", "markdown", "html", "json", "benchfmt", "csv", "bencher"}
+
 func newReportCmd(stdout, stderr io.Writer) *cobra.Command {
 	var format, output, color string
+	var maxBytes int
 	cmd := &cobra.Command{
 		Use:   "report RESULTS",
 		Short: "Render a results document or a journal (even from a killed run)",
-		Args:  cobra.ExactArgs(1),
+		Long: `Report renders a results.json (or the journal.jsonl of a run that was killed)
+in one of these formats:
+
+  text      terminal table (colour on a terminal; NO_COLOR and --color honoured)
+  markdown  GitHub-flavoured, for $GITHUB_STEP_SUMMARY and PR comments (<= 1 MiB)
+  html      one self-contained page with plots: no scripts, no network
+  json      the analysis: summaries and relative differences (benchy/analysis/v1)
+  benchfmt  Go benchmark format, one line per arm per block: benchstat -col /arm
+  csv       tidy, one row per timed iteration
+  bencher   Bencher Metric Format JSON (bencher run --adapter json)`,
+		Example: `  benchy report out/quickstart/results.json
+  benchy report out/quickstart/results.json --format html -o report.html
+  benchy report results.json --format benchfmt > bench.txt && benchstat -col /arm bench.txt
+  benchy report results.json --format markdown >> "$GITHUB_STEP_SUMMARY"`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if !validFormat(format, append(reportFormats, "md")...) {
+				return withCode(exitUsage, fmt.Errorf("--format must be one of %s, not %q", strings.Join(reportFormats, ", "), format))
+			}
+			if !validFormat(color, "auto", "always", "never") {
+				return withCode(exitUsage, fmt.Errorf("--color must be auto, always or never, not %q", color))
+			}
 			doc, err := results.ReadFile(args[0])
 			if err != nil {
 				return withCode(exitUsage, err)
 			}
-			w := stdout
-			if output != "" && output != "-" {
-				f, err := os.Create(output)
-				if err != nil {
-					return withCode(exitEnvironment, err)
-				}
-				defer f.Close()
-				w = f
-			}
-			if err := renderReport(w, doc, format, output == "" && useColor(color, stdout)); err != nil {
+			var buf bytes.Buffer
+			useCol := (output == "" || output == "-") && useColor(color, stdout)
+			if err := renderReportOpts(&buf, doc, format, reportOptions{color: useCol, maxBytes: maxBytes}); err != nil {
 				return withCode(exitUsage, err)
+			}
+			if output == "" || output == "-" {
+				_, err = buf.WriteTo(stdout)
+				return err
+			}
+			if err := writeFileAtomic(output, buf.Bytes()); err != nil {
+				return withCode(exitEnvironment, err)
 			}
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "text, markdown or json")
+	cmd.Flags().StringVar(&format, "format", "text", strings.Join(reportFormats, ", "))
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to a file instead of stdout")
-	cmd.Flags().StringVar(&color, "color", "auto", "colour: auto, always or never")
+	cmd.Flags().StringVar(&color, "color", "auto", "colour: auto, always or never (NO_COLOR is honoured)")
+	cmd.Flags().IntVar(&maxBytes, "max-bytes", 0, "markdown: size cap in bytes (default 1 MiB, GitHub's job summary limit; 65536 fits a PR comment)")
 	return cmd
+}
+
+type reportOptions struct {
+	color    bool
+	maxBytes int
 }
 
 // renderReport writes doc in one of the report formats.
 func renderReport(w io.Writer, doc *results.Document, format string, color bool) error {
-	a := reports.Analyze(doc)
+	return renderReportOpts(w, doc, format, reportOptions{color: color})
+}
+
+func renderReportOpts(w io.Writer, doc *results.Document, format string, opt reportOptions) error {
 	switch format {
 	case "text", "":
-		return reports.Text(w, a, reports.TextOptions{Color: color})
+		return reports.Text(w, reports.Analyze(doc), reports.TextOptions{Color: opt.color})
 	case "markdown", "md":
-		return reports.Markdown(w, a)
+		return reports.MarkdownWith(w, reports.Analyze(doc), reports.MarkdownOptions{MaxBytes: opt.maxBytes})
+	case "html":
+		return reports.HTML(w, reports.Analyze(doc))
 	case "json":
-		return reports.JSON(w, a)
+		return reports.JSON(w, reports.Analyze(doc))
+	case "benchfmt":
+		return reports.Benchfmt(w, doc)
+	case "csv":
+		return reports.CSV(w, doc)
+	case "bencher":
+		return reports.Bencher(w, reports.Analyze(doc))
 	default:
-		return fmt.Errorf("unknown report format %q (text, markdown, json)", format)
+		return fmt.Errorf("unknown report format %q (%s)", format, strings.Join(reportFormats, ", "))
 	}
 }
 
-// writeRunReports leaves the reports of a run beside its results.
+// writeRunReports leaves the reports of a run beside its results:
+// report.md and report.html.
 func writeRunReports(dir string, doc *results.Document) error {
-	f, err := os.Create(filepath.Join(dir, "report.md"))
+	a := reports.Analyze(doc)
+	var md, page bytes.Buffer
+	errMD := reports.Markdown(&md, a)
+	if errMD == nil {
+		errMD = writeFileAtomic(filepath.Join(dir, "report.md"), md.Bytes())
+	}
+	errHTML := reports.HTML(&page, a)
+	if errHTML == nil {
+		errHTML = writeFileAtomic(filepath.Join(dir, "report.html"), page.Bytes())
+	}
+	return errors.Join(errMD, errHTML)
+}
+
+// writeFileAtomic writes data to path through a temporary file and a
+// rename, so that a reader never sees half a report.
+func writeFileAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	return reports.Markdown(f, reports.Analyze(doc))
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp, 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
 }
 
 func isTerminal(w io.Writer) bool {

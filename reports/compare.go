@@ -1,0 +1,570 @@
+package reports
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/tw"
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/benchy-dev/benchy/results"
+	"github.com/benchy-dev/benchy/stats"
+)
+
+// Comparison verdicts of benchy compare.
+const (
+	// CompareRegressed: the whole CI lies beyond the threshold on the worse side.
+	CompareRegressed = "regressed"
+	// CompareImproved: the whole CI lies beyond the threshold on the better side.
+	CompareImproved = "improved"
+	// CompareEquivalent: the whole CI lies within ±threshold.
+	CompareEquivalent = "equivalent"
+	// CompareInconclusive: the CI excludes 0 but straddles the threshold,
+	// so the change is real but its size against the threshold is unknown.
+	CompareInconclusive = "inconclusive"
+	// CompareNoChange: the CI contains 0 and reaches beyond ±threshold.
+	CompareNoChange = "no significant change"
+	// CompareNotCompared: the instance is missing on one side or has too
+	// few blocks; Reason says which.
+	CompareNotCompared = "not compared"
+)
+
+// Comparison methods.
+const (
+	MethodPaired   = "paired"
+	MethodUnpaired = "unpaired"
+)
+
+// CompareOptions configure Compare and ComparePaired.
+type CompareOptions struct {
+	// Threshold is the smallest change that matters, as a fraction
+	// (0.02 = 2%); 0 gates on any significant change.
+	Threshold float64
+	// Confidence is the CI's level; 0 uses each workload's recorded
+	// confidence (0.95 by default).
+	Confidence float64
+	// Strict also fails on a significant regression whose CI straddles
+	// the threshold, and on an instance that BASE has and HEAD lacks or
+	// could not measure.
+	Strict bool
+}
+
+// Comparison is HEAD against BASE, instance by instance.
+type Comparison struct {
+	// Method is MethodPaired (arms of one results file, paired by block)
+	// or MethodUnpaired (the same instances in two files).
+	Method string
+	// Base and Head name the two sides: file paths, or "baseline arm" and
+	// "each arm" for a paired comparison.
+	Base, Head string
+	Threshold  float64
+	Strict     bool
+	Rows       []*CompareRow
+	// Notes are things the reader must know, e.g. that the runs differ in
+	// machine fingerprint.
+	Notes []string
+}
+
+// CompareRow is one workload/arm instance's change from BASE to HEAD.
+type CompareRow struct {
+	Workload string
+	// Arm is the HEAD arm; BaseArm the arm it is compared with (the same
+	// name across files, the baseline arm within one file).
+	Arm, BaseArm   string
+	Metric, Better string
+	// BaseValue and HeadValue are the geometric means of the per-block
+	// values; BaseBlocks and HeadBlocks count the blocks used.
+	BaseValue, HeadValue   float64
+	BaseBlocks, HeadBlocks int
+	// Change is HEAD/BASE − 1 with its CI at Confidence; DF is the t
+	// distribution's degrees of freedom (Welch's for unpaired).
+	Change, CILo, CIHi float64
+	DF                 float64
+	Confidence         float64
+	Compared           bool
+	Verdict            string
+	// Reason explains a row that was not compared.
+	Reason string
+	// Fails reports whether this row makes compare exit 1.
+	Fails bool
+}
+
+// Failed reports whether any row fails the gate.
+func (c *Comparison) Failed() bool {
+	for _, r := range c.Rows {
+		if r.Fails {
+			return true
+		}
+	}
+	return false
+}
+
+// ComparePaired compares, within one results document, every arm with its
+// workload instance's baseline over the blocks in which both ran: the
+// recommended form, since interleaving cancels machine drift. The change is
+// the jackknife estimate of the analysis.
+func ComparePaired(doc *results.Document, opt CompareOptions) (*Comparison, error) {
+	if err := checkCompareOptions(opt); err != nil {
+		return nil, err
+	}
+	c := &Comparison{Method: MethodPaired, Base: "baseline arm", Head: "each other arm", Threshold: opt.Threshold, Strict: opt.Strict}
+	for _, w := range doc.Workloads {
+		conf := confidenceOr(opt.Confidence, w)
+		var base *results.Arm
+		for _, a := range w.Arms {
+			if a.Baseline {
+				base = a
+			}
+		}
+		for _, a := range w.Arms {
+			if a.Baseline {
+				continue
+			}
+			row := &CompareRow{Workload: w.Name, Arm: a.Name, Metric: w.Metric, Better: w.Better, Confidence: conf}
+			if base == nil {
+				row.Reason = "the workload instance has no baseline arm"
+				c.add(row, opt)
+				continue
+			}
+			row.BaseArm = base.Name
+			var m [][]float64
+			for _, b := range w.Blocks {
+				if !b.Measured() {
+					continue
+				}
+				y0, ok0 := b.Value(base.Name)
+				yk, okk := b.Value(a.Name)
+				if ok0 && okk {
+					m = append(m, []float64{y0, yk})
+				}
+			}
+			row.BaseBlocks, row.HeadBlocks = len(m), len(m)
+			if len(m) > 0 {
+				row.BaseValue, row.HeadValue = geomean(column(m, 0)), geomean(column(m, 1))
+			}
+			if a.Status != results.ArmOK && len(m) < minComparableBlocks {
+				row.Reason = fmt.Sprintf("%s: %s", a.Status, a.Reason)
+				c.add(row, opt)
+				continue
+			}
+			est, err := stats.RelativeDifference(m, 0, stats.Options{Confidence: conf})
+			if err != nil || len(est) != 1 {
+				row.Reason = fmt.Sprintf("%d paired block(s): %v", len(m), err)
+				c.add(row, opt)
+				continue
+			}
+			e := est[0]
+			row.Change, row.CILo, row.CIHi, row.DF, row.Compared = e.Estimate, e.CILo, e.CIHi, float64(e.DF), true
+			c.add(row, opt)
+		}
+	}
+	return c, nil
+}
+
+// Compare matches the workload and arm instances of two results documents
+// by name and estimates each one's change from BASE to HEAD. The runs are
+// independent, so the interval is unpaired: Welch's t interval on the
+// logarithms of the per-block values, mapped back to a ratio of geometric
+// means. Machine drift between the runs is not controlled; interleave both
+// revisions as arms of one run (ComparePaired) where you can.
+func Compare(base, head *results.Document, opt CompareOptions) (*Comparison, error) {
+	if err := checkCompareOptions(opt); err != nil {
+		return nil, err
+	}
+	c := &Comparison{Method: MethodUnpaired, Threshold: opt.Threshold, Strict: opt.Strict}
+	c.Notes = append(c.Notes, "unpaired comparison of two runs: Welch t interval on log per-block values; drift between the runs is not controlled (interleave both revisions in one run for a paired comparison)")
+	if fb, fh := Fingerprint(base.Environment), Fingerprint(head.Environment); fb != fh {
+		c.Notes = append(c.Notes, fmt.Sprintf("the runs were made on different machine setups (fingerprint %s vs %s): %s vs %s",
+			fb, fh, machineLine(base.Environment), machineLine(head.Environment)))
+	}
+	headW := map[string]*results.Workload{}
+	for _, w := range head.Workloads {
+		headW[w.Name] = w
+	}
+	baseW := map[string]bool{}
+	for _, bw := range base.Workloads {
+		baseW[bw.Name] = true
+		hw := headW[bw.Name]
+		headArms := map[string]*results.Arm{}
+		if hw != nil {
+			for _, a := range hw.Arms {
+				headArms[a.Name] = a
+			}
+		}
+		seen := map[string]bool{}
+		for _, ba := range bw.Arms {
+			seen[ba.Name] = true
+			row := &CompareRow{Workload: bw.Name, Arm: ba.Name, BaseArm: ba.Name, Metric: bw.Metric, Better: bw.Better}
+			bv := measuredValues(bw, ba.Name)
+			row.BaseBlocks = len(bv)
+			row.BaseValue = geomean(bv)
+			if hw == nil {
+				row.Confidence = confidenceOr(opt.Confidence, bw)
+				row.Reason = "the workload instance is missing in HEAD"
+				c.add(row, opt)
+				continue
+			}
+			row.Confidence = confidenceOr(opt.Confidence, hw)
+			if hw.Metric != bw.Metric || hw.Better != bw.Better {
+				row.Reason = fmt.Sprintf("the metric changed: %q (%s is better) in BASE, %q (%s is better) in HEAD", bw.Metric, bw.Better, hw.Metric, hw.Better)
+				c.add(row, opt)
+				continue
+			}
+			if headArms[ba.Name] == nil {
+				row.Reason = "the arm is missing in HEAD"
+				c.add(row, opt)
+				continue
+			}
+			hv := measuredValues(hw, ba.Name)
+			row.HeadBlocks = len(hv)
+			row.HeadValue = geomean(hv)
+			if len(bv) < minComparableBlocks || len(hv) < minComparableBlocks {
+				row.Reason = fmt.Sprintf("%d measured block(s) in BASE and %d in HEAD; at least %d on each side are needed", len(bv), len(hv), minComparableBlocks)
+				c.add(row, opt)
+				continue
+			}
+			ch, lo, hi, df, err := welchLogRatio(bv, hv, row.Confidence)
+			if err != nil {
+				row.Reason = err.Error()
+				c.add(row, opt)
+				continue
+			}
+			row.Change, row.CILo, row.CIHi, row.DF, row.Compared = ch, lo, hi, df, true
+			c.add(row, opt)
+		}
+		if hw != nil {
+			for _, ha := range hw.Arms {
+				if !seen[ha.Name] {
+					c.Notes = append(c.Notes, fmt.Sprintf("%s · %s is new in HEAD (nothing to compare it with)", hw.Name, ha.Name))
+				}
+			}
+		}
+	}
+	for _, hw := range head.Workloads {
+		if !baseW[hw.Name] {
+			c.Notes = append(c.Notes, fmt.Sprintf("workload instance %s is new in HEAD (nothing to compare it with)", hw.Name))
+		}
+	}
+	return c, nil
+}
+
+func checkCompareOptions(opt CompareOptions) error {
+	if opt.Threshold < 0 || math.IsNaN(opt.Threshold) || opt.Threshold >= 1 {
+		return fmt.Errorf("threshold %v is not a fraction in [0, 1)", opt.Threshold)
+	}
+	if opt.Confidence != 0 && !(opt.Confidence > 0 && opt.Confidence < 1) {
+		return fmt.Errorf("confidence %v is not in (0, 1)", opt.Confidence)
+	}
+	return nil
+}
+
+func confidenceOr(conf float64, w *results.Workload) float64 {
+	if conf > 0 {
+		return conf
+	}
+	return confidenceOf(w)
+}
+
+// add decides the row's verdict and whether it fails the gate.
+func (c *Comparison) add(r *CompareRow, opt CompareOptions) {
+	c.Rows = append(c.Rows, r)
+	if !r.Compared {
+		r.Verdict = CompareNotCompared
+		r.Fails = opt.Strict
+		return
+	}
+	// Orient the CI so that positive is worse.
+	worseLo, worseHi := r.CILo, r.CIHi
+	if r.Better == "higher" {
+		worseLo, worseHi = -r.CIHi, -r.CILo
+	}
+	t := opt.Threshold
+	switch {
+	case worseLo > t:
+		r.Verdict, r.Fails = CompareRegressed, true
+	case worseHi < -t:
+		r.Verdict = CompareImproved
+	case t > 0 && worseLo > -t && worseHi < t:
+		r.Verdict = CompareEquivalent
+	case worseLo > 0 || worseHi < 0:
+		r.Verdict = CompareInconclusive
+		r.Fails = opt.Strict && worseLo > 0
+	default:
+		r.Verdict = CompareNoChange
+	}
+}
+
+func measuredValues(w *results.Workload, arm string) []float64 {
+	var out []float64
+	for _, b := range w.Blocks {
+		if !b.Measured() {
+			continue
+		}
+		if v, ok := b.Value(arm); ok {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func column(m [][]float64, k int) []float64 {
+	out := make([]float64, len(m))
+	for i, row := range m {
+		out[i] = row[k]
+	}
+	return out
+}
+
+// geomean is the geometric mean of positive values (NaN when empty or
+// when a value is not positive).
+func geomean(xs []float64) float64 {
+	if len(xs) == 0 {
+		return math.NaN()
+	}
+	var s float64
+	for _, x := range xs {
+		if !(x > 0) {
+			return math.NaN()
+		}
+		s += math.Log(x)
+	}
+	return math.Exp(s / float64(len(xs)))
+}
+
+// welchLogRatio is the ratio of geometric means head/base − 1 with Welch's
+// t interval on the logs: d = mean ln y − mean ln x, SE² = s²x/nx + s²y/ny,
+// Welch-Satterthwaite df, CI exp(d ± t·SE) − 1.
+func welchLogRatio(base, head []float64, conf float64) (change, lo, hi, df float64, err error) {
+	lx, ly := make([]float64, len(base)), make([]float64, len(head))
+	for i, v := range base {
+		if !(v > 0) {
+			return 0, 0, 0, 0, fmt.Errorf("BASE value %v is not > 0; the comparison takes logarithms", v)
+		}
+		lx[i] = math.Log(v)
+	}
+	for i, v := range head {
+		if !(v > 0) {
+			return 0, 0, 0, 0, fmt.Errorf("HEAD value %v is not > 0; the comparison takes logarithms", v)
+		}
+		ly[i] = math.Log(v)
+	}
+	sx, sy := stats.Summarize(lx), stats.Summarize(ly)
+	d := sy.Mean - sx.Mean
+	vx, vy := sx.SD*sx.SD/float64(sx.N), sy.SD*sy.SD/float64(sy.N)
+	se := math.Sqrt(vx + vy)
+	change = math.Expm1(d)
+	if se == 0 {
+		return change, change, change, float64(sx.N + sy.N - 2), nil
+	}
+	df = (vx + vy) * (vx + vy) / (vx*vx/float64(sx.N-1) + vy*vy/float64(sy.N-1))
+	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Quantile(1 - (1-conf)/2)
+	return change, math.Expm1(d - t*se), math.Expm1(d + t*se), df, nil
+}
+
+// Headline is the gate's one-line verdict.
+func (c *Comparison) Headline() string {
+	counts := map[string]int{}
+	for _, r := range c.Rows {
+		counts[r.Verdict]++
+	}
+	var parts []string
+	for _, v := range []string{CompareRegressed, CompareImproved, CompareEquivalent, CompareInconclusive, CompareNoChange, CompareNotCompared} {
+		if counts[v] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[v], v))
+		}
+	}
+	gate := "pass"
+	if c.Failed() {
+		gate = "FAIL"
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "nothing to compare")
+	}
+	return fmt.Sprintf("%s: %s (threshold ±%s, %s)", gate, strings.Join(parts, ", "), strings.TrimPrefix(FormatPercent(c.Threshold), "+"), c.Method)
+}
+
+func (r *CompareRow) changeText() string {
+	if !r.Compared {
+		return "—"
+	}
+	return fmt.Sprintf("%s [%s, %s]", FormatPercent(r.Change), FormatPercent(r.CILo), FormatPercent(r.CIHi))
+}
+
+func (r *CompareRow) cells() []string {
+	base, head := FormatValue(r.BaseValue, r.Metric), FormatValue(r.HeadValue, r.Metric)
+	if r.BaseBlocks == 0 {
+		base = "—"
+	}
+	if r.HeadBlocks == 0 {
+		head = "—"
+	}
+	arm := r.Arm
+	if r.BaseArm != "" && r.BaseArm != r.Arm {
+		arm = r.Arm + " vs " + r.BaseArm
+	}
+	verdict := r.Verdict
+	if r.Fails {
+		verdict += " (fails)"
+	}
+	return []string{r.Workload, arm, base, head, r.changeText(), verdict}
+}
+
+func compareHeader(c *Comparison) []string {
+	conf := 0.95
+	if len(c.Rows) > 0 {
+		conf = c.Rows[0].Confidence
+	}
+	return []string{"workload", "arm", "base", "head", fmt.Sprintf("change (%g%% CI)", 100*conf), "verdict"}
+}
+
+// CompareText writes the comparison as a terminal table.
+func CompareText(w io.Writer, c *Comparison, opt TextOptions) error {
+	fmt.Fprintf(w, "benchy compare · %s · threshold ±%s\n", c.Method, strings.TrimPrefix(FormatPercent(c.Threshold), "+"))
+	t := tablewriter.NewTable(w, tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithAlignment(tw.Alignment{tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft}))
+	t.Header(compareHeader(c))
+	for _, r := range c.Rows {
+		cells := r.cells()
+		if opt.Color {
+			cells[5] = colorCompare(r.Verdict, cells[5])
+		}
+		if err := t.Append(cells); err != nil {
+			return err
+		}
+	}
+	if err := t.Render(); err != nil {
+		return err
+	}
+	for _, r := range c.Rows {
+		if r.Reason != "" {
+			fmt.Fprintf(w, "  %s · %s: %s\n", r.Workload, r.Arm, r.Reason)
+		}
+	}
+	for _, n := range c.Notes {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
+	fmt.Fprintln(w, c.Headline())
+	return nil
+}
+
+func colorCompare(v, s string) string {
+	switch v {
+	case CompareImproved:
+		return "\x1b[32m" + s + "\x1b[0m"
+	case CompareRegressed:
+		return "\x1b[31m" + s + "\x1b[0m"
+	case CompareInconclusive:
+		return "\x1b[33m" + s + "\x1b[0m"
+	}
+	return s
+}
+
+// CompareMarkdown writes the comparison for a PR comment or job summary.
+func CompareMarkdown(w io.Writer, c *Comparison) error {
+	var b strings.Builder
+	icon := "✅"
+	if c.Failed() {
+		icon = "❌"
+	}
+	fmt.Fprintf(&b, "## benchy compare\n\n%s **%s**\n\n", icon, mdEscape(c.Headline()))
+	h := compareHeader(c)
+	fmt.Fprintf(&b, "| %s |\n|---|---|---:|---:|---:|---|\n", strings.Join(h, " | "))
+	for _, r := range c.Rows {
+		cells := r.cells()
+		for i := range cells {
+			cells[i] = mdEscape(cells[i])
+		}
+		cells[0], cells[1] = "`"+mdCode(r.Workload)+"`", "`"+mdCode(r.Arm)+"`"
+		if r.BaseArm != "" && r.BaseArm != r.Arm {
+			cells[1] += " vs `" + mdCode(r.BaseArm) + "`"
+		}
+		if r.Verdict == CompareRegressed || r.Verdict == CompareImproved {
+			cells[5] = "**" + cells[5] + "**"
+		}
+		fmt.Fprintf(&b, "| %s |\n", strings.Join(cells, " | "))
+	}
+	var notes []string
+	for _, r := range c.Rows {
+		if r.Reason != "" {
+			notes = append(notes, fmt.Sprintf("- `%s` · `%s`: %s", mdCode(r.Workload), mdCode(r.Arm), mdEscape(r.Reason)))
+		}
+	}
+	for _, n := range c.Notes {
+		notes = append(notes, "- "+mdEscape(n))
+	}
+	if len(notes) > 0 {
+		b.WriteString("\n" + strings.Join(notes, "\n") + "\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// CompareJSONSchema is the version tag of the comparison JSON.
+const CompareJSONSchema = "benchy/compare/v1"
+
+type jsonCompare struct {
+	Schema    string           `json:"schema"`
+	Method    string           `json:"method"`
+	Base      string           `json:"base"`
+	Head      string           `json:"head"`
+	Threshold float64          `json:"threshold"`
+	Strict    bool             `json:"strict"`
+	Failed    bool             `json:"failed"`
+	Headline  string           `json:"headline"`
+	Notes     []string         `json:"notes,omitempty"`
+	Rows      []jsonCompareRow `json:"rows"`
+}
+
+type jsonCompareRow struct {
+	Workload   string   `json:"workload"`
+	Arm        string   `json:"arm"`
+	BaseArm    string   `json:"base_arm,omitempty"`
+	Metric     string   `json:"metric"`
+	Better     string   `json:"better"`
+	BaseValue  *float64 `json:"base_value,omitempty"`
+	HeadValue  *float64 `json:"head_value,omitempty"`
+	BaseBlocks int      `json:"base_blocks"`
+	HeadBlocks int      `json:"head_blocks"`
+	Change     *float64 `json:"change,omitempty"`
+	CILo       *float64 `json:"ci_lo,omitempty"`
+	CIHi       *float64 `json:"ci_hi,omitempty"`
+	DF         *float64 `json:"df,omitempty"`
+	Confidence float64  `json:"confidence"`
+	Verdict    string   `json:"verdict"`
+	Reason     string   `json:"reason,omitempty"`
+	Fails      bool     `json:"fails"`
+}
+
+func ptr(v float64) *float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return &v
+}
+
+// CompareJSON writes the versioned comparison.
+func CompareJSON(w io.Writer, c *Comparison) error {
+	out := jsonCompare{Schema: CompareJSONSchema, Method: c.Method, Base: c.Base, Head: c.Head, Threshold: c.Threshold,
+		Strict: c.Strict, Failed: c.Failed(), Headline: c.Headline(), Notes: c.Notes, Rows: []jsonCompareRow{}}
+	for _, r := range c.Rows {
+		jr := jsonCompareRow{Workload: r.Workload, Arm: r.Arm, BaseArm: r.BaseArm, Metric: r.Metric, Better: r.Better,
+			BaseBlocks: r.BaseBlocks, HeadBlocks: r.HeadBlocks, Confidence: r.Confidence, Verdict: r.Verdict, Reason: r.Reason, Fails: r.Fails}
+		if r.BaseBlocks > 0 {
+			jr.BaseValue = ptr(r.BaseValue)
+		}
+		if r.HeadBlocks > 0 {
+			jr.HeadValue = ptr(r.HeadValue)
+		}
+		if r.Compared {
+			jr.Change, jr.CILo, jr.CIHi, jr.DF = ptr(r.Change), ptr(r.CILo), ptr(r.CIHi), ptr(r.DF)
+		}
+		out.Rows = append(out.Rows, jr)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}

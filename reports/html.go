@@ -1,0 +1,280 @@
+package reports
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/benchy-dev/benchy/results"
+)
+
+//go:embed report.html.tmpl
+var htmlTemplateText string
+
+//go:embed report.css
+var htmlCSS string
+
+var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{"breakable": breakable}).Parse(htmlTemplateText))
+
+// breakable escapes s and lets the browser break the line after each "/"
+// and "=" of an instance name.
+func breakable(s string) template.HTML {
+	e := template.HTMLEscapeString(s)
+	e = strings.ReplaceAll(e, "/", "/<wbr>")
+	return template.HTML(e) // escaped above; <wbr> is the only markup added
+}
+
+// HTML writes a self-contained page: no scripts, no network, no external
+// assets (a Content-Security-Policy forbids them), fit for printing. It has
+// a header with the suite, seed, stop reason and environment fingerprint,
+// an overview forest plot, and per workload instance the verdict table, a
+// forest plot of every arm's relative difference with its CI, a timeline
+// of per-block values (warm-up shaded, throttled runs ringed), per-arm
+// distributions, and an energy forest plot when GPU telemetry recorded
+// energy; the environment, the variables, the suite source and each arm's
+// configuration and stderr are folded away at the end. Every string from the
+// results document is escaped.
+func HTML(w io.Writer, a *Analysis) error {
+	var buf bytes.Buffer
+	if err := htmlTemplate.Execute(&buf, htmlView(a)); err != nil {
+		return fmt.Errorf("rendering the HTML report: %w", err)
+	}
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type htmlPage struct {
+	CSS         template.CSS
+	Title       string
+	Headline    string
+	Verdict     string // good, bad or neutral: the headline's colour
+	Meta        [][2]string
+	Overview    template.HTML
+	Workloads   []htmlWorkload
+	Environment [][2]string
+	Hardware    string
+	Overhead    [][2]string
+	Variables   [][3]string
+	Source      string
+	SourceName  string
+	Arms        []htmlArmDetail
+	Generated   string
+}
+
+type htmlWorkload struct {
+	ID, Name, Description, Metric, Better string
+	Headline                              string
+	Confidence                            string
+	HasEnergy, HasTelemetry               bool
+	Rows                                  []htmlRow
+	Summary                               string
+	Notes                                 []string
+	Legend                                []htmlLegend
+	Forest, Timeline, Distribution        template.HTML
+	Energy                                template.HTML
+	Sequential                            bool
+}
+
+type htmlRow struct {
+	Name, Runner, Median, P90, P99, N, Blocks, Rel, Verdict, VerdictClass string
+	Baseline                                                              bool
+	Energy, EnergyRel, EnergyClass, Throttled                             string
+}
+
+type htmlLegend struct {
+	Name, Color string
+	Marker      template.HTML
+}
+
+type htmlArmDetail struct {
+	Workload, Name, Runner, Status, Config, Info, Stderr string
+}
+
+func htmlView(a *Analysis) htmlPage {
+	d := a.Doc
+	p := htmlPage{
+		CSS:      template.CSS(htmlCSS), // a constant of this package, not user data
+		Title:    "benchy: " + d.Suite.Path,
+		Headline: a.Headline(),
+		Source:   d.Suite.Source, SourceName: d.Suite.Path,
+		Generated: fmt.Sprintf("benchy %s · results schema %s · render again with: benchy report results.json --format html",
+			d.Benchy, d.Schema),
+	}
+	c := a.Counts()
+	switch {
+	case c.Regressed > 0:
+		p.Verdict = "bad"
+	case c.Improved > 0:
+		p.Verdict = "good"
+	default:
+		p.Verdict = "neutral"
+	}
+	dur := ""
+	if !d.Started.IsZero() && !d.Finished.IsZero() {
+		dur = " (ran " + d.Finished.Sub(d.Started).Round(100*time.Millisecond).String() + ")"
+	}
+	started := ""
+	if !d.Started.IsZero() {
+		started = d.Started.UTC().Format("2006-01-02 15:04:05 UTC") + dur
+	}
+	p.Meta = [][2]string{
+		{"suite", d.Suite.Path},
+		{"suite sha256", shortHash(d.Suite.SHA256)},
+		{"seed", fmt.Sprint(d.Seed)},
+		{"order", d.Order},
+		{"status", d.Status},
+		{"stop reason", d.StopReason},
+		{"started", started},
+		{"machine", machineLine(d.Environment)},
+		{"fingerprint", a.Fingerprint},
+	}
+	env := d.Environment
+	p.Environment = [][2]string{
+		{"host", env.Host}, {"OS", env.OS + "/" + env.Arch}, {"kernel", env.Kernel},
+		{"CPU", fmt.Sprintf("%s × %d", env.CPUModel, env.CPUCount)}, {"Go", env.GoVersion}, {"benchy", d.Benchy},
+		{"suite sha256", d.Suite.SHA256},
+	}
+	if len(env.GPUs) == 0 {
+		p.Environment = append(p.Environment, [2]string{"GPU", "none detected"})
+	}
+	for i, g := range env.GPUs {
+		p.Environment = append(p.Environment, [2]string{fmt.Sprintf("GPU %d", i), g})
+	}
+	if len(env.Hardware) > 0 {
+		var pretty bytes.Buffer
+		if json.Indent(&pretty, env.Hardware, "", "  ") == nil {
+			p.Hardware = pretty.String()
+		} else {
+			p.Hardware = string(env.Hardware)
+		}
+	}
+	keys := make([]string, 0, len(env.Overhead))
+	for k := range env.Overhead {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		p.Overhead = append(p.Overhead, [2]string{k, FormatValue(env.Overhead[k], "")})
+	}
+	for _, v := range d.Variables {
+		p.Variables = append(p.Variables, [3]string{v.Name, string(v.Value), v.Source})
+	}
+
+	var overview []forestRow
+	for i, wa := range a.Workloads {
+		hw := htmlWorkloadView(wa, i, d)
+		p.Workloads = append(p.Workloads, hw)
+		for _, arm := range wa.Arms {
+			if !arm.Baseline {
+				overview = append(overview, forestRow{Group: wa.Name, Label: arm.Name, Est: arm.Rel, Verdict: arm.Verdict, Note: noteFor(arm)})
+			}
+		}
+		for _, arm := range wa.Source.Arms {
+			p.Arms = append(p.Arms, htmlArmDetail{Workload: wa.Name, Name: arm.Name, Runner: arm.Runner, Status: arm.Status,
+				Config: prettyJSON(arm.Config), Info: prettyAny(arm.Info), Stderr: arm.Stderr})
+		}
+	}
+	if len(a.Workloads) > 1 && len(overview) > 0 {
+		p.Overview = forestPlot(overview, a.Workloads[0].Confidence, 0, "every arm's relative difference from its baseline")
+	}
+	return p
+}
+
+func noteFor(arm *ArmAnalysis) string {
+	if arm.Status != results.ArmOK {
+		return arm.Status
+	}
+	return "not compared"
+}
+
+func htmlWorkloadView(wa *WorkloadAnalysis, i int, d *results.Document) htmlWorkload {
+	hw := htmlWorkload{
+		ID: fmt.Sprintf("w%d", i+1), Name: wa.Name, Description: wa.Source.Description,
+		Metric: metricName(wa.Metric), Better: betterWord(wa.Better), Headline: wa.Headline(),
+		Confidence: fmt.Sprintf("%g%%", 100*wa.Confidence), HasEnergy: wa.HasEnergy(), HasTelemetry: wa.HasTelemetry(),
+		Summary: fmt.Sprintf("%d measured block(s), %d warm-up; %s: %s", wa.Measured, wa.Blocks-wa.Measured, wa.Status, wa.StopReason),
+		Notes:   armNotes(wa),
+	}
+	var run struct {
+		Order string `json:"order"`
+	}
+	if len(wa.Source.Run) > 0 {
+		_ = json.Unmarshal(wa.Source.Run, &run)
+	}
+	hw.Sequential = run.Order == "sequential" || (run.Order == "" && d.Order == "sequential")
+	var forest, energy []forestRow
+	for k, arm := range wa.Arms {
+		row := htmlRow{Name: arm.Name, Runner: arm.Runner, Baseline: arm.Baseline, Median: "—", P90: "—", P99: "—",
+			N: fmt.Sprint(arm.Summary.N), Blocks: fmt.Sprint(len(arm.BlockValues)), Rel: FormatRel(arm.Rel),
+			Verdict: arm.Verdict, VerdictClass: verdictClass(arm.Verdict)}
+		if arm.Summary.N > 0 {
+			row.Median, row.P90, row.P99 = FormatValue(arm.Summary.Median, wa.Metric), FormatValue(arm.Summary.P90, wa.Metric), FormatValue(arm.Summary.P99, wa.Metric)
+		} else {
+			row.Verdict, row.VerdictClass = arm.Status, "neutral"
+			if arm.Status == results.ArmFailed {
+				row.VerdictClass = "bad"
+			}
+		}
+		if arm.Baseline {
+			row.Rel = "—"
+		}
+		if hw.HasEnergy {
+			cells := energyCells(arm)
+			row.Energy, row.EnergyRel = cells[0], cells[1]
+			if arm.Energy != nil {
+				row.EnergyClass = verdictClass(arm.Energy.Verdict)
+			}
+		}
+		if hw.HasTelemetry {
+			row.Throttled = throttleCell(arm)
+		}
+		hw.Rows = append(hw.Rows, row)
+		var mk svgBuilder
+		mk.marker(k, 7, 7, 4, "mark")
+		hw.Legend = append(hw.Legend, htmlLegend{Name: arm.Name, Color: armColor(k),
+			Marker: template.HTML(`<svg viewBox="0 0 14 14" class="swatch" aria-hidden="true">` + mk.b.String() + `</svg>`)})
+		if !arm.Baseline {
+			forest = append(forest, forestRow{Label: arm.Name, Est: arm.Rel, Verdict: arm.Verdict, Note: noteFor(arm)})
+			if arm.Energy != nil {
+				energy = append(energy, forestRow{Label: arm.Name, Est: arm.Energy.Rel, Verdict: arm.Energy.Verdict, Note: "not compared"})
+			}
+		}
+	}
+	if len(forest) > 0 {
+		hw.Forest = forestPlot(forest, wa.Confidence, 0, "relative difference from the baseline of "+wa.Name)
+	}
+	hw.Timeline = timelinePlot(wa, "per-block values of "+wa.Name)
+	hw.Distribution = distributionPlot(wa, "distribution of every timed iteration of "+wa.Name)
+	if len(energy) > 0 {
+		hw.Energy = forestPlot(energy, wa.Confidence, 0, "energy per iteration relative to the baseline of "+wa.Name)
+	}
+	return hw
+}
+
+func prettyJSON(raw json.RawMessage) string {
+	if len(raw) == 0 {
+		return ""
+	}
+	var b bytes.Buffer
+	if json.Indent(&b, raw, "", "  ") != nil {
+		return string(raw)
+	}
+	return b.String()
+}
+
+func prettyAny(v map[string]any) string {
+	if len(v) == 0 {
+		return ""
+	}
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return strings.TrimSpace(string(b))
+}
