@@ -101,6 +101,8 @@ func (ws *Workspace) buffers(n int) (w, tmp []uint64) {
 	if cap(ws.w) < n {
 		ws.w = make([]uint64, n)
 		ws.tmp = make([]uint64, n)
+		adviseHuge(ws.w)
+		adviseHuge(ws.tmp)
 	}
 	return ws.w[:n], ws.tmp[:n]
 }
@@ -112,12 +114,14 @@ func (ws *Workspace) prepare(n int, eps float64, m *Model, g []float64) (*Model,
 	}
 	if cap(m.nodes) < n {
 		m.nodes = make([]node, n)
+		adviseHuge(m.nodes)
 	}
 	m.nodes = m.nodes[:n]
 	m.eps = eps
 	m.threads = ws.Threads
 	if cap(g) < n {
 		g = make([]float64, n)
+		adviseHuge(g)
 	}
 	return m, g[:n]
 }
@@ -240,16 +244,31 @@ func settleRun(w, tmp []uint64, nodes []node) {
 }
 
 // fillGaussian writes map_y and g: rank k (the k-th entry of w, whose lower
-// half is the element's index) has Gaussian value erfinv(s(k)).
+// half is the element's index) has Gaussian value erfinv(s(k)). Ranks are
+// taken in mirrored pairs (k, n-1-k): where s(n-1-k) == -s(k) exactly
+// (about 58% of pairs), erfinv's oddness gives the second value for free,
+// bit for bit.
 func fillGaussian(w []uint64, nodes []node, g []float64, eps float64, threads int) {
 	n := len(w)
 	den := float64(n - 1)
 	lo, hi := -1+eps, 1-eps
-	parallel(n, threads, func(a, b int) {
+	parallel((n+1)/2, threads, func(a, b int) {
 		for k := a; k < b; k++ {
-			y := math.Erfinv(scaledRank(k, den, lo, hi))
+			s := scaledRank(k, den, lo, hi)
+			y := math.Erfinv(s)
 			nodes[k].y = y
 			g[uint32(w[k])] = y
+			k2 := n - 1 - k
+			if k2 == k {
+				continue
+			}
+			s2 := scaledRank(k2, den, lo, hi)
+			y2 := -y
+			if s2 != -s {
+				y2 = math.Erfinv(s2)
+			}
+			nodes[k2].y = y2
+			g[uint32(w[k2])] = y2
 		}
 	})
 }
@@ -259,72 +278,4 @@ func fillGaussian(w []uint64, nodes []node, g []float64, eps float64, threads in
 func scaledRank(k int, den, lo, hi float64) float64 {
 	s := (float64(k)/den - 0.5) * 2
 	return min(max(s, lo), hi)
-}
-
-// Inverse maps Gaussian values back to the original space with
-// numpy.interp(q, map_y, map_x) semantics: clamped outside the map, the last
-// of equal map_y wins, and NaN gives NaN (for n = 1 every query gives the
-// single training value).
-func (m *Model) Inverse(q []float64) []float64 {
-	return m.InverseInto(make([]float64, len(q)), q)
-}
-
-// InverseInto is Inverse writing into dst (len(dst) >= len(q)); it returns
-// dst[:len(q)].
-func (m *Model) InverseInto(dst, q []float64) []float64 {
-	dst = dst[:len(q)]
-	n := len(m.nodes)
-	if n == 0 {
-		for k := range dst {
-			dst[k] = math.NaN()
-		}
-		return dst
-	}
-	parallel(len(q), m.threads, func(lo, hi int) {
-		for k := lo; k < hi; k++ {
-			dst[k] = m.at(q[k])
-		}
-	})
-	return dst
-}
-
-// at evaluates the inverse at v. The map's y values are erfinv of an even
-// grid, so erf(v) locates v's interval directly; a short walk corrects the
-// guess for rounding and for the clip plateaus.
-func (m *Model) at(v float64) float64 {
-	nodes := m.nodes
-	n := len(nodes)
-	last := n - 1
-	if n == 1 {
-		return nodes[0].x
-	}
-	if v != v {
-		return v
-	}
-	if v < nodes[0].y {
-		return nodes[0].x
-	}
-	if v > nodes[last].y {
-		return nodes[last].x
-	}
-	f := (math.Erf(v)*0.5 + 0.5) * float64(last)
-	j := int(f)
-	if !(f >= 0) {
-		j = 0
-	} else if j > last {
-		j = last
-	}
-	// j = max{j : y[j] <= v}; y[0] <= v holds here.
-	for nodes[j].y > v {
-		j--
-	}
-	for j < last && nodes[j+1].y <= v {
-		j++
-	}
-	if j == last || nodes[j].y == v {
-		return nodes[j].x
-	}
-	a, b := nodes[j], nodes[j+1]
-	slope := (b.x - a.x) / (b.y - a.y)
-	return float64(slope*(v-a.y)) + a.x
 }

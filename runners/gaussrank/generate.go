@@ -176,6 +176,7 @@ func value64(seed uint64, i int, dist string) float64 {
 // Unknown names fall back to uniform; the schema rejects them earlier.
 func Generate(n int, seed uint64, dist string) []float64 {
 	x := make([]float64, n)
+	adviseHuge(x)
 	parallel(n, 0, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			x[i] = value64(seed, i, dist)
@@ -189,6 +190,7 @@ func Generate(n int, seed uint64, dist string) []float64 {
 // to float32.
 func Generate32(n int, seed uint64, dist string) []float32 {
 	x := make([]float32, n)
+	adviseHuge(x)
 	parallel(n, 0, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			if dist == DistUniform || !validDist(dist) {
