@@ -15,6 +15,7 @@ var bodyPoseNet = &replica{
 	source:     "NVIDIA/tao_tensorflow1_backend @2ec95cb nvidia_tao_tf1/cv/bpnet/models/bpnet_lite_model.py (unit test: 16,777,835 params at 3 stages); spec bpnet_train_m1_coco.yaml",
 	input:      "288x384",
 	layout:     "NHWC",
+	modality:   "image",
 	multiple:   8,
 	stages:     stageRange{def: 3, min: 2, max: 7},
 	variants:   []string{"", "sdk"},

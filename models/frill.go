@@ -16,6 +16,7 @@ var frill = &replica{
 	source:     "google-research non_semantic_speech_benchmark/distillation/models.py (MobileNetV3Small, avg pool, distilled_output); tf.keras mobilenet_v3.py @1cdd4da; alpha 2.0 inferred from 38.5 MB and 2048-d output",
 	input:      "96x64",
 	layout:     "NHWC",
+	modality:   "audio",
 	multiple:   1,
 	variants:   []string{"", "2020", "2021"},
 	inputRange: [2]float32{-7, 3},

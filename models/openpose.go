@@ -12,6 +12,7 @@ var openPose = &replica{
 	source:     "CMU-Perceptual-Computing-Lab/openpose @3d2c0e2 models/pose/coco/pose_deploy_linevec.prototxt (52,311,446 params, as third-party torchsummary ports report)",
 	input:      "368x368",
 	layout:     "NCHW",
+	modality:   "image",
 	multiple:   8,
 	stages:     stageRange{def: 6, min: 2, max: 6},
 	variants:   []string{""},

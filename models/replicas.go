@@ -63,7 +63,8 @@ type Options struct {
 type replica struct {
 	name, title, source string
 	input               string // default "HxW"
-	layout              string // layout of the image input
+	layout              string // layout of the input
+	modality            string // "image" or "audio"
 	multiple            int64  // H and W must be multiples of this
 	stages              stageRange
 	variants            []string
@@ -266,28 +267,33 @@ func Unmarshal(data []byte) (*onnx.ModelProto, error) {
 
 // Info describes a replica at given options.
 type Info struct {
-	Name    string // e.g. "bodyposenet"
-	Title   string // what it replicates
-	Source  string // where its architecture comes from
-	Input   string // resolved "HxW"
-	Layout  string // layout of the image input: NHWC, NCHW or NHW
-	Stages  int    // 0 when the replica has no stages option
-	Variant string
+	Name    string `json:"name"`             // e.g. "bodyposenet"
+	Title   string `json:"title"`            // what it replicates
+	Source  string `json:"source"`           // where its architecture comes from
+	Input   string `json:"input"`            // resolved "HxW"
+	Layout  string `json:"layout"`           // layout of the input: NHWC, NCHW or NHW
+	Stages  int    `json:"stages,omitempty"` // 0 when the replica has no stages option
+	Variant string `json:"variant,omitempty"`
+	// Modality is "image" (the input is a picture of any HxW the
+	// replica accepts) or "audio" (one log-mel patch, 96x64 by default).
+	Modality string `json:"modality"`
 	// Inputs and Outputs are the graph's tensors with their shapes.
-	Inputs, Outputs []Tensor
+	Inputs  []Tensor `json:"inputs"`
+	Outputs []Tensor `json:"outputs"`
 	// Params is the float parameter count of the FP32 export (BatchNorm
 	// folded into conv biases); RawParams is the unfolded count as Keras or
 	// Caffe reports it (BatchNorm's 4 variables per channel).
-	Params, RawParams int64
+	Params    int64 `json:"params"`
+	RawParams int64 `json:"raw_params"`
 	// MACs counts the multiply-accumulates of Conv, ConvTranspose and Gemm.
-	MACs int64
+	MACs int64 `json:"macs"`
 }
 
 // Tensor is a named tensor with its element type and shape.
 type Tensor struct {
-	Name  string
-	Type  string // e.g. "float32"
-	Shape []int64
+	Name  string  `json:"name"`
+	Type  string  `json:"type"` // e.g. "float32"
+	Shape []int64 `json:"shape"`
 }
 
 // Describe returns a replica's shapes, parameter and MAC counts without
@@ -310,7 +316,7 @@ func Describe(name string, opt Options) (Info, error) {
 		return Info{}, err
 	}
 	return Info{
-		Name: r.name, Title: r.title, Source: r.source, Input: ro.Input, Layout: r.layout,
+		Name: r.name, Title: r.title, Source: r.source, Input: ro.Input, Layout: r.layout, Modality: r.modality,
 		Stages: ro.Stages, Variant: ro.Variant,
 		Inputs: st.Inputs, Outputs: st.Outputs,
 		Params: st.FloatParams, RawParams: st.FloatParams + rawExtra, MACs: st.MACs,
@@ -344,3 +350,7 @@ func Bytes(name string, opt Options) ([]byte, error) {
 	memCache.put(key, data)
 	return data, nil
 }
+
+// ModelProto is the ONNX model message, as github.com/advancedclimatesystems/gonnx/onnx
+// generates it from onnx.proto3.
+type ModelProto = onnx.ModelProto

@@ -16,6 +16,7 @@ var trill = &replica{
 	source:     "google-research non_semantic_speech_benchmark/export_model/combine_frontend_and_savedmodel.py @0a2f188 (layer19, embedding); body inferred as 1-channel ResNet-50 (98.1 MB)",
 	input:      "96x64",
 	layout:     "NHW",
+	modality:   "audio",
 	multiple:   32,
 	variants:   []string{""},
 	inputRange: [2]float32{-7, 3},
