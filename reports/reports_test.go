@@ -1,0 +1,555 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"encoding/xml"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/benchy-dev/benchy/results"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+func load(t *testing.T, name string) *results.Document {
+	t.Helper()
+	doc, err := results.ReadFile(filepath.Join("testdata", name+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+// golden compares got with testdata/golden/NAME, or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./reports -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		gotPath := path + ".got"
+		_ = os.WriteFile(gotPath, got, 0o644)
+		t.Errorf("%s differs from the golden file; got written to %s (diff -u %s %s)", name, gotPath, path, gotPath)
+	}
+}
+
+var docs = []string{"gpu", "cpu", "xss"}
+
+func TestGoldenText(t *testing.T) {
+	for _, name := range docs {
+		for _, color := range []bool{false, true} {
+			var b bytes.Buffer
+			if err := Text(&b, Analyze(load(t, name)), TextOptions{Color: color}); err != nil {
+				t.Fatal(err)
+			}
+			suffix := ".txt"
+			if color {
+				suffix = ".color.txt"
+			}
+			golden(t, name+suffix, b.Bytes())
+			if hasANSI := strings.Contains(b.String(), "\x1b["); hasANSI != color {
+				t.Errorf("%s: color=%v but ANSI escapes present=%v", name, color, hasANSI)
+			}
+		}
+	}
+}
+
+func TestGoldenMarkdown(t *testing.T) {
+	for _, name := range docs {
+		var b bytes.Buffer
+		if err := Markdown(&b, Analyze(load(t, name))); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, name+".md", b.Bytes())
+		checkDetailsBalanced(t, b.String())
+	}
+}
+
+func TestGoldenJSON(t *testing.T) {
+	for _, name := range []string{"gpu", "cpu"} {
+		var b bytes.Buffer
+		if err := JSON(&b, Analyze(load(t, name))); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, name+".analysis.json", b.Bytes())
+		var v struct {
+			Schema string `json:"schema"`
+		}
+		if err := json.Unmarshal(b.Bytes(), &v); err != nil || v.Schema != JSONSchema {
+			t.Errorf("%s: schema %q, err %v", name, v.Schema, err)
+		}
+	}
+}
+
+// outsideCode removes fenced code blocks and inline code spans from
+// Markdown, which GitHub shows as literal text.
+func outsideCode(md string) string {
+	var out []string
+	fence := ""
+	for _, line := range strings.Split(md, "\n") {
+		switch {
+		case fence != "":
+			if line == fence {
+				fence = ""
+			}
+			continue
+		case strings.HasPrefix(line, "```"):
+			fence = strings.TrimRight(line, "abcdefghijklmnopqrstuvwxyz")
+			continue
+		}
+		out = append(out, line)
+	}
+	return regexp.MustCompile("`[^`\n]*`").ReplaceAllString(strings.Join(out, "\n"), "")
+}
+
+func checkDetailsBalanced(t *testing.T, md string) {
+	t.Helper()
+	md = outsideCode(md)
+	if o, c := strings.Count(md, "<details>"), strings.Count(md, "</details>"); o != c {
+		t.Errorf("%d <details> but %d </details>", o, c)
+	}
+}
+
+func TestTelemetryAnalysis(t *testing.T) {
+	a := Analyze(load(t, "gpu"))
+	w1, w2 := a.Workloads[0], a.Workloads[1]
+	byName := func(wa *WorkloadAnalysis, name string) *ArmAnalysis {
+		for _, arm := range wa.Arms {
+			if arm.Name == name {
+				return arm
+			}
+		}
+		t.Fatalf("no arm %s in %s", name, wa.Name)
+		return nil
+	}
+	tests := []struct {
+		w                           *WorkloadAnalysis
+		arm                         string
+		telemetry, throttled, eBlks int
+		energyVerdict               string
+	}{
+		{w1, "onnx/precision=fp32", 8, 0, 8, VerdictBaseline},
+		{w1, "onnx/precision=fp16", 8, 2, 8, VerdictBetter},
+		{w1, "onnx/precision=int8", 8, 1, 8, VerdictBetter},
+		{w2, "onnx/precision=fp16", 8, 0, 7, VerdictNoDifference}, // block 3's energy counter failed
+		{w2, "onnx/precision=int8", 3, 0, 3, VerdictBetter},       // failed from block 4 on
+	}
+	for _, tc := range tests {
+		arm := byName(tc.w, tc.arm)
+		if arm.TelemetryBlocks != tc.telemetry || arm.ThrottledBlocks != tc.throttled {
+			t.Errorf("%s %s: telemetry %d throttled %d, want %d and %d", tc.w.Name, tc.arm, arm.TelemetryBlocks, arm.ThrottledBlocks, tc.telemetry, tc.throttled)
+		}
+		if arm.Energy == nil || arm.Energy.Blocks != tc.eBlks || arm.Energy.Verdict != tc.energyVerdict {
+			t.Errorf("%s %s: energy %+v, want %d blocks, verdict %q", tc.w.Name, tc.arm, arm.Energy, tc.eBlks, tc.energyVerdict)
+		}
+	}
+	// fp16 at 224x320 runs at 285 W for 2.3 ms: about 0.66 J per iteration,
+	// against 310 W × 4.1 ms = 1.27 J for fp32.
+	fp16 := byName(w1, "onnx/precision=fp16")
+	if m := fp16.Energy.Summary.Median; math.Abs(m-0.655) > 0.03 {
+		t.Errorf("fp16 median energy %v J, want about 0.655", m)
+	}
+	if r := fp16.Energy.Rel; r == nil || !(r.CILo < -0.45 && r.CIHi > -0.51 && r.Estimate < -0.46 && r.Estimate > -0.50) {
+		t.Errorf("fp16 energy vs fp32 = %+v, want about -48%%", r)
+	}
+	if got := strings.Join(fp16.ThrottleReasons, ","); got != "sw_power_cap,sw_thermal_slowdown" {
+		t.Errorf("throttle reasons %q", got)
+	}
+	// Without telemetry nothing is invented.
+	for _, wa := range Analyze(load(t, "cpu")).Workloads {
+		if wa.HasEnergy() || wa.HasTelemetry() {
+			t.Errorf("%s: telemetry reported for a document without any", wa.Name)
+		}
+	}
+}
+
+func TestParseTelemetry(t *testing.T) {
+	tests := []struct {
+		raw     string
+		ok      bool
+		reasons string
+		clock   float64
+	}{
+		{``, false, "", 0},
+		{`null`, false, "", 0},
+		{`{"throttled":true,"reasons":["hw_slowdown"],"before":[{"sm_mhz":1000}],"after":[{"sm_mhz":1200},{"error":"GPU is lost","sm_mhz":0}]}`, true, "hw_slowdown", 1100},
+		{`{"throttled":true,"reasons":12}`, true, "mask 0xc", 0},
+		{`{"throttled":`, false, "", 0},
+	}
+	for _, tc := range tests {
+		got, ok := ParseTelemetry(json.RawMessage(tc.raw))
+		if ok != tc.ok || strings.Join(got.Reasons, ",") != tc.reasons || got.SMClockMHz != tc.clock {
+			t.Errorf("ParseTelemetry(%s) = %+v, %v", tc.raw, got, ok)
+		}
+	}
+}
+
+// forbidden matches markup that only a results document could have put
+// into a report: benchy's own output never contains it.
+var forbidden = regexp.MustCompile(`(?i)<script|<img|<h1>host|<b>|<i>|<svg onload|</td><script|</pre><script`)
+
+func TestHTMLEscapesEverything(t *testing.T) {
+	doc := load(t, "xss")
+	var b bytes.Buffer
+	if err := HTML(&b, Analyze(doc)); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if m := forbidden.FindAllString(out, -1); len(m) > 0 {
+		t.Errorf("unescaped markup from the document in the HTML: %q", m)
+	}
+	for _, want := range []string{
+		"&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;", // workload and arm names
+		"&lt;img src=x onerror=alert(1)&gt;&amp;&#34;q&#34;",  // suite path
+		"base &#34;quoted&#34; &amp; &lt;b&gt;bold&lt;/b&gt;", // quotes and ampersands
+		"arm&#39;single&#39; &amp; amp;",                      // single quotes, a literal "amp;"
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("HTML lacks the escaped text %q", want)
+		}
+	}
+	checkSVGs(t, out, 3)
+}
+
+func TestHTMLEscapesEverythingInMarkdown(t *testing.T) {
+	var b bytes.Buffer
+	if err := Markdown(&b, Analyze(load(t, "xss"))); err != nil {
+		t.Fatal(err)
+	}
+	// Outside code (which GitHub shows as text), no raw markup may survive.
+	out := b.String()
+	if m := forbidden.FindAllString(outsideCode(out), -1); len(m) > 0 {
+		t.Errorf("unescaped markup in the Markdown: %q", m)
+	}
+	// The source holds a ``` run, so its fence must be longer.
+	if !strings.Contains(out, "````hcl\n") {
+		t.Error("the suite source's fence is not longer than the ``` inside it")
+	}
+}
+
+// checkSVGs parses every <svg> of the page as XML and counts them.
+func checkSVGs(t *testing.T, page string, atLeast int) {
+	t.Helper()
+	re := regexp.MustCompile(`(?s)<svg xmlns=.*?</svg>`)
+	svgs := re.FindAllString(page, -1)
+	if len(svgs) < atLeast {
+		t.Errorf("%d plots, want at least %d", len(svgs), atLeast)
+	}
+	for i, s := range svgs {
+		d := xml.NewDecoder(strings.NewReader(s))
+		for {
+			_, err := d.Token()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Errorf("svg %d is not well-formed XML: %v\n%.300s", i, err, s)
+				break
+			}
+		}
+	}
+}
+
+func TestHTMLPlotsAndSections(t *testing.T) {
+	var b bytes.Buffer
+	if err := HTML(&b, Analyze(load(t, "gpu"))); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{
+		`class="plot forest"`, `class="plot timeline"`, `class="plot distribution"`,
+		`Content-Security-Policy`, `id="overview"`, `<details><summary>Suite source</summary>`,
+		`<details><summary>Environment</summary>`, `class="throttled"`, "energy/iter", "75c5747a9a98",
+		"Energy per iteration", "NVIDIA H100 80GB HBM3",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("HTML lacks %q", want)
+		}
+	}
+	// Three throttled runs in the first workload are ringed on its timeline.
+	if n := strings.Count(out, `<circle cx=`) - 0; n == 0 {
+		t.Error("no marks")
+	}
+	if n := strings.Count(out, `r="8" class="throttled"`); n != 3 {
+		t.Errorf("%d throttled marks, want 3", n)
+	}
+	if strings.Contains(out, "http://") && strings.Count(out, "http://") != strings.Count(out, `xmlns="http://www.w3.org/2000/svg"`) {
+		t.Error("the page refers to the network")
+	}
+	if strings.Contains(out, "https://") {
+		t.Error("the page refers to the network")
+	}
+	checkSVGs(t, out, 8)
+	// No telemetry, no energy or throttling.
+	b.Reset()
+	if err := HTML(&b, Analyze(load(t, "cpu"))); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"energy/iter", `class="throttled"`, "Energy per iteration"} {
+		if strings.Contains(b.String(), bad) {
+			t.Errorf("CPU report shows %q", bad)
+		}
+	}
+}
+
+func TestMarkdownSizeCap(t *testing.T) {
+	doc := load(t, "cpu")
+	// Many copies of the workloads make a report far beyond the cap.
+	base := doc.Workloads
+	for i := range 60 {
+		for _, w := range base {
+			c := *w
+			c.Name = fmt.Sprintf("%s/copy=%d", w.Name, i)
+			doc.Workloads = append(doc.Workloads, &c)
+		}
+	}
+	var full bytes.Buffer
+	if err := MarkdownWith(&full, Analyze(doc), MarkdownOptions{MaxBytes: 1 << 30}); err != nil {
+		t.Fatal(err)
+	}
+	for _, limit := range []int{MaxCommentBytes, 20000, 3000} {
+		var b bytes.Buffer
+		if err := MarkdownWith(&b, Analyze(doc), MarkdownOptions{MaxBytes: limit}); err != nil {
+			t.Fatal(err)
+		}
+		if b.Len() > limit {
+			t.Errorf("limit %d: %d bytes", limit, b.Len())
+		}
+		if !strings.Contains(b.String(), "Left out to stay within") {
+			t.Errorf("limit %d: no note says what was left out", limit)
+		}
+		if !strings.HasPrefix(b.String(), "## benchy: ") {
+			t.Errorf("limit %d: the headline went", limit)
+		}
+		checkDetailsBalanced(t, b.String())
+	}
+	if full.Len() <= MaxCommentBytes {
+		t.Fatalf("the test document is too small (%d bytes) to test the cap", full.Len())
+	}
+	if strings.Contains(full.String(), "Left out") {
+		t.Error("nothing should be left out without a cap")
+	}
+}
+
+func TestBenchfmt(t *testing.T) {
+	var b bytes.Buffer
+	if err := Benchfmt(&b, load(t, "gpu")); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "gpu.bench.txt", b.Bytes())
+	lines := strings.Split(b.String(), "\n")
+	n := 0
+	re := regexp.MustCompile(`^BenchmarkBodyposenet/resolution=(224x320|288x384)/arm=onnx/precision=(fp32|fp16|int8)\t\d+\t[0-9.e+]+ ns/op(\t[0-9.e+-]+ J/op)?$`)
+	for _, l := range lines {
+		if strings.HasPrefix(l, "Benchmark") {
+			n++
+			if !re.MatchString(l) {
+				t.Errorf("bad line %q", l)
+			}
+		}
+	}
+	// 8 measured blocks × 3 arms, then 8 × 2 + 3 measured blocks before
+	// int8 failed.
+	if n != 24+19 {
+		t.Errorf("%d benchmark lines, want 43", n)
+	}
+	for _, cfg := range []string{"goos: linux", "goarch: amd64", "benchy-seed: 42", "benchy-gpu-0: NVIDIA H100"} {
+		if !strings.Contains(b.String(), cfg) {
+			t.Errorf("no %q configuration line", cfg)
+		}
+	}
+	b.Reset()
+	if err := Benchfmt(&b, load(t, "cpu")); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "Unit rows/s better=higher\n") || !strings.Contains(b.String(), " rows/s\n") {
+		t.Errorf("throughput metric not declared higher-is-better:\n%s", b.String())
+	}
+}
+
+func TestBenchmarkName(t *testing.T) {
+	tests := []struct{ w, a, want string }{
+		{"bodyposenet/resolution=224x320", "onnx/precision=fp16", "BenchmarkBodyposenet/resolution=224x320/arm=onnx/precision=fp16"},
+		{"sleep", "slower", "BenchmarkSleep/arm=slower"},
+		{"two words", "a\tb", "BenchmarkTwo_words/arm=a_b"},
+		{"w", "v-2", "BenchmarkW/arm=v-2_"}, // not GOMAXPROCS
+		{"", "a", "Benchmark/arm=a"},
+	}
+	for _, tc := range tests {
+		if got := BenchmarkName(tc.w, tc.a); got != tc.want {
+			t.Errorf("BenchmarkName(%q, %q) = %q, want %q", tc.w, tc.a, got, tc.want)
+		}
+	}
+}
+
+func TestCSV(t *testing.T) {
+	doc := load(t, "gpu")
+	var b bytes.Buffer
+	if err := CSV(&b, doc); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&b).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(rows[0], ",") != strings.Join(CSVHeader, ",") {
+		t.Fatalf("header %v", rows[0])
+	}
+	samples, failed := 0, 0
+	for _, w := range doc.Workloads {
+		for _, blk := range w.Blocks {
+			for _, r := range blk.Runs {
+				samples += len(r.NS)
+				if r.Error != "" {
+					failed++
+				}
+			}
+		}
+	}
+	if len(rows)-1 != samples+failed {
+		t.Errorf("%d rows, want %d samples + %d failed runs", len(rows)-1, samples, failed)
+	}
+	col := map[string]int{}
+	for i, h := range CSVHeader {
+		col[h] = i
+	}
+	var sum float64
+	var errs, throttled int
+	for _, r := range rows[1:] {
+		if r[col["error"]] != "" {
+			errs++
+			if r[col["value"]] != "" {
+				t.Errorf("failed run with a value: %v", r)
+			}
+			continue
+		}
+		var v float64
+		fmt.Sscan(r[col["value"]], &v)
+		sum += v
+		if r[col["throttled"]] == "true" {
+			throttled++
+		}
+	}
+	var want float64
+	for _, w := range doc.Workloads {
+		for _, blk := range w.Blocks {
+			for _, r := range blk.Runs {
+				for _, ns := range r.NS {
+					want += float64(ns)
+				}
+			}
+		}
+	}
+	if sum != want || errs != failed {
+		t.Errorf("sum %v want %v; %d error rows want %d", sum, want, errs, failed)
+	}
+	if throttled != 3*5 { // three throttled runs of five iterations
+		t.Errorf("%d throttled sample rows, want 15", throttled)
+	}
+}
+
+func TestBencher(t *testing.T) {
+	a := Analyze(load(t, "gpu"))
+	var b bytes.Buffer
+	if err := Bencher(&b, a); err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]map[string]struct {
+		Value      float64  `json:"value"`
+		LowerValue *float64 `json:"lower_value"`
+		UpperValue *float64 `json:"upper_value"`
+	}
+	if err := json.Unmarshal(b.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	// 3 + 3 arms with values (the skipped arm has none).
+	if len(got) != 6 {
+		t.Errorf("%d benchmarks, want 6: %v", len(got), got)
+	}
+	fp16 := got["bodyposenet/resolution=224x320/arm=onnx/precision=fp16"]
+	arm := a.Workloads[0].Arms[1]
+	var mean float64
+	for _, v := range arm.BlockValues {
+		mean += v / float64(len(arm.BlockValues))
+	}
+	lat := fp16["latency"]
+	if math.Abs(lat.Value-mean) > 1e-6*mean || lat.LowerValue == nil || !(*lat.LowerValue < mean && *lat.UpperValue > mean) {
+		t.Errorf("latency %+v, want mean %v inside its CI", lat, mean)
+	}
+	rel := fp16["relative-difference"]
+	if math.Abs(rel.Value-100*arm.Rel.Estimate) > 1e-9 || *rel.LowerValue != 100*arm.Rel.CILo {
+		t.Errorf("relative-difference %+v vs %+v", rel, arm.Rel)
+	}
+	if _, ok := fp16["energy-per-iteration"]; !ok {
+		t.Error("no energy measure")
+	}
+	if _, ok := got["bodyposenet/resolution=224x320/arm=onnx/precision=fp32"]["relative-difference"]; ok {
+		t.Error("the baseline has a relative difference")
+	}
+	b.Reset()
+	if err := Bencher(&b, Analyze(load(t, "cpu"))); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `"rows-s"`) {
+		t.Errorf("throughput measure not named after the metric: %s", b.String())
+	}
+}
+
+func TestHeadline(t *testing.T) {
+	tests := []struct{ doc, want string }{
+		{"gpu", "4 comparisons in 2 workload instances: 3 improved, 0 regressed, 1 no significant difference, 1 not compared (1 arm failed, 1 arm skipped)"},
+		{"xss", "1 comparison in 1 workload instance: 0 improved, 1 regressed, 0 no significant difference, 1 not compared (1 arm failed)"},
+	}
+	for _, tc := range tests {
+		if got := Analyze(load(t, tc.doc)).Headline(); got != tc.want {
+			t.Errorf("%s: %q\nwant %q", tc.doc, got, tc.want)
+		}
+	}
+	// One comparison is told in words.
+	doc := load(t, "cpu")
+	doc.Workloads = doc.Workloads[1:]
+	want := "v2 is worse than v1 by 8.2% (95% CI -8.7% to -7.6%)" // 1.1e6 vs 1.2e6 rows/s, higher is better
+	if got := Analyze(doc).Headline(); got != want {
+		t.Errorf("single comparison: %q\nwant %q", got, want)
+	}
+}
+
+func TestAxisHelpers(t *testing.T) {
+	if got := fmt.Sprint(linearTicks(-61.3, 2.4, 6)); got != "[-60 -40 -20 0]" {
+		t.Errorf("linearTicks = %s", got)
+	}
+	if got := fmt.Sprint(logTicks(0.008, 1.3)); got != "[0.01 0.02 0.05 0.1 0.2 0.5 1]" {
+		t.Errorf("logTicks = %s", got)
+	}
+	if got := fmt.Sprint(logTicks(0.001, 1000)); got != "[0.001 0.01 0.1 1 10 100 1000]" {
+		t.Errorf("logTicks wide = %s", got)
+	}
+	b := tukey([]float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 100})
+	if b.med != 5.5 || b.hi != 9 || len(b.outliers) != 1 {
+		t.Errorf("tukey = %+v", b)
+	}
+	s := axisScale{1, 100, 0, 200, true}
+	if got := s.at(10); math.Abs(got-100) > 1e-9 {
+		t.Errorf("log scale at 10 = %v", got)
+	}
+}
