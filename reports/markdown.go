@@ -143,7 +143,9 @@ func mdWorkload(wa *WorkloadAnalysis) string {
 			row[6] = mdVerdict(arm.Verdict)
 		}
 		if energy {
-			row = append(row, energyCells(arm)...)
+			for _, c := range energyCells(arm) {
+				row = append(row, mdEscape(c))
+			}
 		}
 		if telem {
 			row = append(row, throttleCell(arm))

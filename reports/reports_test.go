@@ -219,7 +219,7 @@ func TestHTMLEscapesEverything(t *testing.T) {
 		t.Errorf("unescaped markup from the document in the HTML: %q", m)
 	}
 	for _, want := range []string{
-		"&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;", // workload and arm names
+		"&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;",     // workload and arm names
 		"&lt;img src=x onerror=alert(1)&gt;&amp;&#34;q&#34;",  // suite path
 		"base &#34;quoted&#34; &amp; &lt;b&gt;bold&lt;/b&gt;", // quotes and ampersands
 		"arm&#39;single&#39; &amp; amp;",                      // single quotes, a literal "amp;"
