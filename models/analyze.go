@@ -11,24 +11,25 @@ import (
 type Stats struct {
 	// Inputs and Outputs are the graph's inputs (initializers excluded) and
 	// outputs; a dynamic axis has size -1.
-	Inputs, Outputs []Tensor
+	Inputs  []Tensor `json:"inputs"`
+	Outputs []Tensor `json:"outputs"`
 	// FloatParams counts the elements of floating-point initializers.
-	FloatParams int64
+	FloatParams int64 `json:"float_params"`
 	// Params counts the elements of the weights and biases of Conv,
 	// ConvTranspose, Gemm and MatMul, whatever their element type (so an
 	// INT8 model's Params equals its FP32 source's).
-	Params int64
+	Params int64 `json:"params"`
 	// WeightBytes is the size of all initializer data.
-	WeightBytes int64
+	WeightBytes int64 `json:"weight_bytes"`
 	// MACs counts multiply-accumulates of Conv, ConvTranspose, Gemm and
 	// MatMul, from the shapes the graph declares (inputs, outputs,
 	// value_info, initializers).
-	MACs int64
+	MACs int64 `json:"macs"`
 	// Unsized lists the nodes whose MACs could not be counted because a
 	// shape was not declared; MACs then undercounts.
-	Unsized []string
+	Unsized []string `json:"unsized,omitempty"`
 	// Ops counts nodes by operator type.
-	Ops map[string]int
+	Ops map[string]int `json:"ops"`
 }
 
 // elemTypeName names an ONNX element type the way numpy does.
