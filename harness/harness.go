@@ -6,6 +6,7 @@
 package harness
 
 import (
+	"cmp"
 	"context"
 	crand "crypto/rand"
 	"encoding/binary"
@@ -30,6 +31,10 @@ import (
 // DefaultCallTimeout bounds one worker call when the arm sets no timeout.
 const DefaultCallTimeout = 10 * time.Minute
 
+// DefaultSettleTemp is the GPU temperature, in °C, that gpu_settle waits for
+// when the suite gives no gpu_settle_temp.
+const DefaultSettleTemp = 50
+
 // maxCalibratedIterations caps the calibrated iteration count.
 const maxCalibratedIterations = 10_000_000
 
@@ -51,6 +56,10 @@ type Options struct {
 	Environment func() results.Environment
 	// Telemetry, when set, is sampled around every arm's run.
 	Telemetry Telemetry
+	// Settle, when set, waits up to maxWait for the GPUs to cool to tempC
+	// before each block of a workload whose run settings ask for it, and
+	// returns what is recorded with the block.
+	Settle func(ctx context.Context, maxWait time.Duration, tempC float64) json.RawMessage
 	// Executable is the benchy binary that serves built-in runners;
 	// empty uses os.Executable.
 	Executable string
@@ -579,7 +588,11 @@ func (r *run) runInterleaved(ctx context.Context, pw *suites.Workload, rw *resul
 				return
 			}
 		}
-		block := &results.Block{Index: b, Warmup: warm, Order: sch.blockOrder(b), Start: time.Now().UTC()}
+		block := &results.Block{Index: b, Warmup: warm, Order: sch.blockOrder(b)}
+		if s.GPUSettle > 0 && r.opt.Settle != nil {
+			block.Settle = r.opt.Settle(ctx, s.GPUSettle, cmp.Or(s.GPUSettleTemp, DefaultSettleTemp))
+		}
+		block.Start = time.Now().UTC()
 		interrupted := false
 		for _, name := range block.Order {
 			if ctx.Err() != nil || r.softStopped() {

@@ -395,3 +395,24 @@ func waitForBlocks(t *testing.T, journal string, n int) {
 	}
 	t.Errorf("journal %s never reached %d blocks", journal, n)
 }
+
+func TestSettleBeforeEveryBlock(t *testing.T) {
+	run := quickRun(3)
+	run.GPUSettle = 2 * time.Second
+	calls := 0
+	doc := runPlan(t, testPlan(run, execArm("a", true, []string{"true"}, "wall"), execArm("b", false, []string{"true"}, "wall")), Options{
+		Settle: func(_ context.Context, maxWait time.Duration, tempC float64) json.RawMessage {
+			calls++
+			if maxWait != 2*time.Second || tempC != DefaultSettleTemp {
+				t.Errorf("settle(%v, %v)", maxWait, tempC)
+			}
+			return json.RawMessage(`{"settled":true}`)
+		},
+	})
+	if calls != 4 {
+		t.Fatalf("settle ran %d times, want once before each of 4 blocks", calls)
+	}
+	if s := string(doc.Workloads[0].Blocks[2].Settle); s != `{"settled":true}` {
+		t.Fatalf("block settle = %q", s)
+	}
+}

@@ -113,8 +113,10 @@ type Block struct {
 	Order  []string  `json:"order"`
 	Start  time.Time `json:"start"`
 	// Incomplete marks a block cut short by an interrupt; analyses drop it.
-	Incomplete bool      `json:"incomplete,omitempty"`
-	Runs       []*ArmRun `json:"runs"`
+	Incomplete bool `json:"incomplete,omitempty"`
+	// Settle records the wait for the GPUs to cool before the block.
+	Settle json.RawMessage `json:"settle,omitempty"`
+	Runs   []*ArmRun       `json:"runs"`
 }
 
 // ArmRun is one arm's turn in one block.

@@ -88,6 +88,13 @@ type RunSettings struct {
 	// WarmupIterations are untimed iterations at the start of every arm's
 	// turn in every block, to re-warm caches after an arm switch.
 	WarmupIterations int `json:"warmup_iterations"`
+	// GPUSettle, when positive, waits up to this long before every block
+	// for the GPUs to cool to GPUSettleTemp °C (default 50).
+	GPUSettle     time.Duration `json:"gpu_settle,omitempty"`
+	GPUSettleTemp float64       `json:"gpu_settle_temp,omitempty"`
+	// LockGPUClocks locks the GPU clocks for the run and restores them
+	// after, even on Ctrl-C: "base", "max", "MHz" or "MIN-MAX"; empty: no lock.
+	LockGPUClocks string `json:"lock_gpu_clocks,omitempty"`
 }
 
 // DefaultRun is applied under the suite's run block.

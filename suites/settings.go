@@ -3,6 +3,7 @@ package suites
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -23,6 +24,9 @@ type runBlock struct {
 	Iterations        *int     `hcl:"iterations,optional"`
 	MinBlockTime      *string  `hcl:"min_block_time,optional"`
 	WarmupIterations  *int     `hcl:"warmup_iterations,optional"`
+	GPUSettle         *string  `hcl:"gpu_settle,optional"`
+	GPUSettleTemp     *float64 `hcl:"gpu_settle_temp,optional"`
+	LockGPUClocks     *string  `hcl:"lock_gpu_clocks,optional"`
 
 	DefRange hcl.Range `hcl:",def_range"`
 }
@@ -134,6 +138,19 @@ func (ld *load) applyRun(base RunSettings, blk *hcl.Block, ctx *hcl.EvalContext,
 	dur("time_budget", rb.TimeBudget, &rs.TimeBudget)
 	dur("cooldown", rb.Cooldown, &rs.Cooldown)
 	dur("min_block_time", rb.MinBlockTime, &rs.MinBlockTime)
+	dur("gpu_settle", rb.GPUSettle, &rs.GPUSettle)
+	if rb.GPUSettleTemp != nil {
+		if t := *rb.GPUSettleTemp; t <= 0 || t >= 120 {
+			bad("gpu_settle_temp", "Invalid gpu_settle_temp", "gpu_settle_temp is a GPU temperature in °C to cool down to before each block, such as 50, not %s.", fmtFloat(t))
+		}
+		rs.GPUSettleTemp = *rb.GPUSettleTemp
+	}
+	if rb.LockGPUClocks != nil {
+		if err := checkClockSpec(*rb.LockGPUClocks); err != nil {
+			bad("lock_gpu_clocks", "Invalid lock_gpu_clocks", "%v.", err)
+		}
+		rs.LockGPUClocks = *rb.LockGPUClocks
+	}
 	if rb.Order != nil {
 		switch o := Order(*rb.Order); o {
 		case OrderInterleavedRandom, OrderInterleaved, OrderSequential:
@@ -182,3 +199,22 @@ func originOf(name string, rb runBlock, base RunSettings) string {
 }
 
 func fmtFloat(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+
+// checkClockSpec accepts "", "base", "max", "MHZ" or "MIN-MAX" (MHz).
+func checkClockSpec(s string) error {
+	switch s {
+	case "", "base", "max":
+		return nil
+	}
+	lo, hi, isRange := strings.Cut(s, "-")
+	a, err1 := strconv.ParseUint(lo, 10, 32)
+	b := a
+	var err2 error
+	if isRange {
+		b, err2 = strconv.ParseUint(hi, 10, 32)
+	}
+	if err1 != nil || err2 != nil || a == 0 || b < a {
+		return fmt.Errorf(`lock_gpu_clocks must be "base", "max", a clock in MHz such as "1755", or a range such as "1410-1755", not %q`, s)
+	}
+	return nil
+}

@@ -1,8 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
+	"time"
 
 	"github.com/benchy-dev/benchy/harness"
 	"github.com/benchy-dev/benchy/hw"
@@ -27,7 +31,42 @@ func configureMachine(ctx context.Context, opt *harness.Options) (release func()
 		return func() {}
 	}
 	opt.Telemetry = gpuTelemetry{t}
+	opt.Settle = func(ctx context.Context, maxWait time.Duration, tempC float64) json.RawMessage {
+		st, err := hw.WaitSettled(ctx, t, maxWait, tempC)
+		if err != nil && st.Reason == "" {
+			st.Reason = err.Error()
+		}
+		b, _ := json.Marshal(st)
+		return b
+	}
 	return func() { _ = t.Close() }
+}
+
+// lockClocks applies the first lock_gpu_clocks a plan asks for and returns
+// the function that restores the clocks; the run goes on unlocked (with a
+// warning) when locking is impossible, e.g. without root or without a GPU.
+func lockClocks(plan *suites.Plan, stderr io.Writer) (restore func()) {
+	spec := plan.Run.LockGPUClocks
+	for _, w := range plan.Workloads {
+		spec = cmp.Or(spec, w.Run.LockGPUClocks)
+	}
+	if spec == "" {
+		return func() {}
+	}
+	cs, err := hw.ParseClockSpec(spec)
+	if err == nil {
+		var l *hw.Locked
+		if l, err = hw.LockClocks(cs); err == nil {
+			fmt.Fprintf(stderr, "benchy: GPU clocks locked (%s) for this run\n", cs)
+			return func() {
+				if err := l.Restore(); err != nil {
+					fmt.Fprintf(stderr, "benchy: restoring GPU clocks: %v (run `benchy gpu unlock-clocks`)\n", err)
+				}
+			}
+		}
+	}
+	fmt.Fprintf(stderr, "benchy: warning: lock_gpu_clocks = %q not applied: %v; the run goes on with the clocks as they are\n", spec, err)
+	return func() {}
 }
 
 // gpuTelemetry adapts hw.Telemetry to the harness: samples before and after

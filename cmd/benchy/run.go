@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -116,9 +115,9 @@ func runPlans(ctx context.Context, plans []*suites.Plan, f runFlags, seed *int64
 	for _, plan := range plans {
 		dir := f.out
 		if dir == "" {
-			dir = filepath.Join("benchy-out", suiteName(plan))
+			dir = filepath.Join("benchy-out", plan.Name)
 		} else if len(plans) > 1 {
-			dir = filepath.Join(dir, suiteName(plan))
+			dir = filepath.Join(dir, plan.Name)
 		}
 		opt := harness.Options{
 			OutDir:    dir,
@@ -131,7 +130,9 @@ func runPlans(ctx context.Context, plans []*suites.Plan, f runFlags, seed *int64
 			Version:   buildVersion(),
 		}
 		release := configureMachine(ctx, &opt)
+		restore := lockClocks(plan, stderr)
 		doc, err := harness.Run(ctx, plan, opt)
+		restore()
 		release()
 		if err != nil {
 			return withCode(exitEnvironment, err)
@@ -170,17 +171,6 @@ func runExitCode(doc *results.Document) int {
 		}
 	}
 	return exitOK
-}
-
-func suiteName(p *suites.Plan) string {
-	base := filepath.Base(strings.TrimPrefix(p.Path, "builtin:"))
-	for _, ext := range []string{".benchy.hcl", ".benchy.json", ".hcl"} {
-		base = strings.TrimSuffix(base, ext)
-	}
-	if base == "" || base == "." || base == "/" {
-		return "suite"
-	}
-	return base
 }
 
 // useColor decides on ANSI colour for w.
