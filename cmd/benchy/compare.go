@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/benchy-dev/benchy/reports"
+	"github.com/benchy-dev/benchy/results"
+)
+
+func init() { registerCommand(newCompareCmd) }
+
+func newCompareCmd(stdout, stderr io.Writer) *cobra.Command {
+	var format, output, color, threshold string
+	var strict bool
+	var confidence float64
+	cmd := &cobra.Command{
+		Use:   "compare BASE [HEAD]",
+		Short: "Gate on regressions: HEAD vs BASE per instance, exit 1 on a significant regression beyond the threshold",
+		Long: `Compare reports, for every workload/arm instance, the change from BASE to HEAD
+with a confidence interval, and exits 1 when any instance regressed
+significantly by more than the threshold.
+
+With one results file, every arm is compared with its workload instance's
+baseline arm over the blocks in which both ran (paired). This is the
+recommended gate: run the base and head revisions as arms of one suite, so
+that interleaving cancels machine drift.
+
+With two results files, instances are matched by name and the comparison is
+unpaired (Welch's t interval on the logs of the per-block values); drift
+between the two runs is not controlled, and the report says so.
+
+Verdicts, with the CI oriented so that "worse" follows the metric's better:
+  regressed              the whole CI lies beyond +threshold (worse): exit 1
+  improved               the whole CI lies beyond -threshold (better)
+  equivalent             the whole CI lies within ±threshold
+  inconclusive           the CI excludes 0 but straddles the threshold
+  no significant change  the CI contains 0 and reaches beyond ±threshold
+  not compared           missing on one side, failed or too few blocks
+
+--strict also fails on an inconclusive regression (significant, size
+unknown) and on an instance that BASE has but HEAD could not measure.`,
+		Example: `  benchy compare out/pr/results.json                      # base and head as arms of one run
+  benchy compare main.json pr.json --threshold 5%
+  benchy compare main.json pr.json --format markdown >> "$GITHUB_STEP_SUMMARY"`,
+		Args: cobra.RangeArgs(1, 2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !validFormat(format, "text", "markdown", "md", "json") {
+				return withCode(exitUsage, fmt.Errorf("--format must be text, markdown or json, not %q", format))
+			}
+			if !validFormat(color, "auto", "always", "never") {
+				return withCode(exitUsage, fmt.Errorf("--color must be auto, always or never, not %q", color))
+			}
+			th, err := parseThreshold(threshold)
+			if err != nil {
+				return withCode(exitUsage, err)
+			}
+			if cmd.Flags().Changed("confidence") && !(confidence > 0 && confidence < 1) {
+				return withCode(exitUsage, fmt.Errorf("--confidence %v is not in (0, 1)", confidence))
+			}
+			opt := reports.CompareOptions{Threshold: th, Confidence: confidence, Strict: strict}
+			var c *reports.Comparison
+			base, err := results.ReadFile(args[0])
+			if err != nil {
+				return withCode(exitUsage, err)
+			}
+			if len(args) == 1 {
+				c, err = reports.ComparePaired(base, opt)
+			} else {
+				head, rerr := results.ReadFile(args[1])
+				if rerr != nil {
+					return withCode(exitUsage, rerr)
+				}
+				c, err = reports.Compare(base, head, opt)
+				if err == nil {
+					c.Base, c.Head = args[0], args[1]
+				}
+			}
+			if err != nil {
+				return withCode(exitUsage, err)
+			}
+			var buf bytes.Buffer
+			switch format {
+			case "markdown", "md":
+				err = reports.CompareMarkdown(&buf, c)
+			case "json":
+				err = reports.CompareJSON(&buf, c)
+			default:
+				toStdout := output == "" || output == "-"
+				err = reports.CompareText(&buf, c, reports.TextOptions{Color: toStdout && useColor(color, stdout)})
+			}
+			if err != nil {
+				return withCode(exitEnvironment, err)
+			}
+			if output == "" || output == "-" {
+				if _, err := buf.WriteTo(stdout); err != nil {
+					return withCode(exitEnvironment, err)
+				}
+			} else if err := writeFileAtomic(output, buf.Bytes()); err != nil {
+				return withCode(exitEnvironment, err)
+			}
+			if c.Failed() {
+				fmt.Fprintln(stderr, "benchy: "+c.Headline())
+				return silentExit(exitFailure)
+			}
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&threshold, "threshold", "2%", `smallest change that matters: "2%" or "0.02"`)
+	fl.BoolVar(&strict, "strict", false, "also fail on inconclusive regressions and on instances HEAD could not measure")
+	fl.Float64Var(&confidence, "confidence", 0, "confidence level of the intervals (default: each workload's, else 0.95)")
+	fl.StringVar(&format, "format", "text", "text, markdown or json")
+	fl.StringVarP(&output, "output", "o", "", "write to a file instead of stdout")
+	fl.StringVar(&color, "color", "auto", "colour: auto, always or never (NO_COLOR is honoured)")
+	return cmd
+}
+
+// parseThreshold reads "2%" (percent) or "0.02" (a fraction). A bare
+// number of 1 or more is ambiguous and refused.
+func parseThreshold(s string) (float64, error) {
+	s = strings.TrimSpace(s)
+	pct := strings.HasSuffix(s, "%")
+	v, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(s, "%")), 64)
+	if err != nil {
+		return 0, fmt.Errorf("--threshold %q: want a percentage such as 2%% or a fraction such as 0.02", s)
+	}
+	if pct {
+		v /= 100
+	} else if v >= 1 {
+		return 0, fmt.Errorf("--threshold %s is ambiguous: write %s%% or %g", s, s, v/100)
+	}
+	if v < 0 || v >= 1 {
+		return 0, fmt.Errorf("--threshold %s: must be at least 0 and below 100%%", s)
+	}
+	return v, nil
+}

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/benchy-dev/benchy/results"
+)
+
+// writeDoc writes a results document whose workload "w" has the given arms
+// with per-block values (one iteration per block; the first arm is the
+// baseline), after a warm-up block.
+func writeDoc(t *testing.T, arms []string, values [][]float64) string {
+	t.Helper()
+	w := &results.Workload{Name: "w", Metric: "ns", Better: "lower", Status: results.StatusComplete}
+	for i, a := range arms {
+		w.Arms = append(w.Arms, &results.Arm{Name: a, Baseline: i == 0, Runner: "exec", Status: results.ArmOK})
+	}
+	w.Blocks = append(w.Blocks, &results.Block{Index: 0, Warmup: true, Order: arms})
+	for b := range values[0] {
+		blk := &results.Block{Index: b + 1, Order: arms}
+		for k, a := range arms {
+			blk.Runs = append(blk.Runs, &results.ArmRun{Arm: a, NS: []int64{int64(values[k][b])}})
+		}
+		w.Blocks = append(w.Blocks, blk)
+	}
+	doc := &results.Document{Schema: results.Schema, Seed: 1, Order: "interleaved-random", Status: results.StatusComplete,
+		Environment: results.Environment{Host: "h", OS: "linux", Arch: "amd64", CPUCount: 2}, Workloads: []*results.Workload{w}}
+	path := filepath.Join(t.TempDir(), "results.json")
+	if err := results.WriteFile(path, doc); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func times(xs []float64, f float64) []float64 {
+	out := make([]float64, len(xs))
+	for i, x := range xs {
+		out[i] = x * f
+	}
+	return out
+}
+
+var noisy = []float64{1000, 1010, 990, 1005, 995, 1002, 998, 1001}
+
+func TestCompareExitCodes(t *testing.T) {
+	base := writeDoc(t, []string{"a", "b"}, [][]float64{noisy, noisy})
+	slower := writeDoc(t, []string{"a", "b"}, [][]float64{noisy, times(noisy, 1.10)})
+	slightly := writeDoc(t, []string{"a", "b"}, [][]float64{noisy, times(noisy, 1.01)})
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"unpaired regression", []string{base, slower}, exitFailure, "FAIL: 1 regressed"},
+		{"unpaired regression within a 20% threshold", []string{base, slower, "--threshold", "20%"}, exitOK, "pass: 2 equivalent"},
+		{"as a fraction", []string{base, slower, "--threshold", "0.2"}, exitOK, "pass: 2 equivalent"},
+		{"no change", []string{base, base}, exitOK, "pass: 2 equivalent"},
+		{"small change below threshold", []string{base, slightly, "--threshold", "5%"}, exitOK, "pass"},
+		{"paired regression in one file", []string{slower}, exitFailure, "FAIL: 1 regressed (threshold ±2.0%, paired)"},
+		{"paired, nothing changed", []string{base}, exitOK, "paired"},
+		{"json", []string{base, slower, "--format", "json"}, exitFailure, `"schema": "benchy/compare/v1"`},
+		{"markdown", []string{base, slower, "--format", "markdown"}, exitFailure, "❌ **FAIL"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errs := benchy(t, append([]string{"compare"}, tc.args...)...)
+			if code != tc.code || !strings.Contains(out, tc.want) {
+				t.Errorf("exit %d (want %d)\nstdout:\n%s\nstderr:\n%s\nwant %q", code, tc.code, out, errs, tc.want)
+			}
+			if code == exitFailure && !strings.Contains(errs, "FAIL") {
+				t.Errorf("a failing gate says nothing on stderr: %q", errs)
+			}
+		})
+	}
+}
+
+func TestCompareStrict(t *testing.T) {
+	base := writeDoc(t, []string{"a", "b", "c"}, [][]float64{noisy, noisy, noisy})
+	head := writeDoc(t, []string{"a", "b"}, [][]float64{noisy, noisy})
+	if code, out, _ := benchy(t, "compare", base, head); code != exitOK || !strings.Contains(out, "the arm is missing in HEAD") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	if code, out, _ := benchy(t, "compare", base, head, "--strict"); code != exitFailure {
+		t.Errorf("--strict with a missing arm: exit %d:\n%s", code, out)
+	}
+}
+
+func TestCompareJSONRows(t *testing.T) {
+	base := writeDoc(t, []string{"a", "b"}, [][]float64{noisy, noisy})
+	head := writeDoc(t, []string{"a", "b"}, [][]float64{times(noisy, 0.5), noisy})
+	_, out, _ := benchy(t, "compare", base, head, "--format", "json")
+	var v struct {
+		Method string `json:"method"`
+		Base   string `json:"base"`
+		Rows   []struct {
+			Arm     string  `json:"arm"`
+			Change  float64 `json:"change"`
+			Verdict string  `json:"verdict"`
+		} `json:"rows"`
+	}
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	if v.Method != "unpaired" || v.Base != base || len(v.Rows) != 2 || v.Rows[0].Verdict != "improved" || v.Rows[0].Change > -0.49 {
+		t.Errorf("%+v", v)
+	}
+}
+
+func TestCompareUsageErrors(t *testing.T) {
+	base := writeDoc(t, []string{"a", "b"}, [][]float64{noisy, noisy})
+	for _, args := range [][]string{
+		{"compare"},
+		{"compare", base, base, base},
+		{"compare", base, "--threshold", "5"},
+		{"compare", base, "--threshold", "-1%"},
+		{"compare", base, "--threshold", "fast"},
+		{"compare", base, "--confidence", "95"},
+		{"compare", base, "--format", "html"},
+		{"compare", filepath.Join(t.TempDir(), "none.json")},
+	} {
+		if code, _, errs := benchy(t, args...); code != exitUsage {
+			t.Errorf("%v: exit %d, want 2 (%s)", args, code, errs)
+		}
+	}
+	if _, _, errs := benchy(t, "compare", base, "--threshold", "5"); !strings.Contains(errs, "ambiguous: write 5% or 0.05") {
+		t.Errorf("unhelpful message: %s", errs)
+	}
+}
+
+func TestParseThreshold(t *testing.T) {
+	for in, want := range map[string]float64{"2%": 0.02, "0.02": 0.02, " 5 % ": 0.05, "0": 0, "0%": 0, "99.5%": 0.995} {
+		got, err := parseThreshold(in)
+		if err != nil || got < want-1e-12 || got > want+1e-12 {
+			t.Errorf("parseThreshold(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "%", "1", "100%", "-0.1", "2x"} {
+		if _, err := parseThreshold(in); err == nil {
+			t.Errorf("parseThreshold(%q) accepted", in)
+		}
+	}
+}

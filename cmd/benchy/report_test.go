@@ -1,0 +1,211 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// reportsTestdata is a hand-made results document with GPU telemetry.
+var reportsTestdata = filepath.Join("..", "..", "reports", "testdata")
+
+const fastSuite = `
+run {
+  warmup     = 1
+  min_blocks = 6
+  max_blocks = 6
+  iterations = 3
+}
+
+workload "w" {
+  arm "base" {
+    baseline = true
+    exec { command = ["true"] }
+  }
+  arm "head" {
+    exec { command = ["true"] }
+  }
+}
+`
+
+func TestRunWritesHTMLReport(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errs := benchy(t, "run", writeSuite(t, fastSuite), "--out", dir, "--seed", "5"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, f := range []string{"report.md", "report.html", "results.json"} {
+		b, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f == "report.html" && (!strings.Contains(string(b), `class="plot forest"`) || !strings.Contains(string(b), `class="plot timeline"`)) {
+			t.Errorf("report.html has no plots")
+		}
+	}
+	// No temporary files are left behind.
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			t.Errorf("leftover %s", e.Name())
+		}
+	}
+}
+
+func TestReportFormats(t *testing.T) {
+	doc := filepath.Join(reportsTestdata, "gpu.json")
+	tests := []struct {
+		format string
+		check  func(t *testing.T, out string)
+	}{
+		{"text", func(t *testing.T, out string) {
+			if !strings.Contains(out, "energy/iter") || strings.Contains(out, "\x1b[") {
+				t.Errorf("text:\n%s", out)
+			}
+		}},
+		{"markdown", func(t *testing.T, out string) {
+			if !strings.HasPrefix(out, "## benchy: builtin:bodyposenet") || !strings.Contains(out, "<details>") {
+				t.Errorf("markdown:\n%.400s", out)
+			}
+		}},
+		{"html", func(t *testing.T, out string) {
+			if !strings.HasPrefix(out, "<!DOCTYPE html>") || !strings.Contains(out, `class="plot forest"`) {
+				t.Errorf("html:\n%.400s", out)
+			}
+		}},
+		{"json", func(t *testing.T, out string) {
+			var v map[string]any
+			if err := json.Unmarshal([]byte(out), &v); err != nil || v["schema"] != "benchy/analysis/v1" {
+				t.Errorf("json: %v %v", err, v["schema"])
+			}
+		}},
+		{"benchfmt", func(t *testing.T, out string) {
+			if !regexp.MustCompile(`(?m)^BenchmarkBodyposenet/resolution=224x320/arm=onnx/precision=fp16\t5\t\S+ ns/op\t\S+ J/op$`).MatchString(out) {
+				t.Errorf("benchfmt:\n%.600s", out)
+			}
+		}},
+		{"csv", func(t *testing.T, out string) {
+			rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+			if err != nil || len(rows) < 100 || rows[0][0] != "workload" {
+				t.Errorf("csv: %v, %d rows", err, len(rows))
+			}
+		}},
+		{"bencher", func(t *testing.T, out string) {
+			var v map[string]map[string]map[string]float64
+			if err := json.Unmarshal([]byte(out), &v); err != nil || v["bodyposenet/resolution=224x320/arm=onnx/precision=fp16"]["latency"]["value"] == 0 {
+				t.Errorf("bencher: %v\n%.300s", err, out)
+			}
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.format, func(t *testing.T) {
+			code, out, errs := benchy(t, "report", doc, "--format", tc.format)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			tc.check(t, out)
+			// -o writes the same bytes to a file.
+			file := filepath.Join(t.TempDir(), "out")
+			if code, _, errs := benchy(t, "report", doc, "--format", tc.format, "-o", file); code != 0 {
+				t.Fatalf("-o: exit %d: %s", code, errs)
+			}
+			b, err := os.ReadFile(file)
+			if err != nil || string(b) != out {
+				t.Errorf("-o wrote %d bytes (%v), stdout had %d", len(b), err, len(out))
+			}
+		})
+	}
+}
+
+func TestReportUsageErrors(t *testing.T) {
+	doc := filepath.Join(reportsTestdata, "gpu.json")
+	for _, args := range [][]string{
+		{"report", doc, "--format", "pdf"},
+		{"report", doc, "--color", "sometimes"},
+		{"report", filepath.Join(t.TempDir(), "missing.json")},
+	} {
+		if code, _, errs := benchy(t, args...); code != exitUsage || errs == "" {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errs)
+		}
+	}
+}
+
+func TestReportColor(t *testing.T) {
+	doc := filepath.Join(reportsTestdata, "gpu.json")
+	_, out, _ := benchy(t, "report", doc, "--color", "always")
+	if !strings.Contains(out, "\x1b[32mfaster\x1b[0m") {
+		t.Error("--color always gave no colour")
+	}
+	// auto: stdout is a buffer, not a terminal.
+	if _, out, _ := benchy(t, "report", doc); strings.Contains(out, "\x1b[") {
+		t.Error("colour on a non-terminal")
+	}
+	t.Setenv("NO_COLOR", "1")
+	if _, out, _ := benchy(t, "report", doc, "--color", "auto"); strings.Contains(out, "\x1b[") {
+		t.Error("colour despite NO_COLOR")
+	}
+}
+
+// findBenchstat returns the benchstat binary, or skips the test.
+func findBenchstat(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("BENCHSTAT"); p != "" {
+		return p
+	}
+	if p, err := exec.LookPath("benchstat"); err == nil {
+		return p
+	}
+	if out, err := exec.Command("go", "env", "GOPATH").Output(); err == nil {
+		for _, dir := range filepath.SplitList(strings.TrimSpace(string(out))) {
+			p := filepath.Join(dir, "bin", "benchstat")
+			if _, err := os.Stat(p); err == nil {
+				return p
+			}
+		}
+	}
+	t.Skip("skipped: benchstat not found (go install golang.org/x/perf/cmd/benchstat@latest, or set BENCHSTAT)")
+	return ""
+}
+
+// TestBenchstatReadsBenchfmt feeds the benchfmt export of a real run to the
+// real benchstat and checks that -col /arm pivots on the arms.
+func TestBenchstatReadsBenchfmt(t *testing.T) {
+	benchstat := findBenchstat(t)
+	dir := t.TempDir()
+	suite := strings.Replace(fastSuite, `workload "w" {`, `workload "w" {
+  matrix { size = ["1", "2"] }`, 1)
+	if code, _, errs := benchy(t, "run", writeSuite(t, suite), "--out", dir, "--seed", "9"); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, errs)
+	}
+	code, bench, errs := benchy(t, "report", filepath.Join(dir, "results.json"), "--format", "benchfmt")
+	if code != 0 {
+		t.Fatalf("report: exit %d: %s", code, errs)
+	}
+	file := filepath.Join(dir, "bench.txt")
+	if err := os.WriteFile(file, []byte(bench), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(benchstat, "-col", "/arm", file).CombinedOutput()
+	if err != nil {
+		t.Fatalf("benchstat: %v\n%s", err, out)
+	}
+	s := string(out)
+	for _, want := range []string{"base", "head", "vs base", "W/size=1", "W/size=2", "sec/op", "benchy-seed: 9"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("benchstat output lacks %q:\n%s\ninput:\n%s", want, s, bench)
+		}
+	}
+	// Six measured blocks per arm give benchstat six samples ("n=6").
+	if !strings.Contains(s, "n=6") && !regexp.MustCompile(`±\s*\d+%`).MatchString(s) {
+		t.Errorf("benchstat saw no samples:\n%s", s)
+	}
+	// And pivoting on the workload's axis works too.
+	out, err = exec.Command(benchstat, "-col", "/size", "-row", ".name /arm", file).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "vs base") {
+		t.Errorf("benchstat -col /size: %v\n%s", err, out)
+	}
+}

@@ -1,0 +1,236 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/benchy-dev/benchy/results"
+)
+
+// mkDoc builds a results document with one workload whose arms have the
+// given per-block values (one iteration per block; the first arm is the
+// baseline), after one warm-up block.
+func mkDoc(workload, better string, arms []string, values [][]float64) *results.Document {
+	w := &results.Workload{Name: workload, Metric: "ns", Better: better, Status: results.StatusComplete}
+	for i, a := range arms {
+		w.Arms = append(w.Arms, &results.Arm{Name: a, Baseline: i == 0, Runner: "exec", Status: results.ArmOK})
+	}
+	w.Blocks = append(w.Blocks, &results.Block{Index: 0, Warmup: true, Order: arms})
+	for b := range values[0] {
+		blk := &results.Block{Index: b + 1, Order: arms}
+		for k, a := range arms {
+			blk.Runs = append(blk.Runs, &results.ArmRun{Arm: a, NS: []int64{int64(values[k][b])}})
+		}
+		w.Blocks = append(w.Blocks, blk)
+	}
+	return &results.Document{Schema: results.Schema, Seed: 1, Order: "interleaved-random", Status: results.StatusComplete,
+		Environment: results.Environment{Host: "h", OS: "linux", Arch: "amd64", CPUCount: 2}, Workloads: []*results.Workload{w}}
+}
+
+func scaled(xs []float64, f float64) []float64 {
+	out := make([]float64, len(xs))
+	for i, x := range xs {
+		out[i] = x * f
+	}
+	return out
+}
+
+func TestWelchLogRatioOracle(t *testing.T) {
+	// scipy.stats: x = log([100 102 98 101 99 103]), y = log([110 108 112 111 109]),
+	// d = mean y − mean x, Welch SE and df, t.ppf(0.975, df).
+	ch, lo, hi, df, err := welchLogRatio([]float64{100, 102, 98, 101, 99, 103}, []float64{110, 108, 112, 111, 109}, 0.95)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ name, got, want float64 }{
+		{0, ch, 0.09459496955639499}, {1, lo, 0.07020852177647952}, {2, hi, 0.11953710234836343}, {3, df, 8.972694696786737},
+	} {
+		if math.Abs(c.got-c.want) > 1e-9*math.Max(1, math.Abs(c.want)) {
+			t.Errorf("value %v: got %v, want %v", c.name, c.got, c.want)
+		}
+	}
+	if _, _, _, _, err := welchLogRatio([]float64{1, 0}, []float64{1, 2}, 0.95); err == nil {
+		t.Error("a zero value was accepted")
+	}
+	ch, lo, hi, _, err = welchLogRatio([]float64{5, 5}, []float64{10, 10}, 0.95)
+	if err != nil || math.Abs(ch-1) > 1e-12 || lo != ch || hi != ch {
+		t.Errorf("no variance: %v [%v, %v] %v", ch, lo, hi, err)
+	}
+}
+
+func TestCompareVerdicts(t *testing.T) {
+	tests := []struct {
+		name      string
+		better    string
+		lo, hi    float64
+		threshold float64
+		strict    bool
+		verdict   string
+		fails     bool
+	}{
+		{"beyond threshold, worse", "lower", 0.03, 0.08, 0.02, false, CompareRegressed, true},
+		{"beyond threshold, better", "lower", -0.08, -0.03, 0.02, false, CompareImproved, false},
+		{"within ±threshold", "lower", -0.01, 0.015, 0.02, false, CompareEquivalent, false},
+		{"significant but within", "lower", 0.005, 0.015, 0.02, false, CompareEquivalent, false},
+		{"straddles +threshold", "lower", 0.01, 0.05, 0.02, false, CompareInconclusive, false},
+		{"straddles +threshold, strict", "lower", 0.01, 0.05, 0.02, true, CompareInconclusive, true},
+		{"straddles -threshold, strict", "lower", -0.05, -0.01, 0.02, true, CompareInconclusive, false},
+		{"contains 0, wide", "lower", -0.05, 0.05, 0.02, true, CompareNoChange, false},
+		{"zero threshold, significant", "lower", 0.001, 0.002, 0, false, CompareRegressed, true},
+		{"zero threshold, contains 0", "lower", -0.001, 0.002, 0, false, CompareNoChange, false},
+		{"higher is better, drop", "higher", -0.08, -0.03, 0.02, false, CompareRegressed, true},
+		{"higher is better, rise", "higher", 0.03, 0.08, 0.02, false, CompareImproved, false},
+		{"higher is better, straddles", "higher", -0.05, -0.01, 0.02, true, CompareInconclusive, true},
+	}
+	for _, tc := range tests {
+		c := &Comparison{}
+		r := &CompareRow{Better: tc.better, CILo: tc.lo, CIHi: tc.hi, Change: (tc.lo + tc.hi) / 2, Compared: true}
+		c.add(r, CompareOptions{Threshold: tc.threshold, Strict: tc.strict})
+		if r.Verdict != tc.verdict || r.Fails != tc.fails || c.Failed() != tc.fails {
+			t.Errorf("%s: verdict %q fails %v, want %q %v", tc.name, r.Verdict, r.Fails, tc.verdict, tc.fails)
+		}
+	}
+	for _, strict := range []bool{false, true} {
+		c := &Comparison{}
+		r := &CompareRow{Reason: "missing"}
+		c.add(r, CompareOptions{Strict: strict})
+		if r.Verdict != CompareNotCompared || r.Fails != strict {
+			t.Errorf("strict=%v: not compared row verdict %q fails %v", strict, r.Verdict, r.Fails)
+		}
+	}
+}
+
+func TestCompareUnpaired(t *testing.T) {
+	base := []float64{1000, 1010, 990, 1005, 995, 1002, 998, 1001}
+	wobble := []float64{1, 1.004, 0.996, 1.002, 0.998, 1.001, 0.999, 1}
+	b := mkDoc("w", "lower", []string{"a", "fast", "same", "slow", "gone"},
+		[][]float64{base, base, base, base, base})
+	h := mkDoc("w", "lower", []string{"a", "fast", "same", "slow", "new"},
+		[][]float64{scaled(base, 1), scaled(base, 0.8), mul(base, wobble), scaled(base, 1.1), base})
+	c, err := Compare(b, h, CompareOptions{Threshold: 0.02})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"a": CompareEquivalent, "fast": CompareImproved, "same": CompareEquivalent, "slow": CompareRegressed, "gone": CompareNotCompared}
+	if len(c.Rows) != len(want) {
+		t.Fatalf("%d rows", len(c.Rows))
+	}
+	for _, r := range c.Rows {
+		if r.Verdict != want[r.Arm] {
+			t.Errorf("%s: %s (%v [%v, %v]), want %s", r.Arm, r.Verdict, r.Change, r.CILo, r.CIHi, want[r.Arm])
+		}
+		if r.Arm == "slow" && math.Abs(r.Change-0.1) > 1e-3 { // values are whole nanoseconds
+			t.Errorf("slow: change %v, want +10%%", r.Change)
+		}
+	}
+	if !c.Failed() || c.Method != MethodUnpaired {
+		t.Errorf("failed %v method %s", c.Failed(), c.Method)
+	}
+	notes := strings.Join(c.Notes, "\n")
+	if !strings.Contains(notes, "unpaired") || !strings.Contains(notes, "w · new is new in HEAD") {
+		t.Errorf("notes %q", notes)
+	}
+	// A workload missing in HEAD, and a changed metric.
+	h2 := mkDoc("other", "lower", []string{"a"}, [][]float64{base})
+	c, _ = Compare(b, h2, CompareOptions{Threshold: 0.02, Strict: true})
+	if c.Rows[0].Reason != "the workload instance is missing in HEAD" || !c.Failed() {
+		t.Errorf("missing workload: %+v", c.Rows[0])
+	}
+	h3 := mkDoc("w", "higher", []string{"a"}, [][]float64{base})
+	c, _ = Compare(b, h3, CompareOptions{})
+	if !strings.Contains(c.Rows[0].Reason, "the metric changed") {
+		t.Errorf("metric change: %+v", c.Rows[0])
+	}
+	if _, err := Compare(b, h, CompareOptions{Threshold: 1.5}); err == nil {
+		t.Error("threshold 1.5 accepted")
+	}
+}
+
+func mul(a, b []float64) []float64 {
+	out := make([]float64, len(a))
+	for i := range a {
+		out[i] = a[i] * b[i]
+	}
+	return out
+}
+
+func TestComparePaired(t *testing.T) {
+	c, err := ComparePaired(load(t, "gpu"), CompareOptions{Threshold: 0.02})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, r := range c.Rows {
+		got[r.Workload+" "+r.Arm] = r.Verdict
+		if r.Compared && r.BaseArm != "onnx/precision=fp32" {
+			t.Errorf("%s compared with %s", r.Arm, r.BaseArm)
+		}
+	}
+	want := map[string]string{
+		"bodyposenet/resolution=224x320 onnx/precision=fp16":     CompareImproved,
+		"bodyposenet/resolution=224x320 onnx/precision=int8":     CompareImproved,
+		"bodyposenet/resolution=288x384 onnx/precision=fp16":     CompareEquivalent, // -0.6% [-1.4%, +0.2%]
+		"bodyposenet/resolution=288x384 onnx/precision=int8":     CompareImproved,   // 3 blocks before it failed
+		"bodyposenet/resolution=288x384 tensorrt/precision=int8": CompareNotCompared,
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: %q, want %q", k, got[k], v)
+		}
+	}
+	if c.Failed() {
+		t.Error("paired comparison failed")
+	}
+	// The paired estimate is the analysis's.
+	a := Analyze(load(t, "gpu"))
+	if r, e := c.Rows[0], a.Workloads[0].Arms[1].Rel; r.Change != e.Estimate || r.CILo != e.CILo || r.CIHi != e.CIHi {
+		t.Errorf("paired %v [%v, %v] vs analysis %+v", r.Change, r.CILo, r.CIHi, e)
+	}
+	// Strict fails on the skipped arm.
+	c, _ = ComparePaired(load(t, "gpu"), CompareOptions{Threshold: 0.02, Strict: true})
+	if !c.Failed() {
+		t.Error("strict paired comparison passed with a skipped arm")
+	}
+}
+
+func TestCompareRenderings(t *testing.T) {
+	base := []float64{1000, 1010, 990, 1005, 995, 1002}
+	b := mkDoc("w<x>", "lower", []string{"a", "b|c"}, [][]float64{base, base})
+	h := mkDoc("w<x>", "lower", []string{"a", "b|c"}, [][]float64{base, scaled(base, 1.25)})
+	c, err := Compare(b, h, CompareOptions{Threshold: 0.05})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text, md, js bytes.Buffer
+	if err := CompareText(&text, c, TextOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := CompareMarkdown(&md, c); err != nil {
+		t.Fatal(err)
+	}
+	if err := CompareJSON(&js, c); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text.String(), "+25.0%") || !strings.Contains(text.String(), "regressed (fails)") ||
+		!strings.Contains(text.String(), "FAIL: 1 regressed, 1 equivalent (threshold ±5.0%, unpaired)") {
+		t.Errorf("text:\n%s", text.String())
+	}
+	if !strings.Contains(md.String(), "❌ **FAIL") || !strings.Contains(md.String(), "`b\\|c`") || strings.Contains(md.String(), "w<x>") && !strings.Contains(md.String(), "`w<x>`") {
+		t.Errorf("markdown:\n%s", md.String())
+	}
+	var v struct {
+		Schema string `json:"schema"`
+		Failed bool   `json:"failed"`
+		Rows   []struct {
+			Verdict string   `json:"verdict"`
+			Change  *float64 `json:"change"`
+		} `json:"rows"`
+	}
+	if err := json.Unmarshal(js.Bytes(), &v); err != nil || v.Schema != CompareJSONSchema || !v.Failed || len(v.Rows) != 2 ||
+		v.Rows[1].Verdict != CompareRegressed || math.Abs(*v.Rows[1].Change-0.25) > 1e-3 {
+		t.Errorf("json %s: %+v %v", js.String(), v, err)
+	}
+}
