@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Fleet recipe: one benchy run per array task on a Slurm cluster; merge with
+# slurm-merge.sh once every task has finished. docs/fleet.md walks through it:
+#
+#   jid=$(sbatch --parsable examples/fleet/slurm-array.sh bodyposenet)
+#   sbatch --dependency=afterany:"${jid%%;*}" examples/fleet/slurm-merge.sh "$PWD/benchy-fleet/${jid%%;*}"
+#
+# --exclusive gives each task a whole node, so no other job shares the
+# machine while it is measured; --gres=gpu:1 makes Slurm set
+# CUDA_VISIBLE_DEVICES. Two tasks that land on the same node are one stratum
+# in the merge (the host recorded in results.json is the node's name).
+# Environment: BENCHY (the benchy binary, default: benchy on PATH),
+# BENCHY_ARGS (extra arguments for benchy run, split on whitespace),
+# BENCHY_RESULTS (default: $SLURM_SUBMIT_DIR/benchy-fleet/$SLURM_ARRAY_JOB_ID).
+#
+#SBATCH --job-name=benchy-fleet
+#SBATCH --array=0-3
+#SBATCH --nodes=1
+#SBATCH --ntasks=1
+#SBATCH --gres=gpu:1
+#SBATCH --exclusive
+#SBATCH --time=02:00:00
+#SBATCH --output=benchy-fleet-%A_%a.out
+set -euo pipefail
+
+suite="${1:-${SUITE:-bodyposenet}}"
+benchy="${BENCHY:-benchy}"
+results="${BENCHY_RESULTS:-${SLURM_SUBMIT_DIR:-$PWD}/benchy-fleet/${SLURM_ARRAY_JOB_ID:-local}}"
+out="$results/$(hostname -s).${SLURM_ARRAY_TASK_ID:-0}"
+extra=()
+read -r -a extra <<<"${BENCHY_ARGS:-}"
+
+mkdir -p "$out"
+echo "benchy fleet: task ${SLURM_ARRAY_TASK_ID:-0} on $(hostname -s), results in $out" >&2
+"$benchy" doctor
+exec "$benchy" run "$suite" --out "$out" --format text --color never "${extra[@]}"
