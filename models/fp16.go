@@ -188,6 +188,9 @@ func ToFP16(src *onnx.ModelProto) (*onnx.ModelProto, error) {
 			continue
 		}
 		h := uniq.name(o.Name + "/fp16")
+		if t := isInit[o.Name]; t != nil {
+			t.Name = h // an initializer returned as it is
+		}
 		for _, n := range nodes {
 			for i, out := range n.Output {
 				if out == o.Name {

@@ -170,3 +170,37 @@ func TestToFP16Refuses(t *testing.T) {
 		t.Error("ToFP16 accepted a model without a graph")
 	}
 }
+
+// An initializer that is also a graph output is returned as float32 through
+// a Cast, like any other output.
+func TestToFP16InitializerOutput(t *testing.T) {
+	b := newGraphBuilder("init-out", 1, false)
+	x := b.input("x", 1, 4)
+	w := floatTensor("w", []int64{1, 4}, []float32{1, 2, 3, 4})
+	b.g.Initializer = append(b.g.Initializer, w)
+	b.shapes["w"] = w.Dims
+	b.output(b.add(x, "w", "sum"))
+	b.output("w")
+	m, err := ToFP16(&onnx.ModelProto{IrVersion: irVersion, Graph: b.g, OpsetImport: []*onnx.OperatorSetIdProto{{Version: Opset}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := producerOf(m.Graph, "w")
+	if c == nil || c.OpType != "Cast" || attrI(c, "to", 0) != int64(dtFloat) {
+		t.Fatal("output w is not a Cast to float32")
+	}
+	init := initializers(m.Graph)[c.Input[0]]
+	if init == nil || init.DataType != dtFloat16 {
+		t.Fatalf("the Cast reads %s, not the float16 initializer", c.Input[0])
+	}
+	if add := nodesByOp(m.Graph, "Add")[0]; add.Input[1] != init.Name {
+		t.Errorf("Add reads %s, want the float16 initializer %s", add.Input[1], init.Name)
+	}
+	if reason := initORT(); reason == "" {
+		data, _ := Marshal(m)
+		out := runModel(t, data, 1)
+		if got := out["w"]; len(got) != 4 || got[3] != 4 {
+			t.Errorf("w = %v", got)
+		}
+	}
+}
