@@ -1,0 +1,249 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	crand "crypto/rand"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/benchy-dev/benchy/harness"
+	"github.com/benchy-dev/benchy/reports"
+	"github.com/benchy-dev/benchy/results"
+	"github.com/benchy-dev/benchy/suites"
+)
+
+func init() { registerCommand(newCalibrateCmd) }
+
+type calibrateFlags struct {
+	arms, repeats        int
+	order                string
+	seed                 int64
+	vars, varFiles       []string
+	minBlocks, maxBlocks int
+	out, format, color   string
+	verbose              bool
+}
+
+func newCalibrateCmd(stdout, stderr io.Writer) *cobra.Command {
+	var f calibrateFlags
+	cmd := &cobra.Command{
+		Use:   "calibrate SUITE",
+		Short: "A/A calibration: run each baseline arm against itself and count false positives",
+		Long: `Calibrate runs every workload instance's baseline arm as two or more
+identical arms (A/A), in the suite's order unless --order says otherwise,
+and repeats the run. Every significant difference between identical arms is
+a false positive. It reports the observed false-positive rate next to the
+nominal one (5% at 95% confidence) and flags the setup when the count exceeds
+the 99% quantile of Binomial(comparisons, 5%): more than 4 of 20, 7 of 50,
+11 of 100. The spread of the A/A differences is the machine's noise floor,
+the smallest effect worth claiming on it.
+
+--order sequential runs every block of one arm before the next: on a
+machine that drifts, identical arms then "differ" (try the drift example).
+Each repeat's results are kept under --out; calibration.json sums them up.
+Exit status 1 means the setup is miscalibrated.`,
+		Example: `  benchy calibrate quickstart
+  benchy calibrate examples/drift/drift.benchy.hcl --order sequential
+  benchy calibrate suite.benchy.hcl --arms 3 --repeats 50 --format markdown`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if f.arms < 2 {
+				return withCode(exitUsage, fmt.Errorf("--arms %d: an A/A study needs at least 2 identical arms", f.arms))
+			}
+			if f.repeats < 1 {
+				return withCode(exitUsage, fmt.Errorf("--repeats %d: need at least 1", f.repeats))
+			}
+			if f.order != "" && !validFormat(f.order, string(suites.OrderInterleavedRandom), string(suites.OrderInterleaved), string(suites.OrderSequential)) {
+				return withCode(exitUsage, fmt.Errorf("--order must be interleaved-random, interleaved or sequential, not %q", f.order))
+			}
+			if !validFormat(f.format, "text", "markdown", "md", "json") {
+				return withCode(exitUsage, fmt.Errorf("--format must be text, markdown or json, not %q", f.format))
+			}
+			if f.minBlocks < 0 || f.maxBlocks < 0 || (f.maxBlocks > 0 && f.minBlocks > f.maxBlocks) {
+				return withCode(exitUsage, fmt.Errorf("--min-blocks %d and --max-blocks %d: need 0 <= min <= max", f.minBlocks, f.maxBlocks))
+			}
+			plans, err := loadPlans(args, f.vars, f.varFiles, stderr)
+			if err != nil {
+				return err
+			}
+			var seed *int64
+			if cmd.Flags().Changed("seed") {
+				seed = &f.seed
+			}
+			return calibrate(cmd.Context(), plans[0], f, seed, stdout, stderr)
+		},
+	}
+	fl := cmd.Flags()
+	fl.IntVar(&f.arms, "arms", 2, "identical arms per workload instance (>= 2)")
+	fl.IntVar(&f.repeats, "repeats", 20, "A/A runs to pool")
+	fl.StringVar(&f.order, "order", "", "override the order: interleaved-random, interleaved or sequential")
+	fl.Int64Var(&f.seed, "seed", 0, "seed of the first repeat; repeat r uses seed+r (default: the suite's, else drawn)")
+	fl.StringArrayVar(&f.vars, "var", nil, "set a suite variable, NAME=VALUE (repeatable)")
+	fl.StringArrayVar(&f.varFiles, "var-file", nil, "read variables from an HCL file (repeatable)")
+	fl.IntVar(&f.minBlocks, "min-blocks", 0, "override the suite's min_blocks")
+	fl.IntVar(&f.maxBlocks, "max-blocks", 0, "override the suite's max_blocks")
+	fl.StringVarP(&f.out, "out", "o", "", "directory for each repeat's results and calibration.json (default benchy-out/calibrate-SUITE)")
+	fl.StringVar(&f.format, "format", "text", "report on stdout: text, markdown or json")
+	fl.StringVar(&f.color, "color", "auto", "colour: auto, always or never (NO_COLOR is honoured)")
+	fl.BoolVarP(&f.verbose, "verbose", "v", false, "print every block, not one line per repeat")
+	return cmd
+}
+
+// aaPlan turns every workload instance of p into an A/A study: its baseline
+// arm, k times, named BASELINE/copy=1 ... BASELINE/copy=k (the first is the
+// baseline). Workload instances without a baseline are left out and named.
+func aaPlan(p *suites.Plan, k int) (*suites.Plan, []string) {
+	out := *p
+	out.Workloads = nil
+	var left []string
+	for _, w := range p.Workloads {
+		base := w.Baseline()
+		if base == nil {
+			left = append(left, w.Name)
+			continue
+		}
+		nw := *w
+		nw.Arms = nil
+		for i := 1; i <= k; i++ {
+			a := *base
+			a.Name = fmt.Sprintf("%s/copy=%d", base.Name, i)
+			a.Axes = append(append([]suites.Axis{}, base.Axes...), suites.Axis{Name: "copy", Value: strconv.Itoa(i)})
+			a.Baseline = i == 1
+			nw.Arms = append(nw.Arms, &a)
+		}
+		out.Workloads = append(out.Workloads, &nw)
+	}
+	return &out, left
+}
+
+func randomSeed() int64 {
+	var b [8]byte
+	if _, err := crand.Read(b[:]); err != nil {
+		return 1
+	}
+	return int64(binary.LittleEndian.Uint64(b[:]) >> 1)
+}
+
+func calibrate(ctx context.Context, plan *suites.Plan, f calibrateFlags, seed *int64, stdout, stderr io.Writer) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	aa, left := aaPlan(plan, f.arms)
+	for _, name := range left {
+		fmt.Fprintf(stderr, "benchy: %s has no baseline arm; left out of the calibration\n", name)
+	}
+	if len(aa.Workloads) == 0 {
+		return withCode(exitUsage, fmt.Errorf("%s: no workload instance has a baseline arm to calibrate", plan.Path))
+	}
+	first := plan.Run.Seed
+	switch {
+	case seed != nil:
+		first = *seed
+	case !plan.Run.SeedSet:
+		first = randomSeed()
+	}
+	order := f.order
+	if order == "" {
+		order = string(plan.Run.Order)
+	}
+	dir := f.out
+	if dir == "" {
+		dir = filepath.Join("benchy-out", "calibrate-"+plan.Name)
+	}
+
+	stop := make(chan struct{})
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	interrupted := false
+	go func() {
+		n := 0
+		for range sigs {
+			n++
+			if n == 1 {
+				fmt.Fprintln(stderr, "\nbenchy: stopping after the arm in progress (Ctrl-C again to stop at once)")
+				close(stop)
+				continue
+			}
+			cancel()
+			return
+		}
+	}()
+
+	cal := &reports.Calibration{Suite: plan.Path, Order: order, Arms: f.arms}
+	fmt.Fprintf(stderr, "benchy: A/A calibration of %s: %d identical arms, %d repeats, order %s, seeds %d...\n", plan.Path, f.arms, f.repeats, order, first)
+	for r := 0; r < f.repeats; r++ {
+		s := first + int64(r)
+		repDir := filepath.Join(dir, fmt.Sprintf("repeat-%02d", r+1))
+		opt := harness.Options{
+			OutDir: repDir, Seed: &s, MinBlocks: f.minBlocks, MaxBlocks: f.maxBlocks,
+			Order: suites.Order(f.order), Stop: stop, Version: buildVersion(),
+		}
+		if f.verbose {
+			opt.Progress = stderr
+		}
+		release := configureMachine(ctx, &opt)
+		restore := lockClocks(aa, stderr)
+		doc, err := harness.Run(ctx, aa, opt)
+		restore()
+		release()
+		if err != nil {
+			return withCode(exitEnvironment, err)
+		}
+		if doc.Status == results.StatusInterrupted {
+			interrupted = true
+			break
+		}
+		cal.AddRun(doc, repDir)
+		rep := cal.Repeats[len(cal.Repeats)-1]
+		fp, n := 0, 0
+		for _, w := range rep.Workloads {
+			if w.Result != nil {
+				fp += w.Result.FalsePositives
+				n += w.Result.Comparisons
+			}
+		}
+		fmt.Fprintf(stderr, "   repeat %d/%d (seed %d): %d of %d comparison(s) significant\n", r+1, f.repeats, s, fp, n)
+	}
+	var js bytes.Buffer
+	if err := reports.CalibrationJSON(&js, cal); err != nil {
+		return withCode(exitEnvironment, err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return withCode(exitEnvironment, err)
+	}
+	if err := writeFileAtomic(filepath.Join(dir, "calibration.json"), js.Bytes()); err != nil {
+		return withCode(exitEnvironment, err)
+	}
+	var err error
+	switch f.format {
+	case "json":
+		_, err = js.WriteTo(stdout)
+	case "markdown", "md":
+		err = reports.CalibrationMarkdown(stdout, cal)
+	default:
+		err = reports.CalibrationText(stdout, cal, reports.TextOptions{Color: useColor(f.color, stdout)})
+	}
+	if err != nil {
+		return withCode(exitEnvironment, err)
+	}
+	fmt.Fprintf(stderr, "benchy: calibration in %s\n", filepath.Join(dir, "calibration.json"))
+	switch {
+	case interrupted:
+		return silentExit(exitInterrupted)
+	case cal.Flagged():
+		return silentExit(exitFailure)
+	}
+	return nil
+}
