@@ -2,6 +2,7 @@ package gaussrank
 
 import (
 	"math"
+	"math/bits"
 	"sync"
 )
 
@@ -30,68 +31,141 @@ func (m *Model) InverseInto(dst, q []float64) []float64 {
 		return dst
 	}
 	parallel(len(q), m.threads, func(lo, hi int) {
-		m.inverseRange(dst[lo:hi], q[lo:hi])
+		if len(m.nodes) <= directMax {
+			m.inverseDirect(dst[lo:hi], q[lo:hi])
+		} else {
+			m.inverseBucketed(dst[lo:hi], q[lo:hi])
+		}
 	})
 	return dst
 }
 
-// batch is how many queries are located before their intervals are read:
-// computing every guess first keeps the loop that touches the map short, so
-// the processor overlaps many cache misses instead of one per query.
-const batch = 256
-
-// inverseRange evaluates the inverse for q into dst (same length, n >= 2).
+// How a query finds its interval. The map's y values are erfinv of an even
+// grid, so the fractional index of v's interval is (erf(v)/2 + 0.5)·(n-1);
+// a tabulated erf gives it to well under one index at any n this package
+// accepts, and settle makes it exact (rounding, the clip plateaus).
 //
-// The map's y values are erfinv of an even grid, so the fractional index of
-// v's interval is (erf(v)/2 + 0.5)·(n-1); a tabulated erf gives it to well
-// under one index at any n this package accepts, and a short walk settles
-// rounding, the clip plateaus and any residual error exactly.
-func (m *Model) inverseRange(dst, q []float64) {
+// A map that fits in the caches (directMax nodes, 4 MiB) is read at those
+// guesses directly. A larger one would cost a cache and TLB miss per query
+// (queries arrive in row order, i.e. at random places in the map), and
+// under virtualisation a TLB miss is a two-level page walk; so the queries
+// are first distributed by guessed index into buckets of about 2048 map
+// entries, then answered bucket by bucket, each bucket's part of the map
+// staying in cache. Queries go in chunks of invChunk (4M: 64 MiB of scratch
+// records per goroutine at most); larger chunks reuse more of each bucket's
+// cache lines, measured best up to about this size at N = 1e7.
+const (
+	directMax  = 1 << 18
+	bucketBits = 11
+)
+
+// invChunk is a variable so that tests can exercise several chunks.
+var invChunk = 1 << 22
+
+// locate returns the guessed interval index of v, which must lie within
+// [y[0], y[last]].
+func locate(v, half float64, last int) int {
+	return int(min(max((erfApprox(v)+1)*half, 0), float64(last)))
+}
+
+// settle returns max{j : y[j] <= v} starting from the guess j, for v in
+// [y[0], y[last]].
+func settle(nodes []node, j int, v float64) int {
+	last := len(nodes) - 1
+	for nodes[j].y > v {
+		j--
+	}
+	for j < last && nodes[j+1].y <= v {
+		j++
+	}
+	return j
+}
+
+// interpAt is numpy.interp's value at v in interval j (from settle).
+func interpAt(nodes []node, j int, v float64) float64 {
+	a := nodes[j]
+	if j == len(nodes)-1 || a.y == v {
+		return a.x // the last of equal y wins
+	}
+	c := nodes[j+1]
+	slope := (c.x - a.x) / (c.y - a.y)
+	return float64(slope*(v-a.y)) + a.x // no fused multiply-add, as NumPy
+}
+
+// outside is numpy.interp's value for v outside [y[0], y[last]] or NaN.
+func outside(nodes []node, v float64) float64 {
+	switch {
+	case v < nodes[0].y:
+		return nodes[0].x
+	case v > nodes[len(nodes)-1].y:
+		return nodes[len(nodes)-1].x
+	}
+	return v // NaN
+}
+
+func (m *Model) inverseDirect(dst, q []float64) {
 	nodes := m.nodes
 	last := len(nodes) - 1
 	ylo, yhi := nodes[0].y, nodes[last].y
-	xlo, xhi := nodes[0].x, nodes[last].x
 	half := 0.5 * float64(last)
-	var guess [batch]int32
-	for start := 0; start < len(q); start += batch {
-		qs := q[start:min(start+batch, len(q))]
-		out := dst[start : start+len(qs)]
-		for b, v := range qs {
-			f := (erfApprox(v) + 1) * half
-			j := int32(-1) // outside the map or NaN: no lookup
-			if v >= ylo && v <= yhi {
-				j = int32(min(max(f, 0), float64(last)))
-			}
-			guess[b] = j
+	for k, v := range q {
+		if !(v >= ylo && v <= yhi) {
+			dst[k] = outside(nodes, v)
+			continue
 		}
-		for b, v := range qs {
-			j := int(guess[b])
-			if j < 0 {
-				switch {
-				case v < ylo:
-					out[b] = xlo
-				case v > yhi:
-					out[b] = xhi
-				default: // NaN
-					out[b] = v
-				}
+		dst[k] = interpAt(nodes, settle(nodes, locate(v, half, last), v), v)
+	}
+}
+
+// rec is a query waiting in its bucket.
+type rec struct {
+	v float64
+	k uint32 // position in the chunk
+	j uint32 // guessed interval
+}
+
+// recPool holds each worker's scratch records between calls.
+var recPool = sync.Pool{New: func() any { return new([]rec) }}
+
+func (m *Model) inverseBucketed(dst, q []float64) {
+	nodes := m.nodes
+	last := len(nodes) - 1
+	ylo, yhi := nodes[0].y, nodes[last].y
+	half := 0.5 * float64(last)
+	shift := max(0, bits.Len(uint(last))-bucketBits)
+	recsp := recPool.Get().(*[]rec)
+	defer recPool.Put(recsp)
+	if want := min(len(q), invChunk); len(*recsp) < want {
+		*recsp = make([]rec, want)
+		adviseHuge(*recsp)
+	}
+	recs := *recsp
+	var off [1<<bucketBits + 1]uint32
+	for start := 0; start < len(q); start += invChunk {
+		qs := q[start:min(start+invChunk, len(q))]
+		out := dst[start : start+len(qs)]
+		off = [len(off)]uint32{}
+		for _, v := range qs {
+			if v >= ylo && v <= yhi {
+				off[locate(v, half, last)>>shift+1]++
+			}
+		}
+		for b := 1; b < len(off); b++ {
+			off[b] += off[b-1]
+		}
+		total := off[len(off)-1]
+		for k, v := range qs {
+			if !(v >= ylo && v <= yhi) {
+				out[k] = outside(nodes, v)
 				continue
 			}
-			// j = max{j : y[j] <= v}; y[0] <= v holds here.
-			for nodes[j].y > v {
-				j--
-			}
-			for j < last && nodes[j+1].y <= v {
-				j++
-			}
-			a := nodes[j]
-			if j == last || a.y == v {
-				out[b] = a.x
-				continue
-			}
-			c := nodes[j+1]
-			slope := (c.x - a.x) / (c.y - a.y)
-			out[b] = float64(slope*(v-a.y)) + a.x
+			j := locate(v, half, last)
+			b := j >> shift
+			recs[off[b]] = rec{v: v, k: uint32(k), j: uint32(j)}
+			off[b]++
+		}
+		for _, r := range recs[:total] {
+			out[r.k] = interpAt(nodes, settle(nodes, int(r.j), r.v), r.v)
 		}
 	}
 }
@@ -104,21 +178,18 @@ const (
 	erfStep     = erfTableMax / erfTableN
 )
 
-var (
-	erfOnce  sync.Once
-	erfTable [erfTableN + 1]struct{ f, d float64 } // erf and erf'·step
-)
-
-func initErfTable() {
-	for i := range erfTable {
+// erfTable holds erf and erf'·step at the knots.
+var erfTable = func() (t [erfTableN + 1]struct{ f, d float64 }) {
+	for i := range t {
 		v := float64(i) * erfStep
-		erfTable[i].f = math.Erf(v)
-		erfTable[i].d = 2 / math.SqrtPi * math.Exp(-v*v) * erfStep
+		t[i].f = math.Erf(v)
+		t[i].d = 2 / math.SqrtPi * math.Exp(-v*v) * erfStep
 	}
-}
+	return t
+}()
 
 // erfApprox is erf(v) to about 1e-11 (NaN for NaN), by cubic Hermite
-// interpolation in a table; it only seeds the exact walk in inverseRange.
+// interpolation in a table; it only seeds the exact search.
 func erfApprox(v float64) float64 {
 	a := math.Abs(v)
 	if !(a < erfTableMax) {
@@ -139,5 +210,3 @@ func erfApprox(v float64) float64 {
 	h11 := t3 - t2
 	return math.Copysign(h00*p0.f+h10*p0.d+h01*p1.f+h11*p1.d, v)
 }
-
-func init() { erfOnce.Do(initErfTable) }

@@ -158,6 +158,35 @@ func checkAgainstNaive(t *testing.T, name string, x []float64, eps float64) {
 	}
 }
 
+// TestInverseChunks runs the bucketed inverse over several chunks.
+func TestInverseChunks(t *testing.T) {
+	defer func(c int) { invChunk = c }(invChunk)
+	invChunk = 1000
+	n := directMax + 5000
+	x := Generate(n, 9, DistLognormal)
+	m, g := FitTransform(x, 1e-6)
+	q := append(slices.Clone(g[:20000]), math.NaN(), -100, 100, 0.5)
+	_, wxs, wys := naive(x, 1e-6)
+	for k, got := range m.Inverse(q) {
+		if want := naiveInterp(q[k], wys, wxs); !same(got, want) {
+			t.Fatalf("inverse(%v) = %v, want %v", q[k], got, want)
+		}
+	}
+}
+
+func TestErfApprox(t *testing.T) {
+	worst := 0.0
+	for v := -7.0; v <= 7; v += 0.000731 {
+		worst = max(worst, math.Abs(erfApprox(v)-math.Erf(v)))
+	}
+	if worst > 1e-10 {
+		t.Fatalf("erfApprox is off by %g", worst)
+	}
+	if !math.IsNaN(erfApprox(math.NaN())) || erfApprox(math.Inf(-1)) != -1 {
+		t.Fatal("erfApprox mishandles NaN or -Inf")
+	}
+}
+
 func TestWorkspaceReuse(t *testing.T) {
 	var ws Workspace
 	var m *Model
