@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -83,6 +84,7 @@ type htmlWorkload struct {
 
 type htmlRow struct {
 	Name, Runner, Median, P90, P99, N, Blocks, Rel, Verdict, VerdictClass string
+	Speedup                                                               string
 	Baseline                                                              bool
 	Energy, EnergyRel, EnergyClass, Throttled                             string
 }
@@ -186,6 +188,21 @@ func htmlView(a *Analysis) htmlPage {
 	return p
 }
 
+// Speedup says how many times faster or slower a relative difference of
+// a time is ("7.5× faster"), when the factor is 2 or more; else "".
+func Speedup(rel float64) string {
+	r := 1 + rel
+	switch {
+	case r <= 0:
+		return ""
+	case r <= 0.5:
+		return strconv.FormatFloat(1/r, 'g', 3, 64) + "× faster"
+	case r >= 2:
+		return strconv.FormatFloat(r, 'g', 3, 64) + "× slower"
+	}
+	return ""
+}
+
 func noteFor(arm *ArmAnalysis) string {
 	if arm.Status != results.ArmOK {
 		return arm.Status
@@ -234,11 +251,16 @@ func htmlWorkloadView(wa *WorkloadAnalysis, i int, d *results.Document) htmlWork
 		if hw.HasTelemetry {
 			row.Throttled = throttleCell(arm)
 		}
+		if arm.Rel != nil && IsTimeMetric(wa.Metric) {
+			row.Speedup = Speedup(arm.Rel.Estimate)
+		}
 		hw.Rows = append(hw.Rows, row)
-		var mk svgBuilder
-		mk.marker(k, 7, 7, 4, "mark")
-		hw.Legend = append(hw.Legend, htmlLegend{Name: arm.Name, Color: armColor(k),
-			Marker: template.HTML(`<svg viewBox="0 0 14 14" class="swatch" aria-hidden="true">` + mk.b.String() + `</svg>`)})
+		if len(arm.BlockValues) > 0 || arm.FailedBlocks > 0 { // arms with nothing drawn stay out of the legend
+			var mk svgBuilder
+			mk.marker(k, 7, 7, 4, "mark")
+			hw.Legend = append(hw.Legend, htmlLegend{Name: arm.Name, Color: armColor(k),
+				Marker: template.HTML(`<svg viewBox="0 0 14 14" class="swatch" aria-hidden="true">` + mk.b.String() + `</svg>`)})
+		}
 		if !arm.Baseline {
 			forest = append(forest, forestRow{Label: arm.Name, Est: arm.Rel, Verdict: arm.Verdict, Note: noteFor(arm)})
 			if arm.Energy != nil {

@@ -300,6 +300,11 @@ func TestHTMLPlotsAndSections(t *testing.T) {
 		t.Error("the page refers to the network")
 	}
 	checkSVGs(t, out, 8)
+	// The skipped arm has nothing drawn, so it has no legend entry, but the
+	// forest plots say it was skipped.
+	if strings.Contains(out, "<span>tensorrt/precision=int8</span>") || !strings.Contains(out, ">skipped</text>") {
+		t.Error("the skipped arm is in the legend, or missing from the forest plot")
+	}
 	// No telemetry, no energy or throttling.
 	b.Reset()
 	if err := HTML(&b, Analyze(load(t, "cpu"))); err != nil {
@@ -551,5 +556,13 @@ func TestAxisHelpers(t *testing.T) {
 	s := axisScale{1, 100, 0, 200, true}
 	if got := s.at(10); math.Abs(got-100) > 1e-9 {
 		t.Errorf("log scale at 10 = %v", got)
+	}
+}
+
+func TestSpeedup(t *testing.T) {
+	for rel, want := range map[float64]string{-0.867: "7.52× faster", -0.5: "2× faster", -0.4: "", 0: "", 0.99: "", 1: "2× slower", 24: "25× slower", -1: ""} {
+		if got := Speedup(rel); got != want {
+			t.Errorf("Speedup(%v) = %q, want %q", rel, got, want)
+		}
 	}
 }
