@@ -148,12 +148,21 @@ func (ws *Workspace) FitTransform(x []float64, eps float64, m *Model, g []float6
 		tmp = ws.w[:n]
 	}
 	nodes := m.nodes
+	// Gather the values in sorted order and settle the runs, in chunks
+	// that begin and end at run boundaries.
+	runStart := func(k int) int {
+		for k > 0 && k < n && w[k]>>32 == w[k-1]>>32 {
+			k++
+		}
+		return k
+	}
 	parallel(n, ws.Threads, func(lo, hi int) {
+		lo, hi = runStart(lo), runStart(hi)
 		for k := lo; k < hi; k++ {
 			nodes[k].x = x[uint32(w[k])]
 		}
+		settleRuns(w[lo:hi], tmp[lo:hi], nodes[lo:hi])
 	})
-	settleRuns(w, tmp, nodes)
 	fillGaussian(w, nodes, g, eps, ws.Threads)
 	return m, g
 }
