@@ -127,7 +127,7 @@ func htmlView(a *Analysis) htmlPage {
 	}
 	p.Meta = [][2]string{
 		{"suite", d.Suite.Path},
-		{"suite sha256", shortHash(d.Suite.SHA256)},
+		{"sha256", shortHash(d.Suite.SHA256)},
 		{"seed", fmt.Sprint(d.Seed)},
 		{"order", d.Order},
 		{"status", d.Status},
@@ -203,6 +203,15 @@ func Speedup(rel float64) string {
 	return ""
 }
 
+// metricTitle names a workload's metric for people: "time per iteration"
+// for durations, else the metric as the suite wrote it.
+func metricTitle(m string) string {
+	if IsTimeMetric(m) {
+		return "time per iteration"
+	}
+	return m
+}
+
 func noteFor(arm *ArmAnalysis) string {
 	if arm.Status != results.ArmOK {
 		return arm.Status
@@ -213,7 +222,7 @@ func noteFor(arm *ArmAnalysis) string {
 func htmlWorkloadView(wa *WorkloadAnalysis, i int, d *results.Document) htmlWorkload {
 	hw := htmlWorkload{
 		ID: fmt.Sprintf("w%d", i+1), Name: wa.Name, Description: wa.Source.Description,
-		Metric: metricName(wa.Metric), Better: betterWord(wa.Better), Headline: wa.Headline(),
+		Metric: metricTitle(wa.Metric), Better: betterWord(wa.Better), Headline: wa.Headline(),
 		Confidence: fmt.Sprintf("%g%%", 100*wa.Confidence), HasEnergy: wa.HasEnergy(), HasTelemetry: wa.HasTelemetry(),
 		Summary: fmt.Sprintf("%d measured block(s), %d warm-up; %s: %s", wa.Measured, wa.Blocks-wa.Measured, wa.Status, wa.StopReason),
 		Notes:   armNotes(wa),
