@@ -227,13 +227,7 @@ func htmlWorkloadView(wa *WorkloadAnalysis, i int, d *results.Document) htmlWork
 		Summary: fmt.Sprintf("%d measured block(s), %d warm-up; %s: %s", wa.Measured, wa.Blocks-wa.Measured, wa.Status, wa.StopReason),
 		Notes:   armNotes(wa),
 	}
-	var run struct {
-		Order string `json:"order"`
-	}
-	if len(wa.Source.Run) > 0 {
-		_ = json.Unmarshal(wa.Source.Run, &run)
-	}
-	hw.Sequential = run.Order == "sequential" || (run.Order == "" && d.Order == "sequential")
+	hw.Sequential = sequentialOrder(wa.Source) || (len(wa.Source.Run) == 0 && d.Order == "sequential")
 	var forest, energy []forestRow
 	for k, arm := range wa.Arms {
 		row := htmlRow{Name: arm.Name, Runner: arm.Runner, Baseline: arm.Baseline, Median: "—", P90: "—", P99: "—",
