@@ -9,7 +9,7 @@
 #
 # Run it locally with
 #   benchy run .github/bench/ab.benchy.hcl --arm-from-git origin/main \
-#     --git-build 'go test -c -o "$BENCHY_BUILD_OUT" ./stats'
+#     --git-build 'go test -c -trimpath -o "$BENCHY_BUILD_OUT" ./stats'
 #
 # To gate your own project, keep the two variables and change the command:
 # any program whose base and head builds take the same arguments works.
