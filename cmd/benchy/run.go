@@ -27,6 +27,7 @@ type runFlags struct {
 	order                string
 	format               string
 	color                string
+	git                  gitArmFlags
 }
 
 func newRunCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -53,7 +54,12 @@ finished block; a second one kills the workers at once.`,
 			if f.minBlocks < 0 || f.maxBlocks < 0 || (f.maxBlocks > 0 && f.minBlocks > f.maxBlocks) {
 				return withCode(exitUsage, fmt.Errorf("--min-blocks %d and --max-blocks %d: need 0 <= min <= max", f.minBlocks, f.maxBlocks))
 			}
-			plans, err := loadPlans(args, f.vars, f.varFiles, stderr)
+			vars, done, err := f.git.apply(cmd.Context(), f.vars, stderr)
+			if err != nil {
+				return err
+			}
+			defer done()
+			plans, err := loadPlans(args, vars, f.varFiles, stderr)
 			if err != nil {
 				return err
 			}
@@ -74,6 +80,7 @@ finished block; a second one kills the workers at once.`,
 	fl.StringVar(&f.order, "order", "", "override the order: interleaved-random, interleaved or sequential")
 	fl.StringVar(&f.format, "format", "text", "report on stdout: text, markdown or json")
 	fl.StringVar(&f.color, "color", "auto", "colour: auto, always or never (NO_COLOR is honoured)")
+	addGitArmFlags(fl, &f.git)
 	return cmd
 }
 
