@@ -18,10 +18,13 @@ func WriteFile(path string, doc *Document) error {
 	if err != nil {
 		return fmt.Errorf("encode results: %w", err)
 	}
-	return writeAtomic(path, append(b, '\n'))
+	return WriteAtomic(path, append(b, '\n'))
 }
 
-func writeAtomic(path string, data []byte) error {
+// WriteAtomic writes data to path so that readers see the old file or the
+// new one, never a part: a temporary file in the same directory, fsynced,
+// renamed over path, and the directory synced.
+func WriteAtomic(path string, data []byte) error {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
