@@ -1,0 +1,56 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// FuzzParseTelemetry: any bytes either parse or are refused; never a panic,
+// and a parsed record describes itself.
+func FuzzParseTelemetry(f *testing.F) {
+	f.Add([]byte(`{"throttled":true,"reasons":["sw_power_cap"],"before":[{"sm_mhz":1410,"power_w":300}],"energy_per_iteration_j":0.5}`))
+	f.Add([]byte(`{"reasons":12}`))
+	f.Add([]byte(`null`))
+	f.Add([]byte(`{"before":[{"error":"GPU is lost"}]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		tel, ok := ParseTelemetry(json.RawMessage(b))
+		if ok {
+			_ = tel.Describe()
+		}
+	})
+}
+
+// FuzzHTMLNames: whatever a suite calls its workloads and arms, the HTML
+// report shows it as text. The fuzzer mutates the names; a raw "<" from a
+// name would open an element.
+func FuzzHTMLNames(f *testing.F) {
+	f.Add("w", "a<script>alert(1)</script>", "b\"'&")
+	f.Add("<img src=x onerror=alert(1)>", "</svg><svg onload=alert(1)>", "]]><!--")
+	f.Fuzz(func(t *testing.T, workload, a, b string) {
+		// Ω, which benchy's own markup never uses, fences each name so that
+		// a raw occurrence can only be the name itself.
+		workload, a, b = "Ω"+workload+"Ω", "Ω"+a+"Ω", "Ω"+b+"Ω"
+		if a == b {
+			return
+		}
+		doc := mkDoc(workload, "lower", []string{a, b}, [][]float64{{100, 101, 99}, {110, 111, 109}})
+		var out bytes.Buffer
+		if err := HTML(&out, Analyze(doc)); err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range []string{workload, a, b} {
+			if strings.ContainsAny(name, "<>&\"'") && strings.Contains(out.String(), name) {
+				t.Fatalf("name %q appears unescaped", name)
+			}
+		}
+		var md bytes.Buffer
+		if err := Markdown(&md, Analyze(doc)); err != nil {
+			t.Fatal(err)
+		}
+		if md.Len() > MaxMarkdownBytes {
+			t.Fatalf("markdown of %d bytes", md.Len())
+		}
+	})
+}
