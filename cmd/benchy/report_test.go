@@ -9,6 +9,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/benchy-dev/benchy/hw"
+	"github.com/benchy-dev/benchy/reports"
+	"github.com/benchy-dev/benchy/results"
 )
 
 // reportsTestdata is a hand-made results document with GPU telemetry.
@@ -207,5 +212,58 @@ func TestBenchstatReadsBenchfmt(t *testing.T) {
 	out, err = exec.Command(benchstat, "-col", "/size", "-row", ".name /arm", file).CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "vs base") {
 		t.Errorf("benchstat -col /size: %v\n%s", err, out)
+	}
+}
+
+// TestTelemetryContract renders telemetry written by the hw package itself
+// (hw.NewRunTelemetry), so that the reports' reading of it cannot drift from
+// what the harness records.
+func TestTelemetryContract(t *testing.T) {
+	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	sample := func(energyMJ uint64, reasons hw.ThrottleReason) []hw.GPUSample {
+		return []hw.GPUSample{{Index: 0, At: at, SMClockMHz: 1980, MemClockMHz: 2619, TempC: 64, PowerW: 400, EnergyMJ: energyMJ, Reasons: reasons}}
+	}
+	w := &results.Workload{Name: "w", Metric: "ns", Better: "lower", Status: results.StatusComplete,
+		Arms: []*results.Arm{{Name: "a", Baseline: true, Status: results.ArmOK}, {Name: "b", Status: results.ArmOK}}}
+	energy := uint64(1_000_000)
+	for b := range 6 {
+		blk := &results.Block{Index: b, Order: []string{"a", "b"}}
+		for k, arm := range []string{"a", "b"} {
+			iters := 10
+			perIterMJ := uint64(50 + 25*k + b) // b uses 1.5x the energy of a
+			reasons := hw.ThrottleReason(0)
+			if arm == "b" && b == 3 {
+				reasons = hw.ReasonSWPowerCap | hw.ReasonGPUIdle
+			}
+			before := sample(energy, 0)
+			energy += perIterMJ * uint64(iters)
+			after := sample(energy, reasons)
+			raw, err := json.Marshal(hw.NewRunTelemetry(before, after, nil, iters))
+			if err != nil {
+				t.Fatal(err)
+			}
+			blk.Runs = append(blk.Runs, &results.ArmRun{Arm: arm, NS: []int64{int64(1000 + 100*k + b)}, Telemetry: raw})
+		}
+		w.Blocks = append(w.Blocks, blk)
+	}
+	doc := &results.Document{Schema: results.Schema, Workloads: []*results.Workload{w}}
+	a := reports.Analyze(doc)
+	arm := a.Workloads[0].Arms[1]
+	if arm.TelemetryBlocks != 6 || arm.ThrottledBlocks != 1 || strings.Join(arm.ThrottleReasons, ",") != "sw_power_cap" {
+		t.Errorf("telemetry %d, throttled %d, reasons %v", arm.TelemetryBlocks, arm.ThrottledBlocks, arm.ThrottleReasons)
+	}
+	if arm.Energy == nil || arm.Energy.Blocks != 6 || arm.Energy.Rel == nil || arm.Energy.Verdict != reports.VerdictWorse {
+		t.Fatalf("energy %+v", arm.Energy)
+	}
+	// b spends (75+k)/(50+k) mJ per iteration against a: about +48%.
+	if e := arm.Energy.Rel.Estimate; e < 0.45 || e > 0.51 {
+		t.Errorf("energy vs baseline %v, want about +48%%", e)
+	}
+	if m := a.Workloads[0].Arms[0].Energy.Summary.Median; m < 0.0524 || m > 0.0526 {
+		t.Errorf("baseline energy per iteration %v J, want 0.0525", m)
+	}
+	tel, ok := reports.ParseTelemetry(w.Blocks[3].Runs[1].Telemetry)
+	if !ok || !tel.Throttled || tel.SMClockMHz != 1980 || tel.PowerW != 400 || !strings.Contains(tel.Describe(), "throttled: sw_power_cap") {
+		t.Errorf("parsed %+v", tel)
 	}
 }
