@@ -3,6 +3,8 @@ SHELL := /bin/bash
 GO ?= go
 BIN := bin/benchy
 OUT ?= out/quickstart
+# Tools that set-up installs with `go install` (benchstat) live here.
+export PATH := $(PATH):$(shell $(GO) env GOPATH)/bin
 
 .PHONY: all build run test vet fmt-check setup clean
 

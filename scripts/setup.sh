@@ -29,3 +29,9 @@ fi
 
 go mod download
 ./scripts/install-onnxruntime.sh || echo "setup: ONNX Runtime is not installed; ONNX arms and tests will be skipped" >&2
+
+# benchstat reads benchy's Go benchmark format export in the report tests.
+gobin="$(go env GOPATH)/bin"
+if ! command -v benchstat >/dev/null && [[ ! -x $gobin/benchstat ]]; then
+	go install golang.org/x/perf/cmd/benchstat@latest || echo "setup: could not install benchstat; its test skips" >&2
+fi

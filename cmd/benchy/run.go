@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -45,8 +46,8 @@ finished block; a second one kills the workers at once.`,
   benchy run suite.benchy.hcl --seed 7 --var rows=1000000 --max-blocks 20`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !validFormat(f.format, "text", "markdown", "json") {
-				return withCode(exitUsage, fmt.Errorf("--format must be text, markdown or json, not %q", f.format))
+			if !validFormat(f.format, append(reportFormats, "md")...) {
+				return withCode(exitUsage, fmt.Errorf("--format must be one of %s, not %q", strings.Join(reportFormats, ", "), f.format))
 			}
 			if f.order != "" && !validFormat(f.order, string(suites.OrderInterleavedRandom), string(suites.OrderInterleaved), string(suites.OrderSequential)) {
 				return withCode(exitUsage, fmt.Errorf("--order must be interleaved-random, interleaved or sequential, not %q", f.order))
@@ -78,7 +79,7 @@ finished block; a second one kills the workers at once.`,
 	fl.IntVar(&f.minBlocks, "min-blocks", 0, "override the suite's min_blocks")
 	fl.IntVar(&f.maxBlocks, "max-blocks", 0, "override the suite's max_blocks")
 	fl.StringVar(&f.order, "order", "", "override the order: interleaved-random, interleaved or sequential")
-	fl.StringVar(&f.format, "format", "text", "report on stdout: text, markdown or json")
+	fl.StringVar(&f.format, "format", "text", "report on stdout: "+strings.Join(reportFormats, ", "))
 	fl.StringVar(&f.color, "color", "auto", "colour: auto, always or never (NO_COLOR is honoured)")
 	addGitArmFlags(fl, &f.git)
 	return cmd
@@ -188,7 +189,7 @@ func useColor(mode string, w io.Writer) bool {
 	case "never":
 		return false
 	}
-	if os.Getenv("NO_COLOR") != "" {
+	if os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
 		return false
 	}
 	return isTerminal(w)
