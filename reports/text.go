@@ -72,7 +72,9 @@ func armNotes(wa *WorkloadAnalysis) []string {
 	for _, arm := range wa.Arms {
 		switch {
 		case arm.Status != "ok" && arm.Reason != "":
-			notes = append(notes, fmt.Sprintf("%s %s: %s", arm.Name, arm.Status, arm.Reason))
+			// Reasons such as "skipped: no NVIDIA GPU detected" already say the status.
+			reason := strings.TrimPrefix(arm.Reason, arm.Status+": ")
+			notes = append(notes, fmt.Sprintf("%s %s: %s", arm.Name, arm.Status, reason))
 		case arm.RelError != "" && !arm.Baseline:
 			notes = append(notes, fmt.Sprintf("%s not compared: %s", arm.Name, arm.RelError))
 		}
@@ -89,7 +91,7 @@ func armNotes(wa *WorkloadAnalysis) []string {
 
 func textRow(wa *WorkloadAnalysis, arm *ArmAnalysis, opt TextOptions) []string {
 	name := arm.Name
-	if arm.Baseline {
+	if arm.Baseline && name != "baseline" {
 		name += " (baseline)"
 	}
 	if arm.Summary.N == 0 {
@@ -140,8 +142,10 @@ func colorVerdict(v string) string {
 	return v
 }
 
+// metricName names a workload's metric in headings; values of time
+// metrics are recorded in nanoseconds and printed as durations.
 func metricName(m string) string {
-	if m == "" {
+	if IsTimeMetric(m) {
 		return "time per iteration"
 	}
 	return m
