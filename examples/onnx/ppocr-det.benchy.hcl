@@ -26,6 +26,21 @@ variable "resolution" {
   description = "Input height x width; the detector takes any multiple of 32."
 }
 
+variable "malloc_env" {
+  type        = map(string)
+  description = <<-EOT
+    Environment for both arms. onnxruntime-node copies every output into a
+    fresh ArrayBuffer on every run; with glibc's default mmap threshold each
+    copy lands on newly mapped pages, so page faults, not ONNX Runtime, make
+    the Node arm slower on small machines. These tunables keep large blocks in
+    the heap for both arms; set malloc_env = {} to measure the defaults.
+  EOT
+  default = {
+    MALLOC_MMAP_THRESHOLD_ = "1073741824"
+    MALLOC_TRIM_THRESHOLD_ = "1073741824"
+  }
+}
+
 variable "threads" {
   type        = number
   default     = 1
@@ -50,6 +65,7 @@ workload "ppocr-det" {
 
   arm "benchy" {
     baseline = true
+    env      = var.malloc_env
     onnx {
       model    = var.model
       input    = var.resolution
@@ -59,6 +75,7 @@ workload "ppocr-det" {
   }
 
   arm "onnxruntime-node" {
+    env = var.malloc_env
     exec {
       command = ["node", "ort-node-worker.js", "--model", var.model, "--input", var.resolution, "--threads", var.threads]
       measure = "protocol"
