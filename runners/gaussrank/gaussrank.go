@@ -2,6 +2,7 @@ package gaussrank
 
 import (
 	"math"
+	"sync"
 )
 
 // Conventions (the blog's CPU code, pinned by the oracle's vectors):
@@ -27,6 +28,11 @@ type Model struct {
 	nodes   []node
 	eps     float64
 	threads int
+
+	// The inverse's scratch records: one block per goroutine, reused
+	// across calls by whoever holds mu (others allocate their own).
+	mu   sync.Mutex
+	recs [][]rec
 }
 
 // Len returns the number of training values.
@@ -149,15 +155,20 @@ func (ws *Workspace) FitTransform(x []float64, eps float64, m *Model, g []float6
 	}
 	nodes := m.nodes
 	// Gather the values in sorted order and settle the runs, in chunks
-	// that begin and end at run boundaries.
-	runStart := func(k int) int {
+	// that begin and end at run boundaries (found before any chunk starts
+	// rewriting its runs).
+	t := workers(n, ws.Threads)
+	cuts := make([]int, t+1)
+	for c := range cuts {
+		k := n * c / t
 		for k > 0 && k < n && w[k]>>32 == w[k-1]>>32 {
 			k++
 		}
-		return k
+		cuts[c] = k
 	}
 	parallel(n, ws.Threads, func(lo, hi int) {
-		lo, hi = runStart(lo), runStart(hi)
+		c := chunkOf(lo, n, t)
+		lo, hi = cuts[c], cuts[c+1]
 		for k := lo; k < hi; k++ {
 			nodes[k].x = x[uint32(w[k])]
 		}

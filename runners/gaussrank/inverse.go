@@ -3,7 +3,6 @@ package gaussrank
 import (
 	"math"
 	"math/bits"
-	"sync"
 )
 
 // Inverse maps Gaussian values back to the original space with
@@ -30,14 +29,48 @@ func (m *Model) InverseInto(dst, q []float64) []float64 {
 		}
 		return dst
 	}
-	parallel(len(q), m.threads, func(lo, hi int) {
-		if len(m.nodes) <= directMax {
+	if len(m.nodes) <= directMax {
+		parallel(len(q), m.threads, func(lo, hi int) {
 			m.inverseDirect(dst[lo:hi], q[lo:hi])
-		} else {
-			m.inverseBucketed(dst[lo:hi], q[lo:hi])
-		}
+		})
+		return dst
+	}
+	t := workers(len(q), m.threads)
+	recs := m.scratch(t, min((len(q)+t-1)/t, invChunk))
+	defer m.release(recs)
+	parallel(len(q), m.threads, func(lo, hi int) {
+		m.inverseBucketed(dst[lo:hi], q[lo:hi], recs[chunkOf(lo, len(q), t)])
 	})
 	return dst
+}
+
+// scratch returns t blocks of n records for the bucketed inverse: the
+// model's own when no other call holds them, otherwise new ones.
+func (m *Model) scratch(t, n int) [][]rec {
+	if !m.mu.TryLock() {
+		r := make([][]rec, t)
+		for i := range r {
+			r[i] = make([]rec, n)
+		}
+		return r
+	}
+	for len(m.recs) < t {
+		m.recs = append(m.recs, nil)
+	}
+	for i := range m.recs[:t] {
+		if len(m.recs[i]) < n {
+			m.recs[i] = make([]rec, n)
+			adviseHuge(m.recs[i])
+		}
+	}
+	return m.recs[:t]
+}
+
+// release gives back blocks from scratch.
+func (m *Model) release(r [][]rec) {
+	if len(m.recs) > 0 && &r[0] == &m.recs[0] {
+		m.mu.Unlock()
+	}
 }
 
 // How a query finds its interval. The map's y values are erfinv of an even
@@ -65,7 +98,14 @@ var invChunk = 1 << 22
 // locate returns the guessed interval index of v, which must lie within
 // [y[0], y[last]].
 func locate(v, half float64, last int) int {
-	return int(min(max((erfApprox(v)+1)*half, 0), float64(last)))
+	f := (erfApprox(v) + 1) * half
+	if f < 0 { // plain comparisons: the min and max builtins order NaN and ±0, which costs
+		f = 0
+	}
+	if l := float64(last); f > l {
+		f = l
+	}
+	return int(f)
 }
 
 // settle returns max{j : y[j] <= v} starting from the guess j, for v in
@@ -124,51 +164,67 @@ type rec struct {
 	j uint32 // guessed interval
 }
 
-// recPool holds each worker's scratch records between calls.
-var recPool = sync.Pool{New: func() any { return new([]rec) }}
-
-func (m *Model) inverseBucketed(dst, q []float64) {
+func (m *Model) inverseBucketed(dst, q []float64, recs []rec) {
 	nodes := m.nodes
 	last := len(nodes) - 1
 	ylo, yhi := nodes[0].y, nodes[last].y
 	half := 0.5 * float64(last)
 	shift := max(0, bits.Len(uint(last))-bucketBits)
-	recsp := recPool.Get().(*[]rec)
-	defer recPool.Put(recsp)
-	if want := min(len(q), invChunk); len(*recsp) < want {
-		*recsp = make([]rec, want)
-		adviseHuge(*recsp)
-	}
-	recs := *recsp
 	var off [1<<bucketBits + 1]uint32
+	sink := 0.0
 	for start := 0; start < len(q); start += invChunk {
 		qs := q[start:min(start+invChunk, len(q))]
 		out := dst[start : start+len(qs)]
+		// Locate every query and count the buckets; the guesses wait in
+		// out, whose values come last.
 		off = [len(off)]uint32{}
-		for _, v := range qs {
-			if v >= ylo && v <= yhi {
-				off[locate(v, half, last)>>shift+1]++
-			}
-		}
-		for b := 1; b < len(off); b++ {
-			off[b] += off[b-1]
-		}
-		total := off[len(off)-1]
 		for k, v := range qs {
 			if !(v >= ylo && v <= yhi) {
 				out[k] = outside(nodes, v)
 				continue
 			}
 			j := locate(v, half, last)
+			out[k] = math.Float64frombits(uint64(j) | 1<<63 | 0x7FF<<52)
+			off[j>>shift+1]++
+		}
+		for b := 1; b < len(off); b++ {
+			off[b] += off[b-1]
+		}
+		for k, v := range qs {
+			if !(v >= ylo && v <= yhi) {
+				continue
+			}
+			j := uint32(math.Float64bits(out[k]))
 			b := j >> shift
-			recs[off[b]] = rec{v: v, k: uint32(k), j: uint32(j)}
+			recs[off[b]] = rec{v: v, k: uint32(k), j: j}
 			off[b]++
 		}
-		for _, r := range recs[:total] {
-			out[r.k] = interpAt(nodes, settle(nodes, int(r.j), r.v), r.v)
+		// Answer bucket by bucket (off[b] now ends bucket b), first
+		// streaming the bucket's part of the map into the cache: its
+		// queries land at random places in it.
+		lo := uint32(0)
+		for b := range 1 << bucketBits {
+			hi := off[b]
+			if hi == lo {
+				continue
+			}
+			first := b << shift
+			for _, nd := range nodes[first:min(first+1<<shift+1, last+1)] {
+				sink += nd.y
+			}
+			for _, r := range recs[lo:hi] {
+				out[r.k] = interpAt(nodes, settle(nodes, int(r.j), r.v), r.v)
+			}
+			lo = hi
 		}
 	}
+	if sink == 1 { // never (a sum of map values); keeps the streaming loads
+		prefetchSink = sink
+	}
 }
+
+// prefetchSink keeps the compiler from dropping the streaming loads.
+var prefetchSink float64
 
 // Tabulated erf on [0, erfTableMax] for cubic Hermite interpolation; erf is
 // 1 to double precision beyond it.
