@@ -7,8 +7,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/agext/levenshtein"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/benchy-dev/benchy/runners"
@@ -192,6 +194,21 @@ func quoteList(vs ...string) string {
 	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
 }
 
+// suggest returns ` Did you mean "x"?` for the known name closest to name,
+// or "" when none is close.
+func suggest(name string, known []string) string {
+	best, bestD := "", 4
+	for _, k := range known {
+		if d := levenshtein.Distance(name, k, nil); d < bestD {
+			best, bestD = k, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" Did you mean %q?", best)
+}
+
 // boolish normalises a provider option that is a flag ("true", "1").
 func boolish(v string) string {
 	switch strings.ToLower(strings.TrimSpace(v)) {
@@ -287,6 +304,16 @@ func decode(body hcl.Body, ctx *hcl.EvalContext) (any, hcl.Diagnostics) {
 	}
 
 	// provider_options
+	var optKeys, optValues map[string]*hcl.Range
+	if a, ok := attrs["provider_options"]; ok {
+		optKeys, optValues = objectItemRanges(a.Expr, ctx, true), objectItemRanges(a.Expr, ctx, false)
+	}
+	badAt := func(r *hcl.Range, summary, detail string) {
+		if r == nil {
+			r = rangeOf("provider_options")
+		}
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: r})
+	}
 	if known, ok := providerOptionKeys[c.Provider]; ok && len(c.ProviderOptions) > 0 {
 		keys := make([]string, 0, len(c.ProviderOptions))
 		for k := range c.ProviderOptions {
@@ -300,12 +327,12 @@ func decode(body hcl.Body, ctx *hcl.EvalContext) (any, hcl.Diagnostics) {
 				break
 			}
 			if !oneOf(k, known...) {
-				bad("provider_options", "Unknown provider option",
-					fmt.Sprintf("%q is not an option of the %s execution provider. Known options: %s.", k, c.Provider, strings.Join(known, ", ")))
+				badAt(optKeys[k], "Unknown provider option",
+					fmt.Sprintf("%q is not an option of the %s execution provider.%s Known options: %s.", k, c.Provider, suggest(k, known), strings.Join(known, ", ")))
 				continue
 			}
 			if want, implied := ProviderModeOptions(c.Provider, c.Precision)[k]; implied && boolish(c.ProviderOptions[k]) != want {
-				bad("provider_options", "Provider option contradicts precision",
+				badAt(optValues[k], "Provider option contradicts precision",
 					fmt.Sprintf("precision = %q sets %s = %s for the %s provider, but provider_options sets it to %q. Leave the option out, or change precision.", c.Precision, k, want, c.Provider, c.ProviderOptions[k]))
 			}
 		}
@@ -319,6 +346,29 @@ func decode(body hcl.Body, ctx *hcl.EvalContext) (any, hcl.Diagnostics) {
 	}
 	c.InputsExpr = nil
 	return &c, diags
+}
+
+// objectItemRanges maps each key of an object literal to the range of its
+// value (or of the key itself, with keys), so that a diagnostic about one
+// entry points at that entry. Other expressions give an empty map.
+func objectItemRanges(expr hcl.Expression, ctx *hcl.EvalContext, keys bool) map[string]*hcl.Range {
+	out := map[string]*hcl.Range{}
+	oc, ok := expr.(*hclsyntax.ObjectConsExpr)
+	if !ok {
+		return out
+	}
+	for _, item := range oc.Items {
+		k, d := item.KeyExpr.Value(ctx)
+		if d.HasErrors() || !k.IsKnown() || k.IsNull() || k.Type() != cty.String {
+			continue
+		}
+		if keys {
+			out[k.AsString()] = item.KeyExpr.Range().Ptr()
+		} else {
+			out[k.AsString()] = item.ValueExpr.Range().Ptr()
+		}
+	}
+	return out
 }
 
 // isNullExpr reports whether an optional attribute was left out (gohcl fills
@@ -335,8 +385,10 @@ func decodeInputs(expr hcl.Expression, ctx *hcl.EvalContext) (map[string]InputSp
 		return nil, diags
 	}
 	rng := expr.Range().Ptr()
+	itemRanges := objectItemRanges(expr, ctx, false)
+	at := rng
 	bad := func(summary, detail string) {
-		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: rng})
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: at})
 	}
 	if !v.IsKnown() || !(v.Type().IsObjectType() || v.Type().IsMapType()) {
 		bad("Invalid inputs", `inputs maps each input name to a shape or an .npy file, e.g. inputs = { image = [1, 3, 224, 224], mask = "mask.npy" }.`)
@@ -346,6 +398,10 @@ func decodeInputs(expr hcl.Expression, ctx *hcl.EvalContext) (map[string]InputSp
 	for it := v.ElementIterator(); it.Next(); {
 		k, ev := it.Element()
 		name := k.AsString()
+		at = rng
+		if r, ok := itemRanges[name]; ok {
+			at = r
+		}
 		switch {
 		case ev.IsNull() || !ev.IsKnown():
 			bad("Invalid input entry", fmt.Sprintf("inputs.%s is null; give a shape like [1, 3, 224, 224] or an .npy path.", name))
