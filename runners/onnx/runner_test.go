@@ -443,13 +443,13 @@ func TestRunnerClose(t *testing.T) {
 
 // worker drives one worker process (this test binary in worker mode)
 // through setup, one run and close, like the harness does.
-func worker(t *testing.T, cfg Config, warmup, iterations int) (setupResp, runResp runners.Response, crash error) {
+func worker(t *testing.T, cfg Config, warmup, iterations int, env ...string) (setupResp, runResp runners.Response, crash error) {
 	t.Helper()
 	b, _ := json.Marshal(cfg)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), workerEnv+"=1")
+	cmd.Env = append(append(os.Environ(), workerEnv+"=1"), env...)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	stdin, _ := cmd.StdinPipe()
@@ -517,6 +517,19 @@ func TestWorkerProtocol(t *testing.T) {
 	}
 	if s.OK || !s.Skip || !strings.HasPrefix(s.Error, "skipped: ") {
 		t.Fatalf("want a skip, got %+v", s)
+	}
+}
+
+// TestWorkerWithoutLibrary checks that an arm is skipped, with the install
+// hint, when ONNX Runtime cannot be found.
+func TestWorkerWithoutLibrary(t *testing.T) {
+	s, _, crash := worker(t, Config{Model: "m.onnx"}, 0, 1, LibraryEnv+"=/nonexistent/libonnxruntime.so.1")
+	if crash != nil {
+		t.Fatal(crash)
+	}
+	if s.OK || !s.Skip || !strings.HasPrefix(s.Error, "skipped: ONNX Runtime not found: ONNXRUNTIME_LIB=/nonexistent/libonnxruntime.so.1 does not exist") ||
+		!strings.Contains(s.Error, "scripts/install-onnxruntime.sh") {
+		t.Fatalf("want a skip with the install hint, got %+v", s)
 	}
 }
 
