@@ -2,6 +2,7 @@ package gaussrank
 
 import (
 	"math"
+	"math/bits"
 	"sync"
 )
 
@@ -101,6 +102,7 @@ type Workspace struct {
 	Threads int
 
 	w, tmp []uint64
+	recs   [][]rec
 }
 
 func (ws *Workspace) buffers(n int) (w, tmp []uint64) {
@@ -174,7 +176,7 @@ func (ws *Workspace) FitTransform(x []float64, eps float64, m *Model, g []float6
 		}
 		settleRuns(w[lo:hi], tmp[lo:hi], nodes[lo:hi])
 	})
-	fillGaussian(w, nodes, g, eps, ws.Threads)
+	ws.fillGaussian(w, nodes, g, eps)
 	return m, g
 }
 
@@ -204,7 +206,7 @@ func (ws *Workspace) FitTransform32(x []float32, eps float64, m *Model, g []floa
 			}
 		}
 	})
-	fillGaussian(w, nodes, g, eps, ws.Threads)
+	ws.fillGaussian(w, nodes, g, eps)
 	return m, g
 }
 
@@ -267,17 +269,16 @@ func settleRun(w, tmp []uint64, nodes []node) {
 // half is the element's index) has Gaussian value erfinv(s(k)). Ranks are
 // taken in mirrored pairs (k, n-1-k): where s(n-1-k) == -s(k) exactly
 // (about 58% of pairs), erfinv's oddness gives the second value for free,
-// bit for bit.
-func fillGaussian(w []uint64, nodes []node, g []float64, eps float64, threads int) {
+// bit for bit. Then the values are scattered to g in row order.
+func (ws *Workspace) fillGaussian(w []uint64, nodes []node, g []float64, eps float64) {
 	n := len(w)
 	den := float64(n - 1)
 	lo, hi := -1+eps, 1-eps
-	parallel((n+1)/2, threads, func(a, b int) {
+	parallel((n+1)/2, ws.Threads, func(a, b int) {
 		for k := a; k < b; k++ {
 			s := scaledRank(k, den, lo, hi)
 			y := math.Erfinv(s)
 			nodes[k].y = y
-			g[uint32(w[k])] = y
 			k2 := n - 1 - k
 			if k2 == k {
 				continue
@@ -288,9 +289,63 @@ func fillGaussian(w []uint64, nodes []node, g []float64, eps float64, threads in
 				y2 = math.Erfinv(s2)
 			}
 			nodes[k2].y = y2
-			g[uint32(w[k2])] = y2
 		}
 	})
+	if n <= directMax {
+		for k, v := range w {
+			g[uint32(v)] = nodes[k].y
+		}
+		return
+	}
+	t := workers(n, ws.Threads)
+	recs := ws.scratch(t, min((n+t-1)/t, invChunk))
+	parallel(n, ws.Threads, func(a, b int) {
+		scatterBucketed(g, w[a:b], nodes[a:b], recs[chunkOf(a, n, t)])
+	})
+}
+
+// scatterBucketed sets g[index] = y for the indices in the lower halves of
+// w and the y of the matching nodes. Writing at random places in a large g
+// costs a cache and TLB miss per element, so the pairs are first distributed
+// into buckets by index and then written bucket by bucket, each bucket's
+// part of g staying in cache (as in the inverse).
+func scatterBucketed(g []float64, w []uint64, nodes []node, recs []rec) {
+	shift := max(0, bits.Len(uint(len(g)-1))-bucketBits)
+	var off [1<<bucketBits + 1]uint32
+	for start := 0; start < len(w); start += len(recs) {
+		ws := w[start:min(start+len(recs), len(w))]
+		nd := nodes[start : start+len(ws)]
+		off = [len(off)]uint32{}
+		for _, v := range ws {
+			off[uint32(v)>>shift+1]++
+		}
+		for b := 1; b < len(off); b++ {
+			off[b] += off[b-1]
+		}
+		for k, v := range ws {
+			i := uint32(v)
+			b := i >> shift
+			recs[off[b]] = rec{v: nd[k].y, k: i}
+			off[b]++
+		}
+		for _, r := range recs[:len(ws)] {
+			g[r.k] = r.v
+		}
+	}
+}
+
+// scratch returns t blocks of n records, reused across calls.
+func (ws *Workspace) scratch(t, n int) [][]rec {
+	for len(ws.recs) < t {
+		ws.recs = append(ws.recs, nil)
+	}
+	for i := range ws.recs[:t] {
+		if len(ws.recs[i]) < n {
+			ws.recs[i] = make([]rec, n)
+			adviseHuge(ws.recs[i])
+		}
+	}
+	return ws.recs[:t]
 }
 
 // scaledRank is rank k scaled as the reference does, (k/(n-1) - 0.5)·2,
