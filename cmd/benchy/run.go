@@ -152,7 +152,11 @@ func runPlans(ctx context.Context, plans []*suites.Plan, f runFlags, seed *int64
 			return withCode(exitEnvironment, err)
 		}
 		fmt.Fprintf(stderr, "benchy: results in %s\n", filepath.Join(dir, "results.json"))
-		code = max(code, runExitCode(doc))
+		c := runExitCode(doc)
+		if c == exitEnvironment {
+			fmt.Fprintln(stderr, "benchy: no arm could run on this machine; every one was skipped (reasons above)")
+		}
+		code = max(code, c)
 		if doc.Status == results.StatusInterrupted {
 			break
 		}
@@ -163,22 +167,41 @@ func runPlans(ctx context.Context, plans []*suites.Plan, f runFlags, seed *int64
 	return nil
 }
 
-// runExitCode maps a finished run to benchy's exit codes.
+// runExitCode maps a finished run to benchy's exit codes: interrupted 130;
+// a failed workload or arm 1; nothing could run at all because every arm
+// was skipped for want of something on this machine (no GPU, no ONNX
+// Runtime) 3; otherwise 0.
 func runExitCode(doc *results.Document) int {
 	if doc.Status == results.StatusInterrupted {
 		return exitInterrupted
 	}
+	ran := false
 	for _, w := range doc.Workloads {
-		if w.Status == results.StatusFailed {
+		if w.Status == results.StatusFailed && !allSkipped(w) {
 			return exitFailure
 		}
 		for _, a := range w.Arms {
-			if a.Status == results.ArmFailed {
+			switch a.Status {
+			case results.ArmFailed:
 				return exitFailure
+			case results.ArmOK:
+				ran = true
 			}
 		}
 	}
+	if !ran && len(doc.Workloads) > 0 {
+		return exitEnvironment
+	}
 	return exitOK
+}
+
+func allSkipped(w *results.Workload) bool {
+	for _, a := range w.Arms {
+		if a.Status != results.ArmSkipped {
+			return false
+		}
+	}
+	return len(w.Arms) > 0
 }
 
 // useColor decides on ANSI colour for w.

@@ -225,3 +225,26 @@ func waitForJournalBlocks(t *testing.T, journal string, n int) {
 	}
 	t.Fatalf("journal %s never reached %d blocks", journal, n)
 }
+
+func TestRunEverythingSkippedExitsThree(t *testing.T) {
+	suite := writeSuite(t, `
+run {
+  min_blocks = 2
+  max_blocks = 2
+}
+
+workload "w" {
+  requires {
+    gpu = true
+  }
+  arm "a" {
+    baseline = true
+    exec { command = ["true"] }
+  }
+}
+`)
+	code, stdout, errs := benchy(t, "run", suite, "--out", t.TempDir())
+	if code != exitEnvironment || !strings.Contains(errs, "no arm could run") || !strings.Contains(stdout, "no NVIDIA GPU detected") {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, errs)
+	}
+}
