@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/bits"
 	"sync"
+	"unsafe"
 )
 
 // Conventions (the blog's CPU code, pinned by the oracle's vectors):
@@ -101,8 +102,10 @@ type Workspace struct {
 	// Threads bounds the goroutines used; 0 means GOMAXPROCS.
 	Threads int
 
-	w, tmp []uint64
-	recs   [][]rec
+	w, tmp []uint64 // float32 input: packed words
+	pa, pb []pair   // float64 input: words with values
+	recs   [][]rec  // bucketed scatter
+	order  []uint64 // the last call's sorted words (index in the lower half)
 }
 
 func (ws *Workspace) buffers(n int) (w, tmp []uint64) {
@@ -143,27 +146,37 @@ func (ws *Workspace) FitTransform(x []float64, eps float64, m *Model, g []float6
 	if n == 0 {
 		return m, g
 	}
-	w, tmp := ws.buffers(n)
-	// Sort by the upper 32 bits of the key with the index in the lower
-	// half, then settle runs of equal upper halves by the lower halves.
+	if cap(ws.pa) < n {
+		ws.pa = make([]pair, n)
+		ws.pb = make([]pair, n)
+		adviseHuge(ws.pa)
+		adviseHuge(ws.pb)
+	}
+	// Sort (upper 32 key bits, index) words carrying the values, then
+	// settle runs of equal upper halves by the lower halves.
+	p := ws.pa[:n]
 	parallel(n, ws.Threads, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			w[i] = key64(x[i])&^0xFFFFFFFF | uint64(i)
+			p[i] = pair{w: key64(x[i])&^0xFFFFFFFF | uint64(i), x: x[i]}
 		}
 	})
-	w = radixSortPacked(w, tmp, ws.Threads)
-	if &w[0] != &ws.w[0] {
-		tmp = ws.w[:n]
+	p = radixSortPairs(p, ws.pb[:n], ws.Threads)
+	free := ws.pa[:n]
+	if &p[0] == &ws.pa[0] {
+		free = ws.pb[:n]
 	}
+	// The free pair buffer holds the sorted words and the settling scratch.
+	words := unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(free))), 2*n)
+	w, tmp := words[:n:n], words[n:]
+	ws.order = w
 	nodes := m.nodes
-	// Gather the values in sorted order and settle the runs, in chunks
-	// that begin and end at run boundaries (found before any chunk starts
-	// rewriting its runs).
+	// Copy out the words and values and settle the runs, in chunks that
+	// begin and end at run boundaries.
 	t := workers(n, ws.Threads)
 	cuts := make([]int, t+1)
 	for c := range cuts {
 		k := n * c / t
-		for k > 0 && k < n && w[k]>>32 == w[k-1]>>32 {
+		for k > 0 && k < n && p[k].w>>32 == p[k-1].w>>32 {
 			k++
 		}
 		cuts[c] = k
@@ -172,7 +185,7 @@ func (ws *Workspace) FitTransform(x []float64, eps float64, m *Model, g []float6
 		c := chunkOf(lo, n, t)
 		lo, hi = cuts[c], cuts[c+1]
 		for k := lo; k < hi; k++ {
-			nodes[k].x = x[uint32(w[k])]
+			w[k], nodes[k].x = p[k].w, p[k].x
 		}
 		settleRuns(w[lo:hi], tmp[lo:hi], nodes[lo:hi])
 	})
@@ -194,6 +207,7 @@ func (ws *Workspace) FitTransform32(x []float32, eps float64, m *Model, g []floa
 		}
 	})
 	w = radixSortPacked(w, tmp, ws.Threads)
+	ws.order = w
 	nodes := m.nodes
 	zero, nan := key32(0), key32(float32(math.NaN()))
 	parallel(n, ws.Threads, func(lo, hi int) {

@@ -129,6 +129,99 @@ func radixSortPackedParallel(w, tmp []uint64, t int) []uint64 {
 	return w
 }
 
+// pair is a packed word (upper 32 key bits, index) with the element's
+// value, so that sorting float64 input leaves the values in sorted order
+// without a gather at random places.
+type pair struct {
+	w uint64
+	x float64
+}
+
+// radixSortPairs is radixSortPacked for pairs, sorting by the upper 32 bits
+// of each pair's word and carrying its value along. (It is a copy rather
+// than a generic function so that the key access stays inlined.)
+func radixSortPairs(w, tmp []pair, threads int) []pair {
+	n := len(w)
+	tmp = tmp[:n]
+	if t := workers(n, threads); t > 1 {
+		return radixSortPairsParallel(w, tmp, t)
+	}
+	const passes = (32 + digitBits - 1) / digitBits
+	var hist [passes][buckets]uint32
+	for _, v := range w {
+		hist[0][(v.w>>32)&digitMask]++
+		hist[1][(v.w>>(32+digitBits))&digitMask]++
+		hist[2][(v.w>>(32+2*digitBits))&digitMask]++
+	}
+	for p := 0; p < passes; p++ {
+		h := &hist[p]
+		if trivial(h, n) {
+			continue
+		}
+		var sum uint32
+		for b := range h {
+			c := h[b]
+			h[b] = sum
+			sum += c
+		}
+		shift := uint(32 + p*digitBits)
+		for _, v := range w {
+			d := (v.w >> shift) & digitMask
+			pos := h[d]
+			h[d] = pos + 1
+			tmp[pos] = v
+		}
+		w, tmp = tmp, w
+	}
+	return w
+}
+
+func radixSortPairsParallel(w, tmp []pair, t int) []pair {
+	const passes = (32 + digitBits - 1) / digitBits
+	n := len(w)
+	hist := make([][buckets]uint32, t)
+	var total [buckets]uint32
+	for p := 0; p < passes; p++ {
+		shift := uint(32 + p*digitBits)
+		src, dst := w, tmp
+		parallel(n, t, func(lo, hi int) {
+			h := &hist[chunkOf(lo, n, t)]
+			*h = [buckets]uint32{}
+			for _, v := range src[lo:hi] {
+				h[(v.w>>shift)&digitMask]++
+			}
+		})
+		total = [buckets]uint32{}
+		for c := range hist {
+			for b, v := range hist[c] {
+				total[b] += v
+			}
+		}
+		if trivial(&total, n) {
+			continue
+		}
+		var sum uint32
+		for b := 0; b < buckets; b++ {
+			for c := range hist {
+				v := hist[c][b]
+				hist[c][b] = sum
+				sum += v
+			}
+		}
+		parallel(n, t, func(lo, hi int) {
+			h := &hist[chunkOf(lo, n, t)]
+			for _, v := range src[lo:hi] {
+				d := (v.w >> shift) & digitMask
+				pos := h[d]
+				h[d] = pos + 1
+				dst[pos] = v
+			}
+		})
+		w, tmp = tmp, w
+	}
+	return w
+}
+
 // chunkOf returns which of parallel's t chunks of [0, n) starts at lo.
 func chunkOf(lo, n, t int) int {
 	for c := 0; c < t; c++ {

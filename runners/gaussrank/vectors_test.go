@@ -105,28 +105,22 @@ func ranksOf(t *testing.T, x []float64, x32 []float32) []int {
 	} else {
 		ws.FitTransform(x, 1e-6, nil, nil)
 	}
-	// The sorted order is left in one of the two scratch buffers: find the
-	// one that is a permutation in key order.
 	n := max(len(x), len(x32))
-	for _, w := range [][]uint64{ws.w[:n], ws.tmp[:n]} {
-		r := make([]int, n)
-		seen := make([]bool, n)
-		ok := true
-		for k, v := range w {
-			i := int(uint32(v))
-			if i >= n || seen[i] {
-				ok = false
-				break
-			}
-			seen[i] = true
-			r[i] = k
-		}
-		if ok && sortedBy(w, x, x32) {
-			return r
-		}
+	w := ws.order
+	if len(w) != n || !sortedBy(w, x, x32) {
+		t.Fatal("the workspace's last order is not the sorted permutation")
 	}
-	t.Fatal("no scratch buffer holds the sorted permutation")
-	return nil
+	r := make([]int, n)
+	seen := make([]bool, n)
+	for k, v := range w {
+		i := int(uint32(v))
+		if i >= n || seen[i] {
+			t.Fatalf("order is not a permutation at %d", k)
+		}
+		seen[i] = true
+		r[i] = k
+	}
+	return r
 }
 
 func sortedBy(w []uint64, x []float64, x32 []float32) bool {
