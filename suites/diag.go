@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/agext/levenshtein"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
@@ -123,22 +122,6 @@ func warnf(subject *hcl.Range, summary, detail string, args ...any) *hcl.Diagnos
 	d := errorf(subject, summary, detail, args...)
 	d.Severity = hcl.DiagWarning
 	return d
-}
-
-// suggest returns a "Did you mean" sentence (with a leading space) naming
-// the candidate closest to given, or "" when none is close. Like hcl's own
-// suggestions it uses a Levenshtein distance below 3.
-func suggest(given string, candidates []string) string {
-	best, bestDist := "", 3
-	for _, c := range candidates {
-		if d := levenshtein.Distance(given, c, nil); d < bestDist {
-			best, bestDist = c, d
-		}
-	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf(" Did you mean %q?", best)
 }
 
 // rangeKey identifies an expression's source range.

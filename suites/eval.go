@@ -11,6 +11,8 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
+
+	"github.com/benchy-dev/benchy/runners"
 )
 
 // functions are the functions a suite may call: the cty standard library
@@ -136,7 +138,7 @@ func (ld *load) checkRef(t hcl.Traversal, sc refScope) *hcl.Diagnostic {
 		if _, ok := ld.varIndex[name]; !ok {
 			return errorf(rng, "Reference to undeclared input variable",
 				"An input variable with the name %q has not been declared.%s To declare it, add:\n\n  variable %q {\n    type = string\n  }",
-				name, suggest(name, ld.varNames()), name)
+				name, runners.Suggest(name, ld.varNames()), name)
 		}
 	case "local":
 		if sc.selfVar != "" {
@@ -148,7 +150,7 @@ func (ld *load) checkRef(t hcl.Traversal, sc refScope) *hcl.Diagnostic {
 		}
 		if _, ok := ld.localDefs[name]; !ok {
 			return errorf(rng, "Reference to undeclared local value",
-				"A local value with the name %q has not been declared.%s", name, suggest(name, sortedNames(ld.localDefs)))
+				"A local value with the name %q has not been declared.%s", name, runners.Suggest(name, sortedNames(ld.localDefs)))
 		}
 	case "matrix":
 		if !sc.matrix {
@@ -174,7 +176,7 @@ func (ld *load) checkRef(t hcl.Traversal, sc refScope) *hcl.Diagnostic {
 			inScope += " " + sc.note
 		}
 		return errorf(rng, "Reference to undeclared matrix axis",
-			"There is no matrix axis named %q here.%s %s", name, suggest(name, sc.axes), inScope)
+			"There is no matrix axis named %q here.%s %s", name, runners.Suggest(name, sc.axes), inScope)
 	case "path":
 		if !hasName {
 			return nil
@@ -186,7 +188,7 @@ func (ld *load) checkRef(t hcl.Traversal, sc refScope) *hcl.Diagnostic {
 		}
 		return errorf(rng, "Unsupported path attribute",
 			"The path object has the attributes %s; there is no path.%s.%s",
-			strings.Join(pathAttrs, " and "), name, suggest(name, pathAttrs))
+			strings.Join(pathAttrs, " and "), name, runners.Suggest(name, pathAttrs))
 	default:
 		roots := []string{"var", "local", "path"}
 		if sc.matrix {
@@ -198,7 +200,7 @@ func (ld *load) checkRef(t hcl.Traversal, sc refScope) *hcl.Diagnostic {
 		}
 		return errorf(rng, "Unknown variable",
 			"There is no variable named %q.%s Values are referenced as var.<name>, local.<name>, matrix.<axis> or path.<suite|cwd>.%s",
-			root, suggest(root, roots), extra)
+			root, runners.Suggest(root, roots), extra)
 	}
 	return nil
 }

@@ -12,6 +12,8 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/benchy-dev/benchy/runners"
 )
 
 // Options are the inputs of a load besides the suite file itself.
@@ -77,7 +79,7 @@ func (l *Loader) Load(arg string) (*Plan, hcl.Diagnostics) {
 	}
 	return nil, hcl.Diagnostics{errorf(nil, "Unknown suite",
 		"%q is neither a suite file nor a built-in suite.%s The built-in suites are: %s.",
-		arg, suggest(arg, Builtins()), strings.Join(Builtins(), ", "))}
+		arg, runners.Suggest(arg, Builtins()), strings.Join(Builtins(), ", "))}
 }
 
 // LoadFile loads the suite file at path. Relative paths in the suite
@@ -101,7 +103,7 @@ func (l *Loader) LoadBuiltin(name string) (*Plan, hcl.Diagnostics) {
 	if !ok {
 		return nil, hcl.Diagnostics{errorf(nil, "Unknown built-in suite",
 			"There is no built-in suite named %q.%s The built-in suites are: %s.",
-			name, suggest(name, Builtins()), strings.Join(Builtins(), ", "))}
+			name, runners.Suggest(name, Builtins()), strings.Join(Builtins(), ", "))}
 	}
 	dir, err := l.cwd()
 	if err != nil {

@@ -10,6 +10,8 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/benchy-dev/benchy/runners"
 )
 
 // excludeAttr is the reserved matrix attribute that removes combinations.
@@ -309,7 +311,7 @@ func (ld *load) excludeEntries(m *matrixDef, ctx *hcl.EvalContext, outer combo) 
 			key := k.AsString()
 			if !contains(scope, key) {
 				ld.diags.add(errorf(er.Ptr(), "Unknown axis in exclude",
-					"The exclude entry names %q, which is not an axis here.%s Axes in scope: %s.", key, suggest(key, scope), strings.Join(scope, ", ")))
+					"The exclude entry names %q, which is not an axis here.%s Axes in scope: %s.", key, runners.Suggest(key, scope), strings.Join(scope, ", ")))
 				entryOK = false
 				continue
 			}

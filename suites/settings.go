@@ -8,6 +8,8 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
+
+	"github.com/benchy-dev/benchy/runners"
 )
 
 // runBlock is a decoded run {} block; nil fields were not set.
@@ -158,7 +160,7 @@ func (ld *load) applyRun(base RunSettings, blk *hcl.Block, ctx *hcl.EvalContext,
 		default:
 			bad("order", "Invalid order", "order must be %q, %q or %q, not %q.%s",
 				OrderInterleavedRandom, OrderInterleaved, OrderSequential, *rb.Order,
-				suggest(*rb.Order, []string{string(OrderInterleavedRandom), string(OrderInterleaved), string(OrderSequential)}))
+				runners.Suggest(*rb.Order, []string{string(OrderInterleavedRandom), string(OrderInterleaved), string(OrderSequential)}))
 		}
 	}
 	if rb.Iterations != nil {

@@ -13,6 +13,8 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
+
+	"github.com/benchy-dev/benchy/runners"
 )
 
 // Where a variable's value came from, lowest precedence first.
@@ -251,7 +253,7 @@ func (ld *load) resolveVariables() {
 		if v == nil {
 			ld.diags.add(errorf(nil, "Value for undeclared variable",
 				"A variable named %q was assigned on the command line, but %s does not declare it.%s To use this value, add a variable block to the suite:\n\n  variable %q {\n    type = string\n  }",
-				name, ld.filename, suggest(name, ld.varNames()), name))
+				name, ld.filename, runners.Suggest(name, ld.varNames()), name))
 			continue
 		}
 		what := "--var " + name
@@ -311,7 +313,7 @@ func (ld *load) applyVarFile(path string) {
 		if v == nil {
 			ld.diags.add(warnf(a.NameRange.Ptr(), "Value for undeclared variable",
 				"The variable file assigns %q, but %s does not declare a variable of that name; the value is ignored.%s",
-				a.Name, ld.filename, suggest(a.Name, ld.varNames())))
+				a.Name, ld.filename, runners.Suggest(a.Name, ld.varNames())))
 			continue
 		}
 		val, diags := a.Expr.Value(nil)

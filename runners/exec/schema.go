@@ -48,13 +48,7 @@ func decode(body hcl.Body, ctx *hcl.EvalContext) (any, hcl.Diagnostics) {
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	attrs, _ := body.JustAttributes()
-	rangeOf := func(name string) *hcl.Range {
-		if a, ok := attrs[name]; ok {
-			return a.Expr.Range().Ptr()
-		}
-		return c.DefRange.Ptr()
-	}
+	chk := runners.NewBlockChecker(body, c.DefRange, diags)
 	if c.Measure == "" {
 		c.Measure = MeasureWall
 	}
@@ -62,55 +56,25 @@ func decode(body hcl.Body, ctx *hcl.EvalContext) (any, hcl.Diagnostics) {
 		c.Scale = 1
 	}
 	if len(c.Command) == 0 || c.Command[0] == "" {
-		diags = append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError,
-			Summary:  "Empty command",
-			Detail:   `The exec command is an argv list and needs at least the program, e.g. command = ["sleep", "0.01"].`,
-			Subject:  rangeOf("command"),
-		})
+		chk.Error("command", "Empty command", `The exec command is an argv list and needs at least the program, e.g. command = ["sleep", "0.01"].`)
 	}
 	switch c.Measure {
 	case MeasureWall, MeasureProtocol:
 		if c.Pattern != "" {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Pattern without stdout-metric",
-				Detail:   fmt.Sprintf(`The pattern is only used with measure = "stdout-metric"; this arm measures %q.`, c.Measure),
-				Subject:  rangeOf("pattern"),
-			})
+			chk.Error("pattern", "Pattern without stdout-metric", fmt.Sprintf(`The pattern is only used with measure = "stdout-metric"; this arm measures %q.`, c.Measure))
 		}
 	case MeasureStdoutMetric:
 		if c.Pattern == "" {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Missing pattern",
-				Detail:   `measure = "stdout-metric" needs a pattern whose first capture group is the number, e.g. pattern = "latency: ([0-9.]+) ms".`,
-				Subject:  c.DefRange.Ptr(),
-			})
+			chk.Error("", "Missing pattern", `measure = "stdout-metric" needs a pattern whose first capture group is the number, e.g. pattern = "latency: ([0-9.]+) ms".`)
 		} else if re, err := regexp.Compile(c.Pattern); err != nil {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Invalid pattern",
-				Detail:   fmt.Sprintf("The pattern is not a valid regular expression: %v.", err),
-				Subject:  rangeOf("pattern"),
-			})
+			chk.Error("pattern", "Invalid pattern", fmt.Sprintf("The pattern is not a valid regular expression: %v.", err))
 		} else if re.NumSubexp() < 1 {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Pattern without a capture group",
-				Detail:   "The pattern needs one capture group around the number, e.g. \"([0-9.]+) ms\".",
-				Subject:  rangeOf("pattern"),
-			})
+			chk.Error("pattern", "Pattern without a capture group", "The pattern needs one capture group around the number, e.g. \"([0-9.]+) ms\".")
 		}
 	default:
-		diags = append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError,
-			Summary:  "Invalid measure",
-			Detail:   fmt.Sprintf(`measure must be "wall", "protocol" or "stdout-metric", not %q.`, c.Measure),
-			Subject:  rangeOf("measure"),
-		})
+		chk.Error("measure", "Invalid measure", fmt.Sprintf(`measure must be "wall", "protocol" or "stdout-metric", not %q.`, c.Measure))
 	}
-	return &c, diags
+	return &c, chk.Diags
 }
 
 func init() {

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/agext/levenshtein"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -194,21 +193,6 @@ func quoteList(vs ...string) string {
 	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
 }
 
-// suggest returns ` Did you mean "x"?` for the known name closest to name,
-// or "" when none is close.
-func suggest(name string, known []string) string {
-	best, bestD := "", 4
-	for _, k := range known {
-		if d := levenshtein.Distance(name, k, nil); d < bestD {
-			best, bestD = k, d
-		}
-	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf(" Did you mean %q?", best)
-}
-
 // boolish normalises a provider option that is a flag ("true", "1").
 func boolish(v string) string {
 	switch strings.ToLower(strings.TrimSpace(v)) {
@@ -226,18 +210,8 @@ func decode(body hcl.Body, ctx *hcl.EvalContext) (any, hcl.Diagnostics) {
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	attrs, _ := body.JustAttributes()
-	rangeOf := func(name string) *hcl.Range {
-		if a, ok := attrs[name]; ok {
-			return a.Expr.Range().Ptr()
-		}
-		return c.DefRange.Ptr()
-	}
-	bad := func(attr, summary, detail string) {
-		diags = append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: rangeOf(attr),
-		})
-	}
+	chk := runners.NewBlockChecker(body, c.DefRange, diags)
+	attrs, rangeOf, bad := chk.Attributes(), chk.Range, chk.Error
 
 	if c.Provider == "" {
 		c.Provider = ProviderCPU
@@ -312,7 +286,7 @@ func decode(body hcl.Body, ctx *hcl.EvalContext) (any, hcl.Diagnostics) {
 		if r == nil {
 			r = rangeOf("provider_options")
 		}
-		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: r})
+		chk.Diags = append(chk.Diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: r})
 	}
 	if known, ok := providerOptionKeys[c.Provider]; ok && len(c.ProviderOptions) > 0 {
 		keys := make([]string, 0, len(c.ProviderOptions))
@@ -328,7 +302,7 @@ func decode(body hcl.Body, ctx *hcl.EvalContext) (any, hcl.Diagnostics) {
 			}
 			if !oneOf(k, known...) {
 				badAt(optKeys[k], "Unknown provider option",
-					fmt.Sprintf("%q is not an option of the %s execution provider.%s Known options: %s.", k, c.Provider, suggest(k, known), strings.Join(known, ", ")))
+					fmt.Sprintf("%q is not an option of the %s execution provider.%s Known options: %s.", k, c.Provider, runners.Suggest(k, known), strings.Join(known, ", ")))
 				continue
 			}
 			if want, implied := ProviderModeOptions(c.Provider, c.Precision)[k]; implied && boolish(c.ProviderOptions[k]) != want {
@@ -341,11 +315,11 @@ func decode(body hcl.Body, ctx *hcl.EvalContext) (any, hcl.Diagnostics) {
 	// inputs
 	if c.InputsExpr != nil && !isNullExpr(c.InputsExpr) {
 		specs, d := decodeInputs(c.InputsExpr, ctx)
-		diags = append(diags, d...)
+		chk.Diags = append(chk.Diags, d...)
 		c.Inputs = specs
 	}
 	c.InputsExpr = nil
-	return &c, diags
+	return &c, chk.Diags
 }
 
 // objectItemRanges maps each key of an object literal to the range of its
