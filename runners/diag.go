@@ -16,9 +16,15 @@ type BlockChecker struct {
 	Diags hcl.Diagnostics
 }
 
-// NewBlockChecker starts checking a decoded block whose definition is at def.
+// NewBlockChecker starts checking a decoded block whose definition is at
+// def. A body decoded on its own has no definition range (gohcl fills
+// def_range only for nested blocks); errors about the whole block then
+// point at the body itself.
 func NewBlockChecker(body hcl.Body, def hcl.Range, diags hcl.Diagnostics) *BlockChecker {
 	attrs, _ := body.JustAttributes()
+	if def.Filename == "" {
+		def = body.MissingItemRange()
+	}
 	return &BlockChecker{attrs: attrs, def: def, Diags: diags}
 }
 
