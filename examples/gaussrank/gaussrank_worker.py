@@ -14,9 +14,11 @@ followed by the inverse of its own output (the round trip), with
                  scipy.special.erfinv, the pandas DataFrame map (columns x, y)
                  and numpy.interp for the inverse (the baseline arm);
   --device cuda  the blog's GPU path: the same steps with CuPy arrays and
-                 cupyx.scipy.special.erfinv; the inverse is cupy.interp (or
-                 searchsorted + lerp with numpy.interp semantics on CuPy < 9).
-                 The device is synchronized before every timer read.
+                 cupyx.scipy.special.erfinv, the map as a cuDF DataFrame when
+                 cuDF is installed (CuPy arrays otherwise, or with --no-cudf);
+                 the inverse is cupy.interp (or searchsorted + lerp with
+                 numpy.interp semantics on CuPy < 9). The device is
+                 synchronized before every timer read.
 
 The input is the same seeded data benchy's Go runner generates (SplitMix64
 in counter mode, then only exactly rounded arithmetic; see
@@ -249,12 +251,20 @@ class CUDAArm:
             raise Skip("no CUDA device found")
         self.np, self.cp, self.erfinv = np, cp, erfinv
         self.cfg = cfg
+        self.cudf = None
+        if cfg.get("cudf", True):
+            try:
+                import cudf
+                self.cudf = cudf
+            except Exception:  # optional: the map then stays a pair of CuPy arrays
+                pass
         props = cp.cuda.runtime.getDeviceProperties(cp.cuda.Device().id)
         name = props.get("name", b"")
         self.info = {"implementation": "cupy", "device": "cuda",
                      "gpu": name.decode() if isinstance(name, bytes) else str(name),
                      "cupy": cp.__version__, "python": sys.version.split()[0],
-                     "numpy": np.__version__, "interp": "cupy.interp" if hasattr(cp, "interp") else "searchsorted"}
+                     "numpy": np.__version__, "interp": "cupy.interp" if hasattr(cp, "interp") else "searchsorted",
+                     "map": "cudf.DataFrame %s" % self.cudf.__version__ if self.cudf else "cupy arrays (cuDF not installed)"}
 
     def load(self, x):
         self.x = self.cp.asarray(x)
@@ -287,7 +297,12 @@ class CUDAArm:
         g = self.erfinv(s)
         if not self.cfg["inverse"]:
             return g, None
-        back = self.interp(g, g[i], x[i])
+        if self.cudf is not None:
+            # the blog's transformed_map, as a cuDF DataFrame (x, y) on the GPU
+            tmap = self.cudf.DataFrame({"x": x[i], "y": g[i]})
+            back = self.interp(g, tmap["y"].values, tmap["x"].values)
+        else:
+            back = self.interp(g, g[i], x[i])
         return g, back
 
     def sync(self):
@@ -301,7 +316,7 @@ class CUDAArm:
 # worker
 # ---------------------------------------------------------------------------
 
-KEYS = ("rows", "dtype", "distribution", "eps", "inverse", "device", "sort_kind")
+KEYS = ("rows", "dtype", "distribution", "eps", "inverse", "device", "sort_kind", "cudf")
 
 
 class Worker:
@@ -312,7 +327,7 @@ class Worker:
     def config(self, req):
         cfg = {"rows": self.args.rows, "dtype": self.args.dtype, "distribution": self.args.distribution,
                "eps": self.args.eps, "inverse": self.args.inverse, "device": self.args.device,
-               "sort_kind": self.args.sort_kind}
+               "sort_kind": self.args.sort_kind, "cudf": self.args.cudf}
         given = req.get("config") or {}
         if isinstance(given, dict):
             for k in KEYS:
@@ -422,6 +437,8 @@ def main(argv=None):
                    help="time the transform alone")
     p.add_argument("--sort-kind", choices=["quicksort", "stable"], default="quicksort",
                    help="CPU argsort kind: quicksort as the blog ran it, or stable (CuPy's and Go's tie rule)")
+    p.add_argument("--no-cudf", dest="cudf", action="store_false",
+                   help="CUDA arm: keep the map as CuPy arrays even when cuDF is installed")
     p.add_argument("--dump-dir", default="",
                    help="after setup, write x, g and back as little-endian float64 files (x.f64, g.f64, back.f64)")
     args = p.parse_args(argv)
