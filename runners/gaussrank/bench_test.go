@@ -56,14 +56,6 @@ func BenchmarkRoundTrip(b *testing.B) {
 				m.InverseInto(back, g)
 			}
 		})
-		b.Run(fmt.Sprintf("dtype=float64-alloc/n=%d", n), func(b *testing.B) {
-			b.ReportAllocs()
-			b.SetBytes(int64(8 * n))
-			for b.Loop() {
-				m, g := FitTransform(x, DefaultEps)
-				m.Inverse(g)
-			}
-		})
 		// The yardstick: a plain sort of a copy of the same data.
 		b.Run(fmt.Sprintf("dtype=float64-plainsort/n=%d", n), func(b *testing.B) {
 			y := make([]float64, n)
@@ -73,6 +65,17 @@ func BenchmarkRoundTrip(b *testing.B) {
 			for b.Loop() {
 				copy(y, x)
 				slices.Sort(y)
+			}
+		})
+		if n > 1e7 {
+			continue // the allocating variant would need another 9 GB
+		}
+		b.Run(fmt.Sprintf("dtype=float64-alloc/n=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(8 * n))
+			for b.Loop() {
+				m, g := FitTransform(x, DefaultEps)
+				m.Inverse(g)
 			}
 		})
 	}
