@@ -1,6 +1,7 @@
 package gaussrank
 
 import (
+	"encoding/binary"
 	"math"
 	"slices"
 	"sort"
@@ -241,4 +242,50 @@ func TestErfinvGridMonotone(t *testing.T) {
 			prev = y
 		}
 	}
+}
+
+// FuzzAgainstNaive checks the fast paths against the reference on
+// arbitrary inputs: any bit patterns (NaN payloads, ±0, ±Inf, subnormals),
+// any length, float64 and float32.
+func FuzzAgainstNaive(f *testing.F) {
+	f.Add([]byte{0, 0, 0, 0, 0, 0, 0, 0x80, 0, 0, 0, 0, 0, 0, 0, 0}, uint8(3))
+	f.Add([]byte("the quick brown fox jumps over the lazy dog, twice!!"), uint8(0))
+	f.Add(make([]byte, 64), uint8(200))
+	f.Fuzz(func(t *testing.T, b []byte, epsByte uint8) {
+		eps := 1e-6 + float64(epsByte)/300
+		var x []float64
+		for len(b) >= 8 {
+			x = append(x, math.Float64frombits(binary.LittleEndian.Uint64(b)))
+			b = b[8:]
+		}
+		if len(x) == 0 {
+			return
+		}
+		wg, wxs, wys := naive(x, eps)
+		m, g := FitTransform(x, eps)
+		xs, ys := m.Map()
+		for i := range x {
+			if !same(g[i], wg[i]) || !same(xs[i], wxs[i]) || !same(ys[i], wys[i]) {
+				t.Fatalf("x=%v eps=%g at %d: g %v want %v, map (%v, %v) want (%v, %v)", x, eps, i, g[i], wg[i], xs[i], ys[i], wxs[i], wys[i])
+			}
+		}
+		q := append(slices.Clone(x), g...)
+		for k, got := range m.Inverse(q) {
+			if want := naiveInterp(q[k], wys, wxs); !same(got, want) {
+				t.Fatalf("x=%v: inverse(%v) = %v, want %v", x, q[k], got, want)
+			}
+		}
+		x32 := make([]float32, len(x))
+		w64 := make([]float64, len(x))
+		for i, v := range x {
+			x32[i] = math.Float32frombits(uint32(math.Float64bits(v)))
+			w64[i] = float64(x32[i])
+		}
+		wg32, _, _ := naive(w64, eps)
+		for i, v := range Transform32(x32, eps) {
+			if !same(v, wg32[i]) {
+				t.Fatalf("x32=%v: g[%d] = %v, want %v", x32, i, v, wg32[i])
+			}
+		}
+	})
 }
