@@ -169,7 +169,7 @@ func TestCalibrateUsageErrors(t *testing.T) {
 // TestDriftExampleIsValid checks the shipped drift suite without running
 // it (it sleeps for seconds on purpose).
 func TestDriftExampleIsValid(t *testing.T) {
-	code, out, errs := benchy(t, "plan", filepath.Join("testdata", "drift", "drift.benchy.hcl"))
+	code, out, errs := benchy(t, "plan", filepath.Join("..", "..", "examples", "drift", "drift.benchy.hcl"))
 	if code != 0 || !strings.Contains(out, "drift") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 	}
