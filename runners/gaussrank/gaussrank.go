@@ -3,6 +3,7 @@ package gaussrank
 import (
 	"math"
 	"math/bits"
+	"slices"
 	"sync"
 	"unsafe"
 )
@@ -224,14 +225,26 @@ func (ws *Workspace) FitTransform32(x []float32, eps float64, m *Model, g []floa
 	return m, g
 }
 
-// insertionMax is the longest run of equal upper key halves settled by
-// insertion sort; longer runs are radix sorted.
-const insertionMax = 48
+// Runs of equal upper key halves up to insertionMax long are settled by
+// insertion sort, up to comparisonMax by sorting packed words, longer ones
+// by radix sort.
+const (
+	insertionMax  = 32
+	comparisonMax = 1 << 12
+)
+
+// settleScratch holds a chunk's scratch for permuting long runs.
+type settleScratch struct {
+	idx []uint32
+	xs  []float64
+}
 
 // settleRuns orders each run of equal upper key halves in w (sorted by
 // upper half, then index) by the lower key halves, stably, permuting
-// nodes[].x (the values, already gathered) along. tmp is scratch of len(w).
+// nodes[].x (the values, in the same order) along. tmp is scratch of
+// len(w).
 func settleRuns(w, tmp []uint64, nodes []node) {
+	var scr settleScratch
 	n := len(w)
 	for k := 0; k < n; {
 		hi := w[k] >> 32
@@ -240,13 +253,13 @@ func settleRuns(w, tmp []uint64, nodes []node) {
 			e++
 		}
 		if e-k > 1 {
-			settleRun(w[k:e], tmp[k:e], nodes[k:e])
+			settleRun(w[k:e], tmp[k:e], nodes[k:e], &scr)
 		}
 		k = e
 	}
 }
 
-func settleRun(w, tmp []uint64, nodes []node) {
+func settleRun(w, tmp []uint64, nodes []node, scr *settleScratch) {
 	n := len(w)
 	if n <= insertionMax {
 		for j := range w {
@@ -263,15 +276,24 @@ func settleRun(w, tmp []uint64, nodes []node) {
 		}
 		return
 	}
-	// Long run: sort (lower key half, position in run), then permute the
-	// indices and values by position.
-	idx := make([]uint32, n)
-	xs := make([]float64, n)
+	// Sort (lower key half, position in run) words, then permute the
+	// indices and values by position. Positions ascend with the indices
+	// within a run, so ties keep position order: the sort is stable.
+	if cap(scr.idx) < n {
+		scr.idx = make([]uint32, n)
+		scr.xs = make([]float64, n)
+	}
+	idx, xs := scr.idx[:n], scr.xs[:n]
 	for j := range w {
 		idx[j], xs[j] = uint32(w[j]), nodes[j].x
 		w[j] = (key64(xs[j])&0xFFFFFFFF)<<32 | uint64(j)
 	}
-	s := radixSortPacked(w, tmp, 1)
+	s := w
+	if n <= comparisonMax {
+		slices.Sort(w)
+	} else {
+		s = radixSortPacked(w, tmp, 1)
+	}
 	for j, v := range s {
 		p := uint32(v)
 		w[j] = uint64(idx[p])
