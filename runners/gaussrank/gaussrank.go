@@ -26,7 +26,8 @@ import (
 type node struct{ y, x float64 }
 
 // Model is a fitted GaussRank map: the training values in ascending order
-// beside their Gaussian values. It is safe for concurrent use once built.
+// beside their Gaussian values. Its methods are safe for concurrent use;
+// refitting a Model (passing it to a Workspace) while it is in use is not.
 type Model struct {
 	nodes   []node
 	eps     float64

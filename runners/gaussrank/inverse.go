@@ -36,8 +36,10 @@ func (m *Model) InverseInto(dst, q []float64) []float64 {
 		return dst
 	}
 	t := workers(len(q), m.threads)
-	recs := m.scratch(t, min((len(q)+t-1)/t, invChunk))
-	defer m.release(recs)
+	recs, owned := m.scratch(t, min((len(q)+t-1)/t, invChunk))
+	if owned {
+		defer m.mu.Unlock()
+	}
 	parallel(len(q), m.threads, func(lo, hi int) {
 		m.inverseBucketed(dst[lo:hi], q[lo:hi], recs[chunkOf(lo, len(q), t)])
 	})
@@ -45,14 +47,15 @@ func (m *Model) InverseInto(dst, q []float64) []float64 {
 }
 
 // scratch returns t blocks of n records for the bucketed inverse: the
-// model's own when no other call holds them, otherwise new ones.
-func (m *Model) scratch(t, n int) [][]rec {
+// model's own when no other call holds them (owned: the caller unlocks
+// m.mu when done), otherwise new ones.
+func (m *Model) scratch(t, n int) (recs [][]rec, owned bool) {
 	if !m.mu.TryLock() {
 		r := make([][]rec, t)
 		for i := range r {
 			r[i] = make([]rec, n)
 		}
-		return r
+		return r, false
 	}
 	for len(m.recs) < t {
 		m.recs = append(m.recs, nil)
@@ -63,14 +66,7 @@ func (m *Model) scratch(t, n int) [][]rec {
 			adviseHuge(m.recs[i])
 		}
 	}
-	return m.recs[:t]
-}
-
-// release gives back blocks from scratch.
-func (m *Model) release(r [][]rec) {
-	if len(m.recs) > 0 && &r[0] == &m.recs[0] {
-		m.mu.Unlock()
-	}
+	return m.recs[:t], true
 }
 
 // How a query finds its interval. The map's y values are erfinv of an even

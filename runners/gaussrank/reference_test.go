@@ -2,6 +2,7 @@ package gaussrank
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math"
 	"slices"
 	"sort"
@@ -288,4 +289,31 @@ func FuzzAgainstNaive(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestConcurrentInverse runs inverses of one model at once: one borrows the
+// model's scratch, the others use their own (go test -race checks it).
+func TestConcurrentInverse(t *testing.T) {
+	n := directMax + 1000
+	x := Generate(n, 4, DistNormal)
+	m, g := FitTransform(x, 1e-6)
+	want := m.Inverse(g)
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			got := m.Inverse(g)
+			for i := range got {
+				if !same(got[i], want[i]) {
+					errs <- fmt.Errorf("concurrent inverse differs at %d", i)
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
 }
