@@ -20,7 +20,7 @@ tmp, rounds = sys.argv[1], int(sys.argv[2])
 h, b = [], []
 for i in range(1, rounds + 1):
     h.append(statistics.median(json.load(open(f"{tmp}/h{i}.json"))["results"][0]["times"]) * 1e3)
-    b.append(json.load(open(f"{tmp}/b{i}.json"))["workloads"][0]["arms"][0]["summary"]["Median"] / 1e6)
+    b.append(json.load(open(f"{tmp}/b{i}.json"))["workloads"][0]["arms"][0]["summary"]["median"] / 1e6)
     print(f"round {i}: hyperfine median {h[-1]:.3f} ms   benchy median {b[-1]:.3f} ms")
 mh, mb = statistics.median(h), statistics.median(b)
 print(f"median of medians: hyperfine {mh:.3f} ms, benchy {mb:.3f} ms, benchy/hyperfine = {mb/mh:.4f} ({100*(mb/mh-1):+.2f}%)")

@@ -109,6 +109,10 @@ func TestFailures(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "exit status 3") || !strings.Contains(err.Error(), "oops") {
 		t.Fatalf("err = %v", err)
 	}
+	r = setup(t, Config{Command: []string{"sh", "-c", "kill -9 $$"}, Measure: MeasureWall})
+	if _, _, err := r.Run(context.Background(), 0, 1); err == nil || !strings.Contains(err.Error(), "signal: killed") {
+		t.Fatalf("killed child: err = %v", err)
+	}
 	b, _ := json.Marshal(Config{Command: []string{"no-such-program-benchy"}})
 	if _, err := (&Runner{}).Setup(context.Background(), runners.Setup{Config: b}); err == nil {
 		t.Fatal("a missing program passed setup")
