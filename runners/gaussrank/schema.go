@@ -3,6 +3,7 @@ package gaussrank
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -81,21 +82,8 @@ func decode(body hcl.Body, ctx *hcl.EvalContext) (any, hcl.Diagnostics) {
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	attrs, _ := body.JustAttributes()
-	rangeOf := func(name string) *hcl.Range {
-		if a, ok := attrs[name]; ok {
-			return a.Expr.Range().Ptr()
-		}
-		return c.DefRange.Ptr()
-	}
-	bad := func(attr, summary, detail string) {
-		diags = append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError,
-			Summary:  summary,
-			Detail:   detail,
-			Subject:  rangeOf(attr),
-		})
-	}
+	chk := runners.NewBlockChecker(body, c.DefRange, diags)
+	bad := chk.Error
 	c = c.withDefaults()
 	if c.Rows < MinRows || c.Rows > MaxRows {
 		bad("rows", "Invalid rows",
@@ -117,7 +105,7 @@ func decode(body hcl.Body, ctx *hcl.EvalContext) (any, hcl.Diagnostics) {
 	if c.Threads < 0 {
 		bad("threads", "Invalid threads", fmt.Sprintf("threads must be 0 (every core) or a positive count, not %d.", c.Threads))
 	}
-	return &c, diags
+	return &c, chk.Diags
 }
 
 // Distributions lists the accepted distribution names.
@@ -125,14 +113,7 @@ func Distributions() []string {
 	return []string{DistUniform, DistNormal, DistLognormal, DistChampsLike}
 }
 
-func validDist(d string) bool {
-	for _, v := range Distributions() {
-		if d == v {
-			return true
-		}
-	}
-	return false
-}
+func validDist(d string) bool { return slices.Contains(Distributions(), d) }
 
 func quoteList(vs []string) string {
 	q := make([]string, len(vs))
