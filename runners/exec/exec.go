@@ -62,7 +62,7 @@ func (r *Runner) Setup(_ context.Context, s runners.Setup) (map[string]any, erro
 	if r.stderr, err = captureFile(); err != nil {
 		return nil, err
 	}
-	if r.devnull, err = os.Open(os.DevNull); err != nil {
+	if r.devnull, err = os.OpenFile(os.DevNull, os.O_RDWR, 0); err != nil {
 		return nil, fmt.Errorf("exec: %w", err)
 	}
 	if r.cfg.Measure == MeasureStdoutMetric {

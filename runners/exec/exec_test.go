@@ -91,6 +91,13 @@ func TestWall(t *testing.T) {
 	}
 }
 
+func TestWallDiscardsOutput(t *testing.T) {
+	r := setup(t, Config{Command: []string{"sh", "-c", "echo to stdout; echo to stderr >&2"}, Measure: MeasureWall})
+	if _, _, err := r.Run(context.Background(), 0, 2); err != nil {
+		t.Fatalf("a command that prints failed: %v", err)
+	}
+}
+
 func TestStdoutMetric(t *testing.T) {
 	r := setup(t, Config{Command: []string{"sh", "-c", "echo 'latency: 2.5 ms'"}, Measure: MeasureStdoutMetric, Pattern: `latency: ([0-9.]+) ms`, Scale: 1e6})
 	ns, _, err := r.Run(context.Background(), 0, 2)
