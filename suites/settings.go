@@ -75,24 +75,20 @@ func (ld *load) applyRun(base RunSettings, blk *hcl.Block, ctx *hcl.EvalContext,
 		ld.diags.add(errorf(at.rng(name, rb.DefRange), summary, detail, args...))
 	}
 	rs := base
-	if rb.Warmup != nil {
-		if *rb.Warmup < 0 {
-			bad("warmup", "Invalid warmup", "warmup is a number of warm-up blocks and cannot be negative.")
+	// atLeast applies an integer setting, with a diagnostic below min.
+	atLeast := func(name string, p *int, min int, dst *int, detail string) {
+		if p == nil {
+			return
 		}
-		rs.Warmup = *rb.Warmup
-	}
-	if rb.MinBlocks != nil {
-		if *rb.MinBlocks < 2 {
-			bad("min_blocks", "Invalid min_blocks", "min_blocks must be at least 2: the jackknife needs two blocks to estimate a confidence interval.")
+		if *p < min {
+			bad(name, "Invalid "+name, "%s", detail)
 		}
-		rs.MinBlocks = *rb.MinBlocks
+		*dst = *p
 	}
-	if rb.MaxBlocks != nil {
-		if *rb.MaxBlocks < 2 {
-			bad("max_blocks", "Invalid max_blocks", "max_blocks must be at least 2: the jackknife needs two blocks to estimate a confidence interval.")
-		}
-		rs.MaxBlocks = *rb.MaxBlocks
-	}
+	const jackknifeNeedsTwo = "must be at least 2: the jackknife needs two blocks to estimate a confidence interval."
+	atLeast("warmup", rb.Warmup, 0, &rs.Warmup, "warmup is a number of warm-up blocks and cannot be negative.")
+	atLeast("min_blocks", rb.MinBlocks, 2, &rs.MinBlocks, "min_blocks "+jackknifeNeedsTwo)
+	atLeast("max_blocks", rb.MaxBlocks, 2, &rs.MaxBlocks, "max_blocks "+jackknifeNeedsTwo)
 	if rb.TargetCIHalfWidth != nil {
 		t := *rb.TargetCIHalfWidth
 		switch {
@@ -163,18 +159,8 @@ func (ld *load) applyRun(base RunSettings, blk *hcl.Block, ctx *hcl.EvalContext,
 				runners.Suggest(*rb.Order, []string{string(OrderInterleavedRandom), string(OrderInterleaved), string(OrderSequential)}))
 		}
 	}
-	if rb.Iterations != nil {
-		if *rb.Iterations < 0 {
-			bad("iterations", "Invalid iterations", "iterations cannot be negative; 0 calibrates the count to min_block_time.")
-		}
-		rs.Iterations = *rb.Iterations
-	}
-	if rb.WarmupIterations != nil {
-		if *rb.WarmupIterations < 0 {
-			bad("warmup_iterations", "Invalid warmup_iterations", "warmup_iterations cannot be negative.")
-		}
-		rs.WarmupIterations = *rb.WarmupIterations
-	}
+	atLeast("iterations", rb.Iterations, 0, &rs.Iterations, "iterations cannot be negative; 0 calibrates the count to min_block_time.")
+	atLeast("warmup_iterations", rb.WarmupIterations, 0, &rs.WarmupIterations, "warmup_iterations cannot be negative.")
 	if ld.diags.errs == n && rs.MinBlocks > rs.MaxBlocks {
 		name, other := "min_blocks", "max_blocks"
 		if rb.MaxBlocks != nil {
