@@ -60,6 +60,10 @@ type Options struct {
 	// before each block of a workload whose run settings ask for it, and
 	// returns what is recorded with the block.
 	Settle func(ctx context.Context, maxWait time.Duration, tempC float64) json.RawMessage
+	// SpawnOverhead, when set, measures what starting and reaping a no-op
+	// process costs; it is recorded (never subtracted) for plans with
+	// whole-process (`measure = "wall"`) arms.
+	SpawnOverhead func(ctx context.Context) (time.Duration, error)
 	// Executable is the benchy binary that serves built-in runners;
 	// empty uses os.Executable.
 	Executable string
@@ -190,8 +194,8 @@ func (r *run) softStopped() bool {
 }
 
 func (r *run) execute(ctx context.Context) {
-	if needsSpawnOverhead(r.plan) {
-		if d, err := SpawnOverhead(ctx, 15); err == nil {
+	if r.opt.SpawnOverhead != nil && needsSpawnOverhead(r.plan) {
+		if d, err := r.opt.SpawnOverhead(ctx); err == nil {
 			r.doc.Environment.Overhead = map[string]float64{"spawn_noop_median": float64(d.Nanoseconds())}
 			r.logf("benchy: a no-op process takes %v to spawn and reap here (recorded; not subtracted)", d.Round(time.Microsecond))
 		}

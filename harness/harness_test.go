@@ -416,3 +416,21 @@ func TestSettleBeforeEveryBlock(t *testing.T) {
 		t.Fatalf("block settle = %q", s)
 	}
 }
+
+func TestSpawnOverheadRecordedForWallArms(t *testing.T) {
+	calls := 0
+	opt := Options{SpawnOverhead: func(context.Context) (time.Duration, error) {
+		calls++
+		return 1500 * time.Microsecond, nil
+	}}
+	doc := runPlan(t, testPlan(quickRun(2), execArm("a", true, []string{"true"}, "wall")), opt)
+	if calls != 1 || doc.Environment.Overhead["spawn_noop_median"] != 1.5e6 {
+		t.Fatalf("%d calls, overhead %v", calls, doc.Environment.Overhead)
+	}
+	// A plan without whole-process arms has no spawn floor to record.
+	calls = 0
+	doc = runPlan(t, testPlan(quickRun(2), fakeArm("p", "ok")), opt)
+	if calls != 0 || doc.Environment.Overhead != nil {
+		t.Fatalf("protocol-only plan: %d calls, overhead %v", calls, doc.Environment.Overhead)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/benchy-dev/benchy/harness"
 	"github.com/benchy-dev/benchy/hw"
 	"github.com/benchy-dev/benchy/results"
+	"github.com/benchy-dev/benchy/runners/exec"
 	"github.com/benchy-dev/benchy/suites"
 )
 
@@ -23,6 +24,7 @@ func configureMachine(ctx context.Context, opt *harness.Options) (release func()
 		return inv.CheckRequires(r.GPU, r.MinGPUMemory, r.ComputeCapability)
 	}
 	opt.Environment = func() results.Environment { return harness.EnvironmentOf(inv) }
+	opt.SpawnOverhead = func(ctx context.Context) (time.Duration, error) { return exec.SpawnOverhead(ctx, 25) }
 	if len(inv.GPUs) == 0 {
 		return func() {}
 	}

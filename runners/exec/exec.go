@@ -11,8 +11,9 @@ import (
 	osexec "os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
-	"syscall"
+	"strings"
 	"time"
 
 	"github.com/benchy-dev/benchy/runners"
@@ -82,31 +83,130 @@ func (r *Runner) Setup(_ context.Context, s runners.Setup) (map[string]any, erro
 
 // Run executes warmup untimed and iterations timed runs of the command.
 func (r *Runner) Run(ctx context.Context, warmup, iterations int) ([]int64, map[string]float64, error) {
-	for i := 0; i < warmup; i++ {
-		if _, err := r.once(ctx); err != nil {
+	if r.cfg.Measure == MeasureStdoutMetric {
+		return r.runMetric(ctx, warmup, iterations)
+	}
+	// One batch for the whole block: the runs follow each other with no
+	// Go code between them (spawn_cgo.go says why that matters).
+	runs := make([]run, warmup+iterations)
+	if err := r.batch(ctx, runs); err != nil {
+		return nil, nil, err
+	}
+	timed := runs[warmup:]
+	ns := make([]int64, len(timed))
+	for i, t := range timed {
+		ns[i] = t.elapsed.Nanoseconds()
+	}
+	return ns, runMetrics(timed), nil
+}
+
+// runMetric runs the command once per iteration and reads each timed
+// run's number from its output.
+func (r *Runner) runMetric(ctx context.Context, warmup, iterations int) ([]int64, map[string]float64, error) {
+	runs := make([]run, warmup+iterations)
+	ns := make([]int64, 0, iterations)
+	for i := range runs {
+		if err := r.batch(ctx, runs[i:i+1]); err != nil {
 			return nil, nil, err
 		}
-	}
-	ns := make([]int64, 0, iterations)
-	var user, sys time.Duration
-	var maxRSS int64
-	for i := 0; i < iterations; i++ {
-		res, err := r.once(ctx)
+		if i < warmup {
+			continue
+		}
+		v, err := r.readMetric()
 		if err != nil {
 			return nil, nil, err
 		}
-		ns = append(ns, res.value)
-		user += res.user
-		sys += res.sys
-		maxRSS = max(maxRSS, res.maxRSSKiB)
+		ns = append(ns, v)
 	}
+	return ns, runMetrics(runs[warmup:]), nil
+}
+
+// batch runs the command len(runs) times in a row and fails with the first
+// run that fails, quoting the end of its stderr.
+func (r *Runner) batch(ctx context.Context, runs []run) error {
+	io := stdio{in: r.devnull.Fd(), out: r.devnull.Fd(), err: r.stderr.Fd(), truncateErr: true}
+	if r.stdout != nil {
+		io.out, io.truncateOut = r.stdout.Fd(), true
+	}
+	n, err := r.spawn.runs(ctx, io, runs)
+	if n > 0 {
+		if failure := runs[n-1].failure(); failure != "" {
+			if msg := bytes.TrimSpace(tail(r.stderr, 4096)); len(msg) > 0 {
+				return fmt.Errorf("exec: %s: %s: %s", r.cfg.Command[0], failure, msg)
+			}
+			return fmt.Errorf("exec: %s: %s", r.cfg.Command[0], failure)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("exec: %s: %w", r.cfg.Command[0], err)
+	}
+	if n < len(runs) {
+		return fmt.Errorf("exec: %s: %d of %d runs done", r.cfg.Command[0], n, len(runs))
+	}
+	return nil
+}
+
+// readMetric takes the number the pattern captures from the last run's
+// standard output.
+func (r *Runner) readMetric() (int64, error) {
+	printed, err := io.ReadAll(io.NewSectionReader(r.stdout, 0, maxStdout))
+	if err != nil {
+		return 0, fmt.Errorf("exec: reading output: %w", err)
+	}
+	m := r.pattern.FindSubmatch(printed)
+	if m == nil {
+		return 0, fmt.Errorf("exec: pattern %q matched nothing in the output of %s", r.cfg.Pattern, r.cfg.Command[0])
+	}
+	v, err := strconv.ParseFloat(string(m[1]), 64)
+	if err != nil {
+		return 0, fmt.Errorf("exec: pattern %q captured %q, not a number", r.cfg.Pattern, m[1])
+	}
+	return int64(v * r.cfg.Scale), nil
+}
+
+// runMetrics summarises the timed runs' resource use: mean user and system
+// CPU time, and the peak resident set.
+//
+// The kernel's peak resident set for a child includes the memory of the
+// process that spawned it (the child shares or copies the worker's address
+// space until it execs). A peak above the worker's own is the command's;
+// anything else only says that the command peaked at or below the
+// worker's, and is recorded as that bound, peak-rss-at-most-bytes.
+func runMetrics(timed []run) map[string]float64 {
 	metrics := map[string]float64{}
-	if iterations > 0 {
-		metrics["user-ns/op"] = float64(user.Nanoseconds()) / float64(iterations)
-		metrics["sys-ns/op"] = float64(sys.Nanoseconds()) / float64(iterations)
+	if len(timed) == 0 {
+		return metrics
+	}
+	var user, sys time.Duration
+	var maxRSS int64
+	for _, t := range timed {
+		user += t.user
+		sys += t.sys
+		maxRSS = max(maxRSS, t.maxRSSKiB)
+	}
+	metrics["user-ns/op"] = float64(user.Nanoseconds()) / float64(len(timed))
+	metrics["sys-ns/op"] = float64(sys.Nanoseconds()) / float64(len(timed))
+	if own, ok := selfPeakRSSKiB(); ok && maxRSS <= own {
+		metrics["peak-rss-at-most-bytes"] = float64(own) * 1024
+	} else {
 		metrics["peak-rss-bytes"] = float64(maxRSS) * 1024
 	}
-	return ns, metrics, nil
+	return metrics
+}
+
+// selfPeakRSSKiB is this process's own peak resident set (VmHWM).
+func selfPeakRSSKiB() (int64, bool) {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, false
+	}
+	for line := range strings.Lines(string(b)) {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kib, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kib, err == nil
+		}
+	}
+	return 0, false
 }
 
 // Close releases the capture files.
@@ -154,81 +254,39 @@ func tail(f *os.File, n int64) []byte {
 	return b[:k]
 }
 
-type result struct {
-	value     int64
-	user, sys time.Duration
-	maxRSSKiB int64
-}
-
-func (r *Runner) once(ctx context.Context) (result, error) {
-	if err := ctx.Err(); err != nil {
-		return result{}, err
-	}
-	out := r.devnull
-	for _, f := range []*os.File{r.stdout, r.stderr} {
-		if f != nil {
-			if err := rewind(f); err != nil {
-				return result{}, fmt.Errorf("exec: output capture: %w", err)
-			}
-		}
-	}
-	if r.stdout != nil {
-		out = r.stdout
-	}
-	// posix_spawn and wait4 directly, as hyperfine does: os/exec with a
-	// pipe cost about 4 ms more per run on a 2-vCPU VM, and Go's own
-	// fork/exec about 0.5 ms more, all of it inside the timed interval.
-	var ws syscall.WaitStatus
-	var ru syscall.Rusage
-	start := time.Now()
-	pid, err := r.spawn.start(r.devnull.Fd(), out.Fd(), r.stderr.Fd())
-	if err == nil {
-		for {
-			if _, err = syscall.Wait4(pid, &ws, 0, &ru); err != syscall.EINTR {
-				break
-			}
-		}
-	}
-	elapsed := time.Since(start)
+// SpawnOverhead measures the median wall time to start and reap a no-op
+// process (`true`) n times with the loop that times `measure = "wall"`
+// runs: the floor under every such sample. benchy records it and never
+// subtracts it.
+func SpawnOverhead(ctx context.Context, n int) (time.Duration, error) {
+	path, err := osexec.LookPath("true")
 	if err != nil {
-		return result{}, fmt.Errorf("exec: %s: %w", r.cfg.Command[0], err)
+		return 0, fmt.Errorf("exec: %w", err)
 	}
-	res := result{
-		user:      time.Duration(ru.Utime.Nano()),
-		sys:       time.Duration(ru.Stime.Nano()),
-		maxRSSKiB: ru.Maxrss,
-	}
-	var failure string
-	switch {
-	case ws.Signaled():
-		failure = "signal: " + ws.Signal().String()
-	case ws.Exited() && ws.ExitStatus() != 0:
-		failure = fmt.Sprintf("exit status %d", ws.ExitStatus())
-	}
-	if failure != "" {
-		if msg := bytes.TrimSpace(tail(r.stderr, 4096)); len(msg) > 0 {
-			return res, fmt.Errorf("exec: %s: %s: %s", r.cfg.Command[0], failure, msg)
-		}
-		return res, fmt.Errorf("exec: %s: %s", r.cfg.Command[0], failure)
-	}
-	if r.cfg.Measure != MeasureStdoutMetric {
-		res.value = elapsed.Nanoseconds()
-		return res, nil
-	}
-	printed, err := io.ReadAll(io.NewSectionReader(r.stdout, 0, maxStdout))
+	devnull, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
 	if err != nil {
-		return res, fmt.Errorf("exec: reading output: %w", err)
+		return 0, fmt.Errorf("exec: %w", err)
 	}
-	m := r.pattern.FindSubmatch(printed)
-	if m == nil {
-		return res, fmt.Errorf("exec: pattern %q matched nothing in the output of %s", r.cfg.Pattern, r.cfg.Command[0])
+	defer devnull.Close()
+	s := newSpawner(path, []string{"true"}, os.Environ(), "")
+	defer s.free()
+	runs := make([]run, n)
+	k, err := s.runs(ctx, stdio{in: devnull.Fd(), out: devnull.Fd(), err: devnull.Fd()}, runs)
+	if err == nil && k > 0 && runs[k-1].failure() != "" {
+		err = errors.New(runs[k-1].failure())
 	}
-	v, err := strconv.ParseFloat(string(m[1]), 64)
+	if err == nil && k == 0 {
+		err = errors.New("no runs")
+	}
 	if err != nil {
-		return res, fmt.Errorf("exec: pattern %q captured %q, not a number", r.cfg.Pattern, m[1])
+		return 0, fmt.Errorf("exec: timing %s: %w", path, err)
 	}
-	res.value = int64(v * r.cfg.Scale)
-	return res, nil
+	ds := make([]time.Duration, k)
+	for i, r := range runs[:k] {
+		ds[i] = r.elapsed
+	}
+	slices.Sort(ds)
+	return ds[k/2], nil
 }
 
 // external makes a protocol-speaking program its own worker.

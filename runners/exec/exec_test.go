@@ -3,6 +3,9 @@ package exec
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -86,8 +89,65 @@ func TestWall(t *testing.T) {
 			t.Errorf("a 20 ms sleep timed at %v", time.Duration(v))
 		}
 	}
-	if metrics["peak-rss-bytes"] <= 0 {
-		t.Errorf("metrics %v", metrics)
+	if metrics["user-ns/op"] <= 0 && metrics["sys-ns/op"] <= 0 {
+		t.Errorf("no CPU time recorded: %v", metrics)
+	}
+}
+
+// TestMain lets the test binary stand in for a command with a known
+// memory footprint: with BENCHY_EXEC_TEST_ALLOC_MIB set it touches that
+// many MiB and exits.
+func TestMain(m *testing.M) {
+	if v := os.Getenv("BENCHY_EXEC_TEST_ALLOC_MIB"); v != "" {
+		mib, _ := strconv.Atoi(v)
+		b := make([]byte, mib<<20)
+		for i := 0; i < len(b); i += 4096 {
+			b[i] = 1
+		}
+		os.Exit(int(b[4096]) - 1)
+	}
+	os.Exit(m.Run())
+}
+
+func TestPeakRSS(t *testing.T) {
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A command that needs far more memory than the worker has its own
+	// peak recorded.
+	r := setup(t, Config{Command: []string{self}, Env: map[string]string{"BENCHY_EXEC_TEST_ALLOC_MIB": "128"}, Measure: MeasureWall})
+	_, metrics, err := r.Run(context.Background(), 0, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := metrics["peak-rss-bytes"]; got < 128<<20 {
+		t.Errorf("peak-rss-bytes = %.0f for a command that touched 128 MiB (metrics %v)", got, metrics)
+	}
+	// A tiny command's peak hides under the worker's own, which the kernel
+	// counts for the child too: only the bound is recorded.
+	r = setup(t, Config{Command: []string{"true"}, Measure: MeasureWall})
+	if _, metrics, err = r.Run(context.Background(), 0, 2); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := metrics["peak-rss-bytes"]; ok {
+		t.Errorf("true recorded a peak of its own: %v", metrics)
+	}
+	if own, ok := selfPeakRSSKiB(); !ok || metrics["peak-rss-at-most-bytes"] < float64(own)*1024*0.5 {
+		t.Errorf("bound %v, own peak %d KiB", metrics["peak-rss-at-most-bytes"], own)
+	}
+}
+
+func TestRunStopsWhenCancelled(t *testing.T) {
+	r := setup(t, Config{Command: []string{"sleep", "0.05"}, Measure: MeasureWall})
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(120*time.Millisecond, cancel)
+	// 200 runs take 10 s; a cancelled batch stops after the run in progress.
+	if _, _, err := r.Run(ctx, 0, 200); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if _, _, err := r.Run(ctx, 0, 1); !errors.Is(err, context.Canceled) {
+		t.Fatalf("already cancelled: err = %v", err)
 	}
 }
 
@@ -130,5 +190,17 @@ func TestFailures(t *testing.T) {
 	}
 	if _, _, _, ok := external(json.RawMessage(`{"command":["w"],"measure":"wall"}`)); ok {
 		t.Fatal("a wall arm is not its own worker")
+	}
+}
+
+func TestSpawnOverhead(t *testing.T) {
+	d, err := SpawnOverhead(context.Background(), 5)
+	if err != nil || d <= 0 {
+		t.Fatalf("SpawnOverhead = %v, %v", d, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := SpawnOverhead(ctx, 5); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled: err = %v", err)
 	}
 }
