@@ -114,10 +114,7 @@ func readMergeInput(arg string) ([]fleet.Input, error) {
 	if err != nil {
 		return nil, err
 	}
-	var head struct {
-		Schema string `json:"schema"`
-	}
-	if json.NewDecoder(bytes.NewReader(b)).Decode(&head) == nil && head.Schema == fleet.Schema {
+	if schemaOf(b) == fleet.Schema {
 		fd, err := fleet.Parse(b)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
@@ -137,6 +134,35 @@ func readMergeInput(arg string) ([]fleet.Input, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return []fleet.Input{{Label: label, Path: path, Doc: doc}}, nil
+}
+
+// schemaOf is the schema tag of a JSON document, or "" (a journal, which
+// is JSON lines, has none).
+func schemaOf(b []byte) string {
+	var head struct {
+		Schema string `json:"schema"`
+	}
+	if json.NewDecoder(bytes.NewReader(b)).Decode(&head) != nil {
+		return ""
+	}
+	return head.Schema
+}
+
+// readFleetDocument reads path when it holds a fleet document; it returns
+// nil and no error for any other file, which results.ReadFile then reads.
+func readFleetDocument(path string) (*fleet.Document, error) {
+	if st, err := os.Stat(path); err != nil || st.IsDir() {
+		return nil, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil || schemaOf(b) != fleet.Schema {
+		return nil, nil
+	}
+	fd, err := fleet.Parse(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return fd, nil
 }
 
 // renderFleet writes the cross-host report.

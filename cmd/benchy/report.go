@@ -36,7 +36,9 @@ in one of these formats:
   json      the analysis: summaries and relative differences (benchy/analysis/v1)
   benchfmt  Go benchmark format, one line per arm per block: benchstat -col /arm
   csv       tidy, one row per timed iteration
-  bencher   Bencher Metric Format JSON (bencher run --adapter json)`,
+  bencher   Bencher Metric Format JSON (bencher run --adapter json)
+
+A fleet.json written by benchy merge renders as text, markdown or json.`,
 		Example: `  benchy report out/quickstart/results.json
   benchy report out/quickstart/results.json --format html -o report.html
   benchy report results.json --format benchfmt > bench.txt && benchstat -col /arm bench.txt
@@ -49,14 +51,28 @@ in one of these formats:
 			if !validFormat(color, "auto", "always", "never") {
 				return withCode(exitUsage, fmt.Errorf("--color must be auto, always or never, not %q", color))
 			}
-			doc, err := results.ReadFile(args[0])
+			var buf bytes.Buffer
+			fd, err := readFleetDocument(args[0])
 			if err != nil {
 				return withCode(exitUsage, err)
 			}
-			var buf bytes.Buffer
-			useCol := (output == "" || output == "-") && useColor(color, stdout)
-			if err := renderReportOpts(&buf, doc, format, reportOptions{color: useCol, maxBytes: maxBytes}); err != nil {
-				return withCode(exitUsage, err)
+			if fd != nil {
+				// A fleet.json from benchy merge renders as merge does.
+				if !validFormat(format, "text", "markdown", "md", "json") {
+					return withCode(exitUsage, fmt.Errorf("%s is a fleet document (benchy merge); it renders as text, markdown or json, not %s", args[0], format))
+				}
+				if err := renderFleet(&buf, fd, format); err != nil {
+					return withCode(exitUsage, err)
+				}
+			} else {
+				doc, err := results.ReadFile(args[0])
+				if err != nil {
+					return withCode(exitUsage, err)
+				}
+				useCol := (output == "" || output == "-") && useColor(color, stdout)
+				if err := renderReportOpts(&buf, doc, format, reportOptions{color: useCol, maxBytes: maxBytes}); err != nil {
+					return withCode(exitUsage, err)
+				}
 			}
 			if output == "" || output == "-" {
 				_, err = buf.WriteTo(stdout)

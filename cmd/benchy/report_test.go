@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -266,4 +267,47 @@ func TestTelemetryContract(t *testing.T) {
 	if !ok || !tel.Throttled || tel.SMClockMHz != 1980 || tel.PowerW != 400 || !strings.Contains(tel.Describe(), "throttled: sw_power_cap") {
 		t.Errorf("parsed %+v", tel)
 	}
+}
+
+// TestReportRendersFleet: benchy report reads a fleet.json as benchy merge
+// wrote it and prints what merge printed; formats a fleet cannot have are
+// usage errors.
+func TestReportRendersFleet(t *testing.T) {
+	tmp := t.TempDir()
+	var hosts []string
+	for i, host := range []string{"node-a", "node-b"} {
+		dir := filepath.Join(tmp, host)
+		if code, _, errs := benchy(t, "run", writeSuite(t, fastSuite), "--out", dir, "--seed", strconv.Itoa(i+1)); code != 0 {
+			t.Fatalf("run: exit %d: %s", code, errs)
+		}
+		hosts = append(hosts, withHost(t, filepath.Join(dir, "results.json"), tmp, host, nil))
+	}
+	out := filepath.Join(tmp, "fleet.json")
+	for _, format := range []string{"text", "markdown", "json"} {
+		code, merged, errs := benchy(t, append([]string{"merge", "-o", out, "--format", format}, hosts...)...)
+		if code != 0 {
+			t.Fatalf("merge: exit %d: %s", code, errs)
+		}
+		code, reported, errs := benchy(t, "report", out, "--format", format)
+		if code != 0 {
+			t.Fatalf("report %s: exit %d: %s", format, code, errs)
+		}
+		if format == "json" { // merge stamps its own version; the rest must agree
+			merged, reported = stripBenchyVersion(merged), stripBenchyVersion(reported)
+		}
+		if reported != merged {
+			t.Errorf("report --format %s of fleet.json differs from merge's output:\n%s\n---\n%s", format, reported, merged)
+		}
+		if format == "markdown" && !strings.Contains(reported, "| node-b |") {
+			t.Errorf("markdown lacks the host rows:\n%s", reported)
+		}
+	}
+	code, _, errs := benchy(t, "report", out, "--format", "html")
+	if code != exitUsage || !strings.Contains(errs, "is a fleet document") {
+		t.Fatalf("html of a fleet: exit %d: %s", code, errs)
+	}
+}
+
+func stripBenchyVersion(s string) string {
+	return regexp.MustCompile(`"benchy": "[^"]*"`).ReplaceAllString(s, `"benchy": ""`)
 }
