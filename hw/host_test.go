@@ -1,40 +1,16 @@
 package hw
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/benchy-dev/benchy/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
-
-// golden compares got with testdata/golden/name, or rewrites it with -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	p := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatalf("%v (run go test ./hw -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from golden file (run go test ./hw -update after checking)\n--- got ---\n%s\n--- want ---\n%s", name, got, want)
-	}
-}
 
 // hostInventory runs the host detection over a testdata tree and blanks the
 // fields that come from the running process rather than the tree.
@@ -61,7 +37,7 @@ func TestDetectHostGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, "host-"+host+".json", append(b, '\n'))
+			golden.Check(t, filepath.Join("testdata", "golden", "host-"+host+".json"), append(b, '\n'))
 		})
 	}
 }
