@@ -7,7 +7,10 @@
 // to ±(1-eps), erfinv, and numpy.interp over (sort(g), sort(x)) for the
 // inverse. The *32 variants take float32 input. A Workspace reuses memory
 // across calls. Generate and Generate32 produce the seeded inputs that the
-// Python reference worker (examples/gaussrank) reproduces bit for bit.
+// Python reference worker (python/gaussrank_worker.py) reproduces bit for
+// bit. Config.Implementation chooses between this package's Go runner and
+// that worker's NumPy and CuPy paths, which the binary embeds (see
+// WorkerScript).
 //
 // See docs/gaussrank.md for the conventions, the algorithm and the runner's
 // suite block.

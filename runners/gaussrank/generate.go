@@ -9,7 +9,7 @@ import "math"
 // multiply-add: every product below is wrapped in an explicit float64
 // conversion, which the Go spec says prevents fusion). Polynomial log, cos
 // and exp stand in for libm so that Go and NumPy agree exactly;
-// examples/gaussrank/gaussrank_worker.py carries the same code.
+// python/gaussrank_worker.py carries the same code.
 
 const (
 	golden = 0x9E3779B97F4A7C15

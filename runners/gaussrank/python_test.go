@@ -15,13 +15,14 @@ import (
 	"github.com/benchy-dev/benchy/runners"
 )
 
-// The reference arms ship in examples/gaussrank; these tests run them
-// through the worker protocol with Debian's Python and check that they see
-// the Go runner's data and agree with its numbers.
+// The reference implementations (numpy, cupy) are the Python worker in
+// python/, embedded in the binary; these tests run it through the worker
+// protocol with Debian's Python and check that it sees the Go runner's data
+// and agrees with its numbers.
 
-const debianPython = "/usr/bin/python3"
+const debianPython = DefaultPython
 
-var workerScript = filepath.Join("..", "..", "examples", "gaussrank", "gaussrank_worker.py")
+var workerScript = filepath.Join("python", WorkerScriptName)
 
 func needNumPy(t *testing.T) {
 	t.Helper()

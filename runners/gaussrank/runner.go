@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/benchy-dev/benchy/runners"
@@ -36,6 +38,9 @@ func (r *Runner) Setup(ctx context.Context, s runners.Setup) (map[string]any, er
 	c = c.withDefaults()
 	if err := c.validate(); err != nil {
 		return nil, fmt.Errorf("gaussrank: %w", err)
+	}
+	if c.python() {
+		return nil, notServed(c)
 	}
 	r.cfg, r.eps = c, *c.Eps
 	r.ws = Workspace{Threads: c.Threads}
@@ -89,8 +94,29 @@ func (c Config) validate() error {
 		return fmt.Errorf("eps must lie strictly between 0 and 1, not %g", *c.Eps)
 	case c.Threads < 0:
 		return fmt.Errorf("threads must not be negative, got %d", c.Threads)
+	case !slices.Contains(Implementations(), c.Implementation):
+		return fmt.Errorf("unknown implementation %q", c.Implementation)
+	case c.python() && c.Python == "":
+		return fmt.Errorf("implementation %q needs a python interpreter", c.Implementation)
+	case c.Implementation == ImplNumPy && c.SortKind != SortQuicksort && c.SortKind != SortStable:
+		return fmt.Errorf("unknown sort_kind %q", c.SortKind)
 	}
 	return nil
+}
+
+// notServed explains why `benchy worker gaussrank` received a numpy or cupy
+// configuration: the harness runs those as the Python worker, and only
+// falls back to this process when the worker could not be prepared.
+func notServed(c Config) error {
+	argv, skip, err := pythonArgv(c)
+	switch {
+	case skip != "":
+		return runners.Skip(skip)
+	case err != nil:
+		return err
+	}
+	return fmt.Errorf("gaussrank: implementation %q runs as its own worker process (%s), not inside benchy worker gaussrank",
+		c.Implementation, strings.Join(argv, " "))
 }
 
 // once runs one iteration.

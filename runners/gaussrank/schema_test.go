@@ -69,6 +69,16 @@ func TestDecodeErrors(t *testing.T) {
 		{"missing rows", "dtype = \"float32\"\n", "Missing required argument", 0, 0},
 		{"unknown attribute", "rows = 10\nsize = 3\n", "Unsupported argument", 2, 1},
 		{"fractional rows", "rows = 10.5\n", "Unsuitable value type", 1, 8},
+		{"bad implementation", "rows = 10\nimplementation = \"numpi\"\n", `Invalid implementation`, 2, 18},
+		{"python with go default", "rows = 10\npython = \"/usr/bin/python3\"\n", "Attribute not used by this implementation", 2, 10},
+		{"python with go explicit", "rows = 10\nimplementation = \"go\"\npython = \"python3\"\n", "Attribute not used by this implementation", 3, 10},
+		{"threads with numpy", "rows = 10\nimplementation = \"numpy\"\nthreads = 2\n", "Attribute not used by this implementation", 3, 11},
+		{"sort_kind with cupy", "rows = 10\nimplementation = \"cupy\"\nsort_kind = \"stable\"\n", "Attribute not used by this implementation", 3, 13},
+		{"sort_kind with go", "rows = 10\nsort_kind = \"stable\"\n", "Attribute not used by this implementation", 2, 13},
+		{"cudf with numpy", "rows = 10\nimplementation = \"numpy\"\ncudf = false\n", "Attribute not used by this implementation", 3, 8},
+		{"bad sort_kind", "rows = 10\nimplementation = \"numpy\"\nsort_kind = \"heapsort\"\n", "Invalid sort_kind", 3, 13},
+		{"empty python", "rows = 10\nimplementation = \"cupy\"\npython = \"\"\n", "Invalid python", 3, 10},
+		{"implementation not a string", "rows = 10\nimplementation = 3\n", "Invalid implementation", 2, 18},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -85,6 +95,49 @@ func TestDecodeErrors(t *testing.T) {
 			}
 			if tc.line != 0 && (d.Subject.Start.Line != tc.line || d.Subject.Start.Column != tc.col) {
 				t.Fatalf("subject %v, want line %d column %d", d.Subject, tc.line, tc.col)
+			}
+		})
+	}
+}
+
+func TestDecodeImplementationDetails(t *testing.T) {
+	_, diags := decodeSrc(t, "rows = 10\nimplementation = \"numpi\"\n")
+	if d := diags[0].Detail; !strings.Contains(d, `Did you mean "numpy"?`) || !strings.Contains(d, `"go", "numpy", "cupy"`) {
+		t.Errorf("detail %q lacks the list or the suggestion", d)
+	}
+	_, diags = decodeSrc(t, "rows = 10\nimplementation = \"numpy\"\nthreads = 2\ncudf = true\n")
+	if len(diags) != 2 || !strings.Contains(diags[0].Detail, `implementation = "go"`) || !strings.Contains(diags[1].Detail, `implementation = "cupy"`) {
+		t.Errorf("want one diagnostic per misplaced attribute, naming where each belongs: %v", diags)
+	}
+}
+
+func TestDecodeImplementations(t *testing.T) {
+	f, tr := false, true
+	cases := []struct {
+		name, src string
+		want      Config
+	}{
+		{"go default", "rows = 10\n", Config{Implementation: ImplGo}},
+		{"go threads", "rows = 10\nimplementation = \"go\"\nthreads = 3\n", Config{Implementation: ImplGo, Threads: 3}},
+		{"numpy defaults", "rows = 10\nimplementation = \"numpy\"\n",
+			Config{Implementation: ImplNumPy, Python: DefaultPython, SortKind: SortQuicksort}},
+		{"numpy explicit", "rows = 10\nimplementation = \"numpy\"\npython = \"python3.12\"\nsort_kind = \"stable\"\n",
+			Config{Implementation: ImplNumPy, Python: "python3.12", SortKind: SortStable}},
+		{"cupy defaults", "rows = 10\nimplementation = \"cupy\"\n", Config{Implementation: ImplCuPy, Python: DefaultPython, CuDF: &tr}},
+		{"cupy without cudf", "rows = 10\nimplementation = \"cupy\"\ncudf = false\npython = \"/opt/conda/bin/python\"\n",
+			Config{Implementation: ImplCuPy, Python: "/opt/conda/bin/python", CuDF: &f}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, diags := decodeSrc(t, tc.src)
+			if len(diags) > 0 {
+				t.Fatalf("unexpected diagnostics: %v", diags)
+			}
+			same := c.Implementation == tc.want.Implementation && c.Python == tc.want.Python &&
+				c.SortKind == tc.want.SortKind && c.Threads == tc.want.Threads &&
+				(c.CuDF == nil) == (tc.want.CuDF == nil) && (c.CuDF == nil || *c.CuDF == *tc.want.CuDF)
+			if !same {
+				t.Fatalf("decoded %+v, want %+v", *c, tc.want)
 			}
 		})
 	}

@@ -31,6 +31,11 @@ answers {"ok":false,"skip":true,"error":"<reason>"} and the arm is skipped.
 
 Run it with an interpreter that has NumPy, e.g. Debian's /usr/bin/python3
 with python3-numpy python3-scipy python3-pandas.
+
+This script is part of benchy's gaussrank runner: the binary embeds it
+(runners/gaussrank/python.go) and writes it, content-addressed, under the
+user cache directory when an arm says gaussrank { implementation = "numpy" }
+or "cupy". Setup info records the script's path and the interpreter used.
 """
 
 import argparse
@@ -373,6 +378,7 @@ class Worker:
                 np.asarray(a, dtype="<f8").tofile(os.path.join(self.args.dump_dir, name + ".f64"))
         self.arm = arm
         info = dict(arm.info)
+        info.update({"script": os.path.abspath(__file__), "python_executable": sys.executable})
         info.update({"rows": cfg["rows"], "dtype": cfg["dtype"], "distribution": cfg["distribution"],
                      "eps": cfg["eps"], "inverse": cfg["inverse"], "sort_kind": cfg["sort_kind"],
                      "seed": seed, "generate_ms": round(gen_ms, 3), "first_iteration_ms": round(first_ms, 3),
