@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/benchy-dev/benchy/internal/golden"
 	_ "github.com/benchy-dev/benchy/runners/exec"
 	_ "github.com/benchy-dev/benchy/runners/gaussrank"
 	_ "github.com/benchy-dev/benchy/runners/onnx"
@@ -43,7 +44,7 @@ func TestBuiltinPlans(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkGolden(t, filepath.Join("testdata", "builtin", name+".plan.json"), string(b)+"\n")
+			golden.Check(t, filepath.Join("testdata", "builtin", name+".plan.json"), append(b, '\n'))
 		})
 	}
 }

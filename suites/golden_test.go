@@ -2,7 +2,6 @@ package suites_test
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,11 +10,10 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 
+	"github.com/benchy-dev/benchy/internal/golden"
 	_ "github.com/benchy-dev/benchy/runners/exec"
 	"github.com/benchy-dev/benchy/suites"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // render writes diagnostics the way benchy prints them (hcl's text writer),
 // at a fixed width and without colour.
@@ -26,24 +24,6 @@ func render(l *suites.Loader, diags hcl.Diagnostics) string {
 		return "render error: " + err.Error()
 	}
 	return b.String()
-}
-
-// checkGolden compares got with the golden file, or rewrites it with -update.
-func checkGolden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./suites -run %s -update to create it)", err, t.Name())
-	}
-	if string(want) != got {
-		t.Errorf("output differs from %s (run with -update to accept):\n--- got ---\n%s\n--- want ---\n%s", path, got, want)
-	}
 }
 
 // directive lines in a test suite's header: "# want: Summary",
@@ -137,7 +117,7 @@ func TestBadSuites(t *testing.T) {
 					t.Errorf("diagnostic %q has no source range", diag.Summary)
 				}
 			}
-			checkGolden(t, strings.TrimSuffix(path, filepath.Ext(path))+".golden", render(l, diags))
+			golden.Check(t, strings.TrimSuffix(path, filepath.Ext(path))+".golden", []byte(render(l, diags)))
 		})
 	}
 }
