@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/benchy-dev/benchy/hw"
 	"github.com/benchy-dev/benchy/hw/hwtest"
+	"github.com/benchy-dev/benchy/internal/golden"
 )
 
 func TestDoctorTextMockMachine(t *testing.T) {
@@ -36,7 +38,7 @@ func TestDoctorTextMockMachine(t *testing.T) {
 	checks := hw.Doctor(inv, tel.Sample())
 	var out bytes.Buffer
 	writeDoctorText(&out, doctorReport{Worst: hw.Worst(checks), Checks: checks})
-	hwGolden(t, "doctor-dgxh100.txt", out.Bytes())
+	golden.Check(t, filepath.Join("testdata", "hw", "doctor-dgxh100.txt"), out.Bytes())
 }
 
 // TestDoctorCommand runs `benchy doctor` on this machine; the checks depend

@@ -3,9 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,31 +13,8 @@ import (
 
 	"github.com/benchy-dev/benchy/hw"
 	"github.com/benchy-dev/benchy/hw/hwtest"
+	"github.com/benchy-dev/benchy/internal/golden"
 )
-
-var updateHW = flag.Bool("update-hw", false, "rewrite the golden files of benchy env and doctor")
-
-// hwGolden compares got with testdata/hw/name, or rewrites it with -update-hw.
-func hwGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	p := filepath.Join("testdata", "hw", name)
-	if *updateHW {
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatalf("%v (run with -update-hw to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file\n--- got ---\n%s--- want ---\n%s", name, got, want)
-	}
-}
 
 // fixedHost replaces everything that comes from the machine running the
 // test with fixed values, so that only the GPU part is under test.
@@ -75,7 +50,7 @@ func TestEnvTextMockMachine(t *testing.T) {
 	fixedHost(inv)
 	var out bytes.Buffer
 	writeEnvText(&out, inv)
-	hwGolden(t, "env-dgxh100.txt", out.Bytes())
+	golden.Check(t, filepath.Join("testdata", "hw", "env-dgxh100.txt"), out.Bytes())
 }
 
 func TestEnvTextWithoutGPU(t *testing.T) {
@@ -87,7 +62,7 @@ func TestEnvTextWithoutGPU(t *testing.T) {
 	inv.Extra = map[string]any{"onnxruntime": map[string]any{"version": "1.24.1", "providers": []string{"CPUExecutionProvider"}}}
 	var out bytes.Buffer
 	writeEnvText(&out, inv)
-	hwGolden(t, "env-nogpu.txt", out.Bytes())
+	golden.Check(t, filepath.Join("testdata", "hw", "env-nogpu.txt"), out.Bytes())
 }
 
 // TestEnvCommand runs `benchy env` on this machine. Without a GPU it must

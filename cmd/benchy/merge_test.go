@@ -2,19 +2,16 @@ package main
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/benchy-dev/benchy/fleet"
+	"github.com/benchy-dev/benchy/internal/golden"
 	"github.com/benchy-dev/benchy/results"
 )
-
-var updateMerge = flag.Bool("update-merge", false, "rewrite the golden files of benchy merge")
 
 // The three documents in testdata/merge come from real runs of the
 // quickstart suite on this machine with seeds 1, 2 and 3 (`benchy run
@@ -30,24 +27,6 @@ func mergeInputs() []string {
 	}
 }
 
-func checkGolden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join(mergeTestdata, name+".golden")
-	if *updateMerge {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update-merge to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from %s (-update-merge rewrites it)\ngot:\n%s\nwant:\n%s", name, path, got, want)
-	}
-}
-
 func TestMergeGolden(t *testing.T) {
 	for _, format := range []string{"text", "markdown"} {
 		t.Run(format, func(t *testing.T) {
@@ -55,7 +34,7 @@ func TestMergeGolden(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, errs)
 			}
-			checkGolden(t, "quickstart_"+format, out)
+			golden.Check(t, filepath.Join(mergeTestdata, "quickstart_"+format+".golden"), []byte(out))
 		})
 	}
 }
