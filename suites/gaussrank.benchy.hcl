@@ -6,7 +6,8 @@
 # identically (SplitMix64). The baseline is the blog's CPU path
 # (Pandas + NumPy + SciPy); "go" and "go-float32" are benchy's own runner;
 # "cupy" is the blog's GPU path and is skipped, with its reason, on a machine
-# without a GPU.
+# without a GPU. The numpy and cupy arms are gaussrank {} blocks too: their
+# Python worker is embedded in benchy, so the suite runs from any directory.
 #
 #   benchy run gaussrank                          # 1e4 ... 1e7 rows
 #   benchy run gaussrank --var max_rows=100000000 # add 1e8 rows
@@ -40,8 +41,7 @@ variable "distribution" {
 }
 
 locals {
-  worker = [var.python, "examples/gaussrank/gaussrank_worker.py", "--distribution=${var.distribution}"]
-  sizes  = [for r in [10000, 100000, 1000000, 10000000, 100000000] : r if r <= var.max_rows]
+  sizes = [for r in [10000, 100000, 1000000, 10000000, 100000000] : r if r <= var.max_rows]
 }
 
 run {
@@ -62,14 +62,18 @@ workload "gaussrank" {
     rows = local.sizes
   }
 
-  # The blog's CPU path: Pandas rank, NumPy scaling, SciPy erfinv, np.interp.
+  # The blog's CPU path: Pandas rank, NumPy scaling, SciPy erfinv, np.interp,
+  # run by the Python worker that benchy carries inside its binary.
   arm "numpy" {
     baseline = true
     timeout  = "30m"
 
-    exec {
-      command = concat(local.worker, ["--device=cpu", "--rows=${matrix.rows}", "--dtype=float64"])
-      measure = "protocol"
+    gaussrank {
+      implementation = "numpy"
+      python         = var.python
+      rows           = matrix.rows
+      dtype          = "float64"
+      distribution   = var.distribution
     }
   }
 
@@ -102,9 +106,12 @@ workload "gaussrank" {
       gpu = true
     }
 
-    exec {
-      command = concat(local.worker, ["--device=cuda", "--rows=${matrix.rows}", "--dtype=float64"])
-      measure = "protocol"
+    gaussrank {
+      implementation = "cupy"
+      python         = var.python
+      rows           = matrix.rows
+      dtype          = "float64"
+      distribution   = var.distribution
     }
   }
 }
