@@ -5,20 +5,17 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"encoding/xml"
-	"flag"
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/benchy-dev/benchy/internal/golden"
 	"github.com/benchy-dev/benchy/results"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 func load(t *testing.T, name string) *results.Document {
 	t.Helper()
@@ -27,30 +24,6 @@ func load(t *testing.T, name string) *results.Document {
 		t.Fatal(err)
 	}
 	return doc
-}
-
-// golden compares got with testdata/golden/NAME, or rewrites it with -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./reports -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		gotPath := path + ".got"
-		_ = os.WriteFile(gotPath, got, 0o644)
-		t.Errorf("%s differs from the golden file; got written to %s (diff -u %s %s)", name, gotPath, path, gotPath)
-	}
 }
 
 var docs = []string{"gpu", "cpu", "xss"}
@@ -66,7 +39,7 @@ func TestGoldenText(t *testing.T) {
 			if color {
 				suffix = ".color.txt"
 			}
-			golden(t, name+suffix, b.Bytes())
+			golden.Check(t, filepath.Join("testdata", "golden", name+suffix), b.Bytes())
 			if hasANSI := strings.Contains(b.String(), "\x1b["); hasANSI != color {
 				t.Errorf("%s: color=%v but ANSI escapes present=%v", name, color, hasANSI)
 			}
@@ -80,7 +53,7 @@ func TestGoldenMarkdown(t *testing.T) {
 		if err := Markdown(&b, Analyze(load(t, name))); err != nil {
 			t.Fatal(err)
 		}
-		golden(t, name+".md", b.Bytes())
+		golden.Check(t, filepath.Join("testdata", "golden", name+".md"), b.Bytes())
 		checkDetailsBalanced(t, b.String())
 	}
 }
@@ -91,7 +64,7 @@ func TestGoldenJSON(t *testing.T) {
 		if err := JSON(&b, Analyze(load(t, name))); err != nil {
 			t.Fatal(err)
 		}
-		golden(t, name+".analysis.json", b.Bytes())
+		golden.Check(t, filepath.Join("testdata", "golden", name+".analysis.json"), b.Bytes())
 		var v struct {
 			Schema string `json:"schema"`
 		}
@@ -361,7 +334,7 @@ func TestBenchfmt(t *testing.T) {
 	if err := Benchfmt(&b, load(t, "gpu")); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "gpu.bench.txt", b.Bytes())
+	golden.Check(t, filepath.Join("testdata", "golden", "gpu.bench.txt"), b.Bytes())
 	lines := strings.Split(b.String(), "\n")
 	n := 0
 	re := regexp.MustCompile(`^BenchmarkBodyposenet/resolution=(224x320|288x384)/arm=onnx/precision=(fp32|fp16|int8)\t\d+\t[0-9.e+]+ ns/op(\t[0-9.e+-]+ J/op)?$`)
