@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/benchy-dev/benchy/results"
@@ -316,6 +317,39 @@ func FormatPercent(f float64) string {
 		return fmt.Sprintf("%+.3g%%", p)
 	}
 	return fmt.Sprintf("%+.1f%%", p)
+}
+
+// SpeedFactor says how many times faster or slower an arm is than its
+// baseline ("7.52×"), for a significant difference in a time metric of a
+// factor of 2 or more; else "". The relative difference stays the
+// estimand; the factor only reads better when it is large.
+func SpeedFactor(wa *WorkloadAnalysis, arm *ArmAnalysis) string {
+	if arm.Rel == nil || !arm.Rel.Significant || !IsTimeMetric(wa.Metric) {
+		return ""
+	}
+	return speedFactor(arm.Rel.Estimate)
+}
+
+func speedFactor(rel float64) string {
+	r := 1 + rel
+	switch {
+	case r <= 0:
+		return ""
+	case r <= 0.5:
+		return strconv.FormatFloat(1/r, 'g', 3, 64) + "×"
+	case r >= 2:
+		return strconv.FormatFloat(r, 'g', 3, 64) + "×"
+	}
+	return ""
+}
+
+// verdictWithFactor is the verdict followed by the speed factor, when
+// there is one: "faster (7.52×)".
+func verdictWithFactor(wa *WorkloadAnalysis, arm *ArmAnalysis, verdict string) string {
+	if f := SpeedFactor(wa, arm); f != "" {
+		return verdict + " (" + f + ")"
+	}
+	return verdict
 }
 
 // Headline is a one-line summary of a workload instance's verdicts.

@@ -2,14 +2,15 @@ package reports
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
-	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/benchy-dev/benchy/results"
 	"github.com/benchy-dev/benchy/stats"
@@ -227,13 +228,13 @@ func Compare(base, head *results.Document, opt CompareOptions) (*Comparison, err
 				c.add(row, opt)
 				continue
 			}
-			ch, lo, hi, df, err := welchLogRatio(bv, hv, row.Confidence)
+			e, err := stats.WelchLogRatio(bv, hv, row.Confidence)
 			if err != nil {
-				row.Reason = err.Error()
+				row.Reason = unpairedReason(err)
 				c.add(row, opt)
 				continue
 			}
-			row.Change, row.CILo, row.CIHi, row.DF, row.Compared = ch, lo, hi, df, true
+			row.Change, row.CILo, row.CIHi, row.DF, row.Compared = e.Estimate, e.CILo, e.CIHi, e.DF, true
 			c.add(row, opt)
 		}
 		if hw != nil {
@@ -335,34 +336,17 @@ func geomean(xs []float64) float64 {
 	return math.Exp(s / float64(len(xs)))
 }
 
-// welchLogRatio is the ratio of geometric means head/base − 1 with Welch's
-// t interval on the logs: d = mean ln y − mean ln x, SE² = s²x/nx + s²y/ny,
-// Welch-Satterthwaite df, CI exp(d ± t·SE) − 1.
-func welchLogRatio(base, head []float64, conf float64) (change, lo, hi, df float64, err error) {
-	lx, ly := make([]float64, len(base)), make([]float64, len(head))
-	for i, v := range base {
-		if !(v > 0) {
-			return 0, 0, 0, 0, fmt.Errorf("BASE value %v is not > 0; the comparison takes logarithms", v)
-		}
-		lx[i] = math.Log(v)
+// unpairedReason words a stats error of the two-run comparison with the
+// runs' names: BASE and HEAD, and blocks numbered from 1.
+func unpairedReason(err error) string {
+	var se *stats.Error
+	if !errors.As(err, &se) {
+		return err.Error()
 	}
-	for i, v := range head {
-		if !(v > 0) {
-			return 0, 0, 0, 0, fmt.Errorf("HEAD value %v is not > 0; the comparison takes logarithms", v)
-		}
-		ly[i] = math.Log(v)
-	}
-	sx, sy := stats.Summarize(lx), stats.Summarize(ly)
-	d := sy.Mean - sx.Mean
-	vx, vy := sx.SD*sx.SD/float64(sx.N), sy.SD*sy.SD/float64(sy.N)
-	se := math.Sqrt(vx + vy)
-	change = math.Expm1(d)
-	if se == 0 {
-		return change, change, change, float64(sx.N + sy.N - 2), nil
-	}
-	df = (vx + vy) * (vx + vy) / (vx*vx/float64(sx.N-1) + vy*vy/float64(sy.N-1))
-	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Quantile(1 - (1-conf)/2)
-	return change, math.Expm1(d - t*se), math.Expm1(d + t*se), df, nil
+	return se.Format(stats.Names{
+		Arm:   func(i int) string { return [...]string{"BASE", "HEAD"}[i] },
+		Block: func(i int) string { return strconv.Itoa(i + 1) },
+	})
 }
 
 // Headline is the gate's one-line verdict.

@@ -8,7 +8,6 @@ import (
 	"html/template"
 	"io"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -188,21 +187,6 @@ func htmlView(a *Analysis) htmlPage {
 	return p
 }
 
-// Speedup says how many times faster or slower a relative difference of
-// a time is ("7.5× faster"), when the factor is 2 or more; else "".
-func Speedup(rel float64) string {
-	r := 1 + rel
-	switch {
-	case r <= 0:
-		return ""
-	case r <= 0.5:
-		return strconv.FormatFloat(1/r, 'g', 3, 64) + "× faster"
-	case r >= 2:
-		return strconv.FormatFloat(r, 'g', 3, 64) + "× slower"
-	}
-	return ""
-}
-
 // metricTitle names a workload's metric for people: "time per iteration"
 // for durations, else the metric as the suite wrote it.
 func metricTitle(m string) string {
@@ -254,9 +238,7 @@ func htmlWorkloadView(wa *WorkloadAnalysis, i int, d *results.Document) htmlWork
 		if hw.HasTelemetry {
 			row.Throttled = throttleCell(arm)
 		}
-		if arm.Rel != nil && IsTimeMetric(wa.Metric) {
-			row.Speedup = Speedup(arm.Rel.Estimate)
-		}
+		row.Speedup = SpeedFactor(wa, arm)
 		hw.Rows = append(hw.Rows, row)
 		if len(arm.BlockValues) > 0 || arm.FailedBlocks > 0 { // arms with nothing drawn stay out of the legend
 			var mk svgBuilder

@@ -140,7 +140,7 @@ func mdWorkload(wa *WorkloadAnalysis) string {
 			row[0] += " (baseline)"
 		}
 		if arm.Summary.N > 0 {
-			row[6] = mdVerdict(arm.Verdict)
+			row[6] = verdictWithFactor(wa, arm, mdVerdict(arm.Verdict))
 		}
 		if energy {
 			for _, c := range energyCells(arm) {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/benchy-dev/benchy/internal/golden"
 	"github.com/benchy-dev/benchy/results"
+	"github.com/benchy-dev/benchy/stats"
 )
 
 func load(t *testing.T, name string) *results.Document {
@@ -532,10 +533,29 @@ func TestAxisHelpers(t *testing.T) {
 	}
 }
 
-func TestSpeedup(t *testing.T) {
-	for rel, want := range map[float64]string{-0.867: "7.52× faster", -0.5: "2× faster", -0.4: "", 0: "", 0.99: "", 1: "2× slower", 24: "25× slower", -1: ""} {
-		if got := Speedup(rel); got != want {
-			t.Errorf("Speedup(%v) = %q, want %q", rel, got, want)
+func TestSpeedFactor(t *testing.T) {
+	for rel, want := range map[float64]string{-0.867: "7.52×", -0.5: "2×", -0.4: "", 0: "", 0.99: "", 1: "2×", 24: "25×", -1: ""} {
+		if got := speedFactor(rel); got != want {
+			t.Errorf("speedFactor(%v) = %q, want %q", rel, got, want)
+		}
+	}
+	wa := &WorkloadAnalysis{Metric: "ns/op"}
+	cases := []struct {
+		name   string
+		metric string
+		rel    *stats.Estimate
+		want   string
+	}{
+		{"significant, 4× faster", "ns/op", &stats.Estimate{Estimate: -0.75, CILo: -0.8, CIHi: -0.7, Significant: true}, "faster (4×)"},
+		{"significant, 3× slower", "ns/op", &stats.Estimate{Estimate: 2, CILo: 1.5, CIHi: 2.5, Significant: true}, "slower (3×)"},
+		{"not significant", "ns/op", &stats.Estimate{Estimate: -0.75, CILo: -0.95, CIHi: 0.1}, "faster"},
+		{"not a time", "images/s", &stats.Estimate{Estimate: -0.75, CILo: -0.8, CIHi: -0.7, Significant: true}, "faster"},
+		{"baseline", "ns/op", nil, "faster"},
+	}
+	for _, tc := range cases {
+		wa.Metric = tc.metric
+		if got := verdictWithFactor(wa, &ArmAnalysis{Rel: tc.rel}, strings.Fields(tc.want)[0]); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
 		}
 	}
 }

@@ -101,6 +101,7 @@ func textRow(wa *WorkloadAnalysis, arm *ArmAnalysis, opt TextOptions) []string {
 	if opt.Color {
 		verdict = colorVerdict(verdict)
 	}
+	verdict = verdictWithFactor(wa, arm, verdict)
 	return []string{
 		name,
 		FormatValue(arm.Summary.Median, wa.Metric),
