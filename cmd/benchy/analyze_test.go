@@ -1,9 +1,10 @@
 package main
 
 import (
+	"github.com/benchy-dev/benchy/internal/golden"
+
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"math"
 	"os"
@@ -13,13 +14,11 @@ import (
 	"testing"
 )
 
-var updateAnalyze = flag.Bool("update-analyze", false, "rewrite the golden files of benchy analyze")
-
 const analyzeTestdata = "testdata/analyze/"
 
 // TestAnalyzeGolden runs benchy analyze and compares its exit code, stdout
 // and stderr with testdata/analyze/NAME.golden (go test -run
-// TestAnalyzeGolden -update-analyze rewrites them).
+// go test ./cmd/benchy -run TestAnalyzeGolden -update rewrites them).
 func TestAnalyzeGolden(t *testing.T) {
 	cases := []struct {
 		name string
@@ -67,20 +66,7 @@ func TestAnalyzeGolden(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			code := run(append([]string{"analyze"}, args...), &stdout, &stderr)
 			got := fmt.Sprintf("$ benchy analyze %s\nexit %d\n--- stdout\n%s--- stderr\n%s", strings.Join(args, " "), code, stdout.String(), stderr.String())
-			path := filepath.Join(analyzeTestdata, tc.name+".golden")
-			if *updateAnalyze {
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update-analyze to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("output differs from %s:\n--- got\n%s\n--- want\n%s", path, got, want)
-			}
+			golden.Check(t, filepath.Join(analyzeTestdata, tc.name+".golden"), []byte(got))
 			// Every error is exit 2 with a code on stderr; success is exit 0.
 			if strings.HasPrefix(tc.name, "err_") {
 				if code != exitUsage || !strings.HasPrefix(stderr.String(), "benchy: ") || stdout.Len() != 0 {

@@ -1,17 +1,16 @@
 package main
 
 import (
+	"github.com/benchy-dev/benchy/internal/golden"
+
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 )
-
-var updatePlan = flag.Bool("update-plan", false, "rewrite the golden files of benchy plan")
 
 // suiteCmd runs the CLI in-process and returns the exit code, stdout and
 // stderr.
@@ -84,20 +83,7 @@ func TestPlanTextGolden(t *testing.T) {
 			if code != 0 || errb != "" {
 				t.Fatalf("exit %d: %s", code, errb)
 			}
-			path := filepath.Join("testdata", "plan", name+".txt")
-			if *updatePlan {
-				if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update-plan)", err)
-			}
-			if out != string(want) {
-				t.Errorf("benchy plan %s differs from %s (run with -update-plan to accept):\n%s", name, path, out)
-			}
+			golden.Check(t, filepath.Join("testdata", "plan", name+".txt"), []byte(out))
 		})
 	}
 }

@@ -1,10 +1,10 @@
 package onnx
 
 import (
+	"github.com/benchy-dev/benchy/internal/golden"
+
 	"encoding/json"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,8 +12,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 // decodeSrc parses src as the body of an onnx block and decodes it.
 func decodeSrc(t testing.TB, src string) (*Config, hcl.Diagnostics) {
@@ -139,19 +137,7 @@ resolution = "224x224"`},
 			fmt.Fprintf(&b, "%s: %s\n  %s\n", at, x.Summary, x.Detail)
 		}
 	}
-	golden := filepath.Join("testdata", "diagnostics.golden")
-	if *update {
-		if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if b.String() != string(want) {
-		t.Errorf("diagnostics differ from %s (go test -update rewrites it):\n%s", golden, b.String())
-	}
+	golden.Check(t, filepath.Join("testdata", "diagnostics.golden"), []byte(b.String()))
 }
 
 func TestParseResolution(t *testing.T) {
