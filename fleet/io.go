@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/benchy-dev/benchy/results"
+	"github.com/benchy-dev/benchy/internal/atomicfile"
 )
 
 // Parse decodes a fleet document and checks its schema tag.
@@ -50,5 +50,5 @@ func WriteFile(path string, d *Document) error {
 	if err != nil {
 		return fmt.Errorf("encode fleet document: %w", err)
 	}
-	return results.WriteAtomic(path, append(b, '\n'))
+	return atomicfile.Write(path, append(b, '\n'), 0o644)
 }

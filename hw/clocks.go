@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/benchy-dev/benchy/internal/atomicfile"
 )
 
 // ErrNoSuchGPU is returned (wrapped) when a GPU index does not exist.
@@ -130,25 +132,7 @@ func writeClockLocks(locks []ClockLock) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(p), ".gpu-clocks-*.json")
-	if err != nil {
-		return fmt.Errorf("recording clock locks: %w", err)
-	}
-	if _, err := tmp.Write(append(b, '\n')); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return fmt.Errorf("recording clock locks: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("recording clock locks: %w", err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("recording clock locks: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), p); err != nil {
-		os.Remove(tmp.Name())
+	if err := atomicfile.Write(p, append(b, '\n'), 0o644); err != nil {
 		return fmt.Errorf("recording clock locks: %w", err)
 	}
 	return nil

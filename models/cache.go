@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+
+	"github.com/benchy-dev/benchy/internal/atomicfile"
 )
 
 // memCacheLimit bounds the bytes the in-process cache keeps.
@@ -102,28 +104,11 @@ func CachedFile(dir, name string, opt Options) (string, error) {
 	return path, nil
 }
 
-// WriteFile writes data to path atomically, creating its directory.
+// WriteFile writes data to path atomically (mode 0644, see
+// atomicfile.Write), creating its directory.
 func WriteFile(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*.onnx")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	if _, err = f.Write(data); err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+	return atomicfile.Write(path, data, 0o644)
 }

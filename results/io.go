@@ -8,49 +8,20 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
+
+	"github.com/benchy-dev/benchy/internal/atomicfile"
 )
 
-// WriteFile writes doc to path atomically: a temporary file in the same
-// directory, fsynced, then renamed over path.
+// WriteFile writes doc to path atomically (mode 0644): a temporary file
+// in the same directory, fsynced, renamed over path, and the directory
+// synced, so that readers see the old document or the new one, never a
+// part.
 func WriteFile(path string, doc *Document) error {
 	b, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode results: %w", err)
 	}
-	return WriteAtomic(path, append(b, '\n'))
-}
-
-// WriteAtomic writes data to path so that readers see the old file or the
-// new one, never a part: a temporary file in the same directory, fsynced,
-// renamed over path, and the directory synced.
-func WriteAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // a no-op after the rename
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("sync %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
-	return nil
+	return atomicfile.Write(path, append(b, '\n'), 0o644)
 }
 
 // ReadFile reads a results document or a journal (detected by content).

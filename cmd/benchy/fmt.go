@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 
+	"github.com/benchy-dev/benchy/internal/atomicfile"
 	"github.com/benchy-dev/benchy/suites"
 )
 
@@ -89,7 +90,7 @@ func runFmt(args []string, check bool, stdout, stderr io.Writer) error {
 			if check {
 				continue
 			}
-			if err := writeFileKeepMode(path, out); err != nil {
+			if err := atomicfile.WriteKeepMode(path, out, 0o644); err != nil {
 				return withCode(exitEnvironment, err)
 			}
 		}
@@ -129,29 +130,4 @@ func fmtTargets(arg string) ([]string, error) {
 	}
 	sort.Strings(out)
 	return out, nil
-}
-
-// writeFileKeepMode replaces path's contents atomically, keeping its mode.
-func writeFileKeepMode(path string, data []byte) error {
-	st, err := os.Stat(path)
-	if err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".benchy-fmt-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(st.Mode().Perm()); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/benchy-dev/benchy/internal/atomicfile"
 	"github.com/benchy-dev/benchy/reports"
 	"github.com/benchy-dev/benchy/results"
 )
@@ -138,29 +139,11 @@ func writeRunReports(dir string, doc *results.Document) error {
 	return errors.Join(errMD, errHTML)
 }
 
-// writeFileAtomic writes data to path through a temporary file and a
-// rename, so that a reader never sees half a report.
+// writeFileAtomic writes a file benchy produces for the user to read (a
+// report, a calibration) atomically with mode 0644, so that a reader never
+// sees half of it.
 func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp, 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
+	return atomicfile.Write(path, data, 0o644)
 }
 
 func isTerminal(w io.Writer) bool {

@@ -12,6 +12,8 @@ import (
 	osexec "os/exec"
 	"path/filepath"
 	"strconv"
+
+	"github.com/benchy-dev/benchy/internal/atomicfile"
 )
 
 // workerPy is the Python reference worker: the blog's CPU path (pandas +
@@ -67,27 +69,8 @@ func materialise(root string, src []byte) (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err
 	}
-	f, err := os.CreateTemp(dir, ".gaussrank_worker-*.py")
-	if err != nil {
+	if err := atomicfile.Write(path, src, 0o644); err != nil {
 		return "", err
-	}
-	tmp := f.Name()
-	_, werr := f.Write(src)
-	if werr == nil {
-		werr = f.Chmod(0o644)
-	}
-	if werr == nil {
-		werr = f.Sync()
-	}
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp, path)
-	}
-	if werr != nil {
-		os.Remove(tmp)
-		return "", fmt.Errorf("write %s: %w", path, werr)
 	}
 	return path, nil
 }
