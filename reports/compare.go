@@ -52,7 +52,18 @@ type CompareOptions struct {
 	// the threshold, and on an instance that BASE has and HEAD lacks or
 	// could not measure.
 	Strict bool
+	// Uncorrected reports every row at Confidence as it is. By default,
+	// since the gate claims "some instance regressed", the CIs of m > 1
+	// compared rows are Bonferroni-corrected: each at 1 − (1 − confidence)/m,
+	// which keeps the chance of any false verdict at or below 1 − confidence.
+	Uncorrected bool
 }
+
+// Multiple-comparison corrections of a Comparison.
+const (
+	CorrectionBonferroni = "bonferroni"
+	CorrectionNone       = "none"
+)
 
 // Comparison is HEAD against BASE, instance by instance.
 type Comparison struct {
@@ -64,7 +75,11 @@ type Comparison struct {
 	Base, Head string
 	Threshold  float64
 	Strict     bool
-	Rows       []*CompareRow
+	// Correction is CorrectionBonferroni or CorrectionNone; Comparisons is
+	// the number of compared rows it was applied over.
+	Correction  string
+	Comparisons int
+	Rows        []*CompareRow
 	// Notes are things the reader must know, e.g. that the runs differ in
 	// machine fingerprint.
 	Notes []string
@@ -81,10 +96,12 @@ type CompareRow struct {
 	// values; BaseBlocks and HeadBlocks count the blocks used.
 	BaseValue, HeadValue   float64
 	BaseBlocks, HeadBlocks int
-	// Change is HEAD/BASE − 1 with its CI at Confidence; DF is the t
-	// distribution's degrees of freedom (Welch's for unpaired).
+	// Change is HEAD/BASE − 1 with its CI at Confidence (after any
+	// multiple-comparison correction); SE is the standard error of
+	// ln(1 + Change); DF is the t distribution's degrees of freedom
+	// (Welch's for unpaired).
 	Change, CILo, CIHi float64
-	DF                 float64
+	SE, DF             float64
 	Confidence         float64
 	Compared           bool
 	Verdict            string
@@ -128,7 +145,7 @@ func ComparePaired(doc *results.Document, opt CompareOptions) (*Comparison, erro
 			row := &CompareRow{Workload: w.Name, Arm: a.Name, Metric: w.Metric, Better: w.Better, Confidence: conf}
 			if base == nil {
 				row.Reason = "the workload instance has no baseline arm"
-				c.add(row, opt)
+				c.add(row)
 				continue
 			}
 			row.BaseArm = base.Name
@@ -149,20 +166,21 @@ func ComparePaired(doc *results.Document, opt CompareOptions) (*Comparison, erro
 			}
 			if a.Status != results.ArmOK && len(m) < minComparableBlocks {
 				row.Reason = fmt.Sprintf("%s: %s", a.Status, a.Reason)
-				c.add(row, opt)
+				c.add(row)
 				continue
 			}
 			est, err := stats.RelativeDifference(m, 0, stats.Options{Confidence: conf})
 			if err != nil || len(est) != 1 {
 				row.Reason = fmt.Sprintf("%d paired block(s): %v", len(m), err)
-				c.add(row, opt)
+				c.add(row)
 				continue
 			}
 			e := est[0]
-			row.Change, row.CILo, row.CIHi, row.DF, row.Compared = e.Estimate, e.CILo, e.CIHi, float64(e.DF), true
-			c.add(row, opt)
+			row.Change, row.CILo, row.CIHi, row.SE, row.DF, row.Compared = e.Estimate, e.CILo, e.CIHi, e.SE, float64(e.DF), true
+			c.add(row)
 		}
 	}
+	c.decide(opt)
 	return c, nil
 }
 
@@ -206,18 +224,18 @@ func Compare(base, head *results.Document, opt CompareOptions) (*Comparison, err
 			if hw == nil {
 				row.Confidence = confidenceOr(opt.Confidence, bw)
 				row.Reason = "the workload instance is missing in HEAD"
-				c.add(row, opt)
+				c.add(row)
 				continue
 			}
 			row.Confidence = confidenceOr(opt.Confidence, hw)
 			if hw.Metric != bw.Metric || hw.Better != bw.Better {
 				row.Reason = fmt.Sprintf("the metric changed: %q (%s is better) in BASE, %q (%s is better) in HEAD", bw.Metric, bw.Better, hw.Metric, hw.Better)
-				c.add(row, opt)
+				c.add(row)
 				continue
 			}
 			if headArms[ba.Name] == nil {
 				row.Reason = "the arm is missing in HEAD"
-				c.add(row, opt)
+				c.add(row)
 				continue
 			}
 			hv := measuredValues(hw, ba.Name)
@@ -225,17 +243,17 @@ func Compare(base, head *results.Document, opt CompareOptions) (*Comparison, err
 			row.HeadValue = geomean(hv)
 			if len(bv) < minComparableBlocks || len(hv) < minComparableBlocks {
 				row.Reason = fmt.Sprintf("%d measured block(s) in BASE and %d in HEAD; at least %d on each side are needed", len(bv), len(hv), minComparableBlocks)
-				c.add(row, opt)
+				c.add(row)
 				continue
 			}
 			e, err := stats.WelchLogRatio(bv, hv, row.Confidence)
 			if err != nil {
 				row.Reason = unpairedReason(err)
-				c.add(row, opt)
+				c.add(row)
 				continue
 			}
-			row.Change, row.CILo, row.CIHi, row.DF, row.Compared = e.Estimate, e.CILo, e.CIHi, e.DF, true
-			c.add(row, opt)
+			row.Change, row.CILo, row.CIHi, row.SE, row.DF, row.Compared = e.Estimate, e.CILo, e.CIHi, e.SE, e.DF, true
+			c.add(row)
 		}
 		if hw != nil {
 			for _, ha := range hw.Arms {
@@ -250,6 +268,7 @@ func Compare(base, head *results.Document, opt CompareOptions) (*Comparison, err
 			c.Notes = append(c.Notes, fmt.Sprintf("workload instance %s is new in HEAD (nothing to compare it with)", hw.Name))
 		}
 	}
+	c.decide(opt)
 	return c, nil
 }
 
@@ -270,9 +289,50 @@ func confidenceOr(conf float64, w *results.Workload) float64 {
 	return confidenceOf(w)
 }
 
-// add decides the row's verdict and whether it fails the gate.
-func (c *Comparison) add(r *CompareRow, opt CompareOptions) {
-	c.Rows = append(c.Rows, r)
+// add records a row; decide gives it its verdict once every row is in.
+func (c *Comparison) add(r *CompareRow) { c.Rows = append(c.Rows, r) }
+
+// decide applies the multiple-comparison correction over the compared
+// rows, then gives every row its verdict.
+func (c *Comparison) decide(opt CompareOptions) {
+	c.Correction = CorrectionBonferroni
+	if opt.Uncorrected {
+		c.Correction = CorrectionNone
+	}
+	for _, r := range c.Rows {
+		if r.Compared {
+			c.Comparisons++
+		}
+	}
+	if c.Correction == CorrectionBonferroni && c.Comparisons > 1 {
+		m := float64(c.Comparisons)
+		var family, each float64
+		for _, r := range c.Rows {
+			if !r.Compared {
+				continue
+			}
+			if family == 0 {
+				family = r.Confidence
+			}
+			r.Confidence = 1 - (1-r.Confidence)/m
+			if each == 0 {
+				each = r.Confidence
+			}
+			r.CILo, r.CIHi = stats.LogScaleCI(math.Log1p(r.Change), r.SE, r.DF, r.Confidence)
+		}
+		c.Notes = append(c.Notes, fmt.Sprintf("Bonferroni correction over %d comparisons: each CI is at %s confidence, so that the chance of any false verdict stays within %s (--correction none reports each at its own level)",
+			c.Comparisons, percentLevel(each), percentLevel(1-family)))
+	}
+	for _, r := range c.Rows {
+		r.decide(opt)
+	}
+}
+
+// percentLevel prints a probability as a percentage, e.g. "99.75%".
+func percentLevel(p float64) string { return strconv.FormatFloat(100*p, 'g', 6, 64) + "%" }
+
+// decide gives the row its verdict and says whether it fails the gate.
+func (r *CompareRow) decide(opt CompareOptions) {
 	if !r.Compared {
 		r.Verdict = CompareNotCompared
 		r.Fails = opt.Strict
@@ -402,6 +462,12 @@ func compareHeader(c *Comparison) []string {
 	if len(c.Rows) > 0 {
 		conf = c.Rows[0].Confidence
 	}
+	for _, r := range c.Rows {
+		if r.Compared { // the level after the correction
+			conf = r.Confidence
+			break
+		}
+	}
 	return []string{"workload", "arm", "base", "head", fmt.Sprintf("change (%g%% CI)", 100*conf), "verdict"}
 }
 
@@ -491,16 +557,20 @@ func CompareMarkdown(w io.Writer, c *Comparison) error {
 const CompareJSONSchema = "benchy/compare/v1"
 
 type jsonCompare struct {
-	Schema    string           `json:"schema"`
-	Method    string           `json:"method"`
-	Base      string           `json:"base"`
-	Head      string           `json:"head"`
-	Threshold float64          `json:"threshold"`
-	Strict    bool             `json:"strict"`
-	Failed    bool             `json:"failed"`
-	Headline  string           `json:"headline"`
-	Notes     []string         `json:"notes,omitempty"`
-	Rows      []jsonCompareRow `json:"rows"`
+	Schema    string  `json:"schema"`
+	Method    string  `json:"method"`
+	Base      string  `json:"base"`
+	Head      string  `json:"head"`
+	Threshold float64 `json:"threshold"`
+	Strict    bool    `json:"strict"`
+	Failed    bool    `json:"failed"`
+	// Correction and Comparisons: the multiple-comparison correction and
+	// the number of compared rows it spans.
+	Correction  string           `json:"correction"`
+	Comparisons int              `json:"comparisons"`
+	Headline    string           `json:"headline"`
+	Notes       []string         `json:"notes,omitempty"`
+	Rows        []jsonCompareRow `json:"rows"`
 }
 
 type jsonCompareRow struct {
@@ -533,7 +603,7 @@ func ptr(v float64) *float64 {
 // CompareJSON writes the versioned comparison.
 func CompareJSON(w io.Writer, c *Comparison) error {
 	out := jsonCompare{Schema: CompareJSONSchema, Method: c.Method, Base: c.Base, Head: c.Head, Threshold: c.Threshold,
-		Strict: c.Strict, Failed: c.Failed(), Headline: c.Headline(), Notes: c.Notes, Rows: []jsonCompareRow{}}
+		Strict: c.Strict, Failed: c.Failed(), Correction: c.Correction, Comparisons: c.Comparisons, Headline: c.Headline(), Notes: c.Notes, Rows: []jsonCompareRow{}}
 	for _, r := range c.Rows {
 		jr := jsonCompareRow{Workload: r.Workload, Arm: r.Arm, BaseArm: r.BaseArm, Metric: r.Metric, Better: r.Better,
 			BaseBlocks: r.BaseBlocks, HeadBlocks: r.HeadBlocks, Confidence: r.Confidence, Verdict: r.Verdict, Reason: r.Reason, Fails: r.Fails}

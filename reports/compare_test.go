@@ -65,7 +65,8 @@ func TestCompareVerdicts(t *testing.T) {
 	for _, tc := range tests {
 		c := &Comparison{}
 		r := &CompareRow{Better: tc.better, CILo: tc.lo, CIHi: tc.hi, Change: (tc.lo + tc.hi) / 2, Compared: true}
-		c.add(r, CompareOptions{Threshold: tc.threshold, Strict: tc.strict})
+		c.add(r)
+		c.decide(CompareOptions{Threshold: tc.threshold, Strict: tc.strict})
 		if r.Verdict != tc.verdict || r.Fails != tc.fails || c.Failed() != tc.fails {
 			t.Errorf("%s: verdict %q fails %v, want %q %v", tc.name, r.Verdict, r.Fails, tc.verdict, tc.fails)
 		}
@@ -73,7 +74,8 @@ func TestCompareVerdicts(t *testing.T) {
 	for _, strict := range []bool{false, true} {
 		c := &Comparison{}
 		r := &CompareRow{Reason: "missing"}
-		c.add(r, CompareOptions{Strict: strict})
+		c.add(r)
+		c.decide(CompareOptions{Strict: strict})
 		if r.Verdict != CompareNotCompared || r.Fails != strict {
 			t.Errorf("strict=%v: not compared row verdict %q fails %v", strict, r.Verdict, r.Fails)
 		}
@@ -161,10 +163,31 @@ func TestComparePaired(t *testing.T) {
 	if c.Failed() {
 		t.Error("paired comparison failed")
 	}
-	// The paired estimate is the analysis's.
+	// Uncorrected, the paired estimate is the analysis's.
 	a := Analyze(load(t, "gpu"))
-	if r, e := c.Rows[0], a.Workloads[0].Arms[1].Rel; r.Change != e.Estimate || r.CILo != e.CILo || r.CIHi != e.CIHi {
+	cu, err := ComparePaired(load(t, "gpu"), CompareOptions{Threshold: 0.02, Uncorrected: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, e := cu.Rows[0], a.Workloads[0].Arms[1].Rel; r.Change != e.Estimate || r.CILo != e.CILo || r.CIHi != e.CIHi || r.Confidence != 0.95 {
 		t.Errorf("paired %v [%v, %v] vs analysis %+v", r.Change, r.CILo, r.CIHi, e)
+	}
+	if cu.Correction != CorrectionNone || len(cu.Notes) != 0 {
+		t.Errorf("uncorrected: correction %q, notes %q", cu.Correction, cu.Notes)
+	}
+	// Corrected over the m compared rows, each CI is the analysis's CI at
+	// confidence 1 − 0.05/m, computed from the blocks again.
+	if c.Correction != CorrectionBonferroni || c.Comparisons != 4 {
+		t.Fatalf("correction %q over %d comparisons, want bonferroni over 4", c.Correction, c.Comparisons)
+	}
+	doc := load(t, "gpu")
+	doc.Workloads[0].Run = json.RawMessage(`{"confidence": 0.9875}`)
+	e := Analyze(doc).Workloads[0].Arms[1].Rel
+	if r := c.Rows[0]; r.Confidence != 0.9875 || r.Change != e.Estimate || !closeTo(r.CILo, e.CILo) || !closeTo(r.CIHi, e.CIHi) {
+		t.Errorf("corrected %v [%v, %v] at %v vs analysis at 98.75%% %v [%v, %v]", r.Change, r.CILo, r.CIHi, r.Confidence, e.Estimate, e.CILo, e.CIHi)
+	}
+	if len(c.Notes) != 1 || !strings.Contains(c.Notes[0], "Bonferroni correction over 4 comparisons: each CI is at 98.75% confidence") {
+		t.Errorf("notes %q", c.Notes)
 	}
 	// Strict fails on the skipped arm.
 	c, _ = ComparePaired(load(t, "gpu"), CompareOptions{Threshold: 0.02, Strict: true})
@@ -211,3 +234,5 @@ func TestCompareRenderings(t *testing.T) {
 		t.Errorf("json %s: %+v %v", js.String(), v, err)
 	}
 }
+
+func closeTo(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(b)) }

@@ -55,14 +55,24 @@ func WelchLogRatio(base, head []float64, confidence float64) (UnpairedEstimate, 
 	nx, ny := float64(s[0].N), float64(s[1].N)
 	vx, vy := s[0].SD*s[0].SD/nx, s[1].SD*s[1].SD/ny
 	d := s[1].Mean - s[0].Mean
-	e := UnpairedEstimate{Estimate: math.Expm1(d), SE: math.Sqrt(vx + vy)}
-	if e.SE == 0 {
-		e.CILo, e.CIHi, e.DF = e.Estimate, e.Estimate, nx+ny-2
-	} else {
+	e := UnpairedEstimate{Estimate: math.Expm1(d), SE: math.Sqrt(vx + vy), DF: nx + ny - 2}
+	if e.SE > 0 {
 		e.DF = (vx + vy) * (vx + vy) / (vx*vx/(nx-1) + vy*vy/(ny-1))
-		t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: e.DF}.Quantile(1 - (1-confidence)/2)
-		e.CILo, e.CIHi = math.Expm1(d-t*e.SE), math.Expm1(d+t*e.SE)
 	}
+	e.CILo, e.CIHi = LogScaleCI(d, e.SE, e.DF, confidence)
 	e.Significant = e.CILo > 0 || e.CIHi < 0
 	return e, nil
+}
+
+// LogScaleCI is the two-sided Student-t interval of a log ratio phi with
+// standard error se and df degrees of freedom (df need not be an
+// integer), mapped to the relative-difference scale:
+// [exp(phi − t·se) − 1, exp(phi + t·se) − 1]. se = 0 gives the degenerate
+// interval [exp(phi) − 1, exp(phi) − 1].
+func LogScaleCI(phi, se, df, confidence float64) (lo, hi float64) {
+	if se == 0 {
+		return math.Expm1(phi), math.Expm1(phi)
+	}
+	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Quantile(1 - (1-confidence)/2)
+	return math.Expm1(phi - t*se), math.Expm1(phi + t*se)
 }

@@ -16,7 +16,7 @@ import (
 func init() { registerCommand(newCompareCmd) }
 
 func newCompareCmd(stdout, stderr io.Writer) *cobra.Command {
-	var format, output, color, threshold string
+	var format, output, color, threshold, correction string
 	var strict bool
 	var confidence float64
 	cmd := &cobra.Command{
@@ -44,7 +44,12 @@ Verdicts, with the CI oriented so that "worse" follows the metric's better:
   not compared           missing on one side, failed or too few blocks
 
 --strict also fails on an inconclusive regression (significant, size
-unknown) and on an instance that BASE has but HEAD could not measure.`,
+unknown) and on an instance that BASE has but HEAD could not measure.
+
+The gate claims "some instance regressed", so with m > 1 compared rows the
+intervals are Bonferroni-corrected (each at 1 - (1 - confidence)/m), which
+keeps the chance of any false verdict within 1 - confidence; --correction
+none reports each row at its own level.`,
 		Example: `  benchy compare out/pr/results.json                      # base and head as arms of one run
   benchy compare main.json pr.json --threshold 5%
   benchy compare main.json pr.json --format markdown >> "$GITHUB_STEP_SUMMARY"`,
@@ -63,7 +68,10 @@ unknown) and on an instance that BASE has but HEAD could not measure.`,
 			if cmd.Flags().Changed("confidence") && !(confidence > 0 && confidence < 1) {
 				return withCode(exitUsage, fmt.Errorf("--confidence %v is not in (0, 1)", confidence))
 			}
-			opt := reports.CompareOptions{Threshold: th, Confidence: confidence, Strict: strict}
+			if !validFormat(correction, reports.CorrectionBonferroni, reports.CorrectionNone) {
+				return withCode(exitUsage, fmt.Errorf("--correction must be %s or %s, not %q", reports.CorrectionBonferroni, reports.CorrectionNone, correction))
+			}
+			opt := reports.CompareOptions{Threshold: th, Confidence: confidence, Strict: strict, Uncorrected: correction == reports.CorrectionNone}
 			var c *reports.Comparison
 			base, err := results.ReadFile(args[0])
 			if err != nil {
@@ -115,6 +123,7 @@ unknown) and on an instance that BASE has but HEAD could not measure.`,
 	fl.StringVar(&threshold, "threshold", "2%", `smallest change that matters: "2%" or "0.02"`)
 	fl.BoolVar(&strict, "strict", false, "also fail on inconclusive regressions and on instances HEAD could not measure")
 	fl.Float64Var(&confidence, "confidence", 0, "confidence level of the intervals (default: each workload's, else 0.95)")
+	fl.StringVar(&correction, "correction", reports.CorrectionBonferroni, "multiple-comparison correction of the intervals: bonferroni or none")
 	fl.StringVar(&format, "format", "text", "text, markdown or json")
 	fl.StringVarP(&output, "output", "o", "", "write to a file instead of stdout")
 	fl.StringVar(&color, "color", "auto", "colour: auto, always or never (NO_COLOR is honoured)")

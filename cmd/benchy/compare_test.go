@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"math"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -110,6 +111,43 @@ func TestCompareJSONRows(t *testing.T) {
 	}
 }
 
+// TestCompareCorrection: by default the gate's intervals are Bonferroni-
+// corrected over the compared rows, and wider than --correction none's.
+func TestCompareCorrection(t *testing.T) {
+	base := writeDoc(t, []string{"a", "b", "c"}, [][]float64{noisy, noisy, noisy})
+	head := writeDoc(t, []string{"a", "b", "c"}, [][]float64{times(noisy, 1.01), noisy, noisy})
+	type doc struct {
+		Correction  string `json:"correction"`
+		Comparisons int    `json:"comparisons"`
+		Rows        []struct {
+			CILo       float64 `json:"ci_lo"`
+			CIHi       float64 `json:"ci_hi"`
+			Confidence float64 `json:"confidence"`
+		} `json:"rows"`
+	}
+	read := func(args ...string) doc {
+		code, out, errs := benchy(t, append([]string{"compare", base, head, "--format", "json"}, args...)...)
+		if code != exitOK && code != exitFailure {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		var d doc
+		if err := json.Unmarshal([]byte(out), &d); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	corrected, plain := read(), read("--correction", "none")
+	if corrected.Correction != "bonferroni" || corrected.Comparisons != 3 || plain.Correction != "none" {
+		t.Fatalf("corrected %+v, plain %+v", corrected, plain)
+	}
+	for i := range corrected.Rows {
+		c, p := corrected.Rows[i], plain.Rows[i]
+		if math.Abs(c.Confidence-(1-0.05/3)) > 1e-12 || p.Confidence != 0.95 || !(c.CILo < p.CILo && c.CIHi > p.CIHi) {
+			t.Errorf("row %d: corrected %+v is not wider than plain %+v", i, c, p)
+		}
+	}
+}
+
 func TestCompareUsageErrors(t *testing.T) {
 	base := writeDoc(t, []string{"a", "b"}, [][]float64{noisy, noisy})
 	for _, args := range [][]string{
@@ -120,6 +158,7 @@ func TestCompareUsageErrors(t *testing.T) {
 		{"compare", base, "--threshold", "fast"},
 		{"compare", base, "--confidence", "95"},
 		{"compare", base, "--format", "html"},
+		{"compare", base, "--correction", "holm"},
 		{"compare", filepath.Join(t.TempDir(), "none.json")},
 	} {
 		if code, _, errs := benchy(t, args...); code != exitUsage {
