@@ -3,6 +3,7 @@ package models
 import (
 	"bytes"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -230,7 +231,11 @@ func TestCachedFile(t *testing.T) {
 	if err != nil || Meta(m, MetaReplica) != "frill" {
 		t.Fatalf("cached file does not hold the replica: %v", err)
 	}
-	if matches, _ := filepath.Glob(filepath.Join(dir, ".tmp-*")); len(matches) > 0 {
-		t.Errorf("temporary files left: %v", matches)
-	}
+	// atomicfile's temporary files are named .<target>.tmp-*.
+	_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && strings.Contains(d.Name(), ".tmp-") {
+			t.Errorf("temporary file left: %s", path)
+		}
+		return nil
+	})
 }
