@@ -59,6 +59,35 @@ func TestFmtCheck(t *testing.T) {
 	}
 }
 
+// TestFmtKeepsMode: rewriting a suite keeps its permissions (a private
+// suite stays private) and leaves no temporary file.
+func TestFmtKeepsMode(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "private.benchy.hcl")
+	if err := os.WriteFile(path, []byte(messySuite), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, 0o640); err != nil { // exactly, whatever the umask
+		t.Fatal(err)
+	}
+	if code, _, errb := suiteCmd(t, "fmt", path); code != 0 {
+		t.Fatalf("fmt: exit %d: %s", code, errb)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o640 {
+		t.Errorf("mode after fmt = %v, want -rw-r-----", st.Mode().Perm())
+	}
+	if src, _ := os.ReadFile(path); !strings.Contains(string(src), "    baseline = true\n") {
+		t.Errorf("not rewritten:\n%s", src)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("files left beside the suite: %v", entries)
+	}
+}
+
 func TestFmtSyntaxError(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "broken.benchy.hcl")
 	src := "workload \"w\" {\n  arm \"a\" {\n"
