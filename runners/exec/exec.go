@@ -56,6 +56,14 @@ func (r *Runner) Setup(_ context.Context, s runners.Setup) (map[string]any, erro
 		r.cfg.Scale = 1
 	}
 	r.dir = resolveDir(s.SuiteDir, r.cfg.Workdir)
+	if r.dir != "" {
+		// posix_spawn reports a bad directory only as the child's errno.
+		if st, err := os.Stat(r.dir); err != nil {
+			return nil, fmt.Errorf("exec: working directory: %w", err)
+		} else if !st.IsDir() {
+			return nil, fmt.Errorf("exec: working directory %s is not a directory", r.dir)
+		}
+	}
 	path, err := osexec.LookPath(r.cfg.Command[0])
 	if err != nil {
 		return nil, fmt.Errorf("exec: %w", err)

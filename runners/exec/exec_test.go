@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -179,6 +180,16 @@ func TestFailures(t *testing.T) {
 	r = setup(t, Config{Command: []string{"sh", "-c", "kill -9 $$"}, Measure: MeasureWall})
 	if _, _, err := r.Run(context.Background(), 0, 1); err == nil || !strings.Contains(err.Error(), "signal: killed") {
 		t.Fatalf("killed child: err = %v", err)
+	}
+	notDir := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(notDir, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{"/nonexistent/benchy-dir", notDir} {
+		b, _ := json.Marshal(Config{Command: []string{"true"}, Workdir: dir})
+		if _, err := (&Runner{}).Setup(context.Background(), runners.Setup{Config: b}); err == nil || !strings.Contains(err.Error(), "working directory") {
+			t.Errorf("workdir %s: err = %v", dir, err)
+		}
 	}
 	b, _ := json.Marshal(Config{Command: []string{"no-such-program-benchy"}})
 	if _, err := (&Runner{}).Setup(context.Background(), runners.Setup{Config: b}); err == nil {
