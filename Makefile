@@ -25,6 +25,9 @@ test: setup
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) test ./...
+	@# the pure-Go fallbacks (no cgo: ForkExec spawning, no NVML) must keep building and passing
+	CGO_ENABLED=0 $(GO) vet ./runners/exec ./hw
+	CGO_ENABLED=0 $(GO) test ./runners/exec
 
 clean:
 	rm -rf bin out
