@@ -33,6 +33,24 @@ func (p *Plan) Redact(s string) string {
 	return s
 }
 
+// RedactJSON replaces every occurrence of a sensitive variable's string
+// value (of at least three characters) inside the JSON strings of b with
+// (sensitive), matching the value as JSON escapes it. The result is valid
+// JSON whenever b is.
+func (p *Plan) RedactJSON(b []byte) []byte {
+	secrets := p.secrets()
+	if len(secrets) == 0 {
+		return b
+	}
+	text := string(b)
+	for _, sec := range secrets {
+		enc, _ := json.Marshal(sec)
+		inner := string(enc[1 : len(enc)-1])
+		text = strings.ReplaceAll(text, inner, "(sensitive)")
+	}
+	return []byte(text)
+}
+
 // Redacted returns a copy of the plan fit for printing: sensitive
 // variables show Redacted, and their string values are replaced wherever
 // they reached a name, a runner configuration, an environment or a command.
@@ -54,14 +72,8 @@ func (p *Plan) Redacted() *Plan {
 		q.Workloads = nil
 		return &q
 	}
-	text := string(b)
-	for _, sec := range secrets {
-		enc, _ := json.Marshal(sec)
-		inner := string(enc[1 : len(enc)-1])
-		text = strings.ReplaceAll(text, inner, "(sensitive)")
-	}
 	var ws []*Workload
-	if json.Unmarshal([]byte(text), &ws) != nil {
+	if json.Unmarshal(p.RedactJSON(b), &ws) != nil {
 		ws = nil
 	}
 	q.Workloads = ws
