@@ -1,6 +1,7 @@
 package suites
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 )
@@ -34,21 +35,41 @@ func (p *Plan) Redact(s string) string {
 }
 
 // RedactJSON replaces every occurrence of a sensitive variable's string
-// value (of at least three characters) inside the JSON strings of b with
-// (sensitive), matching the value as JSON escapes it. The result is valid
-// JSON whenever b is.
+// value (of at least three characters) inside the string values of the
+// JSON document b with (sensitive). Object keys and numbers are left as
+// they are (numbers exactly, as written), so the result decodes into the
+// same types as b. A b that is not JSON comes back unchanged.
 func (p *Plan) RedactJSON(b []byte) []byte {
-	secrets := p.secrets()
-	if len(secrets) == 0 {
+	if len(p.secrets()) == 0 {
 		return b
 	}
-	text := string(b)
-	for _, sec := range secrets {
-		enc, _ := json.Marshal(sec)
-		inner := string(enc[1 : len(enc)-1])
-		text = strings.ReplaceAll(text, inner, "(sensitive)")
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil {
+		return b
 	}
-	return []byte(text)
+	out, err := json.Marshal(p.redactValue(v))
+	if err != nil {
+		return b
+	}
+	return out
+}
+
+func (p *Plan) redactValue(v any) any {
+	switch x := v.(type) {
+	case string:
+		return p.Redact(x)
+	case []any:
+		for i := range x {
+			x[i] = p.redactValue(x[i])
+		}
+	case map[string]any:
+		for k := range x {
+			x[k] = p.redactValue(x[k])
+		}
+	}
+	return v
 }
 
 // Redacted returns a copy of the plan fit for printing: sensitive

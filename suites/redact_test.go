@@ -1,0 +1,55 @@
+package suites
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestRedactJSON(t *testing.T) {
+	secret, _ := json.Marshal("run\"s\tok") // a quote and a tab, escaped in JSON
+	p := &Plan{Variables: []Variable{
+		{Name: "token", Sensitive: true, Value: secret},
+		{Name: "short", Sensitive: true, Value: json.RawMessage(`"ab"`)},
+		{Name: "open", Value: json.RawMessage(`"hunter2"`)},
+	}}
+	in := `{"runs":[{"arm":"a","ns":[9007199254740993],"error":"exit 1: bad token run\"s\tok!"}],` +
+		`"seed":9223372036854775807,"env":{"TOKEN":"run\"s\tok"},"note":"ab hunter2","nested":[["x run\"s\tok"]]}`
+	out := string(p.RedactJSON([]byte(in)))
+	for _, leak := range []string{`run\"s\tok`, `run"s`} {
+		if strings.Contains(out, leak) {
+			t.Errorf("%q survived: %s", leak, out)
+		}
+	}
+	var got struct {
+		Runs []struct {
+			Arm   string  `json:"arm"`
+			NS    []int64 `json:"ns"`
+			Error string  `json:"error"`
+		} `json:"runs"`
+		Seed   int64             `json:"seed"`
+		Env    map[string]string `json:"env"`
+		Note   string            `json:"note"`
+		Nested [][]string        `json:"nested"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("not JSON any more: %v\n%s", err, out)
+	}
+	// Keys (even one that contains the secret's first letters) and numbers
+	// are untouched, exactly; short secrets and open variables are left.
+	if len(got.Runs) != 1 || got.Runs[0].NS[0] != 9007199254740993 || got.Seed != 9223372036854775807 {
+		t.Errorf("structure or numbers changed: %+v", got)
+	}
+	if got.Runs[0].Error != "exit 1: bad token (sensitive)!" || got.Env["TOKEN"] != "(sensitive)" || got.Nested[0][0] != "x (sensitive)" {
+		t.Errorf("strings not redacted: %+v", got)
+	}
+	if got.Note != "ab hunter2" {
+		t.Errorf("note = %q; a two-letter secret or a variable that is not sensitive must stay", got.Note)
+	}
+	if string(p.RedactJSON([]byte("not json"))) != "not json" {
+		t.Error("non-JSON input changed")
+	}
+	if open := (&Plan{}); string(open.RedactJSON([]byte(in))) != in {
+		t.Error("a plan without secrets changed its input")
+	}
+}
