@@ -170,7 +170,8 @@ func (j *Journal) Arm(workload string, a *Arm) error {
 	return j.append(record{Type: recArm, Name: workload, Arm: a}, false)
 }
 
-// Block records one finished block and fsyncs.
+// Block records one finished block and fsyncs. A later record of the same
+// block (same Index) supersedes it on Replay.
 func (j *Journal) Block(workload string, b *Block) error {
 	return j.append(record{Type: recBlock, Name: workload, Block: b}, true)
 }
@@ -243,7 +244,17 @@ func Replay(r io.Reader) (*Document, error) {
 			if !ok || rec.Block == nil {
 				return nil, fmt.Errorf("journal line %d: block record for unknown workload %q", line, rec.Name)
 			}
-			w.Blocks = append(w.Blocks, rec.Block)
+			// A later record of a block supersedes an earlier one: the
+			// sequential order journals a block after each arm's turn.
+			replaced := false
+			for i, b := range w.Blocks {
+				if b.Index == rec.Block.Index {
+					w.Blocks[i], replaced = rec.Block, true
+				}
+			}
+			if !replaced {
+				w.Blocks = append(w.Blocks, rec.Block)
+			}
 		case recEnd:
 			if rec.Name == "" {
 				doc.Status, doc.StopReason, ended = rec.Status, rec.Reason, true

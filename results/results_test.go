@@ -35,6 +35,11 @@ func TestJournalReplay(t *testing.T) {
 	must(t, j.Block("w", block(0, true)))
 	must(t, j.Block("w", block(1, false)))
 	must(t, j.Arm("w", &Arm{Name: "b", Status: ArmFailed, Reason: "crashed"}))
+	// A block journaled again (after another arm's turn) replaces its
+	// earlier record rather than adding a block.
+	again := block(1, false)
+	again.Incomplete = true
+	must(t, j.Block("w", again))
 
 	// A kill -9 here: no end records. Replay keeps every finished block.
 	doc, err := ReadFile(path)
@@ -43,6 +48,9 @@ func TestJournalReplay(t *testing.T) {
 	}
 	if doc.Status != StatusInterrupted || len(doc.Workloads) != 1 || len(doc.Workloads[0].Blocks) != 2 {
 		t.Fatalf("replay after kill: status %q, %d workloads", doc.Status, len(doc.Workloads))
+	}
+	if b := doc.Workloads[0].Blocks[1]; b.Index != 1 || !b.Incomplete {
+		t.Fatalf("the later record of block 1 did not supersede the earlier: %+v", b)
 	}
 	if a := doc.Workloads[0].Arms[1]; a.Status != ArmFailed || a.Reason != "crashed" {
 		t.Fatalf("arm update lost: %+v", a)
@@ -61,7 +69,7 @@ func TestJournalReplay(t *testing.T) {
 	must(t, j.End("", StatusComplete, "done"))
 	j.Close()
 	// The truncated line is now in the middle: that is corruption, not a kill.
-	if _, err := ReadFile(path); err == nil || !strings.Contains(err.Error(), "journal line 6") {
+	if _, err := ReadFile(path); err == nil || !strings.Contains(err.Error(), "journal line 7") {
 		t.Fatalf("corrupt middle line: err = %v", err)
 	}
 }
