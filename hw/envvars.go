@@ -10,13 +10,25 @@ import (
 type EnvVar struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
-	// Redacted is true when Value was replaced because the name or the value
-	// looks like a secret.
+	// Redacted is true when Value was withheld: it is RedactedValue when the
+	// name or the value looks like a secret, and SetValue for a suite
+	// variable passed through the environment.
 	Redacted bool `json:"redacted,omitempty"`
 }
 
 // RedactedValue replaces the value of a variable that looks like a secret.
 const RedactedValue = "(redacted)"
+
+// SetValue replaces the value of every BENCHY_VAR_<name> variable. Such a
+// variable sets a suite variable, which may be a secret whatever its name;
+// the results record the resolved suite variables already (sensitive ones
+// hidden), so the environment records only that the variable was set, which
+// tells where a resolved value came from and shows a stray export.
+const SetValue = "(set)"
+
+// suiteVarPrefix starts the variables that set suite variables
+// (suites.EnvPrefix; hw does not import suites).
+const suiteVarPrefix = "BENCHY_VAR_"
 
 // envAllowNames are variables known to change benchmark results.
 var envAllowNames = map[string]bool{
@@ -52,7 +64,9 @@ var envAllowPrefixes = []string{
 }
 
 // secretName matches variable names whose values must never be recorded.
-var secretName = regexp.MustCompile(`(?i)(SECRET|TOKEN|PASSW|PASSPHRASE|CREDENTIAL|PRIVATE|API_?KEY|ACCESS_?KEY|AUTH|SESSION|COOKIE|SIGNATURE|(^|_)KEY($|_)|(^|_)PAT($|_)|DSN)`)
+// Short words (KEY, PAT, PASS, PWD) count only as a whole part of the name,
+// so that MONKEY or NCCL_IB_PATH are kept.
+var secretName = regexp.MustCompile(`(?i)(SECRET|TOKEN|PASSW|PASSPHRASE|CRED|PRIVATE|API_?KEY|ACCESS_?KEY|AUTH|SESSION|COOKIE|SIGNATURE|BEARER|(^|_)KEYS?($|_)|(^|_)PAT($|_)|(^|_)PASS($|_)|(^|_)PWD($|_)|DSN)`)
 
 // secretValue matches values that look like credentials wherever they appear.
 var secretValue = []*regexp.Regexp{
@@ -62,8 +76,20 @@ var secretValue = []*regexp.Regexp{
 	regexp.MustCompile(`\bxox[abprs]-[A-Za-z0-9-]{10,}`),
 	regexp.MustCompile(`\bsk-[A-Za-z0-9_-]{20,}`),
 	regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}`), // JWT
-	regexp.MustCompile(`://[^/\s:@]+:[^/\s@]+@`),                      // user:password@ in a URL
-	regexp.MustCompile(`(?i)(password|passwd|secret|token)=`),
+	// Any user information in a URL: user:password@, :password@ and a
+	// token as the user name (https://TOKEN@host) alike.
+	regexp.MustCompile(`://[^/?#\s]*@`),
+	// A password with an unescaped "/" (https://user:pa/ss@host).
+	regexp.MustCompile(`://[^\s@/]*:[^\s@]*@`),
+	// user:password@host without a scheme, as in a MySQL DSN.
+	regexp.MustCompile(`(^|[\s,;=])[^\s/:@,;=]+:[^\s/@]+@`),
+	// A credential in a query string or a key=value list.
+	regexp.MustCompile(`(?i)(^|[^a-z0-9])(password|passwd|pwd|pass|secret|token|api_?key|apikey|access_?key|secret_?key|private_?key|signature|sig|auth|credentials?)=`),
+	// An HTTP Authorization header value.
+	regexp.MustCompile(`(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}`),
+	// A suite variable on a command line (BENCHY_ARGS="--var pw=x"): its
+	// value may be sensitive.
+	regexp.MustCompile(`(^|\s)--?var(=|\s+)\S*=`),
 }
 
 // uuidLike matches a UUID, as in GPU and MIG identifiers.
@@ -74,8 +100,10 @@ var longOpaque = regexp.MustCompile(`[A-Za-z0-9+/_=-]{32,}`)
 
 // AllowedEnv picks, from environ ("NAME=value" strings as os.Environ returns
 // them), the variables that change benchmark results, sorted by name. It
-// never records anything outside the allowlist, and it replaces the value of
-// any variable whose name or value looks like a secret with RedactedValue.
+// never records anything outside the allowlist; it records a suite variable
+// (BENCHY_VAR_<name>) as SetValue, never its value, and it replaces the
+// value of any other variable whose name or value looks like a secret with
+// RedactedValue.
 func AllowedEnv(environ []string) []EnvVar {
 	var out []EnvVar
 	for _, kv := range environ {
@@ -84,7 +112,10 @@ func AllowedEnv(environ []string) []EnvVar {
 			continue
 		}
 		v := EnvVar{Name: name, Value: value}
-		if LooksSecret(name, value) {
+		switch {
+		case strings.HasPrefix(name, suiteVarPrefix):
+			v.Value, v.Redacted = SetValue, true
+		case LooksSecret(name, value):
 			v.Value, v.Redacted = RedactedValue, true
 		}
 		out = append(out, v)

@@ -1,8 +1,12 @@
 package hw
 
 import (
+	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
+
+	"github.com/benchy-dev/benchy/suites"
 )
 
 func TestAllowedEnv(t *testing.T) {
@@ -16,6 +20,8 @@ func TestAllowedEnv(t *testing.T) {
 		"GOMAXPROCS=4",
 		"BENCHY_API_TOKEN=hunter2",
 		"BENCHY_PROFILE=fast",
+		"BENCHY_VAR_pw=hunter2",
+		"BENCHY_VAR_rows=1000",
 		"LD_PRELOAD=/usr/lib/libjemalloc.so.2",
 		"NVIDIA_TF32_OVERRIDE=0",
 		"TF_CLI_CONFIG_FILE=/root/.terraformrc",
@@ -31,6 +37,8 @@ func TestAllowedEnv(t *testing.T) {
 	want := []EnvVar{
 		{Name: "BENCHY_API_TOKEN", Value: RedactedValue, Redacted: true},
 		{Name: "BENCHY_PROFILE", Value: "fast"},
+		{Name: "BENCHY_VAR_pw", Value: SetValue, Redacted: true},
+		{Name: "BENCHY_VAR_rows", Value: SetValue, Redacted: true},
 		{Name: "CUDA_MPS_PIPE_DIRECTORY", Value: RedactedValue, Redacted: true},
 		{Name: "CUDA_VISIBLE_DEVICES", Value: "GPU-8c1a2b3c-4d5e-6f70-8192-a3b4c5d6e7f8,MIG-0d5e6f70-8192-4a3b-8c5d-6e7f8a9b0c1d"},
 		{Name: "GOMAXPROCS", Value: "4"},
@@ -71,10 +79,89 @@ func TestLooksSecret(t *testing.T) {
 		{"ORT_X", "github_pat_11ABCDEFG0123456789_abcdefghijklmnop", true},
 		{"ORT_X", "a3f5c2e1d4b6a7f8e9d0c1b2a3f4e5d6c7b8a9f0", true}, // 40 hex chars
 		{"ORT_X", "GPU-8c1a2b3c-4d5e-6f70-8192-a3b4c5d6e7f8", false},
+		// Names.
+		{"BENCHY_TOKEN", "x", true},
+		{"BENCHY_API_KEY", "x", true},
+		{"BENCHY_APIKEY", "x", true},
+		{"ORT_KEY", "x", true},
+		{"ORT_SIGNING_KEY", "x", true},
+		{"ORT_KEYS", "x", true},
+		{"BENCHY_SECRET", "x", true},
+		{"CUDA_CLIENT_SECRET_ID", "x", true},
+		{"BENCHY_DB_PASSWORD", "x", true},
+		{"BENCHY_PASSWORD_FILE", "x", true},
+		{"BENCHY_PASSWD", "x", true},
+		{"BENCHY_DB_PASS", "x", true},
+		{"BENCHY_DB_PWD", "x", true},
+		{"BENCHY_CREDS", "x", true},
+		{"BENCHY_AUTH_HEADER", "x", true},
+		{"BENCHY_BEARER", "x", true},
+		{"benchy_token", "x", true},
+		{"NCCL_IB_PATH", "/opt/ib", false},
+		{"NUMBA_BYPASS_CHECKS", "1", false},
+		{"ORT_KEYBOARD", "us", false},
+		// URLs and other values with credentials.
+		{"ORT_X", "https://user:pass@host/x", true},
+		{"ORT_X", "https://:pass@host/x", true},
+		{"ORT_X", "https://ghtoken123@host/x", true},
+		{"ORT_X", "https://user:pa/ss@host/x", true},
+		{"ORT_X", "mirror=https://user:pass@host", true},
+		{"ORT_X", "bench:s3cret@tcp(db:3306)/x", true},
+		{"ORT_X", "https://host:8443/models/x.onnx", false},
+		{"ORT_X", "https://host/cache?sig=abc&se=2030", true},
+		{"ORT_X", "https://host/cache?api_key=abc", true},
+		{"ORT_X", "https://host/cache?access_token=abc", true},
+		{"ORT_X", "user=bench pwd=abc", true},
+		{"ORT_X", "Authorization: Bearer abcdefgh123", true},
+		{"ORT_X", "Basic dXNlcjpwYXNz", true},
+		{"ORT_X", "--xla_gpu_enable_triton_gemm=false", false},
+		// A suite variable on a command line, as in BENCHY_ARGS.
+		{"BENCHY_ARGS", "--min-blocks 4 --var pw=hunter2", true},
+		{"BENCHY_ARGS", "--var=pw=hunter2", true},
+		{"BENCHY_ARGS", "-var pw=hunter2", true},
+		{"BENCHY_ARGS", "--min-blocks 4 --max-blocks 4", false},
+		{"BENCHY_ARGS", "--var-file vars.hcl", false},
 	}
 	for _, tc := range tests {
 		if got := LooksSecret(tc.name, tc.value); got != tc.want {
 			t.Errorf("LooksSecret(%q, %q) = %v, want %v", tc.name, tc.value, got, tc.want)
 		}
+	}
+}
+
+// TestSuiteVarsNeverRecorded checks that a suite variable passed through the
+// environment is recorded as set, never with its value, whatever its name,
+// in the inventory that benchy env prints and the results record.
+func TestSuiteVarsNeverRecorded(t *testing.T) {
+	if suiteVarPrefix != suites.EnvPrefix {
+		t.Fatalf("suiteVarPrefix = %q, suites.EnvPrefix = %q", suiteVarPrefix, suites.EnvPrefix)
+	}
+	inv := hostInventory(t, "xeon-2s", map[string]string{
+		"BENCHY_VAR_pw":       "hunter2",
+		"BENCHY_VAR_rows":     "1000",
+		"BENCHY_VAR_password": "hunter2",
+		"BENCHY_ARGS":         "--var pw=hunter2",
+		"BENCHY_CACHE":        "/var/cache/benchy",
+	})
+	b, err := json.Marshal(inv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "hunter2") {
+		t.Errorf("the inventory records a suite variable's value: %s", b)
+	}
+	got := map[string]string{}
+	for _, v := range inv.Env {
+		got[v.Name] = v.Value
+	}
+	want := map[string]string{
+		"BENCHY_VAR_pw":       SetValue,
+		"BENCHY_VAR_rows":     SetValue,
+		"BENCHY_VAR_password": SetValue,
+		"BENCHY_ARGS":         RedactedValue,
+		"BENCHY_CACHE":        "/var/cache/benchy",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("env = %v, want %v", got, want)
 	}
 }
