@@ -6,6 +6,7 @@
 package harness
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	crand "crypto/rand"
@@ -14,11 +15,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/benchy-dev/benchy/hw"
@@ -88,13 +91,14 @@ type Telemetry interface {
 // only when the run could not be recorded at all; arm failures and
 // interruptions are in the document's statuses.
 func Run(ctx context.Context, plan *suites.Plan, opt Options) (*results.Document, error) {
-	r, err := newRun(plan, opt)
+	r, err := newRun(ctx, plan, opt)
 	if err != nil {
 		return nil, err
 	}
 	defer r.closeJournal()
 	r.execute(ctx)
-	return r.doc, r.finish()
+	err = r.finish() // replaces r.doc with its redacted copy
+	return r.doc, err
 }
 
 type run struct {
@@ -106,7 +110,7 @@ type run struct {
 	stopped atomic.Bool // soft stop requested
 }
 
-func newRun(plan *suites.Plan, opt Options) (*run, error) {
+func newRun(ctx context.Context, plan *suites.Plan, opt Options) (*run, error) {
 	seed := plan.Run.Seed
 	switch {
 	case opt.Seed != nil:
@@ -125,7 +129,7 @@ func newRun(plan *suites.Plan, opt Options) (*run, error) {
 	doc := &results.Document{
 		Schema:      results.Schema,
 		Benchy:      opt.Version,
-		Suite:       results.Suite{Path: plan.Path, Source: string(plan.Source), SHA256: plan.SHA256},
+		Suite:       results.Suite{Path: plan.Path, Source: plan.Redact(string(plan.Source)), SHA256: plan.SHA256},
 		Seed:        seed,
 		Order:       string(order),
 		Started:     time.Now().UTC(),
@@ -136,6 +140,14 @@ func newRun(plan *suites.Plan, opt Options) (*run, error) {
 		doc.Variables = append(doc.Variables, results.Variable{Name: v.Name, Value: v.Display(), Sensitive: v.Sensitive, Source: v.Source})
 	}
 	r := &run{plan: plan, opt: opt, doc: doc, exe: opt.Executable}
+	// Measured before the journal's header is written, so that a replayed
+	// journal carries it too.
+	if opt.SpawnOverhead != nil && needsSpawnOverhead(plan) {
+		if d, err := opt.SpawnOverhead(ctx); err == nil {
+			doc.Environment.Overhead = map[string]float64{"spawn_noop_median": float64(d.Nanoseconds())}
+			r.logf("benchy: a no-op process takes %v to spawn and reap here (recorded; not subtracted)", d.Round(time.Microsecond))
+		}
+	}
 	if r.exe == "" {
 		exe, err := selfExecutable()
 		if err != nil {
@@ -147,7 +159,14 @@ func newRun(plan *suites.Plan, opt Options) (*run, error) {
 		if err := os.MkdirAll(opt.OutDir, 0o755); err != nil {
 			return nil, fmt.Errorf("create output directory: %w", err)
 		}
-		j, err := results.CreateJournal(filepath.Join(opt.OutDir, "journal.jsonl"), doc)
+		// A previous run's documents would sit beside this run's journal
+		// if this run were killed: remove them now.
+		for _, stale := range []string{"results.json", "report.md", "report.html"} {
+			if err := os.Remove(filepath.Join(opt.OutDir, stale)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return nil, fmt.Errorf("remove the previous run's %s: %w", stale, err)
+			}
+		}
+		j, err := results.CreateJournal(filepath.Join(opt.OutDir, "journal.jsonl"), doc, plan.RedactJSON)
 		if err != nil {
 			return nil, err
 		}
@@ -194,12 +213,6 @@ func (r *run) softStopped() bool {
 }
 
 func (r *run) execute(ctx context.Context) {
-	if r.opt.SpawnOverhead != nil && needsSpawnOverhead(r.plan) {
-		if d, err := r.opt.SpawnOverhead(ctx); err == nil {
-			r.doc.Environment.Overhead = map[string]float64{"spawn_noop_median": float64(d.Nanoseconds())}
-			r.logf("benchy: a no-op process takes %v to spawn and reap here (recorded; not subtracted)", d.Round(time.Microsecond))
-		}
-	}
 	for _, w := range r.plan.Workloads {
 		if ctx.Err() != nil || r.softStopped() {
 			break
@@ -214,10 +227,31 @@ func (r *run) finish() error {
 	if r.journal != nil {
 		r.note(r.journal.End("", r.doc.Status, r.doc.StopReason))
 	}
+	r.doc = redactDocument(r.plan, r.doc)
 	if r.opt.OutDir == "" {
 		return nil
 	}
 	return results.WriteFile(filepath.Join(r.opt.OutDir, "results.json"), r.doc)
+}
+
+// redactDocument replaces the sensitive variables' values wherever they
+// reached the document (argv, environment, stderr, reasons, worker info)
+// with (sensitive), by way of its JSON; the document that reports render
+// is the redacted one.
+func redactDocument(plan *suites.Plan, doc *results.Document) *results.Document {
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return doc
+	}
+	red := plan.RedactJSON(b)
+	if bytes.Equal(red, b) {
+		return doc
+	}
+	var out results.Document
+	if err := json.Unmarshal(red, &out); err != nil {
+		return doc
+	}
+	return &out
 }
 
 func (r *run) closeJournal() {
@@ -254,6 +288,7 @@ func overallStatus(doc *results.Document, interrupted bool) (string, string) {
 type armState struct {
 	plan       *suites.Arm
 	rec        *results.Arm
+	changed    func() // journals rec after a status change
 	w          *worker
 	spec       workerSpec
 	setupReq   runners.Request
@@ -274,6 +309,9 @@ func (r *run) runWorkload(ctx context.Context, pw *suites.Workload) {
 	arms := make([]*armState, 0, len(pw.Arms))
 	for _, a := range pw.Arms {
 		st := &armState{plan: a, rec: &results.Arm{Name: a.Name, Baseline: a.Baseline, Runner: a.Runner, Config: a.Config, Status: results.ArmOK}}
+		if r.journal != nil {
+			st.changed = func() { r.note(r.journal.Arm(rw.Name, st.rec)) }
+		}
 		rw.Arms = append(rw.Arms, st.rec)
 		arms = append(arms, st)
 	}
@@ -289,7 +327,13 @@ func (r *run) runWorkload(ctx context.Context, pw *suites.Workload) {
 			}
 		}
 		if len(pw.Cleanup) > 0 {
-			if err := r.command(ctx, pw.Cleanup, "cleanup"); err != nil {
+			cctx := ctx
+			if ctx.Err() != nil { // a hard stop: still clean up, briefly
+				var cancel context.CancelFunc
+				cctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), cleanupAfterStop)
+				defer cancel()
+			}
+			if err := r.command(cctx, pw.Cleanup, "cleanup"); err != nil {
 				r.logf("   cleanup failed: %v", err)
 			}
 		}
@@ -323,7 +367,7 @@ func (r *run) runWorkload(ctx context.Context, pw *suites.Workload) {
 	}
 	sch := schedule{order: settings.Order, arms: names, seed: r.doc.Seed, name: pw.Name}
 	if settings.Order == suites.OrderSequential {
-		r.runSequential(ctx, pw, rw, arms, settings, sch)
+		r.runSequential(ctx, pw, rw, arms, settings, sch, start)
 	} else {
 		r.runInterleaved(ctx, pw, rw, arms, settings, sch, start)
 	}
@@ -357,11 +401,17 @@ func (r *run) settings(pw *suites.Workload) suites.RunSettings {
 func (a *armState) fail(reason string) {
 	a.active = false
 	a.rec.Status, a.rec.Reason = results.ArmFailed, reason
+	if a.changed != nil {
+		a.changed()
+	}
 }
 
 func (a *armState) skip(reason string) {
 	a.active = false
 	a.rec.Status, a.rec.Reason = results.ArmSkipped, reason
+	if a.changed != nil {
+		a.changed()
+	}
 }
 
 func (a *armState) callTimeout(setup bool) time.Duration {
@@ -518,6 +568,10 @@ func sum(ns []int64) int64 {
 	return t
 }
 
+// runInterrupted is the error of an arm's run cut short by a hard stop
+// (second Ctrl-C); its block is recorded as incomplete.
+const runInterrupted = "interrupted: benchy was stopped during this run"
+
 // turn runs one arm once inside a block and returns what it recorded.
 func (r *run) turn(ctx context.Context, pw *suites.Workload, a *armState, s suites.RunSettings) *results.ArmRun {
 	ar := &results.ArmRun{Arm: a.plan.Name}
@@ -530,6 +584,10 @@ func (r *run) turn(ctx context.Context, pw *suites.Workload, a *armState, s suit
 	}
 	if len(pw.Prepare) > 0 {
 		if err := r.command(ctx, pw.Prepare, "prepare"); err != nil {
+			if ctx.Err() != nil {
+				ar.Error = runInterrupted
+				return ar
+			}
 			ar.Error = "prepare: " + err.Error()
 			a.fail(ar.Error)
 			return ar
@@ -545,6 +603,10 @@ func (r *run) turn(ctx context.Context, pw *suites.Workload, a *armState, s suit
 		ar.Telemetry = r.opt.Telemetry.Summarize(before, r.opt.Telemetry.Sample(), s.WarmupIterations+a.iterations)
 	}
 	if err != nil {
+		if ctx.Err() != nil { // a hard stop killed the worker: not the arm's failure
+			ar.Error = runInterrupted
+			return ar
+		}
 		ar.Error = err.Error()
 		a.fail(err.Error())
 		r.logf("   %s failed: %v", a.plan.Name, err)
@@ -607,7 +669,12 @@ func (r *run) runInterleaved(ctx context.Context, pw *suites.Workload, rw *resul
 			if !a.active {
 				continue
 			}
-			block.Runs = append(block.Runs, r.turn(ctx, pw, a, s))
+			run := r.turn(ctx, pw, a, s)
+			block.Runs = append(block.Runs, run)
+			if run.Error == runInterrupted {
+				interrupted = true
+				break
+			}
 		}
 		if interrupted {
 			if len(block.Runs) > 0 {
@@ -649,51 +716,94 @@ func (r *run) runInterleaved(ctx context.Context, pw *suites.Workload, rw *resul
 }
 
 // runSequential runs every block of one arm before the next arm: only for
-// A/A studies and teaching, since drift then looks like a difference.
-func (r *run) runSequential(ctx context.Context, pw *suites.Workload, rw *results.Workload, arms []*armState, s suites.RunSettings, sch schedule) {
+// A/A studies and teaching, since drift then looks like a difference. A
+// block is journaled after every arm's turn in it (incomplete until every
+// arm has had its turn), so that a kill keeps every finished turn; the
+// time budget, cooldown and GPU settling apply per turn.
+func (r *run) runSequential(ctx context.Context, pw *suites.Workload, rw *results.Workload, arms []*armState, s suites.RunSettings, sch schedule, start time.Time) {
 	total := s.Warmup + s.MaxBlocks
 	blocks := make([]*results.Block, total)
 	for b := range blocks {
-		blocks[b] = &results.Block{Index: b, Warmup: b < s.Warmup, Order: sch.blockOrder(b)}
+		blocks[b] = &results.Block{Index: b, Warmup: b < s.Warmup, Order: sch.blockOrder(b), Incomplete: true}
 	}
-	done := 0
+	// covered[b] counts the arms done with block b: they ran in it, or
+	// failed before it and will not run again.
+	covered := make([]int, total)
+	runnable := len(activeNames(arms))
+	turns := 0
+	stop := func(status, reason string) { rw.Status, rw.StopReason = status, reason }
 outer:
 	for _, a := range arms {
 		if !a.active {
 			continue
 		}
-		for b := 0; b < total; b++ {
-			if ctx.Err() != nil || r.softStopped() {
-				rw.Status, rw.StopReason = results.StatusInterrupted, "interrupted"
+		b := 0
+		for ; b < total; b++ {
+			switch {
+			case ctx.Err() != nil || r.softStopped():
+				stop(results.StatusInterrupted, fmt.Sprintf("interrupted after %d turn(s)", turns))
+				break outer
+			case s.TimeBudget > 0 && time.Since(start) >= s.TimeBudget:
+				stop(results.StatusBudgetExhausted, fmt.Sprintf("time budget %v spent after %d turn(s)", s.TimeBudget, turns))
+				break outer
+			case turns > 0 && s.Cooldown > 0 && !sleepCtx(ctx, s.Cooldown):
+				stop(results.StatusInterrupted, fmt.Sprintf("interrupted after %d turn(s)", turns))
 				break outer
 			}
-			if blocks[b].Start.IsZero() {
-				blocks[b].Start = time.Now().UTC()
+			blk := blocks[b]
+			if s.GPUSettle > 0 && r.opt.Settle != nil {
+				blk.Settle = r.opt.Settle(ctx, s.GPUSettle, cmp.Or(s.GPUSettleTemp, DefaultSettleTemp))
 			}
-			blocks[b].Runs = append(blocks[b].Runs, r.turn(ctx, pw, a, s))
+			if blk.Start.IsZero() {
+				blk.Start = time.Now().UTC()
+			}
+			run := r.turn(ctx, pw, a, s)
+			blk.Runs = append(blk.Runs, run)
+			turns++
+			if run.Error == runInterrupted {
+				r.journalBlock(rw, blk)
+				stop(results.StatusInterrupted, fmt.Sprintf("interrupted after %d turn(s)", turns))
+				break outer
+			}
+			covered[b]++
+			blk.Incomplete = covered[b] < runnable
+			r.journalBlock(rw, blk)
+			r.logf("   block %d%s: %s", blk.Index, map[bool]string{true: " (warm-up)", false: ""}[blk.Warmup], blockLine(blk))
 			if !a.active {
+				b++
 				break
 			}
 		}
-		done++
-	}
-	for _, b := range blocks {
-		if len(b.Runs) == 0 {
-			continue
+		// A failed arm is done with the blocks it will never run.
+		for ; b < total; b++ {
+			covered[b]++
+			if blk := blocks[b]; len(blk.Runs) > 0 && blk.Incomplete && covered[b] >= runnable {
+				blk.Incomplete = false
+				r.journalBlock(rw, blk)
+			}
 		}
-		b.Incomplete = done < len(activeNames(arms)) && rw.Status == results.StatusInterrupted
-		r.appendBlock(rw, b)
+	}
+	for _, blk := range blocks {
+		if len(blk.Runs) > 0 {
+			rw.Blocks = append(rw.Blocks, blk)
+		}
 	}
 	if rw.StopReason == "" {
 		rw.StopReason = fmt.Sprintf("sequential order runs exactly max_blocks = %d", s.MaxBlocks)
 	}
 }
 
-func (r *run) appendBlock(rw *results.Workload, b *results.Block) {
-	rw.Blocks = append(rw.Blocks, b)
+// journalBlock journals a block's current state without adding it to the
+// workload: a later record of the same block supersedes it.
+func (r *run) journalBlock(rw *results.Workload, b *results.Block) {
 	if r.journal != nil {
 		r.note(r.journal.Block(rw.Name, b))
 	}
+}
+
+func (r *run) appendBlock(rw *results.Workload, b *results.Block) {
+	rw.Blocks = append(rw.Blocks, b)
+	r.journalBlock(rw, b)
 	r.logf("   block %d%s: %s", b.Index, map[bool]string{true: " (warm-up)", false: ""}[b.Warmup], blockLine(b))
 }
 
@@ -762,6 +872,9 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 	}
 }
 
+// cleanupAfterStop bounds a workload's cleanup command after a hard stop.
+const cleanupAfterStop = 30 * time.Second
+
 // command runs a setup/cleanup/prepare/conclude argv, untimed, in the suite
 // directory, with a ten-minute limit.
 func (r *run) command(ctx context.Context, argv []string, what string) error {
@@ -769,6 +882,11 @@ func (r *run) command(ctx context.Context, argv []string, what string) error {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Dir = r.plan.Dir
+	// Its own process group, as the workers have: a Ctrl-C at the terminal
+	// reaches benchy, which decides, and not the command directly.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = 5 * time.Second
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("%s %v: %w: %s", what, argv, err, clip(string(out), 2000))

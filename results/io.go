@@ -118,18 +118,21 @@ type record struct {
 // Journal appends one JSON line per event and fsyncs after each block, so
 // that a killed run loses at most the block in progress.
 type Journal struct {
-	f *os.File
-	w *bufio.Writer
+	f      *os.File
+	w      *bufio.Writer
+	redact func([]byte) []byte
 }
 
 // CreateJournal creates (truncating) the journal at path and writes the
-// document's header (without workloads).
-func CreateJournal(path string, doc *Document) (*Journal, error) {
+// document's header (without workloads). redact, when not nil, rewrites
+// every record's JSON before it is written (benchy passes the plan's
+// redaction of sensitive values).
+func CreateJournal(path string, doc *Document, redact func([]byte) []byte) (*Journal, error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("create journal: %w", err)
 	}
-	j := &Journal{f: f, w: bufio.NewWriter(f)}
+	j := &Journal{f: f, w: bufio.NewWriter(f), redact: redact}
 	head := *doc
 	head.Workloads = nil
 	if err := j.append(record{Type: recHeader, Document: &head}, true); err != nil {
@@ -143,6 +146,9 @@ func (j *Journal) append(r record, sync bool) error {
 	b, err := json.Marshal(r)
 	if err != nil {
 		return fmt.Errorf("journal: %w", err)
+	}
+	if j.redact != nil {
+		b = j.redact(b)
 	}
 	if _, err := j.w.Write(append(b, '\n')); err != nil {
 		return fmt.Errorf("journal: %w", err)

@@ -26,7 +26,7 @@ func block(i int, warm bool) *Block {
 func TestJournalReplay(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "journal.jsonl")
-	j, err := CreateJournal(path, sampleDoc())
+	j, err := CreateJournal(path, sampleDoc(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestJournalReplay(t *testing.T) {
 func TestJournalComplete(t *testing.T) {
 	var buf bytes.Buffer
 	path := filepath.Join(t.TempDir(), "j.jsonl")
-	j, err := CreateJournal(path, sampleDoc())
+	j, err := CreateJournal(path, sampleDoc(), nil)
 	must(t, err)
 	must(t, j.Workload(&Workload{Name: "w", Arms: []*Arm{{Name: "a"}}}))
 	must(t, j.Block("w", block(0, false)))
@@ -164,5 +164,23 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestJournalRedacts(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "j.jsonl")
+	redact := func(b []byte) []byte { return bytes.ReplaceAll(b, []byte("hunter2"), []byte("(sensitive)")) }
+	doc := sampleDoc()
+	doc.Suite.Source = `variable "pw" { default = "hunter2" }`
+	j, err := CreateJournal(path, doc, redact)
+	must(t, err)
+	must(t, j.Workload(&Workload{Name: "w", Arms: []*Arm{{Name: "a", Reason: "login hunter2 failed"}}}))
+	b := block(0, false)
+	b.Runs[0].Error = "stderr: hunter2"
+	must(t, j.Block("w", b))
+	j.Close()
+	raw, _ := os.ReadFile(path)
+	if bytes.Contains(raw, []byte("hunter2")) || bytes.Count(raw, []byte("(sensitive)")) != 3 {
+		t.Fatalf("journal not redacted:\n%s", raw)
 	}
 }

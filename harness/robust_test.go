@@ -1,0 +1,234 @@
+package harness
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/benchy-dev/benchy/results"
+	"github.com/benchy-dev/benchy/suites"
+)
+
+// TestSequentialJournalsEveryTurn: with the sequential order a kill keeps
+// every finished turn, since each block is journaled after each arm's turn.
+func TestSequentialJournalsEveryTurn(t *testing.T) {
+	dir := t.TempDir()
+	run := quickRun(6)
+	run.Order = suites.OrderSequential
+	stop := make(chan struct{})
+	plan := testPlan(run, execArm("a", true, []string{"sleep", "0.01"}, "wall"), execArm("b", false, []string{"sleep", "0.01"}, "wall"))
+	// Stop while the first arm is still going: three of its seven turns
+	// are in the journal, none of the second arm's.
+	go func() { waitForBlocks(t, filepath.Join(dir, "journal.jsonl"), 3); close(stop) }()
+	doc := runPlan(t, plan, Options{Stop: stop, OutDir: dir})
+	replayed, err := results.ReadFile(filepath.Join(dir, "journal.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, d := range map[string]*results.Document{"results": doc, "journal": replayed} {
+		w := d.Workloads[0]
+		if w.Status != results.StatusInterrupted || len(w.Blocks) < 3 {
+			t.Fatalf("%s: status %q with %d blocks", name, w.Status, len(w.Blocks))
+		}
+		for _, b := range w.Blocks {
+			if !b.Incomplete || len(b.Runs) != 1 || b.Runs[0].Arm != "a" {
+				t.Errorf("%s: block %d: incomplete %v, runs %+v; only a ran", name, b.Index, b.Incomplete, b.Runs)
+			}
+		}
+	}
+	// Run to the end, the journal's last record of each block is complete.
+	dir = t.TempDir()
+	doc = runPlan(t, plan, Options{OutDir: dir})
+	replayed, err = results.ReadFile(filepath.Join(dir, "journal.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(replayed.Workloads[0].Blocks) != 7 || len(doc.Workloads[0].Blocks) != 7 {
+		t.Fatalf("%d blocks replayed, %d in results, want 7", len(replayed.Workloads[0].Blocks), len(doc.Workloads[0].Blocks))
+	}
+	for i, b := range replayed.Workloads[0].Blocks {
+		if b.Incomplete || len(b.Runs) != 2 || b.Index != i {
+			t.Errorf("replayed block %d: incomplete %v, %d runs", b.Index, b.Incomplete, len(b.Runs))
+		}
+	}
+}
+
+func TestSequentialHonoursTimeBudget(t *testing.T) {
+	run := quickRun(1000)
+	run.Order = suites.OrderSequential
+	run.TimeBudget = 200 * time.Millisecond
+	doc := runPlan(t, testPlan(run, execArm("a", true, []string{"sleep", "0.02"}, "wall"), execArm("b", false, []string{"true"}, "wall")), Options{})
+	w := doc.Workloads[0]
+	if w.Status != results.StatusBudgetExhausted || !strings.Contains(w.StopReason, "time budget") || len(w.Blocks) >= 1001 {
+		t.Fatalf("status %q (%s) after %d blocks", w.Status, w.StopReason, len(w.Blocks))
+	}
+}
+
+// TestSecretsNeverRecorded: a sensitive variable's value that reached an
+// argv, an environment, stderr and a failure reason appears in neither
+// results.json, the journal nor the returned document.
+func TestSecretsNeverRecorded(t *testing.T) {
+	const secret = "hunter2-s3cr3t"
+	dir := t.TempDir()
+	ok := execArm("a", true, []string{"sh", "-c", "true", secret}, "wall")
+	ok.Env = map[string]string{"TOKEN": secret}
+	bad := execArm("b", false, []string{"sh", "-c", "echo login " + secret + " refused >&2; exit 3"}, "wall")
+	plan := testPlan(quickRun(2), ok, bad)
+	plan.Source = []byte(`variable "token" { default = "` + secret + `" }`)
+	plan.Variables = []suites.Variable{{Name: "token", Sensitive: true, Value: json.RawMessage(strconv.Quote(secret))}}
+	doc := runPlan(t, plan, Options{OutDir: dir})
+	if a := doc.Workloads[0].Arms[1]; a.Status != results.ArmFailed || !strings.Contains(a.Reason, "login (sensitive) refused") {
+		t.Fatalf("failing arm: %q %q", a.Status, a.Reason)
+	}
+	mem, _ := json.Marshal(doc)
+	for name, b := range map[string][]byte{"returned document": mem, "results.json": read(t, dir, "results.json"), "journal": read(t, dir, "journal.jsonl")} {
+		if strings.Contains(string(b), secret) {
+			t.Errorf("%s holds the secret", name)
+		}
+		if !strings.Contains(string(b), "(sensitive)") {
+			t.Errorf("%s shows no redaction", name)
+		}
+	}
+}
+
+func read(t *testing.T, dir, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestJournalHasOverheadAndArmFailures: a replayed journal (a killed run)
+// carries the spawn overhead and an arm's failure as soon as it happened.
+func TestJournalHasOverheadAndArmFailures(t *testing.T) {
+	dir := t.TempDir()
+	base := fakeArm("a", "ok")
+	base.Baseline = true
+	opt := Options{OutDir: dir, SpawnOverhead: func(context.Context) (time.Duration, error) { return time.Millisecond, nil }}
+	runPlan(t, testPlan(quickRun(5), base, fakeArm("crash", "crash"), execArm("w", false, []string{"true"}, "wall")), opt)
+	lines := strings.Split(strings.TrimSpace(string(read(t, dir, "journal.jsonl"))), "\n")
+	// Cut the journal where a kill would have: after the last block.
+	last := 0
+	for i, l := range lines {
+		if strings.Contains(l, `"type":"block"`) {
+			last = i
+		}
+	}
+	cut := filepath.Join(dir, "killed.jsonl")
+	if err := os.WriteFile(cut, []byte(strings.Join(lines[:last+1], "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := results.ReadFile(cut)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Environment.Overhead["spawn_noop_median"] != 1e6 {
+		t.Errorf("replayed overhead %v", doc.Environment.Overhead)
+	}
+	for _, a := range doc.Workloads[0].Arms {
+		if a.Name == "crash" && a.Status != results.ArmFailed {
+			t.Errorf("replayed crash arm: status %q", a.Status)
+		}
+	}
+}
+
+// TestStaleDocumentsRemoved: a new run in an old output directory removes
+// the previous run's documents at its start, so that a killed run never
+// leaves them beside its journal.
+func TestStaleDocumentsRemoved(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"results.json", "report.md", "report.html"} {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte("previous run"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := newRun(context.Background(), testPlan(quickRun(2), execArm("a", true, []string{"true"}, "wall")), Options{OutDir: dir, Executable: os.Args[0]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.closeJournal()
+	for _, f := range []string{"results.json", "report.md", "report.html"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			t.Errorf("%s of the previous run is still there", f)
+		}
+	}
+}
+
+// TestHardStopIsNotAnArmFailure: cancelling the context (a second Ctrl-C)
+// in the middle of a run leaves the arm ok, the block incomplete, the run
+// interrupted, and still runs the workload's cleanup.
+func TestHardStopIsNotAnArmFailure(t *testing.T) {
+	dir := t.TempDir()
+	marker := filepath.Join(dir, "cleaned")
+	plan := testPlan(quickRun(3), execArm("a", true, []string{"true"}, "wall"), execArm("slow", false, []string{"sleep", "5"}, "wall"))
+	plan.Workloads[0].Cleanup = []string{"touch", marker}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { waitForArmRunning(t, "sleep 5"); cancel() }()
+	doc, err := Run(ctx, plan, Options{OutDir: dir, Executable: os.Args[0]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := doc.Workloads[0]
+	if doc.Status != results.StatusInterrupted || w.Status != results.StatusInterrupted {
+		t.Fatalf("status %q/%q", doc.Status, w.Status)
+	}
+	for _, a := range w.Arms {
+		if a.Status != results.ArmOK {
+			t.Errorf("arm %s: %q %q; a hard stop is not its failure", a.Name, a.Status, a.Reason)
+		}
+	}
+	if b := w.Blocks[len(w.Blocks)-1]; !b.Incomplete {
+		t.Errorf("the interrupted block is recorded as complete: %+v", b)
+	}
+	if _, err := os.Stat(marker); err != nil {
+		t.Errorf("cleanup did not run after the hard stop: %v", err)
+	}
+}
+
+// waitForArmRunning waits until a process whose command line contains
+// cmdline runs.
+func waitForArmRunning(t *testing.T, cmdline string) {
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		entries, _ := os.ReadDir("/proc")
+		for _, e := range entries {
+			b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+			if err == nil && strings.Contains(strings.ReplaceAll(string(b), "\x00", " "), cmdline) {
+				return
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Errorf("no process %q appeared", cmdline)
+}
+
+// TestCommandsRunInTheirOwnProcessGroup: setup/prepare/cleanup commands
+// are out of benchy's process group, so that a Ctrl-C at the terminal
+// reaches benchy (which decides) and not them.
+func TestCommandsRunInTheirOwnProcessGroup(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "pgid")
+	plan := testPlan(quickRun(2), execArm("a", true, []string{"true"}, "wall"))
+	plan.Workloads[0].Prepare = []string{"sh", "-c", "ps -o pgid= -p $$ > " + out}
+	runPlan(t, plan, Options{})
+	got, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pgid, err := strconv.Atoi(strings.TrimSpace(string(got)))
+	if err != nil {
+		t.Fatalf("pgid %q: %v", got, err)
+	}
+	if own := syscall.Getpgrp(); pgid == own {
+		t.Errorf("prepare ran in benchy's process group %d", own)
+	}
+}
