@@ -8,10 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strconv"
-	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -68,11 +66,14 @@ Exit status 1 means the setup is miscalibrated.`,
 			if !validFormat(f.format, "text", "markdown", "md", "json") {
 				return withCode(exitUsage, fmt.Errorf("--format must be text, markdown or json, not %q", f.format))
 			}
-			if f.minBlocks < 0 || f.maxBlocks < 0 || (f.maxBlocks > 0 && f.minBlocks > f.maxBlocks) {
-				return withCode(exitUsage, fmt.Errorf("--min-blocks %d and --max-blocks %d: need 0 <= min <= max", f.minBlocks, f.maxBlocks))
+			if err := checkBlockFlags(cmd.Flags(), f.minBlocks, f.maxBlocks); err != nil {
+				return err
 			}
 			plans, err := loadPlans(args, f.vars, f.varFiles, stderr)
 			if err != nil {
+				return err
+			}
+			if err := checkBlockLimits(plans, f.minBlocks, f.maxBlocks, stderr); err != nil {
 				return err
 			}
 			var seed *int64
@@ -159,26 +160,10 @@ func calibrate(ctx context.Context, plan *suites.Plan, f calibrateFlags, seed *i
 		dir = filepath.Join("benchy-out", "calibrate-"+plan.Name)
 	}
 
-	stop := make(chan struct{})
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(sigs)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	in := watchInterrupts(ctx, stderr)
+	defer in.release()
+	ctx, stop := in.ctx, in.stop
 	interrupted := false
-	go func() {
-		n := 0
-		for range sigs {
-			n++
-			if n == 1 {
-				fmt.Fprintln(stderr, "\nbenchy: stopping after the arm in progress (Ctrl-C again to stop at once)")
-				close(stop)
-				continue
-			}
-			cancel()
-			return
-		}
-	}()
 
 	cal := &reports.Calibration{Suite: plan.Path, Order: order, Arms: f.arms}
 	fmt.Fprintf(stderr, "benchy: A/A calibration of %s: %d identical arms, %d repeats, order %s, seeds %d...\n", plan.Path, f.arms, f.repeats, order, first)

@@ -10,6 +10,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
+	"time"
 
 	"github.com/spf13/pflag"
 )
@@ -64,28 +66,42 @@ type gitArms struct {
 	worktree         string
 }
 
-// Close removes the worktree and the built programs.
+// Close removes the worktree and the built programs. A worktree that git
+// cannot remove (half made, or locked by an interrupted `git worktree
+// add`) is unregistered by deleting its folder and pruning.
 func (g *gitArms) Close() error {
 	if g == nil || g.dir == "" {
 		return nil
 	}
 	var errs []error
+	ctx := context.Background()
+	removeErr := error(nil)
 	if g.worktree != "" {
-		if _, err := gitOutput(context.Background(), g.repo, "worktree", "remove", "--force", g.worktree); err != nil {
-			errs = append(errs, err)
-		}
+		_, removeErr = gitOutput(ctx, g.repo, "worktree", "remove", "--force", "--force", g.worktree)
 	}
 	if err := os.RemoveAll(g.dir); err != nil {
 		errs = append(errs, err)
 	}
+	if removeErr != nil {
+		if _, err := gitOutput(ctx, g.repo, "worktree", "prune"); err != nil {
+			errs = append(errs, err)
+		}
+		if list, err := gitOutput(ctx, g.repo, "worktree", "list", "--porcelain"); err == nil && strings.Contains(list, "worktree "+g.worktree+"\n") {
+			errs = append(errs, removeErr)
+		}
+	}
 	return errors.Join(errs...)
 }
+
+// errInterrupted ends a base/head build that Ctrl-C stopped.
+var errInterrupted = errors.New("interrupted: the base/head builds and the temporary worktree are removed")
 
 // prepare builds the two revisions when --arm-from-git is set; it returns
 // nil, nil otherwise. cwd is the directory benchy runs in (inside the git
 // repository; "" for the current directory); build output goes to
-// progress.
-func (f gitArmFlags) prepare(ctx context.Context, cwd string, progress io.Writer) (*gitArms, error) {
+// progress. Closing stop (the first Ctrl-C) stops the build in progress,
+// removes what prepare made and ends it with exit status 130.
+func (f gitArmFlags) prepare(ctx context.Context, stop <-chan struct{}, cwd string, progress io.Writer) (_ *gitArms, err error) {
 	if f.ref == "" {
 		if f.build != "" {
 			return nil, withCode(exitUsage, errors.New("--git-build needs --arm-from-git REF"))
@@ -94,6 +110,22 @@ func (f gitArmFlags) prepare(ctx context.Context, cwd string, progress io.Writer
 	}
 	if ctx == nil {
 		ctx = context.Background()
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if stop != nil {
+		go func() {
+			select {
+			case <-stop:
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
+		defer func() {
+			if err != nil && isClosed(stop) {
+				err = withCode(exitInterrupted, errInterrupted)
+			}
+		}()
 	}
 	if cwd == "" {
 		var err error
@@ -132,11 +164,14 @@ func (f gitArmFlags) prepare(ctx context.Context, cwd string, progress io.Writer
 		_ = g.Close()
 		return nil, withCode(code, err)
 	}
+	// A SIGKILLed `git worktree add` would leave a locked, half-made
+	// worktree, so it is not cancelled: it is quick, and git cleans up
+	// after a SIGINT of its own.
 	wt := filepath.Join(dir, "base-src")
-	if _, err := gitOutput(ctx, top, "worktree", "add", "--detach", wt, base); err != nil {
+	g.worktree = wt
+	if _, err := gitOutput(context.WithoutCancel(ctx), top, "worktree", "add", "--detach", wt, base); err != nil {
 		return fail(exitEnvironment, fmt.Errorf("--arm-from-git: %w", err))
 	}
-	g.worktree = wt
 	basePath := filepath.Join(dir, "base-"+shortRev(base))
 	headPath := filepath.Join(dir, "head-"+shortRev(head))
 	steps := []struct{ what, dir, rev, out string }{
@@ -144,12 +179,11 @@ func (f gitArmFlags) prepare(ctx context.Context, cwd string, progress io.Writer
 		{"head " + shortRev(head) + " (working tree)", cwd, head, headPath},
 	}
 	for _, s := range steps {
+		if isClosed(stop) {
+			return fail(exitInterrupted, errInterrupted)
+		}
 		fmt.Fprintf(progress, "benchy: building %s\n", s.what)
-		cmd := exec.CommandContext(ctx, "/bin/sh", "-c", f.build)
-		cmd.Dir = s.dir
-		cmd.Env = append(os.Environ(), gitBuildOutEnv+"="+s.out, gitBuildRevEnv+"="+s.rev)
-		cmd.Stdout, cmd.Stderr = progress, progress
-		if err := cmd.Run(); err != nil {
+		if err := runBuild(ctx, f.build, s.dir, s.out, s.rev, progress); err != nil {
 			return fail(exitEnvironment, fmt.Errorf("--git-build failed for %s: %w", s.what, err))
 		}
 		st, err := os.Stat(s.out)
@@ -160,6 +194,9 @@ func (f gitArmFlags) prepare(ctx context.Context, cwd string, progress io.Writer
 			return fail(exitEnvironment, fmt.Errorf("--git-build for %s wrote %s, but it is not executable", s.what, s.out))
 		}
 	}
+	if isClosed(stop) {
+		return fail(exitInterrupted, errInterrupted)
+	}
 	g.Vars = []string{gitArmBaseVar + "=" + basePath, gitArmHeadVar + "=" + headPath}
 	return g, nil
 }
@@ -167,8 +204,8 @@ func (f gitArmFlags) prepare(ctx context.Context, cwd string, progress io.Writer
 // apply prepares the builds when --arm-from-git is set and returns the
 // variables for the suite loader with var.base and var.head added, and a
 // function that removes the builds. A --var that sets base or head as well
-// is a usage error.
-func (f gitArmFlags) apply(ctx context.Context, vars []string, progress io.Writer) ([]string, func(), error) {
+// is a usage error. stop is the run's first Ctrl-C (see prepare).
+func (f gitArmFlags) apply(ctx context.Context, stop <-chan struct{}, vars []string, progress io.Writer) ([]string, func(), error) {
 	if f.ref != "" {
 		for _, v := range vars {
 			name, _, _ := strings.Cut(v, "=")
@@ -177,7 +214,7 @@ func (f gitArmFlags) apply(ctx context.Context, vars []string, progress io.Write
 			}
 		}
 	}
-	g, err := f.prepare(ctx, "", progress)
+	g, err := f.prepare(ctx, stop, "", progress)
 	if err != nil || g == nil {
 		return vars, func() {}, err
 	}
@@ -188,6 +225,24 @@ func (f gitArmFlags) apply(ctx context.Context, vars []string, progress io.Write
 		}
 	}
 	return append(append([]string(nil), g.Vars...), vars...), done, nil
+}
+
+// runBuild runs the --git-build command for one revision in its own process
+// group, so that cancelling ctx stops the whole build: SIGINT to the group,
+// as a Ctrl-C at the terminal would send, then SIGKILL for what is left.
+func runBuild(ctx context.Context, build, dir, out, rev string, progress io.Writer) error {
+	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", build)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), gitBuildOutEnv+"="+out, gitBuildRevEnv+"="+rev)
+	cmd.Stdout, cmd.Stderr = progress, progress
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGINT) }
+	cmd.WaitDelay = 5 * time.Second
+	err := cmd.Run()
+	if ctx.Err() != nil && cmd.Process != nil {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	}
+	return err
 }
 
 func shortRev(rev string) string {

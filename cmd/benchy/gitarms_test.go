@@ -3,11 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/benchy-dev/benchy/results"
 )
@@ -59,7 +64,7 @@ func runProg(t *testing.T, path string) string {
 func TestGitArmsBuildsBaseAndHead(t *testing.T) {
 	repo, base := gitRepo(t)
 	var progress bytes.Buffer
-	g, err := gitArmFlags{ref: "main", build: copyBuild}.prepare(context.Background(), repo, &progress)
+	g, err := gitArmFlags{ref: "main", build: copyBuild}.prepare(context.Background(), nil, repo, &progress)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, progress.String())
 	}
@@ -110,7 +115,7 @@ workload "prog" {
 `)
 	t.Chdir(repo)
 	var progress bytes.Buffer
-	vars, done, err := gitArmFlags{ref: "main", build: copyBuild}.apply(context.Background(), nil, &progress)
+	vars, done, err := gitArmFlags{ref: "main", build: copyBuild}.apply(context.Background(), nil, nil, &progress)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, progress.String())
 	}
@@ -121,7 +126,9 @@ workload "prog" {
 	}
 	out := t.TempDir()
 	var stdout, stderr bytes.Buffer
-	if err := runPlans(context.Background(), plans, runFlags{out: out, format: "text"}, nil, &stdout, &stderr); err != nil {
+	in := watchInterrupts(context.Background(), &stderr)
+	defer in.release()
+	if err := runPlans(in, plans, runFlags{out: out, format: "text"}, nil, &stdout, &stderr); err != nil {
 		t.Fatalf("%v\n%s", err, stderr.String())
 	}
 	doc, err := results.ReadFile(filepath.Join(out, "results.json"))
@@ -183,7 +190,7 @@ func TestGitArmsErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Chdir(tc.dir)
 			var progress bytes.Buffer
-			vars, done, err := tc.f.apply(context.Background(), tc.vars, &progress)
+			vars, done, err := tc.f.apply(context.Background(), nil, tc.vars, &progress)
 			defer done()
 			if tc.code == 0 {
 				if err != nil || len(vars) != len(tc.vars) {
@@ -199,4 +206,86 @@ func TestGitArmsErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestGitArmsInterrupt sends SIGINT to the real binary while --git-build
+// runs: benchy must stop the build (its whole process group), remove the
+// temporary worktree and folder, and exit 130.
+func TestGitArmsInterrupt(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the benchy binary")
+	}
+	bin := buildBenchy(t)
+	repo, _ := gitRepo(t)
+	suite := writeSuite(t, `
+variable "base" { type = string }
+variable "head" { type = string }
+workload "prog" {
+  arm "base" {
+    baseline = true
+    exec { command = [var.base] }
+  }
+  arm "head" { exec { command = [var.head] } }
+}
+`)
+	tmp := t.TempDir()
+	mark := filepath.Join(t.TempDir(), "build.pid")
+	// The background sleep ignores SIGINT (a non-interactive shell's
+	// background jobs do), so only the group SIGKILL ends it.
+	build := `sleep 30 & echo $! > "$MARK.tmp" && mv "$MARK.tmp" "$MARK"; wait; ` + copyBuild
+	cmd := exec.Command(bin, "run", suite, "--out", t.TempDir(), "--arm-from-git", "main", "--git-build", build)
+	cmd.Dir = repo
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp, "MARK="+mark)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var pid int
+	deadline := time.Now().Add(60 * time.Second)
+	for pid == 0 {
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			t.Fatalf("the build never started\n%s", stderr.String())
+		}
+		if b, err := os.ReadFile(mark); err == nil {
+			pid, _ = strconv.Atoi(strings.TrimSpace(string(b)))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if list, _ := gitOutput(context.Background(), repo, "worktree", "list"); !strings.Contains(list, "base-src") {
+		t.Fatalf("no base worktree while building:\n%s", list)
+	}
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
+		t.Fatalf("exit: %v, want 130\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "interrupted: the base/head builds and the temporary worktree are removed") {
+		t.Errorf("stderr does not say what happened:\n%s", stderr.String())
+	}
+	list, err := gitOutput(context.Background(), repo, "worktree", "list", "--porcelain")
+	if err != nil || strings.Count(list, "worktree ") != 1 {
+		t.Errorf("worktrees after Ctrl-C (want only the main one): %v\n%s", err, list)
+	}
+	if left, _ := filepath.Glob(filepath.Join(tmp, "benchy-git-*")); len(left) > 0 {
+		t.Errorf("Ctrl-C left %v", left)
+	}
+	for deadline := time.Now().Add(10 * time.Second); processAlive(pid); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+			t.Fatalf("the build's child %d outlived benchy", pid)
+		}
+	}
+}
+
+// processAlive reports whether pid runs (a zombie does not count).
+func processAlive(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	_, after, _ := strings.Cut(string(b), ") ")
+	return !strings.HasPrefix(after, "Z") && !strings.HasPrefix(after, "X")
 }

@@ -9,9 +9,11 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/benchy-dev/benchy/harness"
 	"github.com/benchy-dev/benchy/results"
@@ -52,23 +54,30 @@ finished block; a second one kills the workers at once.`,
 			if f.order != "" && !validFormat(f.order, string(suites.OrderInterleavedRandom), string(suites.OrderInterleaved), string(suites.OrderSequential)) {
 				return withCode(exitUsage, fmt.Errorf("--order must be interleaved-random, interleaved or sequential, not %q", f.order))
 			}
-			if f.minBlocks < 0 || f.maxBlocks < 0 || (f.maxBlocks > 0 && f.minBlocks > f.maxBlocks) {
-				return withCode(exitUsage, fmt.Errorf("--min-blocks %d and --max-blocks %d: need 0 <= min <= max", f.minBlocks, f.maxBlocks))
+			if err := checkBlockFlags(cmd.Flags(), f.minBlocks, f.maxBlocks); err != nil {
+				return err
 			}
-			vars, done, err := f.git.apply(cmd.Context(), f.vars, stderr)
+			in := watchInterrupts(cmd.Context(), stderr)
+			defer in.release()
+			in.say("interrupted: stopping the build and removing its worktree")
+			vars, done, err := f.git.apply(in.ctx, in.stop, f.vars, stderr)
 			if err != nil {
 				return err
 			}
 			defer done()
+			in.say(stopAfterArm)
 			plans, err := loadPlans(args, vars, f.varFiles, stderr)
 			if err != nil {
+				return err
+			}
+			if err := checkBlockLimits(plans, f.minBlocks, f.maxBlocks, stderr); err != nil {
 				return err
 			}
 			var seed *int64
 			if cmd.Flags().Changed("seed") {
 				seed = &f.seed
 			}
-			return runPlans(cmd.Context(), plans, f, seed, stdout, stderr)
+			return runPlans(in, plans, f, seed, stdout, stderr)
 		},
 	}
 	fl := cmd.Flags()
@@ -84,6 +93,57 @@ finished block; a second one kills the workers at once.`,
 	return cmd
 }
 
+// jackknifeNeedsTwo is the suite language's reason for at least 2 blocks.
+const jackknifeNeedsTwo = "must be at least 2: the jackknife needs two blocks to estimate a confidence interval"
+
+// checkBlockFlags holds --min-blocks and --max-blocks (0 when not given) to
+// the suite language's rules for min_blocks and max_blocks: each at least
+// 2, and min no greater than max.
+func checkBlockFlags(fl *pflag.FlagSet, minBlocks, maxBlocks int) error {
+	for _, b := range []struct {
+		flag, setting string
+		v             int
+	}{{"min-blocks", "min_blocks", minBlocks}, {"max-blocks", "max_blocks", maxBlocks}} {
+		if (fl.Changed(b.flag) || b.v != 0) && b.v < 2 {
+			return withCode(exitUsage, fmt.Errorf("--%s %d: %s %s", b.flag, b.v, b.setting, jackknifeNeedsTwo))
+		}
+	}
+	if minBlocks > 0 && maxBlocks > 0 && minBlocks > maxBlocks {
+		return withCode(exitUsage, fmt.Errorf("--min-blocks (%d) is greater than --max-blocks (%d); raise --max-blocks or lower --min-blocks", minBlocks, maxBlocks))
+	}
+	return nil
+}
+
+// checkBlockLimits checks one block flag against the other limit as the
+// suites set it. --min-blocks above a workload instance's max_blocks is a
+// usage error, as the same limits in a suite file are (the harness would
+// quietly cut it to max_blocks); --max-blocks below its min_blocks caps the
+// run, which is what it is for, and is said on stderr.
+func checkBlockLimits(plans []*suites.Plan, minBlocks, maxBlocks int, stderr io.Writer) error {
+	var capped []string
+	capTo := 0
+	for _, p := range plans {
+		for _, w := range p.Workloads {
+			switch {
+			case minBlocks > 0 && maxBlocks == 0 && minBlocks > w.Run.MaxBlocks:
+				return withCode(exitUsage, fmt.Errorf("for %s in %s, --min-blocks (%d) is greater than max_blocks (%d), which comes from the suite; raise it with --max-blocks %d or lower --min-blocks",
+					w.Name, p.Path, minBlocks, w.Run.MaxBlocks, minBlocks))
+			case maxBlocks > 0 && minBlocks == 0 && maxBlocks < w.Run.MinBlocks:
+				capped = append(capped, fmt.Sprintf("%s (%d)", w.Name, w.Run.MinBlocks))
+				capTo = maxBlocks
+			}
+		}
+	}
+	if len(capped) > 0 {
+		more := ""
+		if len(capped) > 3 {
+			capped, more = capped[:3], fmt.Sprintf(" and %d more", len(capped)-3)
+		}
+		fmt.Fprintf(stderr, "benchy: --max-blocks %d is below min_blocks of %s%s; they run at most %d measured blocks\n", capTo, strings.Join(capped, ", "), more, capTo)
+	}
+	return nil
+}
+
 func validFormat(v string, allowed ...string) bool {
 	for _, a := range allowed {
 		if v == a {
@@ -93,23 +153,41 @@ func validFormat(v string, allowed ...string) bool {
 	return false
 }
 
-func runPlans(ctx context.Context, plans []*suites.Plan, f runFlags, seed *int64, stdout, stderr io.Writer) error {
-	if ctx == nil {
-		ctx = context.Background()
+// interrupts is benchy's Ctrl-C handling, shared by run and calibrate: the
+// first SIGINT or SIGTERM closes stop (finish the arm in progress and keep
+// every finished block), the second cancels ctx (stop at once).
+type interrupts struct {
+	ctx  context.Context
+	stop chan struct{}
+	// first is what the first signal prints, after "benchy: ".
+	first   atomic.Pointer[string]
+	release func()
+}
+
+// stopAfterArm is what the first Ctrl-C of a run prints.
+const stopAfterArm = "stopping after the arm in progress (Ctrl-C again to stop at once)"
+
+// watchInterrupts installs the handler until release is called.
+func watchInterrupts(parent context.Context, stderr io.Writer) *interrupts {
+	if parent == nil {
+		parent = context.Background()
 	}
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	stop := make(chan struct{})
+	ctx, cancel := context.WithCancelCause(parent)
+	in := &interrupts{ctx: ctx, stop: make(chan struct{})}
+	in.say(stopAfterArm)
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(sigs)
+	done := make(chan struct{})
 	go func() {
-		n := 0
-		for range sigs {
-			n++
+		for n := 1; ; n++ {
+			select {
+			case <-done:
+				return
+			case <-sigs:
+			}
 			if n == 1 {
-				fmt.Fprintln(stderr, "\nbenchy: stopping after the arm in progress (Ctrl-C again to stop at once)")
-				close(stop)
+				fmt.Fprintln(stderr, "\nbenchy: "+*in.first.Load())
+				close(in.stop)
 				continue
 			}
 			fmt.Fprintln(stderr, "\nbenchy: stopping now")
@@ -117,7 +195,31 @@ func runPlans(ctx context.Context, plans []*suites.Plan, f runFlags, seed *int64
 			return
 		}
 	}()
+	in.release = func() {
+		signal.Stop(sigs)
+		close(done)
+		cancel(nil)
+	}
+	return in
+}
 
+// say sets what the first signal prints.
+func (in *interrupts) say(msg string) { in.first.Store(&msg) }
+
+// stopped reports whether the first signal has come.
+func (in *interrupts) stopped() bool { return isClosed(in.stop) }
+
+func isClosed(c <-chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
+}
+
+func runPlans(in *interrupts, plans []*suites.Plan, f runFlags, seed *int64, stdout, stderr io.Writer) error {
+	ctx, stop := in.ctx, in.stop
 	code := exitOK
 	for _, plan := range plans {
 		dir := f.out

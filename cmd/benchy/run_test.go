@@ -248,3 +248,69 @@ workload "w" {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, errs)
 	}
 }
+
+// TestBlockFlags holds --min-blocks and --max-blocks of run and calibrate
+// to the suite language's rules (twoArmSuite has min_blocks = max_blocks = 4).
+func TestBlockFlags(t *testing.T) {
+	suite := writeSuite(t, twoArmSuite)
+	tests := []struct {
+		name     string
+		flags    []string
+		code     int
+		want     string // in stderr
+		measured int    // blocks, for a run that goes ahead
+	}{
+		{"min below 2", []string{"--min-blocks", "1"}, exitUsage, "--min-blocks 1: min_blocks must be at least 2: the jackknife needs two blocks", 0},
+		{"max below 2", []string{"--min-blocks", "1", "--max-blocks", "1"}, exitUsage, "min_blocks must be at least 2", 0},
+		{"max alone below 2", []string{"--max-blocks", "1"}, exitUsage, "--max-blocks 1: max_blocks must be at least 2", 0},
+		{"explicit zero", []string{"--min-blocks", "0"}, exitUsage, "--min-blocks 0: min_blocks must be at least 2", 0},
+		{"negative", []string{"--max-blocks", "-3"}, exitUsage, "--max-blocks -3: max_blocks must be at least 2", 0},
+		{"min above max", []string{"--min-blocks", "6", "--max-blocks", "5"}, exitUsage, "--min-blocks (6) is greater than --max-blocks (5)", 0},
+		{"min above the suite's max", []string{"--min-blocks", "12"}, exitUsage, "for w in " + suite + ", --min-blocks (12) is greater than max_blocks (4), which comes from the suite; raise it with --max-blocks 12", 0},
+		{"both raised", []string{"--min-blocks", "5", "--max-blocks", "5"}, exitOK, "", 5},
+		{"min within the suite's max", []string{"--min-blocks", "3"}, exitOK, "", 4},
+		{"max below the suite's min", []string{"--max-blocks", "2"}, exitOK, "benchy: --max-blocks 2 is below min_blocks of w (4); they run at most 2 measured blocks", 2},
+	}
+	for _, tc := range tests {
+		for _, command := range []string{"run", "calibrate"} {
+			t.Run(command+"/"+tc.name, func(t *testing.T) {
+				out := t.TempDir()
+				args := append([]string{command, suite, "--out", out, "--seed", "1"}, tc.flags...)
+				if command == "calibrate" {
+					args = append(args, "--repeats", "1")
+				}
+				code, _, errs := benchy(t, args...)
+				ok := code == tc.code
+				if command == "calibrate" && tc.code == exitOK {
+					ok = code == exitOK || code == exitFailure // an A/A false positive is exit 1
+				}
+				if !ok || !strings.Contains(errs, tc.want) {
+					t.Fatalf("exit %d, want %d and %q in stderr:\n%s", code, tc.code, tc.want, errs)
+				}
+				if tc.want == "" && strings.Contains(errs, "--max-blocks") {
+					t.Errorf("a note where none is due:\n%s", errs)
+				}
+				if tc.code != exitOK {
+					return
+				}
+				path := filepath.Join(out, "results.json")
+				if command == "calibrate" {
+					path = filepath.Join(out, "repeat-01", "results.json")
+				}
+				doc, err := results.ReadFile(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				n := 0
+				for _, b := range doc.Workloads[0].Blocks {
+					if b.Measured() {
+						n++
+					}
+				}
+				if n != tc.measured {
+					t.Errorf("%d measured blocks, want %d", n, tc.measured)
+				}
+			})
+		}
+	}
+}
