@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -29,6 +30,10 @@ with seeded random weights. A replica is fit for latency and memory
 measurements only; every exported file says so in its doc_string and in the
 metadata key benchy.replica. The fp16 and quantize commands convert any
 float32 ONNX model.`,
+		// A parent without RunE would print its help and exit 0 for an
+		// unknown subcommand; NoArgs makes that a usage error.
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error { return c.Help() },
 	}
 	cmd.AddCommand(newModelsListCmd(stdout), newModelsExportCmd(stdout, stderr),
 		newModelsFP16Cmd(stdout), newModelsQuantizeCmd(stdout, stderr), newModelsInfoCmd(stdout))
@@ -133,12 +138,15 @@ func loadRuntimeFor(cal models.Calibration) error {
 	return nil
 }
 
-// buildError maps a conversion error to an exit code.
-func buildError(err error) error {
-	if errors.Is(err, models.ErrNoRuntime) {
+// convertError maps an error of converting or analysing a model to an exit
+// code: no ONNX Runtime is the environment's (3); anything else is about
+// the input, the model or its calibration inputs (2), unless there was no
+// input but benchy's own replica, when it is an internal error (3).
+func convertError(err error, fromInput bool) error {
+	if errors.Is(err, models.ErrNoRuntime) || !fromInput {
 		return withCode(exitEnvironment, err)
 	}
-	return withCode(exitFailure, err)
+	return withCode(exitUsage, err)
 }
 
 func newModelsExportCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -181,11 +189,12 @@ Runtime.`,
 			}
 			m, err := models.Build(args[0], opt)
 			if err != nil {
-				return buildError(err)
+				// The options are checked; only calibration inputs remain.
+				return convertError(err, cal.Dir != "")
 			}
 			n, err := writeModel(out, m)
 			if err != nil {
-				return withCode(exitFailure, err)
+				return err
 			}
 			fmt.Fprintf(stdout, "wrote %s: %s replica, %s, input %s, %s parameters, %s MACs, %s\n", out, info.Name,
 				models.Meta(m, models.MetaPrecision), info.Input, modelDigits(info.Params), modelCount(info.MACs), modelBytes(n))
@@ -226,11 +235,11 @@ QDQ quantization are refused.`,
 			}
 			m, err := models.ToFP16(src)
 			if err != nil {
-				return withCode(exitFailure, err)
+				return convertError(fmt.Errorf("%s: %w", args[0], err), true)
 			}
 			n, err := writeModel(out, m)
 			if err != nil {
-				return withCode(exitFailure, err)
+				return err
 			}
 			fmt.Fprintf(stdout, "wrote %s: float16, %s\n", out, modelBytes(n))
 			return nil
@@ -279,11 +288,11 @@ is not needed.`,
 			}
 			m, err := models.Quantize(src, cal)
 			if err != nil {
-				return buildError(err)
+				return convertError(fmt.Errorf("%s: %w", args[0], err), true)
 			}
 			n, err := writeModel(out, m)
 			if err != nil {
-				return withCode(exitFailure, err)
+				return err
 			}
 			fmt.Fprintf(stdout, "wrote %s: int8 QDQ (%s), %s\n", out, models.Meta(m, "benchy.int8_calibration"), modelBytes(n))
 			return nil
@@ -311,7 +320,7 @@ func newModelsInfoCmd(stdout io.Writer) *cobra.Command {
 			}
 			st, err := models.Analyze(m)
 			if err != nil {
-				return withCode(exitFailure, err)
+				return withCode(exitUsage, fmt.Errorf("%s: %w", args[0], err))
 			}
 			meta := map[string]string{}
 			for _, p := range m.MetadataProps {
@@ -367,12 +376,24 @@ func readModel(path string) (*models.ModelProto, error) {
 	return m, nil
 }
 
+// writeModel writes m to path (the -o flag) and returns its size. A path
+// that names a folder, or runs through a file, is a usage error; a failed
+// write is the environment's.
 func writeModel(path string, m *models.ModelProto) (int64, error) {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return 0, withCode(exitUsage, fmt.Errorf("-o %s is a folder; name the file to write", path))
+	}
 	data, err := models.Marshal(m)
 	if err != nil {
-		return 0, err
+		return 0, withCode(exitEnvironment, err)
 	}
-	return int64(len(data)), models.WriteFile(path, data)
+	if err := models.WriteFile(path, data); err != nil {
+		if errors.Is(err, syscall.ENOTDIR) {
+			return 0, withCode(exitUsage, fmt.Errorf("-o %s: %w", path, err))
+		}
+		return 0, withCode(exitEnvironment, err)
+	}
+	return int64(len(data)), nil
 }
 
 func opsetOf(m *models.ModelProto) int64 {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/advancedclimatesystems/gonnx/onnx"
+
 	"github.com/benchy-dev/benchy/models"
 )
 
@@ -96,6 +98,91 @@ func TestModelsUsageErrors(t *testing.T) {
 	os.WriteFile(notModel, []byte("not a protobuf"), 0o644)
 	if code, _, _ := runBenchy(t, "models", "info", notModel); code != exitUsage {
 		t.Errorf("info on a non-model: exit %d", code)
+	}
+}
+
+// TestModelsBadInput runs every models subcommand on inputs it cannot use:
+// each is a usage error (exit 2) that names the problem; a failed write
+// is the environment's (exit 3).
+func TestModelsBadInput(t *testing.T) {
+	dir := t.TempDir()
+	path := func(name string) string { return filepath.Join(dir, name) }
+	fp32 := path("frill.onnx")
+	if code, _, errs := runBenchy(t, "models", "export", "frill", "-o", fp32); code != 0 {
+		t.Fatalf("export: exit %d: %s", code, errs)
+	}
+	for name, args := range map[string][]string{
+		"int8.onnx": {"models", "quantize", fp32, "--calibration", "static", "-o", path("int8.onnx")},
+		"fp16.onnx": {"models", "fp16", fp32, "-o", path("fp16.onnx")},
+	} {
+		if code, _, errs := runBenchy(t, args...); code != 0 {
+			t.Fatalf("%s: exit %d: %s", name, code, errs)
+		}
+	}
+	write := func(name string, m *models.ModelProto) {
+		t.Helper()
+		data, err := models.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path(name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("subgraph.onnx", &models.ModelProto{Graph: &onnx.GraphProto{Node: []*onnx.NodeProto{{Name: "if", OpType: "If", Input: []string{"c"}, Output: []string{"y"},
+		Attribute: []*onnx.AttributeProto{{Name: "then_branch", Type: onnx.AttributeProto_GRAPH, G: &onnx.GraphProto{}}}}}}})
+	write("bad-conv.onnx", &models.ModelProto{Graph: &onnx.GraphProto{Node: []*onnx.NodeProto{{Name: "c", OpType: "Conv", Input: []string{"x"}, Output: []string{"y"}}}}})
+	for name, data := range map[string]string{"text.onnx": "not a protobuf", "empty.onnx": "", "file": "x"} {
+		if err := os.WriteFile(path(name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(path("folder"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out := path("out.onnx")
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"fp16 missing file", []string{"fp16", path("missing.onnx"), "-o", out}, exitUsage, "no such file"},
+		{"fp16 not a model", []string{"fp16", path("text.onnx"), "-o", out}, exitUsage, "text.onnx: parse ONNX model"},
+		{"fp16 empty file", []string{"fp16", path("empty.onnx"), "-o", out}, exitUsage, "empty.onnx: parse ONNX model: no graph"},
+		{"fp16 a folder", []string{"fp16", path("folder"), "-o", out}, exitUsage, "is a directory"},
+		{"fp16 quantized model", []string{"fp16", path("int8.onnx"), "-o", out}, exitUsage, "int8.onnx: fp16: node"},
+		{"fp16 control flow", []string{"fp16", path("subgraph.onnx"), "-o", out}, exitUsage, "control flow is not supported"},
+		{"fp16 no -o", []string{"fp16", fp32}, exitUsage, "-o OUT.onnx is required"},
+		{"fp16 -o a folder", []string{"fp16", fp32, "-o", path("folder")}, exitUsage, "is a folder; name the file to write"},
+		{"fp16 -o through a file", []string{"fp16", fp32, "-o", filepath.Join(path("file"), "x.onnx")}, exitUsage, "not a directory"},
+		{"fp16 two inputs", []string{"fp16", fp32, fp32, "-o", out}, exitUsage, "accepts 1 arg"},
+		{"fp16 unwritable", []string{"fp16", fp32, "-o", "/proc/benchy-test.onnx"}, exitEnvironment, "/proc/benchy-test.onnx"},
+		{"quantize quantized model", []string{"quantize", path("int8.onnx"), "--calibration", "static", "-o", out}, exitUsage, "already quantized"},
+		{"quantize float16 model", []string{"quantize", path("fp16.onnx"), "--calibration", "static", "-o", out}, exitUsage, "quantize the FP32 model"},
+		{"quantize not a model", []string{"quantize", path("text.onnx"), "--calibration", "static", "-o", out}, exitUsage, "parse ONNX model"},
+		{"quantize bad calibration", []string{"quantize", fp32, "--calibration", "static:2,1", "-o", out}, exitUsage, "LO < HI"},
+		{"quantize bad seed", []string{"quantize", fp32, "--seed", "-1", "-o", out}, exitUsage, "invalid argument"},
+		{"quantize -o a folder", []string{"quantize", fp32, "--calibration", "static", "-o", path("folder")}, exitUsage, "is a folder"},
+		{"info not a model", []string{"info", path("text.onnx")}, exitUsage, "parse ONNX model"},
+		{"info unanalysable model", []string{"info", path("bad-conv.onnx")}, exitUsage, "bad-conv.onnx: node \"c\" (Conv): fewer than 2 inputs"},
+		{"info bad format", []string{"info", fp32, "--format", "yaml"}, exitUsage, "want text or json"},
+		{"export unknown replica", []string{"export", "nope", "-o", out}, exitUsage, "nope"},
+		{"export bad batch", []string{"export", "frill", "--batch", "-1", "-o", out}, exitUsage, "batch -1 out of range"},
+		{"export -o a folder", []string{"export", "frill", "-o", path("folder")}, exitUsage, "is a folder"},
+		{"list bad input", []string{"list", "--input", "abc"}, exitUsage, "is not HEIGHTxWIDTH"},
+		{"unknown subcommand", []string{"fp61", fp32}, exitUsage, `unknown command "fp61" for "benchy models"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, errs := runBenchy(t, append([]string{"models"}, tc.args...)...)
+			if code != tc.code || !strings.Contains(errs, tc.want) {
+				t.Errorf("exit %d, want %d and %q in:\n%s", code, tc.code, tc.want, errs)
+			}
+		})
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a refused conversion wrote %s: %v", out, err)
 	}
 }
 
