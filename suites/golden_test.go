@@ -27,13 +27,14 @@ func render(l *suites.Loader, diags hcl.Diagnostics) string {
 }
 
 // directive lines in a test suite's header: "# want: Summary",
-// "# want-warning: Summary", "# var: k=v", "# env: K=V", "# var-file: F".
-// JSON suites put them in a "//" comment property.
-var directiveRE = regexp.MustCompile(`(?m)^\s*(?:#|"//":\s*")\s*(want|want-warning|var|env|var-file):\s*(.*?)"?,?\s*$`)
+// "# want-warning: Summary", "# var: k=v", "# env: K=V", "# var-file: F",
+// "# secret: S" (S must not appear in the rendered diagnostics). JSON
+// suites put them in a "//" comment property.
+var directiveRE = regexp.MustCompile(`(?m)^\s*(?:#|"//":\s*")\s*(want|want-warning|var|env|var-file|secret):\s*(.*?)"?,?\s*$`)
 
 type directives struct {
-	want, warn []string
-	opts       suites.Options
+	want, warn, secrets []string
+	opts                suites.Options
 }
 
 func readDirectives(t *testing.T, src []byte, dir string) directives {
@@ -50,6 +51,8 @@ func readDirectives(t *testing.T, src []byte, dir string) directives {
 			d.opts.Env = append(d.opts.Env, m[2])
 		case "var-file":
 			d.opts.VarFiles = append(d.opts.VarFiles, filepath.Join(dir, m[2]))
+		case "secret":
+			d.secrets = append(d.secrets, m[2])
 		}
 	}
 	return d
@@ -117,7 +120,13 @@ func TestBadSuites(t *testing.T) {
 					t.Errorf("diagnostic %q has no source range", diag.Summary)
 				}
 			}
-			golden.Check(t, strings.TrimSuffix(path, filepath.Ext(path))+".golden", []byte(render(l, diags)))
+			out := render(l, diags)
+			for _, s := range d.secrets {
+				if strings.Contains(out, s) {
+					t.Errorf("the diagnostics print the secret %q:\n%s", s, out)
+				}
+			}
+			golden.Check(t, strings.TrimSuffix(path, filepath.Ext(path))+".golden", []byte(out))
 		})
 	}
 }

@@ -152,6 +152,8 @@ type load struct {
 	localDefs map[string]*hcl.Attribute
 	locals    map[string]cty.Value
 	ctx       *hcl.EvalContext
+	// axisDefs are the axes of every matrix block, for diagRedactor.
+	axisDefs []*hcl.Attribute
 }
 
 func (l *Loader) load(pathLabel, filename string, src []byte, dir, name string) (*Plan, hcl.Diagnostics) {
@@ -187,6 +189,7 @@ func (l *Loader) load(pathLabel, filename string, src []byte, dir, name string) 
 	plan.Workloads = ld.workloads(content, plan.Run)
 
 	polish(ld.diags.list, ld.attrs)
+	ld.newDiagRedactor().redact(ld.diags.list)
 	for _, d := range ld.diags.list {
 		if d.Severity == hcl.DiagWarning {
 			plan.Warnings = append(plan.Warnings, diagString(d))

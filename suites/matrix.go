@@ -64,6 +64,7 @@ func (ld *load) matrixDef(blk *hcl.Block) *matrixDef {
 			continue
 		}
 		m.axes = append(m.axes, a)
+		ld.axisDefs = append(ld.axisDefs, a)
 	}
 	_, hasExclude := attrs[excludeAttr]
 	if len(m.axes) == 0 && !diags.HasErrors() && len(attrs) == btoi(hasExclude) {

@@ -52,6 +52,10 @@ type variable struct {
 	value  cty.Value // cty.NilVal until a source sets it
 	source string
 	ok     bool // value is valid
+	// given holds every value a source offered, overridden and unsuitable
+	// ones included, so that diagnostics can hide all of a sensitive
+	// variable's values.
+	given []cty.Value
 }
 
 var variableSchema = &hcl.BodySchema{
@@ -118,6 +122,7 @@ func (ld *load) decodeVariables(content *hcl.BodyContent) {
 			if diags.HasErrors() {
 				v.value, v.source = cty.DynamicVal, SourceDefault
 			} else {
+				v.given = append(v.given, val)
 				if cv, err := v.convert(val); err != nil {
 					ld.diags.add(errorf(a.Expr.Range().Ptr(), "Invalid default value for variable",
 						"This default value is not compatible with the variable's type constraint: %s.", err))
@@ -198,6 +203,7 @@ func (v *variable) parseRaw(raw, what string) (cty.Value, hcl.Diagnostics) {
 
 // set applies a value from a source above the default.
 func (ld *load) setVar(v *variable, val cty.Value, source, what string, subject *hcl.Range) {
+	v.given = append(v.given, val)
 	cv, err := v.convert(val)
 	if err != nil {
 		if subject == nil {
@@ -225,6 +231,7 @@ func (ld *load) resolveVariables() {
 		what := "the environment variable " + k
 		cv, diags := v.parseRaw(val, k)
 		if diags.HasErrors() {
+			v.given = append(v.given, cty.StringVal(val))
 			ld.diags.add(varParseError(v, what, diags))
 			v.value, v.ok, v.source = cty.DynamicVal, false, SourceEnv
 			continue
@@ -259,6 +266,7 @@ func (ld *load) resolveVariables() {
 		what := "--var " + name
 		cv, diags := v.parseRaw(raw, what)
 		if diags.HasErrors() {
+			v.given = append(v.given, cty.StringVal(raw))
 			ld.diags.add(varParseError(v, what, diags))
 			v.value, v.ok, v.source = cty.DynamicVal, false, SourceCLI
 			continue
@@ -283,8 +291,12 @@ func (ld *load) resolveVariables() {
 // is not valid HCL for a collection-typed variable.
 func varParseError(v *variable, what string, diags hcl.Diagnostics) *hcl.Diagnostic {
 	msg := diags[0].Summary
-	if diags[0].Detail != "" {
+	// The detail may quote a part of the text, which for a sensitive
+	// variable is part of a secret.
+	if diags[0].Detail != "" && !v.sensitive {
 		msg += ": " + diags[0].Detail
+	} else if !strings.HasSuffix(msg, ".") {
+		msg += "."
 	}
 	return errorf(v.decl.Ptr(), "Invalid value for variable",
 		"The value for variable %q given by %s is not a valid HCL expression for type %s: %s",
@@ -317,12 +329,23 @@ func (ld *load) applyVarFile(path string) {
 			continue
 		}
 		val, diags := a.Expr.Value(nil)
+		what, subject := "the variable file "+path, a.Expr.Range().Ptr()
+		if v.sensitive {
+			// A diagnostic's source snippet would print the line that
+			// holds the value: point at the declaration instead.
+			what = fmt.Sprintf("the variable file %s (line %d, not shown because the variable is sensitive)", path, a.NameRange.Start.Line)
+			subject = nil
+			for _, d := range diags {
+				d.Detail = strings.TrimSpace(d.Detail + " The value was given by " + what + ".")
+				d.Subject, d.Context, d.Expression, d.EvalContext = v.decl.Ptr(), nil, nil, nil
+			}
+		}
 		ld.diags.add(diags...)
 		if diags.HasErrors() {
 			v.value, v.ok, v.source = cty.DynamicVal, false, SourceVarFile
 			continue
 		}
-		ld.setVar(v, val, SourceVarFile, "the variable file "+path, a.Expr.Range().Ptr())
+		ld.setVar(v, val, SourceVarFile, what, subject)
 	}
 }
 
@@ -348,10 +371,24 @@ func (ld *load) validate(v *variable) {
 			continue
 		}
 		msg := "The value is not valid."
-		mv, diags := rule.message.Value(ctx)
-		if !diags.HasErrors() {
-			if s, err := convert.Convert(mv, cty.String); err == nil && s.IsKnown() && !s.IsNull() {
-				msg = s.AsString()
+		mctx := ctx
+		if v.sensitive {
+			// "${var.pw}" reads as (sensitive value); a message computed
+			// from the value any other way is not shown at all.
+			mctx = &hcl.EvalContext{
+				Variables: map[string]cty.Value{"var": cty.ObjectVal(map[string]cty.Value{v.name: cty.StringVal(sensitiveValue)})},
+				Functions: ctx.Functions,
+			}
+			if !interpolatesOnly(rule.message, v.name) {
+				mctx, msg = nil, "The error message is computed from the variable's sensitive value, so it is not shown."
+			}
+		}
+		if mctx != nil {
+			mv, diags := rule.message.Value(mctx)
+			if !diags.HasErrors() {
+				if s, err := convert.Convert(mv, cty.String); err == nil && s.IsKnown() && !s.IsNull() {
+					msg = s.AsString()
+				}
 			}
 		}
 		detail := msg

@@ -44,3 +44,26 @@ func TestValidateWarningsDoNotFail(t *testing.T) {
 		t.Errorf("stdout %q stderr:\n%s", out, errb)
 	}
 }
+
+// TestValidateHidesSensitiveValues runs validate on suites whose errors
+// involve a sensitive variable given on the command line and in the
+// environment: neither value may reach stdout or stderr.
+func TestValidateHidesSensitiveValues(t *testing.T) {
+	t.Setenv("BENCHY_VAR_pw", "hunter2e")
+	bad := func(name string) string {
+		return filepath.Join("..", "..", "suites", "testdata", "bad", name+".benchy.hcl")
+	}
+	code, out, errb := suiteCmd(t, "validate", "--var", "pw=hunter2c", "--var", "pin=hunter2p",
+		bad("sensitive_validation"), bad("sensitive_expression"))
+	if code != exitUsage {
+		t.Fatalf("exit %d, want %d:\n%s", code, exitUsage, errb)
+	}
+	if strings.Contains(out+errb, "hunter2") {
+		t.Errorf("a sensitive value is printed:\n%s%s", out, errb)
+	}
+	for _, want := range []string{`with var.pw as "(sensitive value)"`, "The password (sensitive value) is too short.", `with var.pin as "(sensitive value)"`} {
+		if !strings.Contains(errb, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errb)
+		}
+	}
+}
