@@ -183,9 +183,10 @@ func drawSeed() int64 {
 	return int64(binary.LittleEndian.Uint64(b[:]) >> 1)
 }
 
+// logf writes a progress line, with sensitive values redacted.
 func (r *run) logf(format string, args ...any) {
 	if r.opt.Progress != nil {
-		fmt.Fprintf(r.opt.Progress, format+"\n", args...)
+		fmt.Fprintln(r.opt.Progress, r.plan.Redact(fmt.Sprintf(format, args...)))
 	}
 }
 

@@ -82,12 +82,13 @@ func TestSecretsNeverRecorded(t *testing.T) {
 	plan := testPlan(quickRun(2), ok, bad)
 	plan.Source = []byte(`variable "token" { default = "` + secret + `" }`)
 	plan.Variables = []suites.Variable{{Name: "token", Sensitive: true, Value: json.RawMessage(strconv.Quote(secret))}}
-	doc := runPlan(t, plan, Options{OutDir: dir})
+	var progress strings.Builder
+	doc := runPlan(t, plan, Options{OutDir: dir, Progress: &progress})
 	if a := doc.Workloads[0].Arms[1]; a.Status != results.ArmFailed || !strings.Contains(a.Reason, "login (sensitive) refused") {
 		t.Fatalf("failing arm: %q %q", a.Status, a.Reason)
 	}
 	mem, _ := json.Marshal(doc)
-	for name, b := range map[string][]byte{"returned document": mem, "results.json": read(t, dir, "results.json"), "journal": read(t, dir, "journal.jsonl")} {
+	for name, b := range map[string][]byte{"progress": []byte(progress.String()), "returned document": mem, "results.json": read(t, dir, "results.json"), "journal": read(t, dir, "journal.jsonl")} {
 		if strings.Contains(string(b), secret) {
 			t.Errorf("%s holds the secret", name)
 		}
