@@ -49,8 +49,8 @@ type CompareOptions struct {
 	// confidence (0.95 by default).
 	Confidence float64
 	// Strict also fails on a significant regression whose CI straddles
-	// the threshold, and on an instance that BASE has and HEAD lacks or
-	// could not measure.
+	// the threshold, on an instance that BASE has and HEAD lacks or could
+	// not measure, and (two runs) on runs from different setups.
 	Strict bool
 	// Uncorrected reports every row at Confidence as it is. By default,
 	// since the gate claims "some instance regressed", the CIs of m > 1
@@ -80,10 +80,24 @@ type Comparison struct {
 	Correction  string
 	Comparisons int
 	Rows        []*CompareRow
+	// Setup lists how the setups of two compared runs differ (unpaired
+	// comparisons only); with Strict, any difference fails the gate.
+	Setup []SetupDifference
 	// Notes are things the reader must know, e.g. that the runs differ in
 	// machine fingerprint.
 	Notes []string
 }
+
+// SetupDifference is one way in which the setups of two runs differ that
+// can change their results on its own.
+type SetupDifference struct {
+	// What is "GPU", "driver", "ONNX Runtime" or "benchy".
+	What       string
+	Base, Head string
+}
+
+// String reads "GPU: NVIDIA A100-SXM4-80GB vs NVIDIA H100 80GB HBM3".
+func (d SetupDifference) String() string { return d.What + ": " + d.Base + " vs " + d.Head }
 
 // CompareRow is one workload/arm instance's change from BASE to HEAD.
 type CompareRow struct {
@@ -111,8 +125,12 @@ type CompareRow struct {
 	Fails bool
 }
 
-// Failed reports whether any row fails the gate.
+// Failed reports whether the gate fails: a row fails it, or Strict and
+// the runs come from different setups.
 func (c *Comparison) Failed() bool {
+	if c.refusesSetup() {
+		return true
+	}
 	for _, r := range c.Rows {
 		if r.Fails {
 			return true
@@ -200,6 +218,10 @@ func Compare(base, head *results.Document, opt CompareOptions) (*Comparison, err
 		c.Notes = append(c.Notes, fmt.Sprintf("the runs were made on different machine setups (fingerprint %s vs %s): %s vs %s",
 			fb, fh, machineLine(base.Environment), machineLine(head.Environment)))
 	}
+	c.Setup = SetupDifferences(base, head)
+	for _, d := range c.Setup {
+		c.Notes = append(c.Notes, "setup differs — "+d.String())
+	}
 	headW := map[string]*results.Workload{}
 	for _, w := range head.Workloads {
 		headW[w.Name] = w
@@ -271,6 +293,96 @@ func Compare(base, head *results.Document, opt CompareOptions) (*Comparison, err
 	c.decide(opt)
 	return c, nil
 }
+
+// SetupDifferences lists how the setups of two runs differ in what can
+// change results by itself: the GPU models, the NVIDIA driver, the ONNX
+// Runtime version (when either run has an onnx arm) and benchy's version.
+// What either document does not record is not compared.
+func SetupDifferences(base, head *results.Document) []SetupDifference {
+	b, h := setupOf(base), setupOf(head)
+	var out []SetupDifference
+	add := func(what, x, y string) {
+		if x != "" && y != "" && x != y {
+			out = append(out, SetupDifference{What: what, Base: x, Head: y})
+		}
+	}
+	add("GPU", b.gpus, h.gpus)
+	add("driver", b.driver, h.driver)
+	if usesRunner(base, "onnx") || usesRunner(head, "onnx") {
+		add("ONNX Runtime", b.ort, h.ort)
+	}
+	add("benchy", base.Benchy, head.Benchy)
+	return out
+}
+
+// setup holds what SetupDifferences compares; "" where not recorded.
+type setup struct{ gpus, driver, ort string }
+
+// setupOf reads a document's setup: the GPUs from Environment.GPUs (one
+// "NAME (details)" line each), the driver and ONNX Runtime from the
+// hardware inventory (the benchy/hw/v1 fields nvml.driver_version and
+// extra.onnxruntime) when the document carries one.
+func setupOf(doc *results.Document) setup {
+	var s setup
+	env := doc.Environment
+	counts := map[string]int{}
+	var names []string
+	for _, g := range env.GPUs {
+		name, _, _ := strings.Cut(g, " (")
+		if counts[name] == 0 {
+			names = append(names, name)
+		}
+		counts[name]++
+	}
+	for i, n := range names {
+		if counts[n] > 1 {
+			names[i] = fmt.Sprintf("%dx %s", counts[n], n)
+		}
+	}
+	s.gpus = strings.Join(names, ", ")
+	if len(env.Hardware) == 0 {
+		return s
+	}
+	var inv struct {
+		NVML struct {
+			DriverVersion string `json:"driver_version"`
+		} `json:"nvml"`
+		Extra struct {
+			ONNXRuntime *struct {
+				Available bool   `json:"available"`
+				Version   string `json:"version"`
+			} `json:"onnxruntime"`
+		} `json:"extra"`
+	}
+	if json.Unmarshal(env.Hardware, &inv) != nil {
+		return s
+	}
+	if s.gpus == "" { // an inventory was taken and found none
+		s.gpus = "no GPU"
+	}
+	s.driver = inv.NVML.DriverVersion
+	if o := inv.Extra.ONNXRuntime; o != nil {
+		s.ort = "not available"
+		if o.Available && o.Version != "" {
+			s.ort = o.Version
+		}
+	}
+	return s
+}
+
+func usesRunner(doc *results.Document, runner string) bool {
+	for _, w := range doc.Workloads {
+		for _, a := range w.Arms {
+			if a.Runner == runner {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// refusesSetup reports whether Strict refuses the runs for their setups.
+func (c *Comparison) refusesSetup() bool { return c.Strict && len(c.Setup) > 0 }
 
 func checkCompareOptions(opt CompareOptions) error {
 	if opt.Threshold < 0 || math.IsNaN(opt.Threshold) || opt.Threshold >= 1 {
@@ -428,6 +540,13 @@ func (c *Comparison) Headline() string {
 	if len(parts) == 0 {
 		parts = append(parts, "nothing to compare")
 	}
+	if c.refusesSetup() {
+		whats := make([]string, len(c.Setup))
+		for i, d := range c.Setup {
+			whats[i] = d.What
+		}
+		gate += fmt.Sprintf(": --strict refuses runs from different setups (%s)", strings.Join(whats, ", "))
+	}
 	return fmt.Sprintf("%s: %s (threshold ±%s, %s)", gate, strings.Join(parts, ", "), strings.TrimPrefix(FormatPercent(c.Threshold), "+"), c.Method)
 }
 
@@ -566,11 +685,19 @@ type jsonCompare struct {
 	Failed    bool    `json:"failed"`
 	// Correction and Comparisons: the multiple-comparison correction and
 	// the number of compared rows it spans.
-	Correction  string           `json:"correction"`
-	Comparisons int              `json:"comparisons"`
-	Headline    string           `json:"headline"`
-	Notes       []string         `json:"notes,omitempty"`
-	Rows        []jsonCompareRow `json:"rows"`
+	Correction  string `json:"correction"`
+	Comparisons int    `json:"comparisons"`
+	Headline    string `json:"headline"`
+	// Setup lists how the two runs' setups differ (unpaired only).
+	Setup []jsonSetupDifference `json:"setup_differences,omitempty"`
+	Notes []string              `json:"notes,omitempty"`
+	Rows  []jsonCompareRow      `json:"rows"`
+}
+
+type jsonSetupDifference struct {
+	What string `json:"what"`
+	Base string `json:"base"`
+	Head string `json:"head"`
 }
 
 type jsonCompareRow struct {
@@ -604,6 +731,9 @@ func ptr(v float64) *float64 {
 func CompareJSON(w io.Writer, c *Comparison) error {
 	out := jsonCompare{Schema: CompareJSONSchema, Method: c.Method, Base: c.Base, Head: c.Head, Threshold: c.Threshold,
 		Strict: c.Strict, Failed: c.Failed(), Correction: c.Correction, Comparisons: c.Comparisons, Headline: c.Headline(), Notes: c.Notes, Rows: []jsonCompareRow{}}
+	for _, d := range c.Setup {
+		out.Setup = append(out.Setup, jsonSetupDifference(d))
+	}
 	for _, r := range c.Rows {
 		jr := jsonCompareRow{Workload: r.Workload, Arm: r.Arm, BaseArm: r.BaseArm, Metric: r.Metric, Better: r.Better,
 			BaseBlocks: r.BaseBlocks, HeadBlocks: r.HeadBlocks, Confidence: r.Confidence, Verdict: r.Verdict, Reason: r.Reason, Fails: r.Fails}

@@ -236,3 +236,122 @@ func TestCompareRenderings(t *testing.T) {
 }
 
 func closeTo(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(b)) }
+
+// withSetup gives doc a recorded setup: GPU summary lines, a hardware
+// inventory with the driver and ONNX Runtime ("" leaves the inventory
+// out; "-" records ONNX Runtime as unavailable) and benchy's version.
+func withSetup(doc *results.Document, gpus []string, driver, ort, benchy string) *results.Document {
+	doc.Environment.GPUs = gpus
+	doc.Benchy = benchy
+	if driver == "" && ort == "" {
+		return doc
+	}
+	inv := map[string]any{"schema": "benchy/hw/v1", "nvml": map[string]any{"available": driver != "", "driver_version": driver}}
+	switch ort {
+	case "":
+	case "-":
+		inv["extra"] = map[string]any{"onnxruntime": map[string]any{"available": false, "reason": "not found"}}
+	default:
+		inv["extra"] = map[string]any{"onnxruntime": map[string]any{"available": true, "version": ort, "library": "/opt/" + ort + "/libonnxruntime.so"}}
+	}
+	doc.Environment.Hardware, _ = json.Marshal(inv)
+	return doc
+}
+
+func TestSetupDifferences(t *testing.T) {
+	a100 := []string{"NVIDIA A100-SXM4-80GB (sm_80, 80 GiB, driver 550.54.15)"}
+	h100 := []string{"NVIDIA H100 80GB HBM3 (sm_90, 80 GiB, driver 550.54.15)"}
+	twoH100 := append(append([]string{}, h100...), h100...)
+	values := [][]float64{{1000, 1010, 990, 1005}}
+	doc := func(runner string, gpus []string, driver, ort, benchy string) *results.Document {
+		d := withSetup(mkDoc("w", "lower", []string{"a"}, values), gpus, driver, ort, benchy)
+		d.Workloads[0].Arms[0].Runner = runner
+		return d
+	}
+	tests := []struct {
+		name       string
+		base, head *results.Document
+		want       []string
+	}{
+		{"same setup", doc("onnx", h100, "550.54.15", "1.24.1", "v0.1.0"), doc("onnx", h100, "550.54.15", "1.24.1", "v0.1.0"), nil},
+		{"GPU model", doc("exec", a100, "550.54.15", "1.24.1", "v0.1.0"), doc("exec", h100, "550.54.15", "1.24.1", "v0.1.0"),
+			[]string{"GPU: NVIDIA A100-SXM4-80GB vs NVIDIA H100 80GB HBM3"}},
+		{"GPU count", doc("exec", h100, "550.54.15", "", ""), doc("exec", twoH100, "550.54.15", "", ""),
+			[]string{"GPU: NVIDIA H100 80GB HBM3 vs 2x NVIDIA H100 80GB HBM3"}},
+		{"no GPU", doc("exec", nil, "", "1.24.1", ""), doc("exec", h100, "550.54.15", "1.24.1", ""),
+			[]string{"GPU: no GPU vs NVIDIA H100 80GB HBM3"}},
+		{"driver", doc("exec", h100, "550.54.15", "", ""), doc("exec", h100, "560.35.03", "", ""),
+			[]string{"driver: 550.54.15 vs 560.35.03"}},
+		{"ONNX Runtime with an onnx arm", doc("onnx", nil, "", "1.22.0", ""), doc("onnx", nil, "", "1.24.1", ""),
+			[]string{"ONNX Runtime: 1.22.0 vs 1.24.1"}},
+		{"ONNX Runtime missing", doc("onnx", nil, "", "1.24.1", ""), doc("onnx", nil, "", "-", ""),
+			[]string{"ONNX Runtime: 1.24.1 vs not available"}},
+		{"ONNX Runtime unused", doc("exec", nil, "", "1.22.0", ""), doc("exec", nil, "", "1.24.1", ""), nil},
+		{"benchy", doc("exec", nil, "", "", "v0.1.0"), doc("exec", nil, "", "", "v0.2.0"), []string{"benchy: v0.1.0 vs v0.2.0"}},
+		{"not recorded on one side", doc("onnx", nil, "550.54.15", "1.22.0", "v0.1.0"), doc("onnx", nil, "", "", ""), nil},
+		{"everything", doc("onnx", a100, "550.54.15", "1.22.0", "v0.1.0"), doc("onnx", h100, "560.35.03", "1.24.1", "v0.2.0"),
+			[]string{"GPU: NVIDIA A100-SXM4-80GB vs NVIDIA H100 80GB HBM3", "driver: 550.54.15 vs 560.35.03", "ONNX Runtime: 1.22.0 vs 1.24.1", "benchy: v0.1.0 vs v0.2.0"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, d := range SetupDifferences(tc.base, tc.head) {
+				got = append(got, d.String())
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("differences\n%q\nwant\n%q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestCompareStrictRefusesDifferentSetups: the runs are equivalent row by
+// row, but come from different GPUs and benchy versions.
+func TestCompareStrictRefusesDifferentSetups(t *testing.T) {
+	vals := []float64{1000, 1010, 990, 1005, 995, 1002, 998, 1001}
+	base := withSetup(mkDoc("w", "lower", []string{"a"}, [][]float64{vals}), []string{"NVIDIA A100 (sm_80)"}, "550.54.15", "", "v0.1.0")
+	head := withSetup(mkDoc("w", "lower", []string{"a"}, [][]float64{vals}), []string{"NVIDIA H100 (sm_90)"}, "550.54.15", "", "v0.2.0")
+	for _, strict := range []bool{false, true} {
+		c, err := Compare(base, head, CompareOptions{Threshold: 0.02, Strict: strict})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Rows[0].Verdict != CompareEquivalent || c.Rows[0].Fails {
+			t.Fatalf("row %+v", c.Rows[0])
+		}
+		notes := strings.Join(c.Notes, "\n")
+		for _, want := range []string{"setup differs — GPU: NVIDIA A100 vs NVIDIA H100", "setup differs — benchy: v0.1.0 vs v0.2.0"} {
+			if !strings.Contains(notes, want) {
+				t.Errorf("strict=%v: notes lack %q:\n%s", strict, want, notes)
+			}
+		}
+		if c.Failed() != strict {
+			t.Errorf("strict=%v: Failed() = %v", strict, c.Failed())
+		}
+		wantHead := "pass: 1 equivalent"
+		if strict {
+			wantHead = "FAIL: --strict refuses runs from different setups (GPU, benchy): 1 equivalent"
+		}
+		if h := c.Headline(); !strings.HasPrefix(h, wantHead) {
+			t.Errorf("strict=%v: headline %q, want it to start %q", strict, h, wantHead)
+		}
+		var js bytes.Buffer
+		if err := CompareJSON(&js, c); err != nil {
+			t.Fatal(err)
+		}
+		var out struct {
+			Failed bool `json:"failed"`
+			Setup  []struct {
+				What, Base, Head string
+			} `json:"setup_differences"`
+		}
+		if err := json.Unmarshal(js.Bytes(), &out); err != nil || out.Failed != strict || len(out.Setup) != 2 || out.Setup[0].What != "GPU" || out.Setup[1].Head != "v0.2.0" {
+			t.Errorf("strict=%v: JSON %s (%v)", strict, js.String(), err)
+		}
+	}
+	// The paired comparison reads one run: there is no other setup.
+	c, err := ComparePaired(mkDoc("w", "lower", []string{"a", "b"}, [][]float64{vals, vals}), CompareOptions{Threshold: 0.02, Strict: true})
+	if err != nil || c.Setup != nil || c.Failed() {
+		t.Errorf("paired: setup %v, failed %v (%v)", c.Setup, c.Failed(), err)
+	}
+}

@@ -33,7 +33,9 @@ that interleaving cancels machine drift.
 
 With two results files, instances are matched by name and the comparison is
 unpaired (Welch's t interval on the logs of the per-block values); drift
-between the two runs is not controlled, and the report says so.
+between the two runs is not controlled, and the report says so. It also
+notes each way the runs' setups differ: the GPU models, the NVIDIA driver,
+the ONNX Runtime version (when an arm uses it) or benchy's version.
 
 Verdicts, with the CI oriented so that "worse" follows the metric's better:
   regressed              the whole CI lies beyond +threshold (worse): exit 1
@@ -44,7 +46,8 @@ Verdicts, with the CI oriented so that "worse" follows the metric's better:
   not compared           missing on one side, failed or too few blocks
 
 --strict also fails on an inconclusive regression (significant, size
-unknown) and on an instance that BASE has but HEAD could not measure.
+unknown), on an instance that BASE has but HEAD could not measure, and on
+two runs from different setups.
 
 The gate claims "some instance regressed", so with m > 1 compared rows the
 intervals are Bonferroni-corrected (each at 1 - (1 - confidence)/m), which
@@ -121,7 +124,7 @@ none reports each row at its own level.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&threshold, "threshold", "2%", `smallest change that matters: "2%" or "0.02"`)
-	fl.BoolVar(&strict, "strict", false, "also fail on inconclusive regressions and on instances HEAD could not measure")
+	fl.BoolVar(&strict, "strict", false, "also fail on inconclusive regressions, on instances HEAD could not measure, and on runs from different setups")
 	fl.Float64Var(&confidence, "confidence", 0, "confidence level of the intervals (default: each workload's, else 0.95)")
 	fl.StringVar(&correction, "correction", reports.CorrectionBonferroni, "multiple-comparison correction of the intervals: bonferroni or none")
 	fl.StringVar(&format, "format", "text", "text, markdown or json")

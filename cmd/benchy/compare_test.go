@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/benchy-dev/benchy/harness"
+	"github.com/benchy-dev/benchy/hw"
 	"github.com/benchy-dev/benchy/results"
 )
 
@@ -14,6 +16,12 @@ import (
 // with per-block values (one iteration per block; the first arm is the
 // baseline), after a warm-up block.
 func writeDoc(t *testing.T, arms []string, values [][]float64) string {
+	t.Helper()
+	return writeDocWith(t, arms, values, func(*results.Document) {})
+}
+
+// writeDocWith is writeDoc with edit applied to the document first.
+func writeDocWith(t *testing.T, arms []string, values [][]float64, edit func(*results.Document)) string {
 	t.Helper()
 	w := &results.Workload{Name: "w", Metric: "ns", Better: "lower", Status: results.StatusComplete}
 	for i, a := range arms {
@@ -29,6 +37,7 @@ func writeDoc(t *testing.T, arms []string, values [][]float64) string {
 	}
 	doc := &results.Document{Schema: results.Schema, Seed: 1, Order: "interleaved-random", Status: results.StatusComplete,
 		Environment: results.Environment{Host: "h", OS: "linux", Arch: "amd64", CPUCount: 2}, Workloads: []*results.Workload{w}}
+	edit(doc)
 	path := filepath.Join(t.TempDir(), "results.json")
 	if err := results.WriteFile(path, doc); err != nil {
 		t.Fatal(err)
@@ -87,6 +96,50 @@ func TestCompareStrict(t *testing.T) {
 	}
 	if code, out, _ := benchy(t, "compare", base, head, "--strict"); code != exitFailure {
 		t.Errorf("--strict with a missing arm: exit %d:\n%s", code, out)
+	}
+}
+
+// TestCompareStrictDifferentSetups compares runs whose environments come
+// from real hardware inventories: different GPUs, drivers, ONNX Runtime or
+// benchy versions are noted, and --strict refuses them (exit 1).
+func TestCompareStrictDifferentSetups(t *testing.T) {
+	setup := func(gpu, driver, ort, benchy string) func(*results.Document) {
+		return func(doc *results.Document) {
+			inv := &hw.Inventory{Schema: hw.Schema, Benchy: benchy, Host: hw.Host{Hostname: "h", OS: "linux", Arch: "amd64"},
+				NVML:  hw.NVML{Available: true, DriverVersion: driver},
+				GPUs:  []hw.GPU{{Name: gpu, ComputeCapability: "9.0", MemoryTotalBytes: 80 << 30}},
+				Extra: map[string]any{"onnxruntime": map[string]any{"available": true, "version": ort}}}
+			doc.Environment = harness.EnvironmentOf(inv)
+			doc.Benchy = benchy
+			doc.Workloads[0].Arms[1].Runner = "onnx"
+		}
+	}
+	vals := [][]float64{noisy, noisy}
+	base := writeDocWith(t, []string{"a", "b"}, vals, setup("NVIDIA H100 80GB HBM3", "550.54.15", "1.24.1", "v0.1.0"))
+	same := writeDocWith(t, []string{"a", "b"}, vals, setup("NVIDIA H100 80GB HBM3", "550.54.15", "1.24.1", "v0.1.0"))
+	tests := []struct {
+		name string
+		head string
+		want string // a note
+	}{
+		{"GPU", writeDocWith(t, []string{"a", "b"}, vals, setup("NVIDIA A100-SXM4-80GB", "550.54.15", "1.24.1", "v0.1.0")), "GPU: NVIDIA H100 80GB HBM3 vs NVIDIA A100-SXM4-80GB"},
+		{"driver", writeDocWith(t, []string{"a", "b"}, vals, setup("NVIDIA H100 80GB HBM3", "560.35.03", "1.24.1", "v0.1.0")), "driver: 550.54.15 vs 560.35.03"},
+		{"ONNX Runtime", writeDocWith(t, []string{"a", "b"}, vals, setup("NVIDIA H100 80GB HBM3", "550.54.15", "1.22.0", "v0.1.0")), "ONNX Runtime: 1.24.1 vs 1.22.0"},
+		{"benchy", writeDocWith(t, []string{"a", "b"}, vals, setup("NVIDIA H100 80GB HBM3", "550.54.15", "1.24.1", "v0.2.0")), "benchy: v0.1.0 vs v0.2.0"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if code, out, errs := benchy(t, "compare", base, tc.head); code != exitOK || !strings.Contains(out, "setup differs — "+tc.want) {
+				t.Errorf("without --strict: exit %d, want 0 and the note %q\n%s%s", code, tc.want, out, errs)
+			}
+			code, out, errs := benchy(t, "compare", base, tc.head, "--strict")
+			if code != exitFailure || !strings.Contains(errs, "FAIL: --strict refuses runs from different setups ("+tc.name+")") {
+				t.Errorf("--strict: exit %d, want 1 and the reason on stderr\n%s%s", code, out, errs)
+			}
+		})
+	}
+	if code, out, errs := benchy(t, "compare", base, same, "--strict"); code != exitOK || strings.Contains(out, "setup differs") {
+		t.Errorf("the same setup under --strict: exit %d\n%s%s", code, out, errs)
 	}
 }
 
