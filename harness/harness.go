@@ -52,6 +52,10 @@ type Options struct {
 	Order                suites.Order
 	// Progress receives progress lines (stderr); nil is silent.
 	Progress io.Writer
+	// Blocks, when set, is told of every finished block (in the sequential
+	// order, of every arm's turn) instead of Progress getting a line for
+	// it: a terminal draws a progress bar from it.
+	Blocks func(BlockProgress)
 	// Requires decides whether the machine meets a requirement; nil means
 	// "no GPU here" for any requirement that asks for one.
 	Requires func(suites.Requires) (ok bool, reason string)
@@ -75,6 +79,21 @@ type Options struct {
 	Stop <-chan struct{}
 	// Version is benchy's version, recorded in the document.
 	Version string
+}
+
+// BlockProgress is a finished block (or sequential turn) for a progress
+// display.
+type BlockProgress struct {
+	// Workload is the workload instance's name.
+	Workload string
+	// Index is the block's index; Warmup marks a warm-up block.
+	Index  int
+	Warmup bool
+	// Measured counts the workload's measured blocks so far; the stopping
+	// rule may end it anywhere from MinBlocks to MaxBlocks.
+	Measured, MinBlocks, MaxBlocks int
+	// Line summarises the block: each arm's mean time per iteration.
+	Line string
 }
 
 // Telemetry samples device state around a run; the hw package provides one.
@@ -680,12 +699,12 @@ func (r *run) runInterleaved(ctx context.Context, pw *suites.Workload, rw *resul
 		if interrupted {
 			if len(block.Runs) > 0 {
 				block.Incomplete = true
-				r.appendBlock(rw, block)
+				r.appendBlock(rw, block, s)
 			}
 			rw.Status, rw.StopReason = results.StatusInterrupted, fmt.Sprintf("interrupted after %d measured block(s)", measured)
 			return
 		}
-		r.appendBlock(rw, block)
+		r.appendBlock(rw, block, s)
 		if !warm {
 			measured++
 		}
@@ -769,7 +788,7 @@ outer:
 			covered[b]++
 			blk.Incomplete = covered[b] < runnable
 			r.journalBlock(rw, blk)
-			r.logf("   block %d%s: %s", blk.Index, map[bool]string{true: " (warm-up)", false: ""}[blk.Warmup], blockLine(blk))
+			r.blockDone(rw, blk, s, b+1-s.Warmup)
 			if !a.active {
 				b++
 				break
@@ -802,10 +821,44 @@ func (r *run) journalBlock(rw *results.Workload, b *results.Block) {
 	}
 }
 
-func (r *run) appendBlock(rw *results.Workload, b *results.Block) {
+func (r *run) appendBlock(rw *results.Workload, b *results.Block, s suites.RunSettings) {
 	rw.Blocks = append(rw.Blocks, b)
 	r.journalBlock(rw, b)
-	r.logf("   block %d%s: %s", b.Index, map[bool]string{true: " (warm-up)", false: ""}[b.Warmup], blockLine(b))
+	measured := 0
+	for _, x := range rw.Blocks {
+		if x.Measured() {
+			measured++
+		}
+	}
+	r.blockDone(rw, b, s, measured)
+}
+
+// blockDone reports a finished block (or turn): to Options.Blocks when
+// set, else as a progress line.
+func (r *run) blockDone(rw *results.Workload, b *results.Block, s suites.RunSettings, measured int) {
+	line := r.plan.Redact(blockLine(b))
+	if r.opt.Blocks != nil {
+		r.opt.Blocks(BlockProgress{Workload: rw.Name, Index: b.Index, Warmup: b.Warmup,
+			Measured: max(measured, 0), MinBlocks: s.MinBlocks, MaxBlocks: s.MaxBlocks, Line: line})
+		return
+	}
+	r.logf("   block %d%s: %s", b.Index, map[bool]string{true: " (warm-up)", false: ""}[b.Warmup], line)
+}
+
+// shortDuration keeps about four significant digits of d for a progress
+// line: 14.47ms rather than 14.466826ms; sub-millisecond values are kept.
+func shortDuration(d time.Duration) time.Duration {
+	switch {
+	case d >= 10*time.Second:
+		return d.Round(10 * time.Millisecond)
+	case d >= time.Second:
+		return d.Round(time.Millisecond)
+	case d >= 10*time.Millisecond:
+		return d.Round(10 * time.Microsecond)
+	case d >= time.Millisecond:
+		return d.Round(time.Microsecond)
+	}
+	return d
 }
 
 func blockLine(b *results.Block) string {
@@ -818,7 +871,7 @@ func blockLine(b *results.Block) string {
 			s += run.Arm + " failed"
 			continue
 		}
-		s += fmt.Sprintf("%s %v", run.Arm, time.Duration(sum(run.NS)/int64(len(run.NS))))
+		s += fmt.Sprintf("%s %v", run.Arm, shortDuration(time.Duration(sum(run.NS)/int64(len(run.NS)))))
 	}
 	return s
 }

@@ -233,3 +233,18 @@ func TestCommandsRunInTheirOwnProcessGroup(t *testing.T) {
 		t.Errorf("prepare ran in benchy's process group %d", own)
 	}
 }
+
+func TestShortDuration(t *testing.T) {
+	for in, want := range map[time.Duration]string{
+		14466826 * time.Nanosecond:   "14.47ms",
+		1234567 * time.Nanosecond:    "1.235ms",
+		123456 * time.Nanosecond:     "123.456µs",
+		107 * time.Nanosecond:        "107ns",
+		2345678901 * time.Nanosecond: "2.346s",
+		12345678901:                  "12.35s",
+	} {
+		if got := shortDuration(in).String(); got != want {
+			t.Errorf("shortDuration(%v) = %s, want %s", in, got, want)
+		}
+	}
+}

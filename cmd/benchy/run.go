@@ -221,6 +221,7 @@ func isClosed(c <-chan struct{}) bool {
 func runPlans(in *interrupts, plans []*suites.Plan, f runFlags, seed *int64, stdout, stderr io.Writer) error {
 	ctx, stop := in.ctx, in.stop
 	code := exitOK
+	progress := newProgress(stderr)
 	for _, plan := range plans {
 		dir := f.out
 		if dir == "" {
@@ -234,13 +235,15 @@ func runPlans(in *interrupts, plans []*suites.Plan, f runFlags, seed *int64, std
 			MinBlocks: f.minBlocks,
 			MaxBlocks: f.maxBlocks,
 			Order:     suites.Order(f.order),
-			Progress:  stderr,
+			Progress:  progress.Lines,
+			Blocks:    progress.Blocks,
 			Stop:      stop,
 			Version:   buildVersion(),
 		}
 		release := configureMachine(ctx, &opt)
 		restore := lockClocks(plan, stderr)
 		doc, err := harness.Run(ctx, plan, opt)
+		progress.Done()
 		restore()
 		release()
 		if err != nil {
