@@ -6,6 +6,9 @@ import (
 	"strings"
 )
 
+// SensitiveValue is what diagnostics show in place of a sensitive value.
+const SensitiveValue = sensitiveValue
+
 // minSecretLen is the shortest sensitive string value that Redact replaces
 // inside other text; shorter ones would blot out unrelated characters.
 const minSecretLen = 3

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -100,5 +101,12 @@ func writeDiags(w io.Writer, files map[string]*hcl.File, diags hcl.Diagnostics) 
 		}
 		color = os.Getenv("NO_COLOR") == ""
 	}
-	return hcl.NewDiagnosticTextWriter(w, files, width, color).WriteDiagnostics(diags)
+	var buf bytes.Buffer
+	if err := hcl.NewDiagnosticTextWriter(&buf, files, width, color).WriteDiagnostics(diags); err != nil {
+		return err
+	}
+	// hcl quotes every value it shows; the placeholder of a sensitive
+	// value must not read as a string the user wrote.
+	_, err := w.Write(bytes.ReplaceAll(buf.Bytes(), []byte(`"`+suites.SensitiveValue+`"`), []byte(suites.SensitiveValue)))
+	return err
 }

@@ -61,7 +61,7 @@ func TestValidateHidesSensitiveValues(t *testing.T) {
 	if strings.Contains(out+errb, "hunter2") {
 		t.Errorf("a sensitive value is printed:\n%s%s", out, errb)
 	}
-	for _, want := range []string{`with var.pw as "(sensitive value)"`, "The password (sensitive value) is too short.", `with var.pin as "(sensitive value)"`} {
+	for _, want := range []string{"with var.pw as (sensitive value).\n", "The password (sensitive value) is too short.", "with var.pin as (sensitive value)."} {
 		if !strings.Contains(errb, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errb)
 		}
