@@ -147,9 +147,32 @@ type Workload struct {
 	Conclude    []string `json:"conclude,omitempty"`
 	Requires    Requires `json:"requires"`
 	// Run is the suite run block merged with the workload's override.
-	Run  RunSettings `json:"run"`
-	Arms []*Arm      `json:"arms"`
-	At   Location    `json:"at"`
+	Run RunSettings `json:"run"`
+	// Published is the published result the workload reproduces, from its
+	// published {} block; nil without one.
+	Published *Published `json:"published,omitempty"`
+	Arms      []*Arm     `json:"arms"`
+	At        Location   `json:"at"`
+}
+
+// Published cites a published result that a workload instance reproduces,
+// so that reports can show it beside what was measured. Every field is
+// text as the suite gave it (after matrix expansion); benchy never parses
+// the figures.
+//
+// results.Published has the same fields in the same order, so that the
+// harness can convert one into the other; change both together.
+type Published struct {
+	// Source names the publication: authors, title, year and the setting
+	// the figures were measured in (hardware, runtime).
+	Source string `json:"source"`
+	// Claim is the published result in words; empty when only Arms are given.
+	Claim string `json:"claim,omitempty"`
+	// URL is an http(s) address of the publication; empty when not given.
+	URL string `json:"url,omitempty"`
+	// Arms maps an arm instance name to the figure published for it, such
+	// as "275.3 ms, 98.1 MB".
+	Arms map[string]string `json:"arms,omitempty"`
 }
 
 // Arm is one arm instance of a workload instance.
@@ -173,6 +196,17 @@ type Arm struct {
 	// Requires merges the workload's and the arm's requirements.
 	Requires Requires `json:"requires"`
 	At       Location `json:"at"`
+}
+
+// Arm returns the workload instance's arm instance with the given name, or
+// nil.
+func (w *Workload) Arm(name string) *Arm {
+	for _, a := range w.Arms {
+		if a.Name == name {
+			return a
+		}
+	}
+	return nil
 }
 
 // Baseline returns the workload instance's baseline arm.

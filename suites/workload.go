@@ -33,6 +33,7 @@ var workloadSchema = &hcl.BodySchema{
 		{Type: "matrix"},
 		{Type: "requires"},
 		{Type: "run"},
+		{Type: "published"},
 		{Type: "arm", LabelNames: []string{"name"}},
 	},
 }
@@ -75,7 +76,9 @@ type workloadDef struct {
 	matrix   *matrixDef
 	requires *hcl.Block
 	run      *hcl.Block
-	arms     []*armDef
+	// published cites the result the workload reproduces.
+	published *hcl.Block
+	arms      []*armDef
 	// broken is true when an arm block had structural errors; the
 	// baseline count is then not checked, as it would mislead.
 	broken bool
@@ -127,6 +130,7 @@ func (ld *load) workloadDef(blk *hcl.Block) *workloadDef {
 	wd.matrix = ld.matrixDef(ld.single(wc.Blocks.OfType("matrix"), "in a workload"))
 	wd.requires = ld.single(wc.Blocks.OfType("requires"), "in a workload")
 	wd.run = ld.single(wc.Blocks.OfType("run"), "in a workload")
+	wd.published = ld.single(wc.Blocks.OfType("published"), "in a workload")
 
 	wAxes := wd.matrix.axisNames()
 	if wd.matrix != nil {
@@ -142,7 +146,7 @@ func (ld *load) workloadDef(blk *hcl.Block) *workloadDef {
 	for _, a := range sortedAttrs(wd.attrs) {
 		ld.checkRefs(a.Expr, wScope)
 	}
-	for _, b := range []*hcl.Block{wd.requires, wd.run} {
+	for _, b := range []*hcl.Block{wd.requires, wd.run, wd.published} {
 		if b != nil {
 			for _, e := range bodyExprs(b.Body) {
 				ld.checkRefs(e, wScope)
@@ -304,6 +308,7 @@ func (ld *load) expandWorkload(wd *workloadDef, suiteRun RunSettings) []*Workloa
 		return nil
 	}
 	var out []*Workload
+	var published publishedArms
 	problems := map[string]*baselineProblem{}
 	var order []string
 	problem := func(key string, subject *hcl.Range, inst string, detail func(string, int) string) {
@@ -354,6 +359,10 @@ func (ld *load) expandWorkload(wd *workloadDef, suiteRun RunSettings) []*Workloa
 			arms, known := ld.expandArm(ad, ctx, c, w)
 			w.Arms = append(w.Arms, arms...)
 			complete = complete && known
+		}
+		if wd.published != nil {
+			w.Published = ld.decodePublished(wd.published, ctx)
+			published.check(w, complete, wd.published, ctx)
 		}
 
 		var baselines []*Arm
@@ -408,6 +417,7 @@ func (ld *load) expandWorkload(wd *workloadDef, suiteRun RunSettings) []*Workloa
 			Subject:  p.subject,
 		})
 	}
+	published.report(ld, wd.label)
 	ld.warnUnmatchedExcludes(wd.matrix)
 	for _, ad := range wd.arms {
 		ld.warnUnmatchedExcludes(ad.matrix)
