@@ -320,7 +320,7 @@ func (r *run) runWorkload(ctx context.Context, pw *suites.Workload) {
 	settings := r.settings(pw)
 	rw := &results.Workload{
 		Name: pw.Name, Description: pw.Description, Metric: pw.Metric, Better: pw.Better,
-		Status: results.StatusRunning,
+		Status: results.StatusRunning, Published: (*results.Published)(pw.Published),
 	}
 	if b, err := json.Marshal(settings); err == nil {
 		rw.Run = b

@@ -89,8 +89,25 @@ type Workload struct {
 	Run         json.RawMessage `json:"run,omitempty"`
 	Status      string          `json:"status"`
 	StopReason  string          `json:"stop_reason,omitempty"`
-	Arms        []*Arm          `json:"arms"`
-	Blocks      []*Block        `json:"blocks"`
+	// Published is the published result the workload reproduces, as the
+	// suite cited it; nil when it cites none.
+	Published *Published `json:"published,omitempty"`
+	Arms      []*Arm     `json:"arms"`
+	Blocks    []*Block   `json:"blocks"`
+}
+
+// Published cites a published result beside which reports show what was
+// measured. It has the fields of suites.Published in the same order, so
+// that the harness can convert one into the other.
+type Published struct {
+	// Source names the publication and the setting of its figures.
+	Source string `json:"source"`
+	// Claim is the published result in words.
+	Claim string `json:"claim,omitempty"`
+	// URL is the publication's http(s) address.
+	URL string `json:"url,omitempty"`
+	// Arms maps an arm instance name to the figure published for it.
+	Arms map[string]string `json:"arms,omitempty"`
 }
 
 // Arm is one arm instance and what became of it.

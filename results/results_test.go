@@ -184,3 +184,48 @@ func TestJournalRedacts(t *testing.T) {
 		t.Fatalf("journal not redacted:\n%s", raw)
 	}
 }
+
+// TestPublishedKept: a workload's published citation survives the results
+// document and the journal, and is left out when there is none.
+func TestPublishedKept(t *testing.T) {
+	pub := &Published{Source: "Peplinski et al. (2021), Pixel 1", Claim: "32x faster", URL: "https://example.org/frill",
+		Arms: map[string]string{"trill": "275.3 ms, 98.1 MB", "frill": "8.5 ms, 38.5 MB"}}
+	dir := t.TempDir()
+	doc := sampleDoc()
+	doc.Status = StatusComplete
+	doc.Workloads = []*Workload{
+		{Name: "cited", Metric: "ns", Status: StatusComplete, Published: pub, Arms: []*Arm{{Name: "trill", Baseline: true, Status: ArmOK}}},
+		{Name: "plain", Metric: "ns", Status: StatusComplete, Arms: []*Arm{{Name: "a", Baseline: true, Status: ArmOK}}},
+	}
+	path := filepath.Join(dir, "results.json")
+	must(t, WriteFile(path, doc))
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := bytes.Count(raw, []byte(`"published"`)); n != 1 {
+		t.Errorf(`"published" appears %d times in the document, want 1 (omitted when nil)`, n)
+	}
+	got, err := ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := got.Workloads[0].Published; p == nil || p.Source != pub.Source || p.Claim != pub.Claim || p.URL != pub.URL || p.Arms["frill"] != "8.5 ms, 38.5 MB" || len(p.Arms) != 2 {
+		t.Errorf("results.json: published %+v, want %+v", p, pub)
+	}
+
+	jpath := filepath.Join(dir, "journal.jsonl")
+	j, err := CreateJournal(jpath, sampleDoc(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	must(t, j.Workload(doc.Workloads[0]))
+	must(t, j.Close())
+	got, err = ReadFile(jpath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := got.Workloads[0].Published; p == nil || p.Arms["trill"] != "275.3 ms, 98.1 MB" || p.Source != pub.Source {
+		t.Errorf("journal replay: published %+v, want %+v", p, pub)
+	}
+}
