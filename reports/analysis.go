@@ -58,6 +58,9 @@ type WorkloadAnalysis struct {
 	// Blocks counts every block; Measured the complete non-warm-up ones.
 	Blocks, Measured int
 	Arms             []*ArmAnalysis
+	// Published is the published result the suite cites for this
+	// workload instance; nil when it cites none.
+	Published *results.Published
 	// Source is the workload as recorded, for the plots that show blocks.
 	Source *results.Workload
 }
@@ -88,6 +91,13 @@ type ArmAnalysis struct {
 	TelemetryBlocks, ThrottledBlocks int
 	ThrottleReasons                  []string
 	MaxTempC                         float64
+	// Published is the figure the suite's published block gives for this
+	// arm, as written ("275.3 ms, 98.1 MB"); empty when it gives none.
+	Published string
+	// ModelBytes is the size of the model the arm ran, from its worker's
+	// setup information (model_bytes, which the onnx runner records); 0
+	// when unknown.
+	ModelBytes int64
 }
 
 // MetricAnalysis is a secondary per-block metric of an arm (such as energy
@@ -139,7 +149,7 @@ func confidenceOf(w *results.Workload) float64 {
 func analyzeWorkload(w *results.Workload) *WorkloadAnalysis {
 	wa := &WorkloadAnalysis{
 		Name: w.Name, Metric: w.Metric, Better: w.Better, Status: w.Status,
-		StopReason: w.StopReason, Confidence: confidenceOf(w), Blocks: len(w.Blocks), Source: w,
+		StopReason: w.StopReason, Confidence: confidenceOf(w), Blocks: len(w.Blocks), Published: w.Published, Source: w,
 	}
 	for _, b := range w.Blocks {
 		if b.Measured() {
@@ -153,7 +163,11 @@ func analyzeWorkload(w *results.Workload) *WorkloadAnalysis {
 		}
 	}
 	for _, arm := range w.Arms {
-		aa := &ArmAnalysis{Name: arm.Name, Baseline: arm.Baseline, Runner: arm.Runner, Status: arm.Status, Reason: arm.Reason}
+		aa := &ArmAnalysis{Name: arm.Name, Baseline: arm.Baseline, Runner: arm.Runner, Status: arm.Status, Reason: arm.Reason,
+			ModelBytes: modelBytes(arm.Info)}
+		if w.Published != nil {
+			aa.Published = w.Published.Arms[arm.Name]
+		}
 		var samples []float64
 		for _, b := range w.Blocks {
 			if !b.Measured() {
@@ -383,18 +397,18 @@ func (wa *WorkloadAnalysis) Baseline() *ArmAnalysis {
 
 // HasEnergy reports whether any arm of the workload has energy readings.
 func (wa *WorkloadAnalysis) HasEnergy() bool {
-	for _, a := range wa.Arms {
-		if a.Energy != nil {
-			return true
-		}
-	}
-	return false
+	return wa.anyArm(func(a *ArmAnalysis) bool { return a.Energy != nil })
 }
 
 // HasTelemetry reports whether any arm of the workload has GPU telemetry.
 func (wa *WorkloadAnalysis) HasTelemetry() bool {
+	return wa.anyArm(func(a *ArmAnalysis) bool { return a.TelemetryBlocks > 0 })
+}
+
+// anyArm reports whether some arm of the workload instance satisfies ok.
+func (wa *WorkloadAnalysis) anyArm(ok func(*ArmAnalysis) bool) bool {
 	for _, a := range wa.Arms {
-		if a.TelemetryBlocks > 0 {
+		if ok(a) {
 			return true
 		}
 	}

@@ -37,7 +37,10 @@ func breakable(s string) template.HTML {
 // forest plot of every arm's relative difference with its CI, a timeline
 // of per-block values (warm-up shaded, throttled runs ringed), per-arm
 // distributions, and an energy forest plot when GPU telemetry recorded
-// energy; the environment, the variables, the suite source and each arm's
+// energy; a workload whose suite cites a published result shows the
+// citation and each arm's published figure beside its median, and arms
+// that recorded their model's size show it; the environment, the variables,
+// the suite source and each arm's
 // configuration and stderr are folded away at the end. Every string from the
 // results document is escaped.
 func HTML(w io.Writer, a *Analysis) error {
@@ -72,6 +75,8 @@ type htmlWorkload struct {
 	Headline                              string
 	Confidence                            string
 	HasEnergy, HasTelemetry               bool
+	HasPublished, HasModelSize            bool
+	Published                             *htmlPublished
 	Rows                                  []htmlRow
 	Summary                               string
 	Notes                                 []string
@@ -86,6 +91,15 @@ type htmlRow struct {
 	Speedup                                                               string
 	Baseline                                                              bool
 	Energy, EnergyRel, EnergyClass, Throttled                             string
+	// Published and ModelSize are set ("—" when unknown) only when the
+	// workload shows that column.
+	Published, ModelSize string
+}
+
+// htmlPublished is a workload's citation; URL is empty unless it is an
+// absolute http(s) address.
+type htmlPublished struct {
+	Source, Claim, URL string
 }
 
 type htmlLegend struct {
@@ -208,8 +222,12 @@ func htmlWorkloadView(wa *WorkloadAnalysis, i int, d *results.Document) htmlWork
 		ID: fmt.Sprintf("w%d", i+1), Name: wa.Name, Description: wa.Source.Description,
 		Metric: metricTitle(wa.Metric), Better: betterWord(wa.Better), Headline: wa.Headline(),
 		Confidence: fmt.Sprintf("%g%%", 100*wa.Confidence), HasEnergy: wa.HasEnergy(), HasTelemetry: wa.HasTelemetry(),
-		Summary: fmt.Sprintf("%d measured block(s), %d warm-up; %s: %s", wa.Measured, wa.Blocks-wa.Measured, wa.Status, wa.StopReason),
-		Notes:   armNotes(wa),
+		Summary:      fmt.Sprintf("%d measured block(s), %d warm-up; %s: %s", wa.Measured, wa.Blocks-wa.Measured, wa.Status, wa.StopReason),
+		Notes:        armNotes(wa),
+		HasPublished: wa.HasPublished(), HasModelSize: wa.HasModelSize(),
+	}
+	if p := wa.Published; p != nil {
+		hw.Published = &htmlPublished{Source: p.Source, Claim: p.Claim, URL: publishedURL(p)}
 	}
 	hw.Sequential = sequentialOrder(wa.Source) || (len(wa.Source.Run) == 0 && d.Order == "sequential")
 	var forest, energy []forestRow
@@ -237,6 +255,15 @@ func htmlWorkloadView(wa *WorkloadAnalysis, i int, d *results.Document) htmlWork
 		}
 		if hw.HasTelemetry {
 			row.Throttled = throttleCell(arm)
+		}
+		if hw.HasPublished {
+			row.Published = orDash(arm.Published)
+		}
+		if hw.HasModelSize {
+			row.ModelSize = "—"
+			if arm.ModelBytes > 0 {
+				row.ModelSize = FormatBytes(arm.ModelBytes)
+			}
 		}
 		row.Speedup = SpeedFactor(wa, arm)
 		hw.Rows = append(hw.Rows, row)

@@ -27,17 +27,25 @@ type jsonAnalysis struct {
 }
 
 type jsonWorkload struct {
-	Name       string    `json:"name"`
-	Metric     string    `json:"metric"`
-	Unit       string    `json:"unit"`
-	Better     string    `json:"better"`
-	Status     string    `json:"status"`
-	StopReason string    `json:"stop_reason,omitempty"`
-	Confidence float64   `json:"confidence"`
-	Blocks     int       `json:"blocks"`
-	Measured   int       `json:"measured_blocks"`
-	Headline   string    `json:"headline"`
-	Arms       []jsonArm `json:"arms"`
+	Name       string  `json:"name"`
+	Metric     string  `json:"metric"`
+	Unit       string  `json:"unit"`
+	Better     string  `json:"better"`
+	Status     string  `json:"status"`
+	StopReason string  `json:"stop_reason,omitempty"`
+	Confidence float64 `json:"confidence"`
+	Blocks     int     `json:"blocks"`
+	Measured   int     `json:"measured_blocks"`
+	Headline   string  `json:"headline"`
+	// Published is the suite's citation; each arm's figure is on the arm.
+	Published *jsonPublished `json:"published,omitempty"`
+	Arms      []jsonArm      `json:"arms"`
+}
+
+type jsonPublished struct {
+	Source string `json:"source"`
+	Claim  string `json:"claim,omitempty"`
+	URL    string `json:"url,omitempty"`
 }
 
 type jsonArm struct {
@@ -54,6 +62,10 @@ type jsonArm struct {
 	Failed   int           `json:"failed_blocks,omitempty"`
 	Energy   *jsonMetric   `json:"energy_per_iteration,omitempty"`
 	GPU      *jsonGPU      `json:"gpu,omitempty"`
+	// Published is the figure the suite's published block gives for the
+	// arm; ModelBytes the size of the model it ran (0: unknown).
+	Published  string `json:"published,omitempty"`
+	ModelBytes int64  `json:"model_bytes,omitempty"`
 }
 
 // jsonSummary is stats.Summary with snake_case keys; values are in the
@@ -133,7 +145,8 @@ func unitOf(metric string) string {
 }
 
 // JSON writes the versioned analysis: summaries, per-block values, relative
-// differences with their CIs, energy and throttling.
+// differences with their CIs, energy and throttling, and the suite's
+// published citation with each arm's published figure and model size.
 func JSON(w io.Writer, a *Analysis) error {
 	d := a.Doc
 	out := jsonAnalysis{Schema: JSONSchema, Benchy: d.Benchy, Suite: d.Suite.Path, SuiteSHA256: d.Suite.SHA256, Seed: d.Seed,
@@ -143,10 +156,14 @@ func JSON(w io.Writer, a *Analysis) error {
 		jw := jsonWorkload{Name: wa.Name, Metric: wa.Metric, Unit: unitOf(wa.Metric), Better: wa.Better, Status: wa.Status,
 			StopReason: wa.StopReason, Confidence: wa.Confidence, Blocks: wa.Blocks, Measured: wa.Measured,
 			Headline: wa.Headline(), Arms: []jsonArm{}}
+		if p := wa.Published; p != nil {
+			jw.Published = &jsonPublished{Source: p.Source, Claim: p.Claim, URL: p.URL}
+		}
 		for _, arm := range wa.Arms {
 			ja := jsonArm{Name: arm.Name, Baseline: arm.Baseline, Runner: arm.Runner, Status: arm.Status, Reason: arm.Reason,
 				Summary: summaryJSON(arm.Summary), Blocks: arm.BlockValues, Relative: estimateJSON(arm.Rel),
-				RelError: arm.RelError, Verdict: arm.Verdict, Failed: arm.FailedBlocks}
+				RelError: arm.RelError, Verdict: arm.Verdict, Failed: arm.FailedBlocks,
+				Published: arm.Published, ModelBytes: arm.ModelBytes}
 			if ja.Blocks == nil {
 				ja.Blocks = []float64{}
 			}

@@ -119,8 +119,14 @@ func mdWorkload(wa *WorkloadAnalysis) string {
 	fmt.Fprintf(&b, "### %s\n\n", mdEscape(wa.Name))
 	fmt.Fprintf(&b, "%s · %s is better\n\n", mdEscape(metricName(wa.Metric)), betterWord(wa.Better))
 	energy, telem := wa.HasEnergy(), wa.HasTelemetry()
-	fmt.Fprintf(&b, "| arm | median | p90 | p99 | n | vs baseline (%g%% CI) | verdict |", 100*wa.Confidence)
-	sep := "|---|---:|---:|---:|---:|---:|---|"
+	ph := publishedHeaders(wa)
+	pub, pubSep := "", ""
+	for _, h := range ph {
+		pub += " " + h + " |"
+		pubSep += "---:|"
+	}
+	fmt.Fprintf(&b, "| arm | median |%s p90 | p99 | n | vs baseline (%g%% CI) | verdict |", pub, 100*wa.Confidence)
+	sep := "|---|---:|" + pubSep + "---:|---:|---:|---:|---|"
 	if energy {
 		b.WriteString(" energy/iter | energy vs baseline |")
 		sep += "---:|---:|"
@@ -142,6 +148,11 @@ func mdWorkload(wa *WorkloadAnalysis) string {
 		if arm.Summary.N > 0 {
 			row[6] = verdictWithFactor(wa, arm, mdVerdict(arm.Verdict))
 		}
+		cells := publishedCells(wa, arm)
+		for i := range cells {
+			cells[i] = mdEscape(cells[i])
+		}
+		row = besideMedian(row, cells)
 		if energy {
 			for _, c := range energyCells(arm) {
 				row = append(row, mdEscape(c))
@@ -153,6 +164,17 @@ func mdWorkload(wa *WorkloadAnalysis) string {
 		fmt.Fprintf(&b, "| %s |\n", strings.Join(row, " | "))
 	}
 	fmt.Fprintf(&b, "\n%d measured block(s), %d warm-up; %s: %s\n", wa.Measured, wa.Blocks-wa.Measured, mdEscape(wa.Status), mdEscape(wa.StopReason))
+	if p := wa.Published; p != nil {
+		source := mdEscape(p.Source)
+		if u := publishedURL(p); u != "" {
+			source = "[" + source + "](" + mdURL.Replace(u) + ")"
+		}
+		if p.Claim == "" {
+			fmt.Fprintf(&b, "\nPublished (%s)\n", source)
+		} else {
+			fmt.Fprintf(&b, "\nPublished (%s): %s\n", source, mdEscape(p.Claim))
+		}
+	}
 	if notes := armNotes(wa); len(notes) > 0 {
 		b.WriteString("\n")
 		for _, n := range notes {

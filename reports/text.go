@@ -19,7 +19,10 @@ type TextOptions struct {
 
 // Text writes the terminal report: per workload instance, a table of arms
 // with median, p90, p99, n and the relative difference vs the baseline,
-// then energy and throttling when GPU telemetry was recorded.
+// then energy and throttling when GPU telemetry was recorded. When the
+// suite cites a published result, the table shows each arm's published
+// figure beside its median and the citation follows the table; arms that
+// recorded their model's size (model_bytes) show it too.
 func Text(w io.Writer, a *Analysis, opt TextOptions) error {
 	d := a.Doc
 	fmt.Fprintf(w, "benchy %s · suite %s · seed %d · order %s · %s\n", d.Benchy, d.Suite.Path, d.Seed, d.Order, d.Status)
@@ -27,6 +30,14 @@ func Text(w io.Writer, a *Analysis, opt TextOptions) error {
 		fmt.Fprintf(w, "\n%s (%s, %s is better)\n", wa.Name, metricName(wa.Metric), betterWord(wa.Better))
 		header := []string{"arm", "median", "p90", "p99", "n", fmt.Sprintf("vs baseline (%g%% CI)", 100*wa.Confidence), "verdict"}
 		align := tw.Alignment{tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft}
+		if ph := publishedHeaders(wa); len(ph) > 0 {
+			header = besideMedian(header, ph)
+			extra := make([]tw.Align, len(ph))
+			for i := range extra {
+				extra[i] = tw.AlignRight
+			}
+			align = append(align[:2:2], append(extra, align[2:]...)...)
+		}
 		energy, telem := wa.HasEnergy(), wa.HasTelemetry()
 		if energy {
 			header = append(header, "energy/iter", "energy vs baseline")
@@ -41,7 +52,7 @@ func Text(w io.Writer, a *Analysis, opt TextOptions) error {
 			tablewriter.WithAlignment(align))
 		t.Header(header)
 		for _, arm := range wa.Arms {
-			row := textRow(wa, arm, opt)
+			row := besideMedian(textRow(wa, arm, opt), publishedCells(wa, arm))
 			if energy {
 				row = append(row, energyCells(arm)...)
 			}
@@ -56,6 +67,12 @@ func Text(w io.Writer, a *Analysis, opt TextOptions) error {
 			return err
 		}
 		fmt.Fprintf(w, "%d measured block(s), %d warm-up; %s: %s\n", wa.Measured, wa.Blocks-wa.Measured, wa.Status, wa.StopReason)
+		if line := PublishedLine(wa.Published); line != "" {
+			if u := publishedURL(wa.Published); u != "" {
+				line += " — " + u
+			}
+			fmt.Fprintln(w, line)
+		}
 		for _, note := range armNotes(wa) {
 			fmt.Fprintf(w, "  %s\n", note)
 		}

@@ -124,6 +124,18 @@ def main():
                    (trt, False, "onnx", "skipped", "requires the TensorRT execution provider, which this ONNX Runtime build lacks")],
                   {fp32: 6.6e6, fp16: 6.55e6, int8: 2.5e6}, failed=(int8, 4),
                   telemetry=gpu_telemetry({fp32: 330, fp16: 330, int8: 250}, {}, energy_error_block=(fp16, 3)))
+    # The suite's published block as the harness records it (bodyposenet's
+    # TAO runtimes, GeForce RTX 2080), and the model sizes the onnx runner
+    # reports in its setup information.
+    tao = {"224x320": ("2.27 ms", "1.33 ms"), "288x384": ("2.58 ms", "1.56 ms")}
+    for w, res in ((w1, "224x320"), (w2, "288x384")):
+        w["published"] = {"source": "NVIDIA TAO BodyPoseNet notebook, GeForce RTX 2080, TensorRT",
+                          "claim": "BodyPoseNet is about 9x faster than OpenPose",
+                          "url": "https://example.org/tao/bodyposenet",
+                          "arms": {fp16: tao[res][0], int8: tao[res][1]}}
+        for a, size in zip(w["arms"], (67171392, 33627116, 16921730)):
+            if a["status"] != "skipped":
+                a["info"] = {"model": "replica:bodyposenet", "model_bytes": size, "provider": "cuda"}
     write("gpu.json", doc("builtin:bodyposenet", src, 42, [w1, w2],
                           ["NVIDIA H100 80GB HBM3 (GPU 0, 81559 MiB, driver 550.54.15, CUDA 12.4)"]))
 
@@ -142,6 +154,11 @@ def main():
                                          (a3, False, "exec", "failed", '</td><script>alert("reason")</script> & more')],
                   {a1: 1e6, a2: 1.3e6, a3: 1e6}, blocks=5, failed=(a3, 0), description='desc <i>"x"</i> & y')
     w1["stop_reason"] = '<b>stopped</b> & "done"'
+    w1["published"] = {"source": '<script>alert("source")</script> & "Pixel 1"',
+                       "claim": '<img src=x onerror=alert("claim")> & "32x"',
+                       "url": 'https://example.org/x"><script>alert("url")</script>(y)',
+                       "arms": {a1: "<b>275.3 ms</b> & 98.1 MB", a2: '</td><script>alert("figure")</script>'}}
+    w1["arms"][0]["info"] = {"model_bytes": 98100000, "note": "<script>alert('info')</script>"}
     d = doc('suites/<img src=x onerror=alert(1)>&"q".benchy.hcl', src, 1, [w1], ['GPU "<svg onload=alert(1)>" & co'],
             stop='<script>alert("stop")</script>')
     d["variables"] = [{"name": "x<y>", "value": "\"</script><script>alert(1)</script>\"", "source": "cli"}]
