@@ -118,3 +118,51 @@ workload "w" {
 		})
 	}
 }
+
+// TestBuiltinSuitesCite: the seed suites cite what they reproduce in every
+// workload instance, every per-arm figure names an arm of its instance, and
+// the figures are those of the publications.
+func TestBuiltinSuitesCite(t *testing.T) {
+	type figure struct{ instance, arm, want string }
+	for name, want := range map[string][]figure{
+		"speech-embedding": {
+			{"speech-embedding", "trill", "275.3 ms, 98.1 MB"},
+			{"speech-embedding", "frill", "8.5 ms, 38.5 MB"},
+		},
+		"bodyposenet": {
+			{"bodyposenet/resolution=224x320", "onnx/precision=fp16", "2.27 ms (RTX 2080), 10.1 ms (Jetson AGX)"},
+			{"bodyposenet/resolution=288x384", "onnx/precision=int8", "1.56 ms (RTX 2080), 6.38 ms (Jetson AGX)"},
+			{"bodyposenet/resolution=320x448", "onnx/precision=int8", "1.80 ms (RTX 2080), 8.90 ms (Jetson AGX)"},
+			{"bodyposenet/resolution=288x384", "openpose/precision=fp32", ""},
+		},
+		"gaussrank": {
+			{"gaussrank/rows=10000000", "cupy", ">100x faster than numpy"},
+			{"gaussrank/rows=1000000", "cupy", ""},
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := loadBuiltin(t, name)
+			byName := map[string]*suites.Workload{}
+			for _, w := range p.Workloads {
+				byName[w.Name] = w
+				if w.Published == nil || w.Published.Source == "" {
+					t.Fatalf("%s cites nothing", w.Name)
+				}
+				for arm := range w.Published.Arms {
+					if w.Arm(arm) == nil {
+						t.Errorf("%s: published figure for %q, which is not one of its arms", w.Name, arm)
+					}
+				}
+			}
+			for _, f := range want {
+				w := byName[f.instance]
+				if w == nil {
+					t.Fatalf("no workload instance %s", f.instance)
+				}
+				if got := w.Published.Arms[f.arm]; got != f.want {
+					t.Errorf("%s %s: published figure %q, want %q", f.instance, f.arm, got, f.want)
+				}
+			}
+		})
+	}
+}

@@ -64,7 +64,8 @@ With --format json it prints one JSON document per suite:
 }
 
 // writePlanText prints a plan for people: the suite, its variables and run
-// settings, then one table of arm instances per workload instance.
+// settings, then one table of arm instances per workload instance, with the
+// published result a workload cites and each arm's published figure.
 func writePlanText(w io.Writer, p *suites.Plan) {
 	fmt.Fprintf(w, "suite %s (%s, sha256 %.12s)\n", p.Name, p.Path, p.SHA256)
 	if len(p.Variables) > 0 {
@@ -89,6 +90,16 @@ func writePlanText(w io.Writer, p *suites.Plan) {
 		if r := describeRequires(wl.Requires); r != "" {
 			fmt.Fprintf(w, "  requires: %s\n", r)
 		}
+		if pub := wl.Published; pub != nil {
+			line := "  published (" + pub.Source + ")"
+			if pub.Claim != "" {
+				line += ": " + pub.Claim
+			}
+			fmt.Fprintln(w, line)
+			if pub.URL != "" {
+				fmt.Fprintf(w, "    %s\n", pub.URL)
+			}
+		}
 		for _, step := range []struct {
 			name string
 			argv []string
@@ -98,8 +109,13 @@ func writePlanText(w io.Writer, p *suites.Plan) {
 				fmt.Fprintf(w, "  %s: %s\n", step.name, b)
 			}
 		}
+		figures := wl.Published != nil && len(wl.Published.Arms) > 0
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  ARM\tBASELINE\tRUNNER\tREQUIRES\tCONFIG")
+		if figures {
+			fmt.Fprintln(tw, "  ARM\tBASELINE\tRUNNER\tREQUIRES\tPUBLISHED\tCONFIG")
+		} else {
+			fmt.Fprintln(tw, "  ARM\tBASELINE\tRUNNER\tREQUIRES\tCONFIG")
+		}
 		for _, a := range wl.Arms {
 			base := "-"
 			if a.Baseline {
@@ -108,6 +124,14 @@ func writePlanText(w io.Writer, p *suites.Plan) {
 			req := describeRequires(a.Requires)
 			if req == "" {
 				req = "-"
+			}
+			if figures {
+				fig := wl.Published.Arms[a.Name]
+				if fig == "" {
+					fig = "-"
+				}
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", a.Name, base, a.Runner, req, fig, describeArmConfig(a))
+				continue
 			}
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", a.Name, base, a.Runner, req, describeArmConfig(a))
 		}
