@@ -6,7 +6,6 @@
 package harness
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	crand "crypto/rand"
@@ -116,6 +115,9 @@ func Run(ctx context.Context, plan *suites.Plan, opt Options) (*results.Document
 	}
 	defer r.closeJournal()
 	r.execute(ctx)
+	if ctx.Err() != nil { // a hard stop
+		r.stopped.Store(true)
+	}
 	err = r.finish() // replaces r.doc with its redacted copy
 	return r.doc, err
 }
@@ -148,7 +150,7 @@ func newRun(ctx context.Context, plan *suites.Plan, opt Options) (*run, error) {
 	doc := &results.Document{
 		Schema:      results.Schema,
 		Benchy:      opt.Version,
-		Suite:       results.Suite{Path: plan.Path, Source: plan.Redact(string(plan.Source)), SHA256: plan.SHA256},
+		Suite:       results.Suite{Path: plan.Path, Source: plan.RedactedSource(), SHA256: plan.SHA256},
 		Seed:        seed,
 		Order:       string(order),
 		Started:     time.Now().UTC(),
@@ -247,7 +249,11 @@ func (r *run) finish() error {
 	if r.journal != nil {
 		r.note(r.journal.End("", r.doc.Status, r.doc.StopReason))
 	}
-	r.doc = redactDocument(r.plan, r.doc)
+	doc, err := redactDocument(r.plan, r.doc)
+	if err != nil {
+		return err
+	}
+	r.doc = doc
 	if r.opt.OutDir == "" {
 		return nil
 	}
@@ -258,20 +264,19 @@ func (r *run) finish() error {
 // reached the document (argv, environment, stderr, reasons, worker info)
 // with (sensitive), by way of its JSON; the document that reports render
 // is the redacted one.
-func redactDocument(plan *suites.Plan, doc *results.Document) *results.Document {
+func redactDocument(plan *suites.Plan, doc *results.Document) (*results.Document, error) {
+	if !plan.HasSecrets() {
+		return doc, nil
+	}
 	b, err := json.Marshal(doc)
 	if err != nil {
-		return doc
-	}
-	red := plan.RedactJSON(b)
-	if bytes.Equal(red, b) {
-		return doc
+		return nil, fmt.Errorf("cannot redact the sensitive values, so nothing is recorded: %w", err)
 	}
 	var out results.Document
-	if err := json.Unmarshal(red, &out); err != nil {
-		return doc
+	if err := json.Unmarshal(plan.RedactJSON(b), &out); err != nil {
+		return nil, fmt.Errorf("cannot redact the sensitive values, so nothing is recorded: %w", err)
 	}
-	return &out
+	return &out, nil
 }
 
 func (r *run) closeJournal() {
@@ -367,6 +372,10 @@ func (r *run) runWorkload(ctx context.Context, pw *suites.Workload) {
 
 	if len(pw.Setup) > 0 {
 		if err := r.command(ctx, pw.Setup, "setup"); err != nil {
+			if ctx.Err() != nil {
+				rw.Status, rw.StopReason = results.StatusInterrupted, "interrupted during the setup command"
+				return
+			}
 			rw.Status, rw.StopReason = results.StatusFailed, fmt.Sprintf("setup command failed: %v", err)
 			for _, a := range arms {
 				a.fail(fmt.Sprintf("workload setup failed: %v", err))
@@ -486,7 +495,9 @@ func (r *run) startArm(ctx context.Context, pw *suites.Workload, a *armState, s 
 	a.spec = ws
 	a.setupReq = runners.Request{Op: runners.OpSetup, Config: a.plan.Config, Seed: r.doc.Seed, SuiteDir: r.plan.Dir}
 	a.active = true
-	r.spawn(ctx, a)
+	if !r.spawn(ctx, a) {
+		return // a hard stop; the run ends
+	}
 	if a.active {
 		r.logf("   %s: ready (%s)", a.plan.Name, a.plan.Runner)
 	} else {
@@ -494,31 +505,37 @@ func (r *run) startArm(ctx context.Context, pw *suites.Workload, a *armState, s 
 	}
 }
 
-// spawn starts a worker for a and runs setup; failures end the arm.
-func (r *run) spawn(ctx context.Context, a *armState) {
+// spawn starts a worker for a and runs setup; failures end the arm. It
+// reports false, leaving the arm as it was, when a hard stop cut it short.
+func (r *run) spawn(ctx context.Context, a *armState) bool {
 	w, err := startWorker(a.spec)
 	if err != nil {
 		a.fail(err.Error())
-		return
+		return true
 	}
 	a.w = w
 	resp, err := w.call(ctx, a.setupReq, a.callTimeout(true))
-	switch {
-	case err != nil:
-		a.fail("setup: " + err.Error())
-	case !resp.OK && resp.Skip:
-		a.skip(resp.Error)
-	case !resp.OK:
-		a.fail("setup: " + resp.Error)
-	default:
+	if err == nil && resp.OK {
 		if a.rec.Info == nil {
 			a.rec.Info = resp.Info
 		}
-		return
+		return true
 	}
 	w.close(2 * time.Second)
-	a.rec.Stderr = w.stderrTail()
 	a.w = nil
+	if err != nil && ctx.Err() != nil {
+		return false
+	}
+	a.rec.Stderr = w.stderrTail() // before the status change is journaled
+	switch {
+	case err != nil:
+		a.fail("setup: " + err.Error())
+	case resp.Skip:
+		a.skip(resp.Error)
+	default:
+		a.fail("setup: " + resp.Error)
+	}
+	return true
 }
 
 func resolve(base, p string) string {
@@ -543,6 +560,9 @@ func (r *run) calibrate(ctx context.Context, pw *suites.Workload, arms []*armSta
 		for {
 			resp, err := r.call(ctx, a, runners.Request{Op: runners.OpRun, Iterations: n})
 			if err != nil {
+				if ctx.Err() != nil { // a hard stop: not the arm's failure
+					return
+				}
 				a.fail("calibration: " + err.Error())
 				break
 			}
@@ -596,7 +616,10 @@ const runInterrupted = "interrupted: benchy was stopped during this run"
 func (r *run) turn(ctx context.Context, pw *suites.Workload, a *armState, s suites.RunSettings) *results.ArmRun {
 	ar := &results.ArmRun{Arm: a.plan.Name}
 	if a.w == nil && a.active { // fresh process per block, or first use
-		r.spawn(ctx, a)
+		if !r.spawn(ctx, a) {
+			ar.Error = runInterrupted
+			return ar
+		}
 		if !a.active {
 			ar.Error = a.rec.Reason
 			return ar
@@ -838,7 +861,7 @@ func (r *run) appendBlock(rw *results.Workload, b *results.Block, s suites.RunSe
 func (r *run) blockDone(rw *results.Workload, b *results.Block, s suites.RunSettings, measured int) {
 	line := r.plan.Redact(blockLine(b))
 	if r.opt.Blocks != nil {
-		r.opt.Blocks(BlockProgress{Workload: rw.Name, Index: b.Index, Warmup: b.Warmup,
+		r.opt.Blocks(BlockProgress{Workload: r.plan.Redact(rw.Name), Index: b.Index, Warmup: b.Warmup,
 			Measured: max(measured, 0), MinBlocks: s.MinBlocks, MaxBlocks: s.MaxBlocks, Line: line})
 		return
 	}

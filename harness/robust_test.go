@@ -248,3 +248,28 @@ func TestShortDuration(t *testing.T) {
 		}
 	}
 }
+
+// TestHardStopDuringCalibration: a second Ctrl-C while iterations are
+// being calibrated interrupts the run; it fails no arm.
+func TestHardStopDuringCalibration(t *testing.T) {
+	run := quickRun(3)
+	run.Iterations = 0
+	run.MinBlockTime = time.Minute
+	// The first arm calibrates first: its first iteration is the 7 s sleep.
+	plan := testPlan(run, execArm("slow", true, []string{"sleep", "7"}, "wall"), execArm("b", false, []string{"true"}, "wall"))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { waitForArmRunning(t, "sleep 7"); cancel() }()
+	doc, err := Run(ctx, plan, Options{Executable: os.Args[0]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Status != results.StatusInterrupted {
+		t.Errorf("run status %q (%s), want interrupted", doc.Status, doc.StopReason)
+	}
+	for _, a := range doc.Workloads[0].Arms {
+		if a.Status == results.ArmFailed {
+			t.Errorf("arm %s failed: %s", a.Name, a.Reason)
+		}
+	}
+}

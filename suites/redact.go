@@ -3,7 +3,11 @@ package suites
 import (
 	"bytes"
 	"encoding/json"
+	"sort"
 	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
 // SensitiveValue is what diagnostics show in place of a sensitive value.
@@ -13,20 +17,54 @@ const SensitiveValue = sensitiveValue
 // inside other text; shorter ones would blot out unrelated characters.
 const minSecretLen = 3
 
-// secrets returns the string values of the sensitive variables.
+// secrets returns the sensitive variables' values as text: every string
+// and number inside them (of at least minSecretLen characters), longest
+// first, so that a secret containing another is replaced whole.
 func (p *Plan) secrets() []string {
+	seen := map[string]bool{}
 	var out []string
 	for _, v := range p.Variables {
 		if !v.Sensitive {
 			continue
 		}
-		var s string
-		if json.Unmarshal(v.Value, &s) == nil && len(s) >= minSecretLen {
-			out = append(out, s)
+		dec := json.NewDecoder(bytes.NewReader(v.Value))
+		dec.UseNumber()
+		var val any
+		if dec.Decode(&val) != nil {
+			continue
+		}
+		for _, s := range jsonLeaves(val, nil) {
+			if len(s) >= minSecretLen && !seen[s] {
+				seen[s] = true
+				out = append(out, s)
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
+	return out
+}
+
+// jsonLeaves appends the strings and numbers (as written) inside v.
+func jsonLeaves(v any, out []string) []string {
+	switch x := v.(type) {
+	case string:
+		out = append(out, x)
+	case json.Number:
+		out = append(out, x.String())
+	case []any:
+		for _, e := range x {
+			out = jsonLeaves(e, out)
+		}
+	case map[string]any:
+		for _, e := range x {
+			out = jsonLeaves(e, out)
 		}
 	}
 	return out
 }
+
+// HasSecrets reports whether the plan has sensitive values to redact.
+func (p *Plan) HasSecrets() bool { return len(p.secrets()) > 0 }
 
 // Redact replaces every occurrence of a sensitive variable's string value
 // (of at least three characters) in s with (sensitive).
@@ -107,3 +145,57 @@ func (p *Plan) Redacted() *Plan {
 	}
 	return &q
 }
+
+// RedactedSource returns the suite's source fit for recording: the default
+// of every sensitive variable is replaced by "(sensitive)" where it is
+// written (a default written with escapes would not match its value), and
+// the sensitive values are then replaced wherever else they appear. A
+// source that cannot be parsed (or a JSON suite) with sensitive variables
+// is withheld entirely.
+func (p *Plan) RedactedSource() string {
+	sensitive := map[string]bool{}
+	for _, v := range p.Variables {
+		if v.Sensitive {
+			sensitive[v.Name] = true
+		}
+	}
+	if len(sensitive) == 0 {
+		return string(p.Source)
+	}
+	const withheld = "(suite source withheld: it declares sensitive variables that could not be hidden in it)\n"
+	if strings.HasSuffix(p.Path, ".json") {
+		return withheld
+	}
+	f, diags := hclsyntax.ParseConfig(p.Source, p.Path, hcl.InitialPos)
+	body, ok := f.Body.(*hclsyntax.Body)
+	if diags.HasErrors() || !ok {
+		return withheld
+	}
+	type span struct{ start, end int }
+	var spans []span
+	for _, b := range body.Blocks {
+		if b.Type != "variable" || len(b.Labels) != 1 || !sensitive[b.Labels[0]] {
+			continue
+		}
+		if a, ok := b.Body.Attributes["default"]; ok {
+			r := a.Expr.Range()
+			spans = append(spans, span{r.Start.Byte, r.End.Byte})
+		}
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i].start > spans[j].start })
+	src := string(p.Source)
+	for _, s := range spans {
+		if s.start < 0 || s.end > len(src) || s.start > s.end {
+			return withheld
+		}
+		src = src[:s.start] + `"(sensitive)"` + src[s.end:]
+	}
+	// Elsewhere a secret may be written as an HCL string literal spells it.
+	for _, sec := range p.secrets() {
+		src = strings.ReplaceAll(src, hclEscaper.Replace(sec), "(sensitive)")
+	}
+	return p.Redact(src)
+}
+
+// hclEscaper writes a string as it appears inside an HCL quoted string.
+var hclEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", `\r`, "\t", `\t`, "${", "$${", "%{", "%%{")

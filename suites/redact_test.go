@@ -53,3 +53,49 @@ func TestRedactJSON(t *testing.T) {
 		t.Error("a plan without secrets changed its input")
 	}
 }
+
+func TestRedactNestedAndNumericSecrets(t *testing.T) {
+	p := &Plan{Variables: []Variable{
+		{Name: "short", Sensitive: true, Value: json.RawMessage(`"admin"`)},
+		{Name: "long", Sensitive: true, Value: json.RawMessage(`"p\\w\"admin-LongTail99"`)},
+		{Name: "pin", Sensitive: true, Value: json.RawMessage(`987654`)},
+		{Name: "keys", Sensitive: true, Value: json.RawMessage(`{"a": ["k3y-one", 4242.5]}`)},
+	}}
+	got := p.Redact(`login p\w"admin-LongTail99 pin 987654 admin k3y-one 4242.5 ok`)
+	if want := "login (sensitive) pin (sensitive) (sensitive) (sensitive) (sensitive) ok"; got != want {
+		t.Errorf("Redact = %q, want %q", got, want)
+	}
+}
+
+func TestRedactedSource(t *testing.T) {
+	src := "variable \"pw\" {\n  sensitive = true\n  default   = \"Tr0ub4dor\\\\&3xyz\"\n}\n" +
+		"variable \"pin\" {\n  sensitive = true\n  default   = 9876\n}\n" +
+		"variable \"open\" {\n  default = \"visible\"\n}\n" +
+		"locals {\n  again = \"Tr0ub4dor\\\\&3xyz\"\n}\n"
+	p := &Plan{Path: "s.benchy.hcl", Source: []byte(src), Variables: []Variable{
+		{Name: "pw", Sensitive: true, Value: json.RawMessage(`"Tr0ub4dor\\&3xyz"`)},
+		{Name: "pin", Sensitive: true, Value: json.RawMessage(`9876`)},
+		{Name: "open", Value: json.RawMessage(`"visible"`)},
+	}}
+	got := p.RedactedSource()
+	for _, leak := range []string{"Tr0ub4dor", "9876"} {
+		if strings.Contains(got, leak) {
+			t.Errorf("%q survived:\n%s", leak, got)
+		}
+	}
+	if !strings.Contains(got, `default   = "(sensitive)"`) || !strings.Contains(got, `default = "visible"`) {
+		t.Errorf("defaults not replaced in place, or an open one hidden:\n%s", got)
+	}
+	p.Path = "s.benchy.json"
+	if got := p.RedactedSource(); !strings.Contains(got, "withheld") {
+		t.Errorf("a JSON suite with sensitive variables: %q", got)
+	}
+	p.Path, p.Source = "s.benchy.hcl", []byte("variable \"pw\" {")
+	if got := p.RedactedSource(); !strings.Contains(got, "withheld") {
+		t.Errorf("unparsable source: %q", got)
+	}
+	open := &Plan{Source: []byte(src)}
+	if open.RedactedSource() != src {
+		t.Error("a suite without sensitive variables changed")
+	}
+}

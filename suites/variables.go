@@ -124,7 +124,13 @@ func (ld *load) decodeVariables(content *hcl.BodyContent) {
 			} else {
 				v.given = append(v.given, val)
 				if cv, err := v.convert(val); err != nil {
-					ld.diags.add(errorf(a.Expr.Range().Ptr(), "Invalid default value for variable",
+					// A sensitive default's own line would show the value:
+					// point at the declaration instead.
+					subject := a.Expr.Range().Ptr()
+					if v.sensitive {
+						subject = v.decl.Ptr()
+					}
+					ld.diags.add(errorf(subject, "Invalid default value for variable",
 						"This default value is not compatible with the variable's type constraint: %s.", err))
 					v.value, v.source = cty.DynamicVal, SourceDefault
 				} else {

@@ -241,15 +241,6 @@ func captureFile() (*os.File, error) {
 	return f, nil
 }
 
-// rewind empties a capture file before a run.
-func rewind(f *os.File) error {
-	if err := f.Truncate(0); err != nil {
-		return err
-	}
-	_, err := f.Seek(0, io.SeekStart)
-	return err
-}
-
 // tail returns the last n bytes a capture file holds.
 func tail(f *os.File, n int64) []byte {
 	end, err := f.Seek(0, io.SeekCurrent)

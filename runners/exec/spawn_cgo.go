@@ -146,15 +146,18 @@ func (s *spawner) runs(ctx context.Context, io stdio, into []run) (int, error) {
 	buf := (*C.benchy_run)(C.calloc(C.size_t(len(into)), C.size_t(unsafe.Sizeof(C.benchy_run{}))))
 	defer C.free(unsafe.Pointer(buf))
 	if done := ctx.Done(); done != nil {
-		finished := make(chan struct{})
-		defer close(finished)
+		finished, exited := make(chan struct{}), make(chan struct{})
 		go func() {
+			defer close(exited)
 			select {
 			case <-done:
 				atomic.StoreInt32((*int32)(unsafe.Pointer(stop)), 1)
 			case <-finished:
 			}
 		}()
+		// Deferred after the frees, so run before them: the goroutine has
+		// stopped touching stop before it is freed.
+		defer func() { close(finished); <-exited }()
 	}
 	var n C.int
 	rc := C.benchy_runs(s.path, &s.argv[0], &s.envp[0], s.dir,

@@ -8,10 +8,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	osexec "os/exec"
 	"path/filepath"
 	"strconv"
+	"syscall"
 
 	"github.com/benchy-dev/benchy/internal/atomicfile"
 )
@@ -46,12 +48,39 @@ func WorkerScript() (string, error) {
 	} else {
 		errs = append(errs, fmt.Errorf("no user cache directory: %w", err))
 	}
-	p, err := materialise(filepath.Join(os.TempDir(), fmt.Sprintf("benchy-%d", os.Getuid())), workerPy)
+	tmpRoot := filepath.Join(os.TempDir(), fmt.Sprintf("benchy-%d", os.Getuid()))
+	err := privateDir(tmpRoot)
 	if err == nil {
-		return p, nil
+		var p string
+		if p, err = materialise(tmpRoot, workerPy); err == nil {
+			return p, nil
+		}
 	}
 	errs = append(errs, err)
 	return "", fmt.Errorf("gaussrank: cannot write the Python worker: %w", errors.Join(errs...))
+}
+
+// privateDir makes sure dir, in a shared folder such as /tmp, is a real
+// directory that only this user can write: anyone else who made it first
+// could swap the script that benchy then runs.
+func privateDir(dir string) error {
+	if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	st, err := os.Lstat(dir)
+	if err != nil {
+		return err
+	}
+	sys, ok := st.Sys().(*syscall.Stat_t)
+	switch {
+	case !st.IsDir():
+		return fmt.Errorf("%s is not a directory", dir)
+	case !ok || int(sys.Uid) != os.Getuid():
+		return fmt.Errorf("%s belongs to another user", dir)
+	case st.Mode().Perm()&0o022 != 0:
+		return fmt.Errorf("%s can be written by others (mode %v)", dir, st.Mode().Perm())
+	}
+	return nil
 }
 
 // materialise makes root/gaussrank/<first 16 hex digits of sha256(src)>/

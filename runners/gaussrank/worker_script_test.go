@@ -371,3 +371,43 @@ sort_kind = "stable"
 		t.Fatalf("worker exit: %v\nstderr: %s", err, stderr.String())
 	}
 }
+
+func TestPrivateDirRefusesSharedFolders(t *testing.T) {
+	base := t.TempDir()
+	own := filepath.Join(base, "own")
+	if err := privateDir(own); err != nil {
+		t.Fatalf("a new folder: %v", err)
+	}
+	if err := privateDir(own); err != nil {
+		t.Fatalf("the same folder again: %v", err)
+	}
+	open := filepath.Join(base, "open")
+	if err := os.Mkdir(open, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(open, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := privateDir(open); err == nil || !strings.Contains(err.Error(), "written by others") {
+		t.Errorf("a world-writable folder: err = %v", err)
+	}
+	if os.Getuid() == 0 { // only root can give a folder away
+		theirs := filepath.Join(base, "theirs")
+		if err := os.Mkdir(theirs, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chown(theirs, 65534, 65534); err != nil {
+			t.Fatal(err)
+		}
+		if err := privateDir(theirs); err == nil || !strings.Contains(err.Error(), "another user") {
+			t.Errorf("a folder of another user: err = %v", err)
+		}
+	}
+	link := filepath.Join(base, "link")
+	if err := os.Symlink(own, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := privateDir(link); err == nil || !strings.Contains(err.Error(), "not a directory") {
+		t.Errorf("a symlink: err = %v", err)
+	}
+}
