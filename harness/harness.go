@@ -384,9 +384,18 @@ func (r *run) runWorkload(ctx context.Context, pw *suites.Workload) {
 		}
 	}
 	for _, a := range arms {
+		if ctx.Err() != nil {
+			break
+		}
 		r.startArm(ctx, pw, a, settings)
 	}
-	r.calibrate(ctx, pw, arms, settings)
+	if ctx.Err() == nil {
+		r.calibrate(ctx, pw, arms, settings)
+	}
+	if ctx.Err() != nil { // a hard stop while arms were being set up
+		rw.Status, rw.StopReason = results.StatusInterrupted, "interrupted while the arms were being set up"
+		return
+	}
 
 	start := time.Now()
 	names := activeNames(arms)

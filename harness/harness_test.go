@@ -46,6 +46,9 @@ func fakeWorker(mode string) {
 		_ = json.Unmarshal(sc.Bytes(), &req)
 		switch req.Op {
 		case runners.OpSetup:
+			if mode == "slow-setup" {
+				time.Sleep(7 * time.Second)
+			}
 			if mode == "skip" {
 				fmt.Println(`{"ok":false,"skip":true,"error":"skipped: no CuPy here"}`)
 				continue

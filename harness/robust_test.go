@@ -273,3 +273,35 @@ func TestHardStopDuringCalibration(t *testing.T) {
 		}
 	}
 }
+
+// TestHardStopDuringArmSetup: a second Ctrl-C while a worker is still in
+// setup ends the run (no arm failed, no crash in the calibration that would
+// follow), and the arms after it are not started.
+func TestHardStopDuringArmSetup(t *testing.T) {
+	run := quickRun(3)
+	run.Iterations = 0
+	run.MinBlockTime = 10 * time.Millisecond
+	slow := fakeArm("slow", "slow-setup")
+	slow.Baseline = true
+	slow.Timeout = time.Minute
+	plan := testPlan(run, slow, fakeArm("later", "ok"))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { waitForArmRunning(t, "fake slow-setup"); time.Sleep(100 * time.Millisecond); cancel() }()
+	doc, err := Run(ctx, plan, Options{Executable: os.Args[0]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := doc.Workloads[0]
+	if doc.Status != results.StatusInterrupted || w.Status != results.StatusInterrupted {
+		t.Fatalf("status %q/%q (%s)", doc.Status, w.Status, w.StopReason)
+	}
+	for _, a := range w.Arms {
+		if a.Status == results.ArmFailed {
+			t.Errorf("arm %s failed: %s", a.Name, a.Reason)
+		}
+		if a.Name == "later" && a.Info != nil {
+			t.Errorf("the arm after the stop was started: %v", a.Info)
+		}
+	}
+}

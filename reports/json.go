@@ -157,7 +157,7 @@ func JSON(w io.Writer, a *Analysis) error {
 			StopReason: wa.StopReason, Confidence: wa.Confidence, Blocks: wa.Blocks, Measured: wa.Measured,
 			Headline: wa.Headline(), Arms: []jsonArm{}}
 		if p := wa.Published; p != nil {
-			jw.Published = &jsonPublished{Source: p.Source, Claim: p.Claim, URL: p.URL}
+			jw.Published = &jsonPublished{Source: p.Source, Claim: p.Claim, URL: publishedURL(p)}
 		}
 		for _, arm := range wa.Arms {
 			ja := jsonArm{Name: arm.Name, Baseline: arm.Baseline, Runner: arm.Runner, Status: arm.Status, Reason: arm.Reason,

@@ -69,9 +69,15 @@ func TestPublishedURLNeverALink(t *testing.T) {
 		doc.Workloads[0].Published.URL = u
 		doc.Workloads[1].Published = nil
 		a := Analyze(doc)
-		var h, md, txt bytes.Buffer
+		var h, md, txt, js bytes.Buffer
 		if err := HTML(&h, a); err != nil {
 			t.Fatal(err)
+		}
+		if err := JSON(&js, a); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(js.String(), `"url"`) {
+			t.Errorf("%q: the analysis JSON passes the address on", u)
 		}
 		if err := Markdown(&md, a); err != nil {
 			t.Fatal(err)

@@ -75,13 +75,18 @@ func (p *Plan) Redact(s string) string {
 	return s
 }
 
-// RedactJSON replaces every occurrence of a sensitive variable's string
-// value (of at least three characters) inside the string values of the
-// JSON document b with (sensitive). Object keys and numbers are left as
-// they are (numbers exactly, as written), so the result decodes into the
-// same types as b. A b that is not JSON comes back unchanged.
+// RedactJSON replaces every occurrence of a sensitive variable's value
+// (of at least three characters) inside the string values of the JSON
+// document b with (sensitive), and inside the keys of the maps that users
+// name (published.arms: arm instance names). Timestamps and digests are
+// left alone, since a numeric secret could match part of one and make it
+// unreadable. Numbers stay numbers, exactly as written, except inside a
+// runner configuration ("config"), where a number equal to a sensitive one
+// becomes the string (sensitive). A b that is not JSON comes back
+// unchanged.
 func (p *Plan) RedactJSON(b []byte) []byte {
-	if len(p.secrets()) == 0 {
+	secrets := p.secrets()
+	if len(secrets) == 0 {
 		return b
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
@@ -90,28 +95,71 @@ func (p *Plan) RedactJSON(b []byte) []byte {
 	if dec.Decode(&v) != nil {
 		return b
 	}
-	out, err := json.Marshal(p.redactValue(v))
+	r := redactor{plan: p, numbers: map[string]bool{}}
+	for _, sec := range secrets {
+		r.numbers[sec] = true
+	}
+	out, err := json.Marshal(r.value(v, ""))
 	if err != nil {
 		return b
 	}
 	return out
 }
 
-func (p *Plan) redactValue(v any) any {
+// untouchedKeys hold timestamps and digests: never redacted.
+var untouchedKeys = map[string]bool{
+	"started": true, "finished": true, "start": true, "since": true, "collected": true, "t": true,
+	"sha256": true, "model_sha256": true,
+}
+
+type redactor struct {
+	plan    *Plan
+	numbers map[string]bool // the secrets, to match numbers written the same way
+}
+
+// value redacts v, found under the object key parent.
+func (r redactor) value(v any, parent string) any {
 	switch x := v.(type) {
 	case string:
-		return p.Redact(x)
+		return r.plan.Redact(x)
+	case json.Number:
+		if parent == "config" && r.numbers[x.String()] {
+			return sensitiveRedacted
+		}
 	case []any:
+		elem := "" // the elements of a list are not its key's map
+		if parent == "config" {
+			elem = "config"
+		}
 		for i := range x {
-			x[i] = p.redactValue(x[i])
+			x[i] = r.value(x[i], elem)
 		}
 	case map[string]any:
-		for k := range x {
-			x[k] = p.redactValue(x[k])
+		for k, e := range x {
+			if untouchedKeys[k] {
+				continue
+			}
+			// A runner configuration keeps its context all the way down.
+			child := k
+			if parent == "config" {
+				child = "config"
+			}
+			x[k] = r.value(e, child)
+		}
+		if parent == "arms" { // published.arms: keyed by arm instance names
+			for k, e := range x {
+				if rk := r.plan.Redact(k); rk != k {
+					delete(x, k)
+					x[rk] = e
+				}
+			}
 		}
 	}
 	return v
 }
+
+// sensitiveRedacted replaces a sensitive value in recorded data.
+const sensitiveRedacted = "(sensitive)"
 
 // Redacted returns a copy of the plan fit for printing: sensitive
 // variables show Redacted, and their string values are replaced wherever

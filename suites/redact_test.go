@@ -99,3 +99,59 @@ func TestRedactedSource(t *testing.T) {
 		t.Error("a suite without sensitive variables changed")
 	}
 }
+
+// TestRedactJSONKeepsStructure: timestamps and digests survive a numeric
+// secret, published figures follow their redacted arm names, and a number
+// equal to a secret is hidden inside a runner configuration only.
+func TestRedactJSONKeepsStructure(t *testing.T) {
+	p := &Plan{Variables: []Variable{
+		{Name: "pin", Sensitive: true, Value: json.RawMessage(`2026`)},
+		{Name: "tok", Sensitive: true, Value: json.RawMessage(`"s3cr3tTOKEN"`)},
+	}}
+	in := `{"started":"2026-11-27T02:24:23Z","sha256":"ab2026cd",` +
+		`"workloads":[{"name":"w/j=s3cr3tTOKEN","arms":[{"name":"a","status":"ok","config":{"scale":2026,"n":[2026,7],"command":["x","2026"]}}],` +
+		`"blocks":[{"start":"2026-11-27T02:24:24Z","runs":[{"arm":"a","ns":[2026,2027]}]}],` +
+		`"published":{"source":"paper 2026","arms":{"b/j=s3cr3tTOKEN":"1 ms","a":"2 ms"}}}]}`
+	out := string(p.RedactJSON([]byte(in)))
+	var got struct {
+		Started   string `json:"started"`
+		SHA256    string `json:"sha256"`
+		Workloads []struct {
+			Name string `json:"name"`
+			Arms []struct {
+				Name   string          `json:"name"`
+				Status string          `json:"status"`
+				Config json.RawMessage `json:"config"`
+			} `json:"arms"`
+			Blocks []struct {
+				Start string `json:"start"`
+				Runs  []struct {
+					NS []int64 `json:"ns"`
+				} `json:"runs"`
+			} `json:"blocks"`
+			Published struct {
+				Source string            `json:"source"`
+				Arms   map[string]string `json:"arms"`
+			} `json:"published"`
+		} `json:"workloads"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	w := got.Workloads[0]
+	switch {
+	case got.Started != "2026-11-27T02:24:23Z" || got.SHA256 != "ab2026cd" || w.Blocks[0].Start != "2026-11-27T02:24:24Z":
+		t.Errorf("a timestamp or digest was redacted: %s", out)
+	case w.Blocks[0].Runs[0].NS[0] != 2026:
+		t.Errorf("a sample equal to the secret changed: %s", out)
+	case w.Name != "w/j=(sensitive)" || w.Arms[0].Name != "a" || w.Arms[0].Status != "ok":
+		t.Errorf("names: %s", out)
+	case w.Published.Arms["b/j=(sensitive)"] != "1 ms" || w.Published.Arms["a"] != "2 ms" || w.Published.Source != "paper (sensitive)":
+		t.Errorf("published: %+v", w.Published)
+	case string(w.Arms[0].Config) != `{"command":["x","(sensitive)"],"n":["(sensitive)",7],"scale":"(sensitive)"}`:
+		t.Errorf("config = %s", w.Arms[0].Config)
+	}
+	if strings.Contains(out, "s3cr3tTOKEN") {
+		t.Errorf("the token survived: %s", out)
+	}
+}
