@@ -572,3 +572,28 @@ func TestSpeedFactor(t *testing.T) {
 		}
 	}
 }
+
+// TestTextEscapesControlCharacters: recorded text (a failing command's
+// coloured stderr, names, reasons) cannot drive the terminal; benchy's own
+// colour codes stay.
+func TestTextEscapesControlCharacters(t *testing.T) {
+	doc := load(t, "cpu")
+	w := doc.Workloads[0]
+	w.Name = "w\x1b]0;pwned\x07"
+	w.Arms[1].Status, w.Arms[1].Reason = results.ArmFailed, "exec: tool: exit status 1: \x1b[31merror:\x1b[0m bad\n\tsecond line\u009b2J"
+	var b bytes.Buffer
+	if err := Text(&b, Analyze(doc), TextOptions{Color: true}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, bad := range []string{"\x1b]0;", "\x07", "\x1b[31merror", "\u009b"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("raw control sequence %q reached the terminal:\n%s", bad, out)
+		}
+	}
+	for _, want := range []string{`w\x1b]0;pwned\x07`, `\x1b[31merror:\x1b[0m bad` + "\n    \tsecond line" + `\u009b2J`, "\x1b[32mfaster\x1b[0m"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -25,9 +25,9 @@ type TextOptions struct {
 // recorded their model's size (model_bytes) show it too.
 func Text(w io.Writer, a *Analysis, opt TextOptions) error {
 	d := a.Doc
-	fmt.Fprintf(w, "benchy %s · suite %s · seed %d · order %s · %s\n", d.Benchy, d.Suite.Path, d.Seed, d.Order, d.Status)
+	fmt.Fprintf(w, "benchy %s · suite %s · seed %d · order %s · %s\n", termSafe(d.Benchy), termSafe(d.Suite.Path), d.Seed, termSafe(d.Order), termSafe(d.Status))
 	for _, wa := range a.Workloads {
-		fmt.Fprintf(w, "\n%s (%s, %s is better)\n", wa.Name, metricName(wa.Metric), betterWord(wa.Better))
+		fmt.Fprintf(w, "\n%s (%s, %s is better)\n", termSafe(wa.Name), termSafe(metricName(wa.Metric)), betterWord(wa.Better))
 		header := []string{"arm", "median", "p90", "p99", "n", fmt.Sprintf("vs baseline (%g%% CI)", 100*wa.Confidence), "verdict"}
 		align := tw.Alignment{tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft}
 		if ph := publishedHeaders(wa); len(ph) > 0 {
@@ -52,7 +52,11 @@ func Text(w io.Writer, a *Analysis, opt TextOptions) error {
 			tablewriter.WithAlignment(align))
 		t.Header(header)
 		for _, arm := range wa.Arms {
-			row := besideMedian(textRow(wa, arm, opt), publishedCells(wa, arm))
+			row := textRow(wa, arm, opt)
+			for i := range row[:len(row)-1] { // the verdict cell may hold colour codes
+				row[i] = termSafe(row[i])
+			}
+			row = besideMedian(row, termSafeAll(publishedCells(wa, arm)))
 			if energy {
 				row = append(row, energyCells(arm)...)
 			}
@@ -66,19 +70,20 @@ func Text(w io.Writer, a *Analysis, opt TextOptions) error {
 		if err := t.Render(); err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "%d measured block(s), %d warm-up; %s: %s\n", wa.Measured, wa.Blocks-wa.Measured, wa.Status, wa.StopReason)
+		fmt.Fprintf(w, "%d measured block(s), %d warm-up; %s: %s\n", wa.Measured, wa.Blocks-wa.Measured, termSafe(wa.Status), termSafe(wa.StopReason))
 		if line := PublishedLine(wa.Published); line != "" {
 			if u := publishedURL(wa.Published); u != "" {
 				line += " — " + u
 			}
-			fmt.Fprintln(w, line)
+			fmt.Fprintln(w, termSafe(line))
 		}
 		for _, note := range armNotes(wa) {
-			fmt.Fprintf(w, "  %s\n", note)
+			// A reason may quote several lines of stderr: keep them, indented.
+			fmt.Fprintf(w, "  %s\n", strings.ReplaceAll(termSafeLines(note), "\n", "\n    "))
 		}
 	}
 	if d.StopReason != "" {
-		fmt.Fprintf(w, "\nrun %s: %s\n", d.Status, d.StopReason)
+		fmt.Fprintf(w, "\nrun %s: %s\n", termSafe(d.Status), termSafe(d.StopReason))
 	}
 	return nil
 }
@@ -174,4 +179,44 @@ func betterWord(b string) string {
 		return "higher"
 	}
 	return "lower"
+}
+
+// termSafe shows the control characters of recorded text (a command's
+// coloured stderr, a name or a citation from a suite) as escapes, so that
+// they neither drive the terminal nor break the table: "\x1b[31m" prints
+// as the eight characters \x1b[31m.
+func termSafe(s string) string { return escapeControls(s, false) }
+
+// termSafeLines is termSafe that keeps line breaks and tabs.
+func termSafeLines(s string) string { return escapeControls(s, true) }
+
+func escapeControls(s string, keepLines bool) string {
+	control := func(r rune) bool {
+		if keepLines && (r == '\n' || r == '\t') {
+			return false
+		}
+		return r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f)
+	}
+	if !strings.ContainsFunc(s, control) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case !control(r):
+			b.WriteRune(r)
+		case r < 0x80:
+			fmt.Fprintf(&b, "\\x%02x", r)
+		default:
+			fmt.Fprintf(&b, "\\u%04x", r)
+		}
+	}
+	return b.String()
+}
+
+func termSafeAll(cells []string) []string {
+	for i := range cells {
+		cells[i] = termSafe(cells[i])
+	}
+	return cells
 }
