@@ -155,3 +155,47 @@ func TestRedactJSONKeepsStructure(t *testing.T) {
 		t.Errorf("the token survived: %s", out)
 	}
 }
+
+// FuzzRedactJSON: for any JSON document and any secret, the redaction is
+// valid JSON again, and no string value (outside timestamps and digests)
+// still holds the secret.
+func FuzzRedactJSON(f *testing.F) {
+	f.Add([]byte(`{"a":"x hunter2 y","started":"hunter2","n":[1,2.5e3],"config":{"k":123456}}`), "hunter2")
+	f.Add([]byte(`["123456",123456,{"arms":{"123456":"v"}}]`), "123456")
+	f.Add([]byte(`"\u0000\ud800 s3cr3t"`), "s3cr3t")
+	f.Fuzz(func(t *testing.T, doc []byte, secret string) {
+		if !json.Valid(doc) || len(secret) < minSecretLen {
+			return
+		}
+		val, _ := json.Marshal(secret)
+		p := &Plan{Variables: []Variable{{Name: "s", Sensitive: true, Value: val}}}
+		out := p.RedactJSON(doc)
+		if !json.Valid(out) {
+			t.Fatalf("invalid JSON from %q: %q", doc, out)
+		}
+		var walk func(v any, key string)
+		walk = func(v any, key string) {
+			switch x := v.(type) {
+			case string:
+				// Outside timestamps and digests, only the placeholder's own
+				// letters may still spell the secret.
+				if !untouchedKeys[key] && strings.Contains(strings.ReplaceAll(x, "(sensitive)", ""), secret) {
+					t.Fatalf("secret %q survives in %q (key %q) of %s", secret, x, key, out)
+				}
+			case []any:
+				for _, e := range x {
+					walk(e, "")
+				}
+			case map[string]any:
+				for k, e := range x {
+					walk(e, k)
+				}
+			}
+		}
+		var v any
+		if err := json.Unmarshal(out, &v); err != nil {
+			t.Fatal(err)
+		}
+		walk(v, "")
+	})
+}
