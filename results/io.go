@@ -190,6 +190,21 @@ func (j *Journal) End(workload, status, reason string) error {
 // Close closes the journal file.
 func (j *Journal) Close() error { return j.f.Close() }
 
+// supersede replaces the elements of list that are the same as x (a later
+// journal record of the same arm or block) with x, or appends x.
+func supersede[T any](list []T, x T, same func(T) bool) []T {
+	replaced := false
+	for i, e := range list {
+		if same(e) {
+			list[i], replaced = x, true
+		}
+	}
+	if !replaced {
+		list = append(list, x)
+	}
+	return list
+}
+
 // Replay rebuilds a document from a journal. A journal without a final end
 // record comes from a run that was killed: its status is interrupted. A
 // truncated last line (the block in progress) is ignored.
@@ -236,15 +251,7 @@ func Replay(r io.Reader) (*Document, error) {
 			if !ok || rec.Arm == nil {
 				return nil, fmt.Errorf("journal line %d: arm record for unknown workload %q", line, rec.Name)
 			}
-			replaced := false
-			for i, a := range w.Arms {
-				if a.Name == rec.Arm.Name {
-					w.Arms[i], replaced = rec.Arm, true
-				}
-			}
-			if !replaced {
-				w.Arms = append(w.Arms, rec.Arm)
-			}
+			w.Arms = supersede(w.Arms, rec.Arm, func(a *Arm) bool { return a.Name == rec.Arm.Name })
 		case recBlock:
 			w, ok := byName[rec.Name]
 			if !ok || rec.Block == nil {
@@ -252,15 +259,7 @@ func Replay(r io.Reader) (*Document, error) {
 			}
 			// A later record of a block supersedes an earlier one: the
 			// sequential order journals a block after each arm's turn.
-			replaced := false
-			for i, b := range w.Blocks {
-				if b.Index == rec.Block.Index {
-					w.Blocks[i], replaced = rec.Block, true
-				}
-			}
-			if !replaced {
-				w.Blocks = append(w.Blocks, rec.Block)
-			}
+			w.Blocks = supersede(w.Blocks, rec.Block, func(b *Block) bool { return b.Index == rec.Block.Index })
 		case recEnd:
 			if rec.Name == "" {
 				doc.Status, doc.StopReason, ended = rec.Status, rec.Reason, true
