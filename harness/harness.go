@@ -731,15 +731,15 @@ func (r *run) runInterleaved(ctx context.Context, pw *suites.Workload, rw *resul
 		if interrupted {
 			if len(block.Runs) > 0 {
 				block.Incomplete = true
-				r.appendBlock(rw, block, s)
+				r.appendBlock(rw, block, s, measured)
 			}
 			rw.Status, rw.StopReason = results.StatusInterrupted, fmt.Sprintf("interrupted after %d measured block(s)", measured)
 			return
 		}
-		r.appendBlock(rw, block, s)
 		if !warm {
 			measured++
 		}
+		r.appendBlock(rw, block, s, measured)
 		if len(activeNames(arms)) == 0 {
 			rw.StopReason = "every arm failed"
 			return
@@ -820,7 +820,7 @@ outer:
 			covered[b]++
 			blk.Incomplete = covered[b] < runnable
 			r.journalBlock(rw, blk)
-			r.blockDone(rw, blk, s, b+1-s.Warmup)
+			r.blockDone(rw, blk, s, max(b+1-s.Warmup, 0))
 			if !a.active {
 				b++
 				break
@@ -853,15 +853,11 @@ func (r *run) journalBlock(rw *results.Workload, b *results.Block) {
 	}
 }
 
-func (r *run) appendBlock(rw *results.Workload, b *results.Block, s suites.RunSettings) {
+// appendBlock records a finished block; measured counts the workload's
+// measured blocks, this one included.
+func (r *run) appendBlock(rw *results.Workload, b *results.Block, s suites.RunSettings, measured int) {
 	rw.Blocks = append(rw.Blocks, b)
 	r.journalBlock(rw, b)
-	measured := 0
-	for _, x := range rw.Blocks {
-		if x.Measured() {
-			measured++
-		}
-	}
 	r.blockDone(rw, b, s, measured)
 }
 
@@ -871,7 +867,7 @@ func (r *run) blockDone(rw *results.Workload, b *results.Block, s suites.RunSett
 	line := r.plan.Redact(blockLine(b))
 	if r.opt.Blocks != nil {
 		r.opt.Blocks(BlockProgress{Workload: r.plan.Redact(rw.Name), Index: b.Index, Warmup: b.Warmup,
-			Measured: max(measured, 0), MinBlocks: s.MinBlocks, MaxBlocks: s.MaxBlocks, Line: line})
+			Measured: measured, MinBlocks: s.MinBlocks, MaxBlocks: s.MaxBlocks, Line: line})
 		return
 	}
 	r.logf("   block %d%s: %s", b.Index, map[bool]string{true: " (warm-up)", false: ""}[b.Warmup], line)

@@ -305,3 +305,24 @@ func TestHardStopDuringArmSetup(t *testing.T) {
 		}
 	}
 }
+
+// TestBlocksHookCountsMeasuredBlocks: the progress hook hears of every
+// block with the number of measured blocks so far, and replaces the
+// progress lines for blocks.
+func TestBlocksHookCountsMeasuredBlocks(t *testing.T) {
+	var got []BlockProgress
+	var lines strings.Builder
+	runPlan(t, testPlan(quickRun(3), execArm("a", true, []string{"true"}, "wall"), execArm("b", false, []string{"true"}, "wall")),
+		Options{Progress: &lines, Blocks: func(ev BlockProgress) { got = append(got, ev) }})
+	if len(got) != 4 {
+		t.Fatalf("%d events, want 4 (1 warm-up + 3)", len(got))
+	}
+	for i, ev := range got {
+		if ev.Index != i || ev.Warmup != (i == 0) || ev.Measured != i || ev.MaxBlocks != 3 || ev.Workload != "w" || !strings.Contains(ev.Line, "a ") {
+			t.Errorf("event %d: %+v", i, ev)
+		}
+	}
+	if strings.Contains(lines.String(), "block ") {
+		t.Errorf("block lines printed beside the hook:\n%s", lines.String())
+	}
+}
