@@ -41,8 +41,8 @@ type Variable struct {
 	Source string `json:"source"`
 }
 
-// Redacted is shown instead of a sensitive value.
-const Redacted = `"(sensitive)"`
+// Redacted is shown instead of a sensitive value, as JSON.
+const Redacted = `"` + redactedText + `"`
 
 // Display returns the value as JSON, or a redaction marker when sensitive.
 func (v Variable) Display() json.RawMessage {

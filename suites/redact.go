@@ -70,7 +70,7 @@ func (p *Plan) HasSecrets() bool { return len(p.secrets()) > 0 }
 // (of at least three characters) in s with (sensitive).
 func (p *Plan) Redact(s string) string {
 	for _, sec := range p.secrets() {
-		s = strings.ReplaceAll(s, sec, "(sensitive)")
+		s = strings.ReplaceAll(s, sec, redactedText)
 	}
 	return s
 }
@@ -124,7 +124,7 @@ func (r redactor) value(v any, parent string) any {
 		return r.plan.Redact(x)
 	case json.Number:
 		if parent == "config" && r.numbers[x.String()] {
-			return sensitiveRedacted
+			return redactedText
 		}
 	case []any:
 		elem := "" // the elements of a list are not its key's map
@@ -158,8 +158,8 @@ func (r redactor) value(v any, parent string) any {
 	return v
 }
 
-// sensitiveRedacted replaces a sensitive value in recorded data.
-const sensitiveRedacted = "(sensitive)"
+// redactedText replaces a sensitive value in recorded text and data.
+const redactedText = "(sensitive)"
 
 // Redacted returns a copy of the plan fit for printing: sensitive
 // variables show Redacted, and their string values are replaced wherever
@@ -236,11 +236,11 @@ func (p *Plan) RedactedSource() string {
 		if s.start < 0 || s.end > len(src) || s.start > s.end {
 			return withheld
 		}
-		src = src[:s.start] + `"(sensitive)"` + src[s.end:]
+		src = src[:s.start] + Redacted + src[s.end:]
 	}
 	// Elsewhere a secret may be written as an HCL string literal spells it.
 	for _, sec := range p.secrets() {
-		src = strings.ReplaceAll(src, hclEscaper.Replace(sec), "(sensitive)")
+		src = strings.ReplaceAll(src, hclEscaper.Replace(sec), redactedText)
 	}
 	return p.Redact(src)
 }
