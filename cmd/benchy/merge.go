@@ -110,30 +110,41 @@ func readMergeInput(arg string) ([]fleet.Input, error) {
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		path = filepath.Join(path, "results.json")
 	}
-	b, err := os.ReadFile(path)
+	doc, fd, err := readDocument(path)
 	if err != nil {
 		return nil, err
 	}
-	if schemaOf(b) == fleet.Schema {
-		fd, err := fleet.Parse(b)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		var out []fleet.Input
-		for _, r := range fd.Runs {
-			l := r.Host
-			if label != "" {
-				l = label
-			}
-			out = append(out, fleet.Input{Label: l, Path: path + ":" + r.Path, Doc: r.Document})
-		}
-		return out, nil
+	if fd == nil {
+		return []fleet.Input{{Label: label, Path: path, Doc: doc}}, nil
 	}
-	doc, err := results.Parse(b)
+	var out []fleet.Input
+	for _, r := range fd.Runs {
+		l := r.Host
+		if label != "" {
+			l = label
+		}
+		out = append(out, fleet.Input{Label: l, Path: path + ":" + r.Path, Doc: r.Document})
+	}
+	return out, nil
+}
+
+// readDocument reads the file at path once: a fleet document (from
+// benchy merge) comes back as fd, anything else as a results document or
+// a replayed journal.
+func readDocument(path string) (doc *results.Document, fd *fleet.Document, err error) {
+	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, nil, err
 	}
-	return []fleet.Input{{Label: label, Path: path, Doc: doc}}, nil
+	if schemaOf(b) == fleet.Schema {
+		fd, err = fleet.Parse(b)
+	} else {
+		doc, err = results.Parse(b)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return doc, fd, nil
 }
 
 // schemaOf is the schema tag of a JSON document, or "" (a journal, which
@@ -146,23 +157,6 @@ func schemaOf(b []byte) string {
 		return ""
 	}
 	return head.Schema
-}
-
-// readFleetDocument reads path when it holds a fleet document; it returns
-// nil and no error for any other file, which results.ReadFile then reads.
-func readFleetDocument(path string) (*fleet.Document, error) {
-	if st, err := os.Stat(path); err != nil || st.IsDir() {
-		return nil, nil
-	}
-	b, err := os.ReadFile(path)
-	if err != nil || schemaOf(b) != fleet.Schema {
-		return nil, nil
-	}
-	fd, err := fleet.Parse(b)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return fd, nil
 }
 
 // renderFleet writes the cross-host report.

@@ -53,7 +53,7 @@ A fleet.json written by benchy merge renders as text, markdown or json.`,
 				return withCode(exitUsage, fmt.Errorf("--color must be auto, always or never, not %q", color))
 			}
 			var buf bytes.Buffer
-			fd, err := readFleetDocument(args[0])
+			doc, fd, err := readDocument(args[0])
 			if err != nil {
 				return withCode(exitUsage, err)
 			}
@@ -66,10 +66,6 @@ A fleet.json written by benchy merge renders as text, markdown or json.`,
 					return withCode(exitUsage, err)
 				}
 			} else {
-				doc, err := results.ReadFile(args[0])
-				if err != nil {
-					return withCode(exitUsage, err)
-				}
 				useCol := (output == "" || output == "-") && useColor(color, stdout)
 				if err := renderReportOpts(&buf, doc, format, reportOptions{color: useCol, maxBytes: maxBytes}); err != nil {
 					return withCode(exitUsage, err)
