@@ -8,6 +8,8 @@ import (
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/benchy-dev/benchy/internal/termtext"
 )
 
 // TextOptions tune the terminal report.
@@ -183,36 +185,11 @@ func betterWord(b string) string {
 
 // termSafe shows the control characters of recorded text (a command's
 // coloured stderr, a name or a citation from a suite) as escapes, so that
-// they neither drive the terminal nor break the table: "\x1b[31m" prints
-// as the eight characters \x1b[31m.
-func termSafe(s string) string { return escapeControls(s, false) }
+// they neither drive the terminal nor break the table.
+func termSafe(s string) string { return termtext.Escape(s) }
 
 // termSafeLines is termSafe that keeps line breaks and tabs.
-func termSafeLines(s string) string { return escapeControls(s, true) }
-
-func escapeControls(s string, keepLines bool) string {
-	control := func(r rune) bool {
-		if keepLines && (r == '\n' || r == '\t') {
-			return false
-		}
-		return r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f)
-	}
-	if !strings.ContainsFunc(s, control) {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case !control(r):
-			b.WriteRune(r)
-		case r < 0x80:
-			fmt.Fprintf(&b, "\\x%02x", r)
-		default:
-			fmt.Fprintf(&b, "\\u%04x", r)
-		}
-	}
-	return b.String()
-}
+func termSafeLines(s string) string { return termtext.EscapeLines(s) }
 
 func termSafeAll(cells []string) []string {
 	for i := range cells {

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/benchy-dev/benchy/harness"
+	"github.com/benchy-dev/benchy/internal/termtext"
 )
 
 // progressDisplay is where a run's progress goes: plain lines, or on a
@@ -42,10 +43,22 @@ func newProgress(stderr io.Writer) progressDisplay {
 // (0: not a terminal), reading the environment through getenv.
 func progressFor(w io.Writer, width int, getenv func(string) string) progressDisplay {
 	if width <= 0 || getenv("CI") == "true" || getenv("TERM") == "dumb" {
-		return progressDisplay{Lines: w, Done: func() {}}
+		return progressDisplay{Lines: escaping{w}, Done: func() {}}
 	}
 	bar := &progressBar{w: w, width: width}
 	return progressDisplay{Lines: bar, Blocks: bar.update, Done: bar.done}
+}
+
+// escaping writes progress lines with their control characters escaped
+// (line breaks and tabs kept): the lines quote arm stderr and names from
+// the suite, whose escape sequences must not drive the terminal.
+type escaping struct{ w io.Writer }
+
+func (e escaping) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(e.w, termtext.EscapeLines(string(p))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // progressBar keeps one status line at the bottom of a terminal: the
@@ -68,7 +81,7 @@ func (b *progressBar) Write(p []byte) (int, error) {
 	if b.shown {
 		io.WriteString(b.w, clearLine)
 	}
-	n, err := b.w.Write(p)
+	n, err := escaping{b.w}.Write(p)
 	if b.shown {
 		b.draw()
 	}
@@ -108,7 +121,7 @@ func barLine(ev harness.BlockProgress, width int) string {
 	if ev.Warmup {
 		count = "warm-up"
 	}
-	line := fmt.Sprintf("[%s%s] %s  %s  %s", strings.Repeat("#", filled), strings.Repeat(".", cells-filled), count, ev.Workload, ev.Line)
+	line := fmt.Sprintf("[%s%s] %s  %s  %s", strings.Repeat("#", filled), strings.Repeat(".", cells-filled), count, termtext.Escape(ev.Workload), termtext.Escape(ev.Line))
 	if r := []rune(line); width > 1 && len(r) > width-1 {
 		line = string(r[:width-2]) + "…"
 	}

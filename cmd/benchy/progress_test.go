@@ -28,8 +28,8 @@ func TestProgressPlainOffATerminal(t *testing.T) {
 		if got := p.Blocks != nil; got != tc.bar {
 			t.Errorf("%s: bar %v, want %v", tc.name, got, tc.bar)
 		}
-		if !tc.bar && p.Lines != &buf {
-			t.Errorf("%s: plain lines do not go straight to stderr", tc.name)
+		if !tc.bar && p.Lines != (escaping{&buf}) {
+			t.Errorf("%s: plain lines do not go straight to stderr (escaped)", tc.name)
 		}
 	}
 }
@@ -74,5 +74,32 @@ func TestBarLine(t *testing.T) {
 	}
 	if strings.Contains(barLine(harness.BlockProgress{}, 80), "NaN") {
 		t.Error("an empty event divides by zero")
+	}
+}
+
+// TestProgressEscapesControlCharacters: arm stderr quoted in a progress
+// line (ESC, NUL, C1) and names in the bar cannot drive the terminal;
+// benchy's own bar codes and line breaks stay.
+func TestProgressEscapesControlCharacters(t *testing.T) {
+	const hostile = "   b failed: exit status 1: \x1b[2J\x1b]0;pwned\x07nul\x00\u009b\n\tnext"
+	const shown = `   b failed: exit status 1: \x1b[2J\x1b]0;pwned\x07nul\x00\u009b` + "\n\tnext"
+	for _, width := range []int{0, 200} {
+		var buf bytes.Buffer
+		p := progressFor(&buf, width, func(string) string { return "" })
+		if p.Blocks != nil {
+			p.Blocks(harness.BlockProgress{Workload: "w\x1b[31m", MaxBlocks: 4, Line: "a\x00 1ms"})
+		}
+		fmt.Fprintln(p.Lines, hostile)
+		p.Done()
+		out := strings.ReplaceAll(buf.String(), clearLine, "")
+		if strings.ContainsAny(out, "\x1b\x00\x07\u009b") {
+			t.Errorf("width %d: raw control characters reached the terminal: %q", width, out)
+		}
+		if !strings.Contains(out, shown) {
+			t.Errorf("width %d: output %q lacks %q", width, out, shown)
+		}
+		if width > 0 && !strings.Contains(out, `w\x1b[31m  a\x00 1ms`) {
+			t.Errorf("bar %q does not escape the workload and the block line", out)
+		}
 	}
 }
