@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // FuzzParseTelemetry: any bytes either parse or are refused; never a panic,
@@ -51,6 +52,27 @@ func FuzzHTMLNames(f *testing.F) {
 		}
 		if md.Len() > MaxMarkdownBytes {
 			t.Fatalf("markdown of %d bytes", md.Len())
+		}
+	})
+}
+
+// FuzzMarkdownMaxBytes: any cap gives a report of at most that many bytes,
+// in valid UTF-8, without a panic.
+func FuzzMarkdownMaxBytes(f *testing.F) {
+	for _, n := range []int{1, 24, 150, 299, 300, 1000} {
+		f.Add(n, "w", "a")
+	}
+	f.Fuzz(func(t *testing.T, limit int, workload, arm string) {
+		if limit <= 0 || arm == "base" {
+			return
+		}
+		doc := mkDoc(workload, "lower", []string{"base", arm}, [][]float64{{100, 101, 99}, {110, 111, 109}})
+		var md bytes.Buffer
+		if err := MarkdownWith(&md, Analyze(doc), MarkdownOptions{MaxBytes: limit}); err != nil {
+			t.Fatal(err)
+		}
+		if md.Len() > limit || !utf8.Valid(md.Bytes()) && utf8.ValidString(workload) && utf8.ValidString(arm) {
+			t.Fatalf("limit %d: %d bytes, valid UTF-8 %v", limit, md.Len(), utf8.Valid(md.Bytes()))
 		}
 	})
 }

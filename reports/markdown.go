@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 )
 
 // MaxMarkdownBytes is GitHub's limit for a job summary (1 MiB).
@@ -14,7 +15,7 @@ const MaxCommentBytes = 65536
 
 // MarkdownOptions tune the Markdown report.
 type MarkdownOptions struct {
-	// MaxBytes caps the report's size; 0 means MaxMarkdownBytes. When the
+	// MaxBytes caps the report's size; 0 (or less) means MaxMarkdownBytes. When the
 	// report would be larger, the per-block tables go first, then the suite
 	// source, then the environment, then whole workload sections, and a
 	// note says so.
@@ -105,13 +106,32 @@ func MarkdownWith(w io.Writer, a *Analysis, opt MarkdownOptions) error {
 	if len(dropped) > 0 {
 		fmt.Fprintf(&b, "\n*Left out to stay within %d bytes: %s. `benchy report results.json` renders everything.*\n", limit, strings.Join(dropped, ", "))
 	}
-	out := b.String()
-	if len(out) > limit { // only a pathological header gets here
-		cut := strings.LastIndex(out[:limit-noteBudget], "\n")
-		out = out[:max(cut, 0)] + "\n\n*(report truncated)*\n"
-	}
-	_, err := io.WriteString(w, out)
+	_, err := io.WriteString(w, truncateMarkdown(b.String(), limit))
 	return err
+}
+
+// truncatedNote ends a report that had to be cut.
+const truncatedNote = "\n\n*(report truncated)*\n"
+
+// truncateMarkdown returns md when it fits in limit bytes; else its
+// longest prefix that ends a line and leaves room for truncatedNote, then
+// the note. Only a header larger than the limit gets here (a long suite
+// path, or a limit of a few hundred bytes); a limit too small even for the
+// note gets the first limit bytes, cut at a character boundary.
+func truncateMarkdown(md string, limit int) string {
+	if len(md) <= limit {
+		return md
+	}
+	if keep := limit - len(truncatedNote); keep > 0 {
+		if cut := strings.LastIndex(md[:keep], "\n"); cut > 0 {
+			return md[:cut] + truncatedNote
+		}
+	}
+	cut := limit
+	for cut > 0 && !utf8.RuneStart(md[cut]) {
+		cut--
+	}
+	return md[:cut]
 }
 
 func mdWorkload(wa *WorkloadAnalysis) string {

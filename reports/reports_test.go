@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/benchy-dev/benchy/internal/golden"
 	"github.com/benchy-dev/benchy/results"
@@ -594,6 +595,42 @@ func TestTextEscapesControlCharacters(t *testing.T) {
 	for _, want := range []string{`w\x1b]0;pwned\x07`, `\x1b[31merror:\x1b[0m bad` + "\n    \tsecond line" + `\u009b2J`, "\x1b[32mfaster\x1b[0m"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestMarkdownAnyMaxBytes: whatever the cap, the report is never longer,
+// never a panic, and stays valid UTF-8. Caps from 150 to 299 used to slice
+// out of range.
+func TestMarkdownAnyMaxBytes(t *testing.T) {
+	limits := []int{1, 2, 3, 10, 23, 24, 25, 26, 100}
+	for n := 140; n <= 320; n++ {
+		limits = append(limits, n)
+	}
+	limits = append(limits, 500, 1000, 1500, 2000, 4096, 10000)
+	for _, name := range docs {
+		a := Analyze(load(t, name))
+		var full bytes.Buffer
+		if err := MarkdownWith(&full, a, MarkdownOptions{MaxBytes: 1 << 30}); err != nil {
+			t.Fatal(err)
+		}
+		for _, limit := range limits {
+			var b bytes.Buffer
+			if err := MarkdownWith(&b, a, MarkdownOptions{MaxBytes: limit}); err != nil {
+				t.Fatalf("%s, limit %d: %v", name, limit, err)
+			}
+			if b.Len() > limit {
+				t.Errorf("%s, limit %d: %d bytes", name, limit, b.Len())
+			}
+			if !utf8.Valid(b.Bytes()) {
+				t.Errorf("%s, limit %d: cut inside a character", name, limit)
+			}
+			if limit >= full.Len() && b.String() != full.String() {
+				t.Errorf("%s, limit %d: a report that fits was changed", name, limit)
+			}
+			if b.Len() < full.Len() && limit > 100 && !strings.Contains(b.String(), "truncated") && !strings.Contains(b.String(), "Left out") {
+				t.Errorf("%s, limit %d: shortened without saying so:\n%s", name, limit, b.String())
+			}
 		}
 	}
 }

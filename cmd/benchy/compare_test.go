@@ -2,8 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"math"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -233,6 +236,33 @@ func TestParseThreshold(t *testing.T) {
 	for _, in := range []string{"", "%", "1", "100%", "-0.1", "2x"} {
 		if _, err := parseThreshold(in); err == nil {
 			t.Errorf("parseThreshold(%q) accepted", in)
+		}
+	}
+}
+
+// TestReportMaxBytes drives the binary: markdown under any positive cap
+// fits it and exits 0 (caps from 150 to 299 used to panic and exit 2); a
+// cap of 0 or less is a usage error.
+func TestReportMaxBytes(t *testing.T) {
+	bin := buildBenchy(t)
+	doc := filepath.Join(reportsTestdata, "gpu.json")
+	for _, n := range []int{1, 100, 150, 200, 299, 300, 1000, 65536} {
+		out, err := exec.Command(bin, "report", doc, "--format", "markdown", "--max-bytes", strconv.Itoa(n)).Output()
+		if err != nil {
+			t.Fatalf("--max-bytes %d: %v", n, err)
+		}
+		if len(out) > n {
+			t.Errorf("--max-bytes %d: %d bytes", n, len(out))
+		}
+	}
+	for _, n := range []string{"0", "-5"} {
+		cmd := exec.Command(bin, "report", doc, "--format", "markdown", "--max-bytes", n)
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != exitUsage || !strings.Contains(stderr.String(), "--max-bytes must be a positive number") {
+			t.Errorf("--max-bytes %s: %v, stderr %q; want exit %d and a message", n, err, stderr.String(), exitUsage)
 		}
 	}
 }

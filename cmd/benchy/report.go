@@ -52,6 +52,9 @@ A fleet.json written by benchy merge renders as text, markdown or json.`,
 			if !validFormat(color, "auto", "always", "never") {
 				return withCode(exitUsage, fmt.Errorf("--color must be auto, always or never, not %q", color))
 			}
+			if cmd.Flags().Changed("max-bytes") && maxBytes <= 0 {
+				return withCode(exitUsage, fmt.Errorf("--max-bytes must be a positive number of bytes, not %d", maxBytes))
+			}
 			var buf bytes.Buffer
 			doc, fd, err := readDocument(args[0])
 			if err != nil {
