@@ -69,10 +69,13 @@ func configValue(s string) string {
 }
 
 // Benchfmt writes the measured blocks in the Go benchmark format: one line
-// per arm per block, in the order they ran, whose value is the block's mean
-// per iteration (and, with GPU telemetry, its energy per iteration in J/op).
-// Configuration lines record the machine, suite and seed. benchstat reads
-// it: `benchstat -col /arm report.txt`.
+// per arm per block, block by block, whose value is the block's mean per
+// iteration (and, with GPU telemetry, its energy per iteration in J/op).
+// Within a block the baseline comes first, then the other arms in the
+// suite's order (not the order they ran, which the CSV export keeps), so
+// that `benchstat -col /arm report.txt`, which compares with the first
+// column it sees, compares with the baseline. Configuration lines record
+// the machine, suite and seed.
 func Benchfmt(w io.Writer, doc *results.Document) error {
 	bw := bufio.NewWriter(w)
 	env := doc.Environment
@@ -101,17 +104,19 @@ func Benchfmt(w io.Writer, doc *results.Document) error {
 	for _, wl := range doc.Workloads {
 		unit := benchUnit(wl.Metric)
 		fmt.Fprintf(bw, "\n")
+		arms := baselineFirst(wl.Arms)
 		for _, b := range wl.Blocks {
 			if !b.Measured() {
 				continue
 			}
-			for _, r := range b.Runs {
-				v, ok := b.Value(r.Arm)
+			for _, arm := range arms {
+				r, _ := b.Run(arm)
+				v, ok := b.Value(arm)
 				if !ok {
 					continue
 				}
-				fmt.Fprintf(bw, "%s\t%d\t%s %s", BenchmarkName(wl.Name, r.Arm), len(r.NS), strconv.FormatFloat(v, 'g', 8, 64), unit)
-				if e, ok := energyValue(b, r.Arm); ok {
+				fmt.Fprintf(bw, "%s\t%d\t%s %s", BenchmarkName(wl.Name, arm), len(r.NS), strconv.FormatFloat(v, 'g', 8, 64), unit)
+				if e, ok := energyValue(b, arm); ok {
 					fmt.Fprintf(bw, "\t%s J/op", strconv.FormatFloat(e, 'g', 6, 64))
 				}
 				fmt.Fprintln(bw)
@@ -119,6 +124,24 @@ func Benchfmt(w io.Writer, doc *results.Document) error {
 		}
 	}
 	return bw.Flush()
+}
+
+// baselineFirst names the arms in the suite's order with the baseline
+// moved to the front: benchstat compares every column with the one it saw
+// first.
+func baselineFirst(arms []*results.Arm) []string {
+	names := make([]string, 0, len(arms))
+	for _, a := range arms {
+		if a.Baseline {
+			names = append(names, a.Name)
+		}
+	}
+	for _, a := range arms {
+		if !a.Baseline {
+			names = append(names, a.Name)
+		}
+	}
+	return names
 }
 
 // CSVHeader is the header row of the CSV export.

@@ -10,6 +10,7 @@ import (
 	"math"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -632,5 +633,31 @@ func TestMarkdownAnyMaxBytes(t *testing.T) {
 				t.Errorf("%s, limit %d: shortened without saying so:\n%s", name, limit, b.String())
 			}
 		}
+	}
+}
+
+// TestBenchfmtBaselineFirst: whichever arm ran first, each block's lines
+// start with the baseline, so that benchstat (which compares with the first
+// column it sees) compares with it; the other arms follow the suite's order.
+func TestBenchfmtBaselineFirst(t *testing.T) {
+	doc := mkDoc("w", "lower", []string{"ref", "fast", "slow"}, [][]float64{{100, 101}, {50, 51}, {200, 201}})
+	w := doc.Workloads[0]
+	w.Arms[0].Baseline, w.Arms[1].Baseline = false, true // "fast" is the baseline, declared second
+	for _, b := range w.Blocks {
+		slices.Reverse(b.Runs) // "slow" ran first, the baseline second
+		b.Order = []string{"slow", "fast", "ref"}
+	}
+	var b bytes.Buffer
+	if err := Benchfmt(&b, doc); err != nil {
+		t.Fatal(err)
+	}
+	var arms []string
+	for _, l := range strings.Split(b.String(), "\n") {
+		if name, _, ok := strings.Cut(l, "\t"); ok && strings.HasPrefix(name, "Benchmark") {
+			arms = append(arms, strings.TrimPrefix(name, "BenchmarkW/arm="))
+		}
+	}
+	if want := []string{"fast", "ref", "slow", "fast", "ref", "slow"}; !slices.Equal(arms, want) {
+		t.Errorf("arms in the order %v, want %v", arms, want)
 	}
 }

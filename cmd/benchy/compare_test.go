@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -264,5 +266,39 @@ func TestReportMaxBytes(t *testing.T) {
 		if !errors.As(err, &ee) || ee.ExitCode() != exitUsage || !strings.Contains(stderr.String(), "--max-bytes must be a positive number") {
 			t.Errorf("--max-bytes %s: %v, stderr %q; want exit %d and a message", n, err, stderr.String(), exitUsage)
 		}
+	}
+}
+
+// TestBenchstatComparesWithBaseline feeds the benchfmt export to the real
+// benchstat: its first column, which every other is compared with, is the
+// suite's baseline, even when the baseline is declared second and another
+// arm ran first in every block.
+func TestBenchstatComparesWithBaseline(t *testing.T) {
+	benchstat := findBenchstat(t)
+	doc := writeDocWith(t, []string{"head", "base"}, [][]float64{{80, 81, 79, 80, 82, 78}, {100, 101, 99, 100, 102, 98}}, func(d *results.Document) {
+		w := d.Workloads[0]
+		w.Arms[0].Baseline, w.Arms[1].Baseline = false, true
+	})
+	code, bench, errs := benchy(t, "report", doc, "--format", "benchfmt")
+	if code != 0 {
+		t.Fatalf("report: exit %d: %s", code, errs)
+	}
+	file := filepath.Join(t.TempDir(), "bench.txt")
+	if err := os.WriteFile(file, []byte(bench), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(benchstat, "-col", "/arm", file).CombinedOutput()
+	if err != nil {
+		t.Fatalf("benchstat: %v\n%s", err, out)
+	}
+	// The header row names the columns in order, base then head, and
+	// head's change is "vs base".
+	header := regexp.MustCompile(`(?m)^\s*│\s*base\s*│\s*head\s*│\s*$`)
+	if !header.Match(out) || !strings.Contains(string(out), "vs base") {
+		t.Errorf("benchstat does not compare with the baseline:\n%s\ninput:\n%s", out, bench)
+	}
+	// head is 20% faster than base.
+	if !strings.Contains(string(out), "-20.00%") {
+		t.Errorf("benchstat's change is not head vs base (-20.00%%):\n%s", out)
 	}
 }
