@@ -415,9 +415,12 @@ func (wa *WorkloadAnalysis) anyArm(ok func(*ArmAnalysis) bool) bool {
 	return false
 }
 
-// Counts tallies the verdicts of every compared arm in the analysis.
+// Counts tallies the verdicts of every compared arm in the analysis. The
+// words are those of an exploratory comparison (faster, slower; better,
+// worse for other metrics): "regressed" and "improved" are the gate's
+// words, which only benchy compare uses.
 type Counts struct {
-	Compared, Improved, Regressed, NoDifference int
+	Compared, Faster, Slower, Better, Worse, NoDifference int
 	// NotCompared counts non-baseline arms without an estimate; Failed and
 	// Skipped count arms by status.
 	NotCompared, Failed, Skipped int
@@ -443,10 +446,14 @@ func (a *Analysis) Counts() Counts {
 			}
 			c.Compared++
 			switch arm.Verdict {
-			case VerdictFaster, VerdictBetter:
-				c.Improved++
-			case VerdictSlower, VerdictWorse:
-				c.Regressed++
+			case VerdictFaster:
+				c.Faster++
+			case VerdictSlower:
+				c.Slower++
+			case VerdictBetter:
+				c.Better++
+			case VerdictWorse:
+				c.Worse++
 			default:
 				c.NoDifference++
 			}
@@ -496,13 +503,18 @@ func (a *Analysis) Headline() string {
 	if c.Compared == 0 {
 		return "no arm could be compared with its baseline" + tail
 	}
-	s := fmt.Sprintf("%s in %s: %d improved, %d regressed, %d no significant difference",
-		plural(c.Compared, "comparison", "comparisons"), plural(len(a.Workloads), "workload instance", "workload instances"),
-		c.Improved, c.Regressed, c.NoDifference)
-	if c.NotCompared > 0 {
-		s += fmt.Sprintf(", %d not compared", c.NotCompared)
+	var tally []string
+	for _, v := range []struct {
+		n    int
+		word string
+	}{{c.Faster, VerdictFaster}, {c.Slower, VerdictSlower}, {c.Better, VerdictBetter}, {c.Worse, VerdictWorse},
+		{c.NoDifference, VerdictNoDifference}, {c.NotCompared, VerdictNotCompared}} {
+		if v.n > 0 {
+			tally = append(tally, fmt.Sprintf("%d %s", v.n, v.word))
+		}
 	}
-	return s + tail
+	return fmt.Sprintf("%s in %s: %s", plural(c.Compared, "comparison", "comparisons"),
+		plural(len(a.Workloads), "workload instance", "workload instances"), strings.Join(tally, ", ")) + tail
 }
 
 func comparative(v string) string {

@@ -121,14 +121,11 @@ func htmlView(a *Analysis) htmlPage {
 		Generated: fmt.Sprintf("benchy %s · results schema %s · render again with: benchy report results.json --format html",
 			d.Benchy, d.Schema),
 	}
-	c := a.Counts()
-	switch {
-	case c.Regressed > 0:
+	// An arm slower than its baseline is a finding, not a failure: the
+	// headline is red only when an arm failed.
+	p.Verdict = "neutral"
+	if a.Counts().Failed > 0 {
 		p.Verdict = "bad"
-	case c.Improved > 0:
-		p.Verdict = "good"
-	default:
-		p.Verdict = "neutral"
 	}
 	dur := ""
 	if !d.Started.IsZero() && !d.Finished.IsZero() {

@@ -511,8 +511,9 @@ func TestBencher(t *testing.T) {
 
 func TestHeadline(t *testing.T) {
 	tests := []struct{ doc, want string }{
-		{"gpu", "4 comparisons in 2 workload instances: 3 improved, 0 regressed, 1 no significant difference, 1 not compared (1 arm failed, 1 arm skipped)"},
-		{"xss", "1 comparison in 1 workload instance: 0 improved, 1 regressed, 0 no significant difference, 1 not compared (1 arm failed)"},
+		{"gpu", "4 comparisons in 2 workload instances: 3 faster, 1 no significant difference, 1 not compared (1 arm failed, 1 arm skipped)"},
+		{"xss", "1 comparison in 1 workload instance: 1 slower, 1 not compared (1 arm failed)"},
+		{"cpu", "3 comparisons in 2 workload instances: 2 faster, 1 worse"},
 	}
 	for _, tc := range tests {
 		if got := Analyze(load(t, tc.doc)).Headline(); got != tc.want {
@@ -659,5 +660,44 @@ func TestBenchfmtBaselineFirst(t *testing.T) {
 	}
 	if want := []string{"fast", "ref", "slow", "fast", "ref", "slow"}; !slices.Equal(arms, want) {
 		t.Errorf("arms in the order %v, want %v", arms, want)
+	}
+}
+
+// TestRunReportsSpeakNoGateLanguage: a plain run is an exploratory
+// comparison: its reports say faster/slower (better/worse), never the
+// gate's "regressed"/"improved", and an arm slower than its baseline does
+// not paint the HTML headline red; a failed arm does.
+func TestRunReportsSpeakNoGateLanguage(t *testing.T) {
+	slower := mkDoc("w", "lower", []string{"base", "a", "b"}, [][]float64{{100, 101, 99, 100}, {150, 151, 149, 150}, {160, 161, 159, 160}})
+	failed := mkDoc("w", "lower", []string{"base", "a", "b"}, [][]float64{{100, 101, 99, 100}, {150, 151, 149, 150}, {160, 161, 159, 160}})
+	failed.Workloads[0].Arms[2].Status, failed.Workloads[0].Arms[2].Reason = results.ArmFailed, "exit status 1"
+	tests := []struct {
+		name     string
+		doc      *results.Document
+		headline string
+		class    string
+	}{
+		{"two slower arms", slower, "2 comparisons in 1 workload instance: 2 slower", "neutral"},
+		{"a failed arm", failed, "2 comparisons in 1 workload instance: 2 slower (1 arm failed)", "bad"},
+	}
+	for _, tc := range tests {
+		a := Analyze(tc.doc)
+		if got := a.Headline(); got != tc.headline {
+			t.Errorf("%s: headline %q, want %q", tc.name, got, tc.headline)
+		}
+		var md, page, js, text bytes.Buffer
+		for _, err := range []error{Markdown(&md, a), HTML(&page, a), JSON(&js, a), Text(&text, a, TextOptions{})} {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		for format, out := range map[string]string{"markdown": md.String(), "html": page.String(), "json": js.String(), "text": text.String()} {
+			if strings.Contains(out, "regressed") || strings.Contains(out, "improved") {
+				t.Errorf("%s: the %s report speaks of regressed/improved", tc.name, format)
+			}
+		}
+		if want := `<p class="headline ` + tc.class + `">`; !strings.Contains(page.String(), want) {
+			t.Errorf("%s: HTML headline is not %q", tc.name, want)
+		}
 	}
 }
