@@ -11,7 +11,7 @@ import (
 // Format returns a native-syntax suite or variable file in canonical form
 // (hclwrite.Format, as terraform fmt). A file that does not parse is
 // returned unchanged with its syntax errors, since formatting it could
-// lose text.
+// lose text. Classic Mac OS line endings (lone CRs) become LFs.
 //
 // The file is kept by the loader, so that its diagnostics can be printed
 // with Files.
@@ -24,7 +24,8 @@ func (l *Loader) Format(filename string, src []byte) ([]byte, hcl.Diagnostics) {
 	if !ld.parse(src) {
 		return src, ld.diags.list
 	}
-	out := hclwrite.Format(src)
+	// Lone CRs become LFs, as the parser read them.
+	out := hclwrite.Format(normalizeNewlines(src))
 	// hclwrite keeps a missing final newline; canonical files end in one.
 	if len(out) > 0 && !bytes.HasSuffix(out, []byte("\n")) {
 		out = append(out, '\n')

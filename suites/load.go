@@ -42,6 +42,23 @@ type Loader struct {
 	// extra holds files that are not parsed by parser (sanitised copies of
 	// files that are not valid UTF-8, built-in names).
 	extra map[string]*hcl.File
+	// stdin holds standard input once read, as it can be read only once.
+	stdin    []byte
+	stdinErr error
+	stdinOK  bool
+}
+
+// readSource reads a suite or variable file with ReadSource, reading
+// standard input at most once.
+func (l *Loader) readSource(path string) ([]byte, error) {
+	if !IsStdin(path) {
+		return ReadSource(path)
+	}
+	if !l.stdinOK {
+		l.stdin, l.stdinErr = ReadSource(path)
+		l.stdinOK = true
+	}
+	return l.stdin, l.stdinErr
 }
 
 // NewLoader returns a loader that applies opts to every suite it loads.
@@ -62,9 +79,12 @@ func (l *Loader) Files() map[string]*hcl.File {
 	return out
 }
 
-// Load loads a suite named on the command line: a file path, a built-in
-// suite's name, or "builtin:NAME".
+// Load loads a suite named on the command line: a file path, "-" for
+// standard input, a built-in suite's name, or "builtin:NAME".
 func (l *Loader) Load(arg string) (*Plan, hcl.Diagnostics) {
+	if IsStdin(arg) {
+		return l.LoadFile(arg)
+	}
 	if name, ok := strings.CutPrefix(arg, "builtin:"); ok {
 		return l.LoadBuiltin(name)
 	}
@@ -82,12 +102,21 @@ func (l *Loader) Load(arg string) (*Plan, hcl.Diagnostics) {
 		arg, runners.Suggest(arg, Builtins()), strings.Join(Builtins(), ", "))}
 }
 
-// LoadFile loads the suite file at path. Relative paths in the suite
-// resolve against its directory.
+// LoadFile loads the suite file at path (see ReadSource). Relative paths in
+// the suite resolve against its directory; a suite read from standard input
+// (see IsStdin) has no directory of its own, so its paths resolve against
+// the current directory (Options.Cwd), and it is named "stdin".
 func (l *Loader) LoadFile(path string) (*Plan, hcl.Diagnostics) {
-	src, err := os.ReadFile(path)
+	src, err := l.readSource(path)
 	if err != nil {
 		return nil, hcl.Diagnostics{errorf(nil, "Cannot read suite file", "%v.", err)}
+	}
+	if IsStdin(path) {
+		dir, err := l.cwd()
+		if err != nil {
+			return nil, hcl.Diagnostics{errorf(nil, "Cannot resolve the current directory", "%v.", err)}
+		}
+		return l.load(path, path, src, dir, "stdin")
 	}
 	dir, err := filepath.Abs(filepath.Dir(path))
 	if err != nil {
@@ -157,6 +186,9 @@ type load struct {
 }
 
 func (l *Loader) load(pathLabel, filename string, src []byte, dir, name string) (*Plan, hcl.Diagnostics) {
+	if len(src) > MaxSourceBytes {
+		return nil, hcl.Diagnostics{errorf(nil, "Suite too large", "%v.", tooLarge(filename, int64(len(src))))}
+	}
 	ld := &load{l: l, filename: filename, dir: dir, varIndex: map[string]*variable{}, localDefs: map[string]*hcl.Attribute{}}
 	if cwd, err := l.cwd(); err == nil {
 		ld.cwd = cwd
@@ -187,6 +219,7 @@ func (l *Loader) load(pathLabel, filename string, src []byte, dir, name string) 
 	plan.Variables = ld.planVariables()
 	plan.Run = ld.suiteRun(content)
 	plan.Workloads = ld.workloads(content, plan.Run)
+	ld.checkSomethingToRun(content, plan.Workloads)
 
 	polish(ld.diags.list, ld.attrs)
 	ld.newDiagRedactor().redact(ld.diags.list)
@@ -199,6 +232,25 @@ func (l *Loader) load(pathLabel, filename string, src []byte, dir, name string) 
 		return nil, ld.diags.list
 	}
 	return plan, ld.diags.list
+}
+
+// checkSomethingToRun reports a suite that would run nothing: one without
+// a workload block (an empty file, or one that is all comment), or one
+// whose workload matrices exclude every instance. Running it would
+// "complete" and compare nothing, and a CI gate on it would always pass.
+func (ld *load) checkSomethingToRun(content *hcl.BodyContent, workloads []*Workload) {
+	if len(workloads) > 0 || ld.diags.hasErrors() {
+		return
+	}
+	blocks := content.Blocks.OfType("workload")
+	if len(blocks) == 0 {
+		start := hcl.Range{Filename: ld.filename, Start: hcl.InitialPos, End: hcl.InitialPos}
+		ld.diags.add(errorf(&start, "No workload",
+			"The suite declares no workload block, so there is nothing to run or compare. Add one, such as:\n\n  workload \"name\" {\n    arm \"base\" {\n      baseline = true\n      exec {\n        command = [\"true\"]\n      }\n    }\n  }"))
+		return
+	}
+	ld.diags.add(errorf(blocks[0].DefRange.Ptr(), "No workload instance",
+		"Every instance of every workload is excluded, so there is nothing to run or compare. Loosen the exclude entries."))
 }
 
 // diagString is a one-line form of a diagnostic: "file:line: summary: detail".
@@ -232,13 +284,7 @@ func (ld *load) parse(src []byte) bool {
 			src[off], line, col))
 		return false
 	}
-	var f *hcl.File
-	var diags hcl.Diagnostics
-	if strings.HasSuffix(ld.filename, ".json") {
-		f, diags = ld.l.parser.ParseJSON(src, ld.filename)
-	} else {
-		f, diags = ld.l.parser.ParseHCL(src, ld.filename)
-	}
+	f, diags := ld.l.parseSource(ld.filename, src)
 	ld.diags.add(diags...)
 	if diags.HasErrors() || f == nil {
 		// Decoding a file with syntax errors gives confusing follow-on
@@ -247,6 +293,22 @@ func (ld *load) parse(src []byte) bool {
 	}
 	ld.file = f
 	return true
+}
+
+// parseSource parses a suite or variable file, as JSON when its name ends
+// in .json. Lone CRs are read as line ends first (see normalizeNewlines),
+// and a file nested too deeply is refused unparsed (see checkNesting).
+func (l *Loader) parseSource(filename string, src []byte) (*hcl.File, hcl.Diagnostics) {
+	src = normalizeNewlines(src)
+	if d := checkNesting(filename, src); d != nil {
+		// The snippet needs the file.
+		l.extra[filename] = &hcl.File{Bytes: src}
+		return nil, hcl.Diagnostics{d}
+	}
+	if strings.HasSuffix(filename, ".json") {
+		return l.parser.ParseJSON(src, filename)
+	}
+	return l.parser.ParseHCL(src, filename)
 }
 
 func firstInvalidUTF8(b []byte) int {

@@ -200,6 +200,10 @@ func (v *variable) parseRaw(raw, what string) (cty.Value, hcl.Diagnostics) {
 	if !v.typed || v.typ.IsPrimitiveType() {
 		return cty.StringVal(raw), nil
 	}
+	if hclTooDeep([]byte(raw)) >= 0 {
+		return cty.NilVal, hcl.Diagnostics{errorf(nil, "Nesting too deep",
+			"The value nests more than %d levels deep.", MaxNesting)}
+	}
 	expr, diags := hclsyntax.ParseExpression([]byte(raw), what, hcl.InitialPos)
 	if diags.HasErrors() {
 		return cty.NilVal, diags
@@ -309,14 +313,20 @@ func varParseError(v *variable, what string, diags hcl.Diagnostics) *hcl.Diagnos
 		v.name, what, typeexpr.TypeString(v.typ), msg)
 }
 
-func (ld *load) applyVarFile(path string) {
-	var f *hcl.File
-	var diags hcl.Diagnostics
-	if strings.HasSuffix(path, ".json") {
-		f, diags = ld.l.parser.ParseJSONFile(path)
-	} else {
-		f, diags = ld.l.parser.ParseHCLFile(path)
+// parseVarFile reads and parses a variable file once per loader.
+func (l *Loader) parseVarFile(path string) (*hcl.File, hcl.Diagnostics) {
+	if f, ok := l.parser.Files()[path]; ok {
+		return f, nil
 	}
+	src, err := l.readSource(path)
+	if err != nil {
+		return nil, hcl.Diagnostics{errorf(nil, "Cannot read variable file", "%v.", err)}
+	}
+	return l.parseSource(path, src)
+}
+
+func (ld *load) applyVarFile(path string) {
+	f, diags := ld.l.parseVarFile(path)
 	if f == nil && !diags.HasErrors() {
 		diags = append(diags, errorf(nil, "Cannot read variable file", "The variable file %s could not be read.", path))
 	}

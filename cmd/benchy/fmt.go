@@ -49,10 +49,10 @@ func runFmt(args []string, check bool, stdout, stderr io.Writer) error {
 	var diags hcl.Diagnostics
 	changed := 0
 	for _, arg := range args {
-		if arg == "-" {
-			src, err := io.ReadAll(os.Stdin)
+		if arg == suites.StdinName {
+			src, err := suites.ReadSource(arg)
 			if err != nil {
-				return withCode(exitEnvironment, err)
+				return withCode(exitUsage, err)
 			}
 			out, d := l.Format("<stdin>", src)
 			diags = append(diags, d...)
@@ -76,7 +76,7 @@ func runFmt(args []string, check bool, stdout, stderr io.Writer) error {
 			return withCode(exitUsage, err)
 		}
 		for _, path := range files {
-			src, err := os.ReadFile(path)
+			src, err := suites.ReadSource(path)
 			if err != nil {
 				return withCode(exitUsage, err)
 			}

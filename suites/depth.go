@@ -1,0 +1,214 @@
+package suites
+
+import (
+	"bytes"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// MaxNesting is the deepest nesting of brackets, braces, parentheses,
+// template interpolations and unary operators a suite or variable file may
+// have. hcl's parsers and evaluator recurse once (or more) per level, so a
+// file nested 100,000 deep would overflow the Go stack, which no recover can
+// catch; real suites nest less than ten deep.
+const MaxNesting = 500
+
+// checkNesting scans src before it is parsed and reports the first place
+// where it nests deeper than MaxNesting, or nil. JSON files (by name) count
+// arrays and objects; native syntax also counts template interpolations
+// (${ and %{) and runs of unary operators (!, -), and skips comments,
+// quoted strings and heredoc text.
+func checkNesting(filename string, src []byte) *hcl.Diagnostic {
+	var off int
+	if strings.HasSuffix(filename, ".json") {
+		off = jsonTooDeep(src)
+	} else {
+		off = hclTooDeep(src)
+	}
+	if off < 0 {
+		return nil
+	}
+	pos := posAt(src, off)
+	return errorf(&hcl.Range{Filename: filename, Start: pos, End: hcl.Pos{Line: pos.Line, Column: pos.Column + 1, Byte: pos.Byte + 1}},
+		"Nesting too deep",
+		"The file nests brackets, braces, parentheses or operators more than %d levels deep here. benchy refuses such files rather than risk running out of stack while parsing them; flatten the expression.",
+		MaxNesting)
+}
+
+// posAt is the line, column (in runes) and byte offset of off in src.
+func posAt(src []byte, off int) hcl.Pos {
+	line := 1 + bytes.Count(src[:off], []byte{'\n'})
+	start := bytes.LastIndexByte(src[:off], '\n') + 1
+	return hcl.Pos{Line: line, Column: 1 + len([]rune(string(src[start:off]))), Byte: off}
+}
+
+// jsonTooDeep returns the offset of the first array or object opened deeper
+// than MaxNesting, or -1.
+func jsonTooDeep(src []byte) int {
+	depth := 0
+	inString := false
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		if inString {
+			switch c {
+			case '\\':
+				i++
+			case '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case '[', '{':
+			depth++
+			if depth > MaxNesting {
+				return i
+			}
+		case ']', '}':
+			if depth > 0 {
+				depth--
+			}
+		}
+	}
+	return -1
+}
+
+// Scanner modes for hclTooDeep.
+const (
+	modeCode    = iota // expressions and bodies
+	modeString         // a quoted template
+	modeHeredoc        // a heredoc template
+)
+
+// frame is one level of nesting in hclTooDeep.
+type frame struct {
+	mode int
+	// marker ends a heredoc: its line, trimmed, equals it.
+	marker []byte
+}
+
+// hclTooDeep returns the offset at which native syntax first nests deeper
+// than MaxNesting, or -1. It follows hcl's lexical structure closely enough
+// to count what the parser will recurse on; on malformed input it may count
+// differently, and the parser then reports the syntax error.
+func hclTooDeep(src []byte) int {
+	stack := []frame{{mode: modeCode}}
+	unary := 0 // unary operators in a row
+	lineStart := true
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		top := &stack[len(stack)-1]
+		switch top.mode {
+		case modeString, modeHeredoc:
+			if top.mode == modeString {
+				if c == '\\' {
+					i++
+					continue
+				}
+				if c == '"' || c == '\n' {
+					stack = stack[:len(stack)-1]
+					continue
+				}
+			} else {
+				if lineStart {
+					end := bytes.IndexByte(src[i:], '\n')
+					if end < 0 {
+						end = len(src) - i
+					}
+					if bytes.Equal(bytes.TrimSpace(src[i:i+end]), top.marker) {
+						stack = stack[:len(stack)-1]
+						i += end - 1
+						lineStart = false
+						continue
+					}
+				}
+				lineStart = c == '\n'
+			}
+			if c != '$' && c != '%' || i+1 >= len(src) {
+				continue
+			}
+			switch {
+			case src[i+1] == c && i+2 < len(src) && src[i+2] == '{':
+				i += 2 // $${ and %%{ are literal
+			case src[i+1] == '{':
+				i++
+				stack = append(stack, frame{mode: modeCode})
+				if len(stack)-1 > MaxNesting {
+					return i
+				}
+			}
+			continue
+		}
+		// Code.
+		switch {
+		case c == ' ' || c == '\t' || c == '\r':
+			continue
+		case c == '#' || (c == '/' && i+1 < len(src) && src[i+1] == '/'):
+			for i < len(src) && src[i] != '\n' {
+				i++
+			}
+			i-- // the newline is handled below
+			continue
+		case c == '/' && i+1 < len(src) && src[i+1] == '*':
+			end := bytes.Index(src[i+2:], []byte("*/"))
+			if end < 0 {
+				return -1
+			}
+			i += 2 + end + 1
+			continue
+		case c == '!' || c == '-':
+			if c == '!' && i+1 < len(src) && src[i+1] == '=' {
+				i++
+				unary = 0
+				continue
+			}
+			unary++
+			if len(stack)-1+unary > MaxNesting {
+				return i
+			}
+			continue
+		}
+		unary = 0
+		switch c {
+		case '"':
+			stack = append(stack, frame{mode: modeString})
+		case '<':
+			// <<EOT or <<-EOT, then a newline.
+			if i+1 < len(src) && src[i+1] == '<' {
+				j := i + 2
+				if j < len(src) && src[j] == '-' {
+					j++
+				}
+				k := j
+				for k < len(src) && isIdentByte(src[k]) {
+					k++
+				}
+				if k > j && k < len(src) && (src[k] == '\n' || (src[k] == '\r' && k+1 < len(src) && src[k+1] == '\n')) {
+					stack = append(stack, frame{mode: modeHeredoc, marker: src[j:k]})
+					if src[k] == '\r' {
+						k++
+					}
+					i = k
+					lineStart = true
+				}
+			}
+		case '(', '[', '{':
+			stack = append(stack, frame{mode: modeCode})
+			if len(stack)-1 > MaxNesting {
+				return i
+			}
+		case ')', ']', '}':
+			if len(stack) > 1 {
+				stack = stack[:len(stack)-1]
+			}
+		}
+	}
+	return -1
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c == '-' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+}
