@@ -2,7 +2,8 @@
 SHELL := /bin/bash
 GO ?= go
 BIN := bin/benchy
-OUT ?= out/quickstart
+# OUT: a run directory for `make run` (default: a fresh benchy-out/<time>/).
+OUT ?=
 # Tools that set-up installs with `go install` (benchstat) live here.
 export PATH := $(PATH):$(shell $(GO) env GOPATH)/bin
 
@@ -16,9 +17,11 @@ build:
 setup:
 	./scripts/setup.sh
 
-# Main job: run the built-in quickstart suite and leave reports in $(OUT).
+# Main job: run the built-in quickstart suite; reports in
+# benchy-out/latest/quickstart/ (a fresh run directory every time), or in
+# $(OUT)/quickstart/ when OUT is given.
 run: setup build
-	./$(BIN) run quickstart --out $(OUT)
+	./$(BIN) run quickstart $(if $(OUT),--out $(OUT))
 
 # Tests: vet, formatting, and every package's tests.
 test: setup

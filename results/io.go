@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"syscall"
 
 	"github.com/benchy-dev/benchy/internal/atomicfile"
 )
@@ -124,11 +125,16 @@ type Journal struct {
 }
 
 // CreateJournal creates (truncating) the journal at path and writes the
-// document's header (without workloads). redact, when not nil, rewrites
+// document's header (without workloads). A symbolic link at path is an
+// error, never followed: a planted link cannot make benchy truncate its
+// target. redact, when not nil, rewrites
 // every record's JSON before it is written (benchy passes the plan's
 // redaction of sensitive values).
 func CreateJournal(path string, doc *Document, redact func([]byte) []byte) (*Journal, error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY|os.O_APPEND, 0o644)
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY|os.O_APPEND|syscall.O_NOFOLLOW, 0o644)
+	if errors.Is(err, syscall.ELOOP) {
+		return nil, fmt.Errorf("create journal: %s is a symbolic link; benchy does not write through links (remove it)", path)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("create journal: %w", err)
 	}

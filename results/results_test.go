@@ -229,3 +229,24 @@ func TestPublishedKept(t *testing.T) {
 		t.Errorf("journal replay: published %+v, want %+v", p, pub)
 	}
 }
+
+// TestJournalRefusesSymlink: a symbolic link planted where the journal
+// goes is an error, and its target is left as it was (#14.11).
+func TestJournalRefusesSymlink(t *testing.T) {
+	dir := t.TempDir()
+	victim := filepath.Join(dir, "victim.txt")
+	must(t, os.WriteFile(victim, []byte("keep me\n"), 0o644))
+	path := filepath.Join(dir, "journal.jsonl")
+	must(t, os.Symlink(victim, path))
+	j, err := CreateJournal(path, sampleDoc(), nil)
+	if err == nil {
+		j.Close()
+		t.Fatal("CreateJournal wrote through a symbolic link")
+	}
+	if !strings.Contains(err.Error(), "symbolic link") {
+		t.Errorf("error %q does not say why", err)
+	}
+	if b, _ := os.ReadFile(victim); string(b) != "keep me\n" {
+		t.Fatalf("the link's target changed: %q", b)
+	}
+}

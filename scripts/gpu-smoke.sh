@@ -28,8 +28,8 @@ step "benchy env / doctor"
 step "gaussrank 1e6 and 1e7: numpy vs go vs cupy, with telemetry"
 python3 -c 'import cupy; print("cupy", cupy.__version__, cupy.cuda.runtime.getDeviceCount(), "device(s)")' 2>&1 || echo "cupy not importable"
 "$benchy" run gaussrank --var max_rows=10000000 --var python="$(command -v python3)" \
-	--min-blocks 5 --max-blocks 8 --out "$out/gaussrank" --format text | tee "$out/gaussrank.txt" || rc=1
-python3 - "$out/gaussrank/results.json" <<'PY' || rc=1
+	--min-blocks 5 --max-blocks 8 --out "$out/gaussrank" --force --format text | tee "$out/gaussrank.txt" || rc=1
+python3 - "$out/gaussrank/gaussrank/results.json" <<'PY' || rc=1
 import json, math, sys
 doc = json.load(open(sys.argv[1]))
 for w in doc["workloads"]:

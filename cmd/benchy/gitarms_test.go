@@ -131,7 +131,7 @@ workload "prog" {
 	if err := runPlans(in, plans, runFlags{out: out, format: "text"}, nil, &stdout, &stderr); err != nil {
 		t.Fatalf("%v\n%s", err, stderr.String())
 	}
-	doc, err := results.ReadFile(filepath.Join(out, "results.json"))
+	doc, err := results.ReadFile(filepath.Join(out, "s", "results.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

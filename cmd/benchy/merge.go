@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/olekukonko/tablewriter"
@@ -40,7 +39,7 @@ and, where the same comparison ran on every host, the relative difference
 pooled over the hosts (logratio with the delete-a-group jackknife by host;
 for pass/fail metrics, Mantel-Haenszel by host).
 
-Each argument is a results.json, a journal, a directory holding results.json,
+Each argument is a results.json, a journal, a run or suite directory (one suite),
 an earlier fleet.json (its runs are merged again), or NAME=FILE to name the
 host instead of using the host name recorded in the file.
 
@@ -108,7 +107,9 @@ func readMergeInput(arg string) ([]fleet.Input, error) {
 		}
 	}
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		path = filepath.Join(path, "results.json")
+		if path, err = runDocument(path); err != nil {
+			return nil, err
+		}
 	}
 	doc, fd, err := readDocument(path)
 	if err != nil {

@@ -75,8 +75,8 @@ func TestMergeLiveQuickstart(t *testing.T) {
 		}
 		dirs = append(dirs, dir)
 	}
-	a := withHost(t, filepath.Join(dirs[0], "results.json"), tmp, "node-a", nil)
-	b := withHost(t, filepath.Join(dirs[1], "results.json"), tmp, "node-b", nil)
+	a := withHost(t, filepath.Join(dirs[0], "quickstart", "results.json"), tmp, "node-a", nil)
+	b := withHost(t, filepath.Join(dirs[1], "quickstart", "results.json"), tmp, "node-b", nil)
 	out := filepath.Join(tmp, "fleet.json")
 	code, stdout, errs := benchy(t, "merge", a, b, "node-c="+dirs[2], "-o", out, "--format", "markdown")
 	if code != 0 {

@@ -26,10 +26,13 @@ func newReportCmd(stdout, stderr io.Writer) *cobra.Command {
 	var format, output, color string
 	var maxBytes int
 	cmd := &cobra.Command{
-		Use:   "report RESULTS",
+		Use:   "report [RESULTS | RUNDIR]",
 		Short: "Render a results document or a journal (even from a killed run)",
 		Long: `Report renders a results.json (or the journal.jsonl of a run that was killed)
-in one of these formats:
+in one of these formats. Without an argument it renders the newest run,
+benchy-out/latest; a run directory renders each suite in it (text and
+markdown; other formats need one suite's folder or file), a suite's folder
+its results.json, or its journal.jsonl when the run was killed.
 
   text      terminal table (colour on a terminal; NO_COLOR and --color honoured)
   markdown  GitHub-flavoured, for $GITHUB_STEP_SUMMARY and PR comments (<= 1 MiB)
@@ -40,11 +43,11 @@ in one of these formats:
   bencher   Bencher Metric Format JSON (bencher run --adapter json)
 
 A fleet.json written by benchy merge renders as text, markdown or json.`,
-		Example: `  benchy report out/quickstart/results.json
-  benchy report out/quickstart/results.json --format html -o report.html
+		Example: `  benchy report
+  benchy report benchy-out/latest/quickstart --format html -o report.html
   benchy report results.json --format benchfmt > bench.txt && benchstat -col /arm bench.txt
   benchy report results.json --format markdown >> "$GITHUB_STEP_SUMMARY"`,
-		Args: cobra.ExactArgs(1),
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !validFormat(format, append(reportFormats, "md")...) {
 				return withCode(exitUsage, fmt.Errorf("--format must be one of %s, not %q", strings.Join(reportFormats, ", "), format))
@@ -55,20 +58,32 @@ A fleet.json written by benchy merge renders as text, markdown or json.`,
 			if cmd.Flags().Changed("max-bytes") && maxBytes <= 0 {
 				return withCode(exitUsage, fmt.Errorf("--max-bytes must be a positive number of bytes, not %d", maxBytes))
 			}
-			var buf bytes.Buffer
-			doc, fd, err := readDocument(args[0])
+			paths, err := reportTargets(args)
 			if err != nil {
 				return withCode(exitUsage, err)
 			}
-			if fd != nil {
-				// A fleet.json from benchy merge renders as merge does.
-				if !validFormat(format, "text", "markdown", "md", "json") {
-					return withCode(exitUsage, fmt.Errorf("%s is a fleet document (benchy merge); it renders as text, markdown or json, not %s", args[0], format))
+			if len(paths) > 1 && !validFormat(format, "text", "markdown", "md") {
+				return withCode(exitUsage, fmt.Errorf("the run holds %d suites and --format %s renders one document: give one of %s", len(paths), format, strings.Join(paths, ", ")))
+			}
+			var buf bytes.Buffer
+			for i, path := range paths {
+				if i > 0 {
+					buf.WriteString("\n")
 				}
-				if err := renderFleet(&buf, fd, format); err != nil {
+				doc, fd, err := readDocument(path)
+				if err != nil {
 					return withCode(exitUsage, err)
 				}
-			} else {
+				if fd != nil {
+					// A fleet.json from benchy merge renders as merge does.
+					if !validFormat(format, "text", "markdown", "md", "json") {
+						return withCode(exitUsage, fmt.Errorf("%s is a fleet document (benchy merge); it renders as text, markdown or json, not %s", path, format))
+					}
+					if err := renderFleet(&buf, fd, format); err != nil {
+						return withCode(exitUsage, err)
+					}
+					continue
+				}
 				useCol := (output == "" || output == "-") && useColor(color, stdout)
 				if err := renderReportOpts(&buf, doc, format, reportOptions{color: useCol, maxBytes: maxBytes}); err != nil {
 					return withCode(exitUsage, err)

@@ -45,7 +45,7 @@ func TestRunWritesHTMLReport(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	for _, f := range []string{"report.md", "report.html", "results.json"} {
-		b, err := os.ReadFile(filepath.Join(dir, f))
+		b, err := os.ReadFile(filepath.Join(dir, "s", f))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -54,7 +54,7 @@ func TestRunWritesHTMLReport(t *testing.T) {
 		}
 	}
 	// No temporary files are left behind.
-	entries, _ := os.ReadDir(dir)
+	entries, _ := os.ReadDir(filepath.Join(dir, "s"))
 	for _, e := range entries {
 		if strings.HasPrefix(e.Name(), ".") {
 			t.Errorf("leftover %s", e.Name())
@@ -187,7 +187,7 @@ func TestBenchstatReadsBenchfmt(t *testing.T) {
 	if code, _, errs := benchy(t, "run", writeSuite(t, suite), "--out", dir, "--seed", "9"); code != 0 {
 		t.Fatalf("run: exit %d: %s", code, errs)
 	}
-	code, bench, errs := benchy(t, "report", filepath.Join(dir, "results.json"), "--format", "benchfmt")
+	code, bench, errs := benchy(t, "report", filepath.Join(dir, "s", "results.json"), "--format", "benchfmt")
 	if code != 0 {
 		t.Fatalf("report: exit %d: %s", code, errs)
 	}
@@ -280,7 +280,7 @@ func TestReportRendersFleet(t *testing.T) {
 		if code, _, errs := benchy(t, "run", writeSuite(t, fastSuite), "--out", dir, "--seed", strconv.Itoa(i+1)); code != 0 {
 			t.Fatalf("run: exit %d: %s", code, errs)
 		}
-		hosts = append(hosts, withHost(t, filepath.Join(dir, "results.json"), tmp, host, nil))
+		hosts = append(hosts, withHost(t, filepath.Join(dir, "s", "results.json"), tmp, host, nil))
 	}
 	out := filepath.Join(tmp, "fleet.json")
 	for _, format := range []string{"text", "markdown", "json"} {

@@ -24,6 +24,7 @@ func init() { registerCommand(newRunCmd) }
 
 type runFlags struct {
 	out                  string
+	force                bool
 	seed                 int64
 	vars, varFiles       []string
 	minBlocks, maxBlocks int
@@ -40,11 +41,20 @@ func newRunCmd(stdout, stderr io.Writer) *cobra.Command {
 		Short: "Run suites in randomized interleaved blocks and report each arm against its baseline",
 		Long: `Run executes every workload instance of each suite (a file path or a built-in
 name such as "quickstart") in blocks: each block runs every arm once, in an
-order freshly shuffled from the recorded seed. It writes DIR/journal.jsonl
-after every block, DIR/results.json and DIR/report.md at the end, and prints a
-report. The first Ctrl-C stops after the arm in progress and keeps every
-finished block; a second one kills the workers at once.`,
-		Example: `  benchy run quickstart --out out/quickstart
+order freshly shuffled from the recorded seed. Each suite gets a folder
+RUNDIR/SUITE/ in the run directory: journal.jsonl after every block,
+results.json, report.md and report.html at the end; a report is printed.
+
+The run directory is a fresh benchy-out/YYYYMMDD-HHMMSS/ (UTC) for every run,
+with benchy-out/latest pointing at the newest (benchy report, without an
+argument, renders it), or --out DIR. A DIR that already holds a run is
+refused unless --force, which replaces benchy's files there and nothing else.
+A second run into a directory in use fails at once (exit 3).
+
+The first Ctrl-C stops after the arm in progress and keeps every finished
+block; a second one kills the workers at once.`,
+		Example: `  benchy run quickstart
+  benchy run quickstart --out out/quickstart --force
   benchy run suite.benchy.hcl --seed 7 --var rows=1000000 --max-blocks 20`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -81,7 +91,8 @@ finished block; a second one kills the workers at once.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&f.out, "out", "o", "", "directory for journal.jsonl, results.json and report.md (default benchy-out/SUITE)")
+	fl.StringVarP(&f.out, "out", "o", "", "run directory: DIR/SUITE/ gets results.json, journal.jsonl, report.md and report.html (default: a fresh benchy-out/YYYYMMDD-HHMMSS/)")
+	fl.BoolVar(&f.force, "force", false, "with --out: replace an earlier run's files in DIR (only benchy's own)")
 	fl.Int64Var(&f.seed, "seed", 0, "schedule seed (default: the suite's, else drawn and recorded)")
 	addVarFlags(cmd, &f.vars, &f.varFiles)
 	fl.IntVar(&f.minBlocks, "min-blocks", 0, "override the suite's min_blocks")
@@ -221,13 +232,16 @@ func isClosed(c <-chan struct{}) bool {
 func runPlans(in *interrupts, plans []*suites.Plan, f runFlags, seed *int64, stdout, stderr io.Writer) error {
 	ctx, stop := in.ctx, in.stop
 	code := exitOK
+	rd, err := prepareRunDir(f.out, f.force, stderr)
+	if err != nil {
+		return err
+	}
+	defer rd.release()
 	progress := newProgress(stderr)
 	for _, plan := range plans {
-		dir := f.out
-		if dir == "" {
-			dir = filepath.Join("benchy-out", plan.Name)
-		} else if len(plans) > 1 {
-			dir = filepath.Join(dir, plan.Name)
+		dir, err := rd.suiteDir(plan.Name)
+		if err != nil {
+			return err
 		}
 		opt := harness.Options{
 			OutDir:    dir,

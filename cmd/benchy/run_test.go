@@ -76,11 +76,11 @@ func TestRunSameSeedSameOrders(t *testing.T) {
 			t.Fatalf("exit %d: %s", code, errs)
 		}
 	}
-	o1, o2 := blockOrders(t, filepath.Join(d1, "results.json")), blockOrders(t, filepath.Join(d2, "results.json"))
+	o1, o2 := blockOrders(t, filepath.Join(d1, "s", "results.json")), blockOrders(t, filepath.Join(d2, "s", "results.json"))
 	if len(o1) != 5 || !slices.EqualFunc(o1, o2, slices.Equal) {
 		t.Fatalf("orders differ:\n%v\n%v", o1, o2)
 	}
-	if _, err := os.Stat(filepath.Join(d1, "report.md")); err != nil {
+	if _, err := os.Stat(filepath.Join(d1, "s", "report.md")); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -94,7 +94,7 @@ func TestRunFailingArmExitsOne(t *testing.T) {
 	if code != exitFailure {
 		t.Fatalf("exit %d, want 1", code)
 	}
-	doc, err := results.ReadFile(filepath.Join(dir, "results.json"))
+	doc, err := results.ReadFile(filepath.Join(dir, "s", "results.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,21 +138,21 @@ func TestRunInterrupt(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	waitForJournalBlocks(t, filepath.Join(dir, "journal.jsonl"), 3)
+	waitForJournalBlocks(t, filepath.Join(dir, "s", "journal.jsonl"), 3)
 	_ = cmd.Process.Signal(syscall.SIGINT)
 	err := cmd.Wait()
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
 		t.Fatalf("exit: %v, want 130\n%s", err, stderr.String())
 	}
-	doc, err := results.ReadFile(filepath.Join(dir, "results.json"))
+	doc, err := results.ReadFile(filepath.Join(dir, "s", "results.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if doc.Status != results.StatusInterrupted || len(doc.Workloads[0].Blocks) < 2 {
 		t.Fatalf("status %q, %d blocks", doc.Status, len(doc.Workloads[0].Blocks))
 	}
-	journal, err := results.ReadFile(filepath.Join(dir, "journal.jsonl"))
+	journal, err := results.ReadFile(filepath.Join(dir, "s", "journal.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,13 +174,13 @@ func TestReportReadsJournalOfKilledRun(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	waitForJournalBlocks(t, filepath.Join(dir, "journal.jsonl"), 3)
+	waitForJournalBlocks(t, filepath.Join(dir, "s", "journal.jsonl"), 3)
 	_ = cmd.Process.Kill()
 	_ = cmd.Wait()
-	if _, err := os.Stat(filepath.Join(dir, "results.json")); err == nil {
+	if _, err := os.Stat(filepath.Join(dir, "s", "results.json")); err == nil {
 		t.Fatal("a killed run wrote results.json")
 	}
-	code, out, errs := benchy(t, "report", filepath.Join(dir, "journal.jsonl"))
+	code, out, errs := benchy(t, "report", dir)
 	if code != 0 || !strings.Contains(out, "interrupted") || !strings.Contains(out, "measured block") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 	}
@@ -293,7 +293,7 @@ func TestBlockFlags(t *testing.T) {
 				if tc.code != exitOK {
 					return
 				}
-				path := filepath.Join(out, "results.json")
+				path := filepath.Join(out, "s", "results.json")
 				if command == "calibrate" {
 					path = filepath.Join(out, "repeat-01", "results.json")
 				}

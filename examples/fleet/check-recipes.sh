@@ -59,8 +59,8 @@ expect "$results/fleet.json" '.instances[0].notes[0]' "one host: nothing to pool
 nodes="$tmp/slurm-nodes"
 i=0
 for dir in "$results"/*/; do
-	mkdir -p "$nodes/n$i"
-	jq --arg h "node-$i" '.environment.host = $h' "$dir/results.json" >"$nodes/n$i/results.json"
+	mkdir -p "$nodes/n$i/quickstart"
+	jq --arg h "node-$i" '.environment.host = $h' "$dir/quickstart/results.json" >"$nodes/n$i/quickstart/results.json"
 	i=$((i + 1))
 done
 bash examples/fleet/slurm-merge.sh "$nodes" >"$tmp/slurm.md" 2>"$tmp/err" || fail "slurm-merge.sh: $(cat "$tmp/err")"
@@ -93,12 +93,13 @@ wf=examples/fleet/github-matrix.yml
 yaml_get "$wf" '[s for s in d[0]["jobs"]["merge"]["steps"] if s.get("name") == "benchy merge"][0]["run"]' >"$tmp/gh-merge.sh"
 gh="$tmp/gh"
 tag=123-1
+# Each artifact is a run directory: the suite's folder with its results.
 for m in a100 h100 jetson; do
-	mkdir -p "$gh/fleet/fleet-$m-$tag"
+	mkdir -p "$gh/fleet/fleet-$m-$tag/quickstart"
 done
-cp "$nodes/n0/results.json" "$gh/fleet/fleet-a100-$tag/"
-cp "$nodes/n1/results.json" "$gh/fleet/fleet-h100-$tag/"
-cp "$nodes/n2/results.json" "$gh/fleet/fleet-jetson-$tag/"
+cp "$nodes/n0/quickstart/results.json" "$gh/fleet/fleet-a100-$tag/quickstart/"
+cp "$nodes/n1/quickstart/results.json" "$gh/fleet/fleet-h100-$tag/quickstart/"
+cp "$nodes/n2/quickstart/results.json" "$gh/fleet/fleet-jetson-$tag/quickstart/"
 mkdir -p "$gh/runner"
 cp "$benchy" "$gh/runner/benchy"
 (cd "$gh" && RUN_TAG=$tag RUNNER_TEMP="$gh/runner" GITHUB_STEP_SUMMARY="$gh/summary.md" \

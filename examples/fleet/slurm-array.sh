@@ -31,6 +31,8 @@ extra=()
 read -r -a extra <<<"${BENCHY_ARGS:-}"
 
 mkdir -p "$out"
-echo "benchy fleet: task ${SLURM_ARRAY_TASK_ID:-0} on $(hostname -s), results in $out" >&2
+echo "benchy fleet: task ${SLURM_ARRAY_TASK_ID:-0} on $(hostname -s), results in $out/SUITE/" >&2
 "$benchy" doctor
-exec "$benchy" run "$suite" --out "$out" --format text --color never "${extra[@]}"
+# $out is this task's own run directory: --force lets a requeued task
+# replace what its first attempt left (benchy's files only).
+exec "$benchy" run "$suite" --out "$out" --force --format text --color never "${extra[@]}"

@@ -20,8 +20,9 @@ results="$1"
 benchy="${BENCHY:-benchy}"
 
 runs=()
+# Each task's run directory holds its suite's folder: TASK/SUITE/results.json.
 for dir in "$results"/*/; do
-	if [[ -f $dir/results.json ]]; then runs+=("${dir%/}"); fi
+	if compgen -G "${dir}*/results.json" >/dev/null; then runs+=("${dir%/}"); fi
 done
 if ((${#runs[@]} == 0)); then
 	echo "slurm-merge: no results under $results" >&2

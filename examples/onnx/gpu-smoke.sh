@@ -25,9 +25,9 @@ for p in ort.get("providers", []):
     print("gpu-smoke:   %-9s %s" % (p["name"], "available" if p["available"] else "unavailable: " + p.get("reason", "")))
 PY
 rc=0
-"$benchy" run "$root/examples/onnx/gpu-smoke.benchy.hcl" --out "$out" || rc=$?
+"$benchy" run "$root/examples/onnx/gpu-smoke.benchy.hcl" --out "$out" --force || rc=$?
 echo "gpu-smoke: benchy run exited $rc"
-python3 - "$out/results.json" <<'PY'
+python3 - "$out/gpu-smoke/results.json" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
 bad = 0

@@ -11,7 +11,7 @@
 # measurement error and should sit inside ±2%.
 #
 #   scripts/install-onnxruntime.sh --node && examples/onnx/fetch-model.sh
-#   benchy run examples/onnx/ppocr-det.benchy.hcl --out out/ppocr-det
+#   benchy run examples/onnx/ppocr-det.benchy.hcl   # results in benchy-out/latest/ppocr-det/
 #   benchy run examples/onnx/ppocr-det.benchy.hcl --var resolution=640x640 --var threads=2
 
 variable "model" {
