@@ -34,6 +34,10 @@ const (
 	CodeBadGroups Code = "bad_groups"
 	// CodeNoData: every stratum table is empty.
 	CodeNoData Code = "no_data"
+	// CodeOutOfRange: the estimate, its CI or its SE does not fit in a
+	// float64 (a ratio beyond 1.8e308 on the linear scale, or a relative
+	// difference beyond it on either scale).
+	CodeOutOfRange Code = "out_of_range"
 )
 
 // Error is an input for which a statistic is undefined. Block, Unit and Arm

@@ -197,6 +197,18 @@ type BinaryRecord struct {
 // value in that order. In an *Error from this function, Block is a Block
 // value, and Unit is a Block value (or a group index when grouped).
 func BinaryRelativeDifference(records []BinaryRecord, baseline int, opt Options) ([]Estimate, error) {
+	res, err := BinaryRelativeDifferenceByArm(records, baseline, opt)
+	if err != nil {
+		return nil, err
+	}
+	return firstArmError(res)
+}
+
+// BinaryRelativeDifferenceByArm is BinaryRelativeDifference with the outcome
+// of every non-baseline arm kept apart, as RelativeDifferenceByArm: an arm
+// that never succeeds (its risk ratio is 0 on the log scale) or has too few
+// blocks is that arm's ArmResult.Err, and the other arms are estimated.
+func BinaryRelativeDifferenceByArm(records []BinaryRecord, baseline int, opt Options) ([]ArmResult, error) {
 	conf, err := opt.confidence()
 	if err != nil {
 		return nil, err
@@ -258,16 +270,16 @@ func BinaryRelativeDifference(records []BinaryRecord, baseline int, opt Options)
 		}
 		idx[i] = recordIndex{unit: u.of[blockIndex[r.Block]], stratum: s}
 	}
-	var out []Estimate
+	var out []ArmResult
 	for _, k := range arms {
 		if k == baseline {
 			continue
 		}
 		e, err := binaryArm(records, idx, len(strataIdx), baseline, k, u, blockIDs, conf, est, opt.Scale)
-		if err != nil {
-			return nil, err
+		if err == nil {
+			err = checkRange(e)
 		}
-		out = append(out, e)
+		out = append(out, ArmResult{Arm: k, Estimate: e, Err: err})
 	}
 	return out, nil
 }

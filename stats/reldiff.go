@@ -46,11 +46,51 @@ type Estimate struct {
 	MH *MHResult
 }
 
+// ArmResult is one arm's outcome in RelativeDifferenceByArm and
+// BinaryRelativeDifferenceByArm: its Estimate, or the *Error that makes this
+// arm's estimate undefined (an arm that never succeeds, an arm whose ratio is
+// 0 on the log scale) while the other arms' estimates stand.
+type ArmResult struct {
+	// Arm is the compared arm's column (or arm index, for binary records).
+	Arm int
+	// Estimate is valid when Err is nil.
+	Estimate Estimate
+	// Err, when not nil, is an *Error about this arm alone.
+	Err error
+}
+
 // RelativeDifference estimates every non-baseline arm's relative difference
 // from the baseline. blocks[b][k] is arm k's value in block b; every block
 // must hold every arm (drop incomplete blocks first). It returns one Estimate
-// per non-baseline arm, in column order, or an *Error.
+// per non-baseline arm, in column order, or an *Error: the first arm's error
+// when an arm's estimate is undefined (RelativeDifferenceByArm keeps the
+// others).
 func RelativeDifference(blocks [][]float64, baseline int, opt Options) ([]Estimate, error) {
+	res, err := RelativeDifferenceByArm(blocks, baseline, opt)
+	if err != nil {
+		return nil, err
+	}
+	return firstArmError(res)
+}
+
+// firstArmError returns the estimates of res, or the first arm's error.
+func firstArmError(res []ArmResult) ([]Estimate, error) {
+	out := make([]Estimate, 0, len(res))
+	for _, r := range res {
+		if r.Err != nil {
+			return nil, r.Err
+		}
+		out = append(out, r.Estimate)
+	}
+	return out, nil
+}
+
+// RelativeDifferenceByArm is RelativeDifference with the outcome of every
+// non-baseline arm kept apart: an error that concerns the whole input (too
+// few blocks, bad options, a value that is not finite, a value <= 0 for
+// LogRatio) is returned as the error, and an estimate that is undefined for
+// one arm alone is that arm's ArmResult.Err.
+func RelativeDifferenceByArm(blocks [][]float64, baseline int, opt Options) ([]ArmResult, error) {
 	conf, err := opt.confidence()
 	if err != nil {
 		return nil, err
@@ -101,7 +141,7 @@ func RelativeDifference(blocks [][]float64, baseline int, opt Options) ([]Estima
 		return nil, err
 	}
 	t := TCritical(u.n-1, conf)
-	out := make([]Estimate, 0, K-1)
+	out := make([]ArmResult, 0, K-1)
 	for k := range K {
 		if k == baseline {
 			continue
@@ -113,12 +153,24 @@ func RelativeDifference(blocks [][]float64, baseline int, opt Options) ([]Estima
 		} else {
 			e, err = ratioArm(blocks, baseline, k, u, t, opt.Scale)
 		}
-		if err != nil {
-			return nil, err
+		if err == nil {
+			err = checkRange(e)
 		}
-		out = append(out, e)
+		out = append(out, ArmResult{Arm: k, Estimate: e, Err: err})
 	}
 	return out, nil
+}
+
+// checkRange reports an estimate whose numbers do not fit in a float64 (a
+// relative difference beyond ±1.8e308, such as values of 1e300 against
+// 1e-300) as an out_of_range *Error, instead of returning ±Inf or NaN.
+func checkRange(e Estimate) error {
+	for _, x := range [...]float64{e.Estimate, e.CILo, e.CIHi, e.SE} {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return newError(CodeOutOfRange, e.Arm, -1, -1, false, "the relative difference (%s scale value %.6g, CI [%.6g, %.6g], SE %.6g) does not fit in a float64", e.Scale, e.Phi, e.CILo, e.CIHi, e.SE)
+		}
+	}
+	return nil
 }
 
 // logRatio returns ln(a/b) for a, b > 0, from the correctly rounded
@@ -147,15 +199,36 @@ func logRatioArm(blocks [][]float64, base, k int, u *units, t float64) Estimate 
 	return finish(k, phi, reps, t, LogRatio, Log)
 }
 
+// scaleExp returns the binary exponent e of the largest |v| in column k of
+// blocks (0 when every value is 0): dividing the column by 2^e is exact
+// (short of values 2^1000 times smaller than the largest, which vanish in
+// its sum anyway) and keeps sums of values near 1e308 finite.
+func scaleExp(blocks [][]float64, k int) int {
+	m := 0.0
+	for _, row := range blocks {
+		m = max(m, math.Abs(row[k]))
+	}
+	if m == 0 {
+		return 0
+	}
+	_, e := math.Frexp(m)
+	return e
+}
+
 func ratioArm(blocks [][]float64, base, k int, u *units, t float64, scale Scale) (Estimate, error) {
+	// The sums are of the columns divided by 2^en and 2^ed, so that values
+	// near the float64 limit cannot overflow them; the ratio of sums is
+	// (n/d)·2^(en−ed).
+	en, ed := scaleExp(blocks, k), scaleExp(blocks, base)
 	num := make([]ksum, u.n)
 	den := make([]ksum, u.n)
 	for b, row := range blocks {
-		num[u.of[b]].add(row[k])
-		den[u.of[b]].add(row[base])
+		num[u.of[b]].add(math.Ldexp(row[k], -en))
+		den[u.of[b]].add(math.Ldexp(row[base], -ed))
 	}
 	sn, ln := looSums(num)
 	sd, ld := looSums(den)
+	shift := en - ed
 	stat := func(n, d float64, unit int) (float64, error) {
 		if d == 0 {
 			if unit < 0 {
@@ -163,17 +236,24 @@ func ratioArm(blocks [][]float64, base, k int, u *units, t float64, scale Scale)
 			}
 			return 0, newError(CodeZeroDenominator, k, -1, unit, u.grouped, "the baseline's sum over the remaining blocks is 0, so the jackknife replicate is undefined")
 		}
-		r := n / d
+		q := n / d
+		r := math.Ldexp(q, shift)
 		if scale == Linear {
+			if math.IsInf(r, 0) {
+				return 0, newError(CodeOutOfRange, k, -1, unit, u.grouped, "the ratio of sums, %.6g·2^%d, does not fit in a float64 (use the log scale)", q, shift)
+			}
 			return r - 1, nil
 		}
-		if r <= 0 {
+		if q <= 0 {
 			if unit < 0 {
 				return 0, newError(CodeNonpositiveRatio, k, -1, -1, false, "the ratio of sums is %v; the log scale needs a ratio > 0 (use the linear scale)", r)
 			}
 			return 0, newError(CodeNonpositiveRatio, k, -1, unit, u.grouped, "the replicate's ratio of sums is %v; the log scale needs a ratio > 0 (use the linear scale)", r)
 		}
-		return math.Log(r), nil
+		if r >= 0x1p-1022 && r <= math.MaxFloat64 {
+			return math.Log(r), nil // the unscaled ratio, exactly as without scaling
+		}
+		return math.Log(q) + float64(shift)*math.Ln2, nil
 	}
 	phi, err := stat(sn, sd, -1)
 	if err != nil {
@@ -200,19 +280,24 @@ func BlockValue(samples []float64, est Estimator) float64 {
 		return samples[0] // exactly, not exp(log(x))
 	}
 	var s ksum
-	for _, v := range samples {
-		if est == LogRatio {
+	if est == LogRatio {
+		for _, v := range samples {
 			if !(v > 0) {
 				return math.NaN()
 			}
 			s.add(math.Log(v))
-		} else {
-			s.add(v)
 		}
+		return math.Exp(s.val() / float64(len(samples)))
 	}
-	m := s.val() / float64(len(samples))
-	if est == LogRatio {
-		return math.Exp(m)
+	// The mean of the samples divided by 2^e, times 2^e: finite for samples
+	// near the float64 limit, and the plain mean otherwise.
+	m := 0.0
+	for _, v := range samples {
+		m = max(m, math.Abs(v))
 	}
-	return m
+	_, e := math.Frexp(m)
+	for _, v := range samples {
+		s.add(math.Ldexp(v, -e))
+	}
+	return math.Ldexp(s.val()/float64(len(samples)), e)
 }

@@ -180,8 +180,11 @@ func testJackknifeVector(t *testing.T, v vector) {
 	if in.Method.Groups != nil {
 		opt.Groups = *in.Method.Groups
 	}
-	got, err := RelativeDifference(in.Blocks, 0, opt)
+	got, err := RelativeDifferenceByArm(in.Blocks, 0, opt)
 	if exp.Error != "" {
+		if err == nil {
+			_, err = firstArmError(got)
+		}
 		if CodeOf(err) != Code(exp.Error) {
 			t.Fatalf("error = %v, want code %s", err, exp.Error)
 		}
@@ -189,11 +192,18 @@ func testJackknifeVector(t *testing.T, v vector) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(got) != len(exp.Results) {
-			t.Fatalf("%d estimates, want %d", len(got), len(exp.Results))
+		checkArmResults(t, "", got, exp.Results, 0)
+		// RelativeDifference fails with the first arm's error, if any.
+		_, err := RelativeDifference(in.Blocks, 0, opt)
+		want := Code("")
+		for _, w := range exp.Results {
+			if w.Error != "" {
+				want = Code(w.Error)
+				break
+			}
 		}
-		for i := range got {
-			checkEstimate(t, fmt.Sprintf("arm %d", exp.Results[i].Arm), got[i], exp.Results[i])
+		if CodeOf(err) != want {
+			t.Errorf("RelativeDifference: error = %v, want code %q", err, want)
 		}
 	}
 	// The same data with the baseline moved to the last column: the API
@@ -206,8 +216,11 @@ func testJackknifeVector(t *testing.T, v vector) {
 	for b, row := range in.Blocks {
 		moved[b] = append(append([]float64{}, row[1:]...), row[0])
 	}
-	got2, err := RelativeDifference(moved, K-1, opt)
+	got2, err := RelativeDifferenceByArm(moved, K-1, opt)
 	if exp.Error != "" {
+		if err == nil {
+			_, err = firstArmError(got2)
+		}
 		if CodeOf(err) != Code(exp.Error) {
 			t.Fatalf("baseline last: error = %v, want code %s", err, exp.Error)
 		}
@@ -216,10 +229,34 @@ func testJackknifeVector(t *testing.T, v vector) {
 	if err != nil {
 		t.Fatalf("baseline last: %v", err)
 	}
-	for i := range got2 {
-		w := exp.Results[i]
-		w.Arm--
-		checkEstimate(t, fmt.Sprintf("baseline last, arm %d", w.Arm), got2[i], w)
+	checkArmResults(t, "baseline last, ", got2, exp.Results, 1)
+}
+
+// checkArmResults compares RelativeDifferenceByArm's results with the
+// expected ones, whose arm numbers are shift more than got's: an expected
+// error code is that arm's error, and the other arms are estimated.
+func checkArmResults(t *testing.T, what string, got []ArmResult, want []jkResult, shift int) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s%d results, want %d", what, len(got), len(want))
+	}
+	for i, w := range want {
+		w.Arm -= shift
+		name := fmt.Sprintf("%sarm %d", what, w.Arm)
+		if got[i].Arm != w.Arm {
+			t.Errorf("%s: result for arm %d", name, got[i].Arm)
+		}
+		if w.Error != "" {
+			if CodeOf(got[i].Err) != Code(w.Error) {
+				t.Errorf("%s: error = %v, want code %s", name, got[i].Err, w.Error)
+			}
+			continue
+		}
+		if got[i].Err != nil {
+			t.Errorf("%s: %v", name, got[i].Err)
+			continue
+		}
+		checkEstimate(t, name, got[i].Estimate, w)
 	}
 }
 

@@ -58,7 +58,33 @@ def labelled_jackknife(rows, stat, labels, confidence):
 
 
 def jk_case(name, desc, blocks, estimator="logratio", scale="log", groups=None, labels=None,
-            confidence=0.95, arms=None):
+            confidence=0.95, arms=None, oracle_exp=0, per_arm=False):
+    """oracle_exp: the oracle sees the blocks times 2**-oracle_exp (exact, and
+    the relative difference does not change), for values whose sums overflow
+    a float64. per_arm: each arm against the baseline on its own, so that an
+    arm whose estimate is undefined gets {"arm": k, "error": code} and the
+    other arms their results."""
+    if per_arm:
+        res = []
+        for k in range(1, len(blocks[0])):
+            sub = [[r[0], r[k]] for r in blocks]
+            try:
+                r = bo.relative_difference_ci([[math.ldexp(v, -oracle_exp) for v in row] for row in sub],
+                                              estimator=estimator, scale=scale, groups=groups,
+                                              confidence=confidence)[0]
+                r["arm"] = k
+            except bo.OracleError as e:
+                r = {"arm": k, "error": e.code}
+            res.append(r)
+        K = len(blocks[0])
+        method = {"estimator": estimator, "scale": scale, "unit": "group" if groups else "block",
+                  "groups": groups, "confidence": confidence, "critical": "student_t", "center": "plugin",
+                  "per_arm": True}
+        write(name, {"kind": "jackknife", "description": desc,
+                     "input": {"blocks": blocks, "arms": arms or ["baseline"] + ["arm%d" % k for k in range(1, K)],
+                               "method": method},
+                     "expected": {"results": res}})
+        return
     K = len(blocks[0])
     method = {"estimator": estimator, "scale": scale, "unit": "group" if (groups or labels) else "block",
               "groups": groups, "confidence": confidence, "critical": "student_t", "center": "plugin"}
@@ -69,7 +95,8 @@ def jk_case(name, desc, blocks, estimator="logratio", scale="log", groups=None, 
                      "method": method}}
     try:
         if labels is None:
-            res = bo.relative_difference_ci(blocks, estimator=estimator, scale=scale, groups=groups,
+            res = bo.relative_difference_ci([[math.ldexp(v, -oracle_exp) for v in row] for row in blocks],
+                                            estimator=estimator, scale=scale, groups=groups,
                                             confidence=confidence)
         else:
             res = []
@@ -165,6 +192,18 @@ jk_case("extra_jk_19_four_arms_logratio", "40 blocks, 4 arms, one very noisy", b
 jk_case("extra_jk_20_four_arms_ratio_groups5", "40 blocks, 4 arms, ratio, G = 5", big.round(4).tolist(), "ratio", groups=5)
 dom = [[1e9, 1e9 * 1.01], [1.0, 1.2], [2.0, 1.7], [1.5, 1.6], [0.5, 0.45]]
 jk_case("extra_jk_21_dominant_block_ratio", "one block 1e9 times the others: replicates without it need exact sums", dom, "ratio")
+
+huge = [[1.7e308, 1.2e308, 1.6e308], [1.5e308, 1.1e308, 1.79e308], [1.65e308, 1.3e308, 1.7e308],
+        [1.55e308, 1.25e308, 1.75e308], [1.6e308, 1.15e308, 1.72e308]]
+jk_case("extra_jk_22_huge_values_ratio", "values near the float64 limit: sums overflow unless scaled (#14.17)",
+        huge, "ratio", oracle_exp=1000)
+jk_case("extra_jk_23_huge_values_ratio_linear", "values near the float64 limit, linear scale", huge, "ratio", "linear",
+        oracle_exp=1000)
+jk_case("extra_jk_24_huge_values_logratio", "values near the float64 limit, logratio", huge)
+jk_case("extra_jk_25_degenerate_arm_per_arm_ratio",
+        "three arms, one all zero: that arm's log-scale ratio is undefined, the other is estimated (#14.17)",
+        [[3.0, 3.3, 0.0], [2.0, 2.1, 0.0], [4.0, 4.5, 0.0], [3.5, 3.6, 0.0]], "ratio",
+        arms=["baseline", "good", "zero"], per_arm=True)
 
 # --- cmh ------------------------------------------------------------------
 cmh_case("extra_cmh_01_operator_bias_simpson",
