@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -60,10 +62,19 @@ per-block ratios), ratio (ratio of sums; allows zeros), cmh (default for binary
 data; Mantel-Haenszel risk ratio over strata) and crude (pooled risk ratio,
 ignoring strata). Every estimate is a relative difference: 0.05 = +5%.
 
-On bad input benchy analyze exits 2 and prints an error code
-(insufficient_blocks, nonpositive_value, zero_denominator, nonpositive_ratio,
-invalid_value, invalid_option, bad_groups, no_data, bad_csv, missing_column,
-read_error) with the block and arm concerned.`,
+Values and counts are plain decimal numbers (12, -3.5, .5, 1.2e-3); Go or
+C literal forms (1_000, 0x1p3), inf and nan are refused. A UTF-8 byte order
+mark before the header is accepted.
+
+An arm whose estimate is undefined (an arm that never succeeds, on the log
+scale) is reported as not estimated, with the reason, and the other arms are
+estimated as usual; benchy analyze then exits 1. On bad input, or when no arm
+can be estimated, it exits 2 and says what is wrong with the line, block and
+arm concerned. With --format json the error is also written to stdout as
+{"error": {"code", "message"}}, and a not-estimated arm carries its own
+"error"; the codes are insufficient_blocks, nonpositive_value,
+zero_denominator, nonpositive_ratio, out_of_range, invalid_value,
+invalid_option, bad_groups, no_data, bad_csv, missing_column and read_error.`,
 		Example: `  benchy analyze timings.csv
   benchy analyze timings.csv --estimator ratio --baseline main --format json
   benchy analyze episodes.csv --group-column host
@@ -83,7 +94,16 @@ read_error) with the block and arm concerned.`,
 			if o.format != "text" && o.format != "json" {
 				return withCode(exitUsage, analyzeErr("invalid_option", "--format %q: want text or json", o.format))
 			}
-			if err := runAnalyze(args[0], o, stdout, stderr); err != nil {
+			err := runAnalyze(args[0], o, stdout, stderr)
+			var ae *analyzeError
+			if errors.As(err, &ae) && o.format == "json" {
+				writeAnalyzeJSON(stdout, map[string]*analyzeError{"error": ae})
+			}
+			var partial analyzePartial
+			if errors.As(err, &partial) {
+				return withCode(exitFailure, err)
+			}
+			if err != nil {
 				return withCode(exitUsage, err)
 			}
 			return nil
@@ -100,13 +120,30 @@ read_error) with the block and arm concerned.`,
 	return cmd
 }
 
-// analyzeError is an error of benchy analyze with a stable code.
+// analyzeError is an error of benchy analyze: a plain message for people,
+// and a stable code for --format json.
 type analyzeError struct {
 	code string
 	msg  string
 }
 
-func (e *analyzeError) Error() string { return e.code + ": " + e.msg }
+func (e *analyzeError) Error() string { return e.msg }
+
+// MarshalJSON writes {"code", "message"}.
+func (e *analyzeError) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	}{e.code, e.msg})
+}
+
+// analyzePartial is the outcome of an analysis that estimated some arms and
+// not others (exit 1): n of total arms were not estimated.
+type analyzePartial struct{ n, total int }
+
+func (p analyzePartial) Error() string {
+	return fmt.Sprintf("%d of %d arms not estimated (the report says why)", p.n, p.total)
+}
 
 func analyzeErr(code, format string, args ...any) error {
 	return &analyzeError{code: code, msg: fmt.Sprintf(format, args...)}
@@ -138,7 +175,13 @@ var (
 // readAnalyzeCSV parses the input of benchy analyze. wantBinary decides
 // between the two layouts when the header holds both value and counts.
 func readAnalyzeCSV(r io.Reader, groupColumn string, wantBinary bool) (*analyzeData, error) {
-	cr := csv.NewReader(r)
+	// A byte order mark goes before the CSV reader sees it, so that a quoted
+	// first field (R's write.csv with fileEncoding = "UTF-8-BOM") parses.
+	br := bufio.NewReader(r)
+	if bom, err := br.Peek(3); err == nil && string(bom) == "\ufeff" {
+		br.Discard(3)
+	}
+	cr := csv.NewReader(br)
 	cr.Comment = '#'
 	cr.TrimLeadingSpace = true
 	cr.ReuseRecord = true
@@ -151,7 +194,7 @@ func readAnalyzeCSV(r io.Reader, groupColumn string, wantBinary bool) (*analyzeD
 	}
 	col := map[string]int{}
 	for i, h := range header {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		h = strings.ToLower(strings.TrimSpace(h))
 		if _, dup := col[h]; dup && h != "" {
 			return nil, analyzeErr("bad_csv", "the header names column %q twice", h)
 		}
@@ -254,10 +297,9 @@ func readAnalyzeCSV(r io.Reader, groupColumn string, wantBinary bool) (*analyzeD
 			recs = append(recs, stats.BinaryRecord{Block: b, Stratum: field("stratum"), Arm: a, Successes: s, Trials: n})
 			continue
 		}
-		raw := field("value")
-		v, err := strconv.ParseFloat(raw, 64)
-		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, analyzeErr("invalid_value", "line %d (block %q, arm %q): value %q is not a finite number", line, block, arm, raw)
+		v, err := analyzeParseNumber(field("value"))
+		if err != nil {
+			return nil, analyzeErr("invalid_value", "line %d (block %q, arm %q): value %v", line, block, arm, err)
 		}
 		k := cellKey{b, a}
 		vals[k] = append(vals[k], v)
@@ -273,8 +315,8 @@ func readAnalyzeCSV(r io.Reader, groupColumn string, wantBinary bool) (*analyzeD
 	numeric := true
 	for i, l := range blockOrder {
 		order[i] = i
-		x, err := strconv.ParseFloat(l, 64)
-		if err != nil || math.IsNaN(x) {
+		x, err := analyzeParseNumber(l)
+		if err != nil {
 			numeric = false
 		}
 		num[i] = x
@@ -310,16 +352,35 @@ func readAnalyzeCSV(r io.Reader, groupColumn string, wantBinary bool) (*analyzeD
 	return d, nil
 }
 
-// analyzeParseCount reads a non-negative whole number ("3" or "3.0").
-func analyzeParseCount(s string) (int, error) {
-	if n, err := strconv.Atoi(s); err == nil {
-		if n < 0 {
-			return 0, fmt.Errorf("%q is negative", s)
+// analyzeDecimal is the number syntax of benchy analyze's CSV: an optional
+// sign, decimal digits with an optional point, an optional exponent.
+var analyzeDecimal = regexp.MustCompile(`^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$`)
+
+// analyzeParseNumber reads a finite number in plain decimal or scientific
+// notation. Go's literal forms that strconv.ParseFloat also takes (1_000,
+// 0x1p3, Inf, NaN) are refused, as is a number beyond the float64 range.
+func analyzeParseNumber(s string) (float64, error) {
+	if !analyzeDecimal.MatchString(s) {
+		switch strings.TrimLeft(strings.ToLower(s), "+-") {
+		case "inf", "infinity", "nan":
+			return 0, fmt.Errorf("%q is not a finite number", s)
 		}
-		return n, nil
+		return 0, fmt.Errorf("%q is not a number: want plain decimal notation such as 12, -3.5 or 1.2e-3", s)
 	}
 	x, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%q is beyond the float64 range (about ±1.8e308)", s)
+	}
+	return x, nil
+}
+
+// analyzeParseCount reads a non-negative whole number ("3" or "3.0").
+func analyzeParseCount(s string) (int, error) {
+	x, err := analyzeParseNumber(s)
 	if err != nil || x != math.Trunc(x) || x < 0 || x > 1<<53 {
+		if err == nil && x < 0 {
+			return 0, fmt.Errorf("%q is negative", s)
+		}
 		return 0, fmt.Errorf("%q is not a whole number >= 0", s)
 	}
 	return int(x), nil
@@ -365,6 +426,8 @@ type analyzeArm struct {
 	Bias        analyzeFloat    `json:"bias"`
 	Rate        *analyzeRate    `json:"success,omitempty"`
 	MH          *stats.MHResult `json:"mh,omitempty"`
+	// Error says why the arm was not estimated; the numbers are then null.
+	Error *analyzeError `json:"error,omitempty"`
 }
 
 // analyzeRate is an arm's pooled success count (binary data).
@@ -452,18 +515,14 @@ func runAnalyze(path string, o analyzeOptions, stdout, stderr io.Writer) error {
 		Arm:   func(i int) string { return strconv.Quote(d.arms[i]) },
 		Block: func(i int) string { return strconv.Quote(d.blocks[i]) },
 	}
-	var est []stats.Estimate
-	var armOf []int // the d.arms index of each estimate
+	var res []stats.ArmResult // Arm is a d.arms index
 	var rates []analyzeRate
 	if d.binary {
 		if o.groupColumn != "" {
 			opt.GroupLabels = d.group
 		}
 		rep.Blocks = len(d.blocks)
-		est, err = stats.BinaryRelativeDifference(d.records, base, opt)
-		for _, e := range est {
-			armOf = append(armOf, e.Arm)
-		}
+		res, err = stats.BinaryRelativeDifferenceByArm(d.records, base, opt)
 		rates = make([]analyzeRate, len(d.arms))
 		for _, r := range d.records {
 			rates[r.Arm].Successes += r.Successes
@@ -506,42 +565,72 @@ func runAnalyze(path string, o analyzeOptions, stdout, stderr io.Writer) error {
 		}
 		rep.Blocks = len(blocks)
 		names.Block = func(i int) string { return strconv.Quote(d.blocks[kept[i]]) }
-		est, err = stats.RelativeDifference(blocks, base, opt)
-		for _, e := range est {
-			armOf = append(armOf, e.Arm)
-		}
+		res, err = stats.RelativeDifferenceByArm(blocks, base, opt)
 	}
 	if opt.Groups > 0 || opt.GroupLabels != nil {
 		rep.Jackknife = "group"
 		names.Group = func(g int) string { return analyzeGroupName(opt, g) }
 	}
 	if err != nil {
-		var se *stats.Error
-		if errors.As(err, &se) {
-			return &analyzeError{code: string(se.Code), msg: strings.TrimPrefix(se.Format(names), string(se.Code)+": ")}
+		return analyzeStatsErr(err, names)
+	}
+	var failed []*analyzeError
+	for _, r := range res {
+		a := analyzeArm{Arm: d.arms[r.Arm]}
+		if r.Err != nil {
+			a.Error = analyzeStatsErr(r.Err, names)
+			failed = append(failed, a.Error)
+			nan := analyzeFloat(math.NaN())
+			a.Estimate, a.CILo, a.CIHi, a.SE, a.T, a.Bias = nan, nan, nan, nan, nan, nan
+		} else {
+			e := r.Estimate
+			a.Estimate, a.CILo, a.CIHi = analyzeFloat(e.Estimate), analyzeFloat(e.CILo), analyzeFloat(e.CIHi)
+			a.SE, a.DF, a.Significant, a.Units = analyzeFloat(e.SE), e.DF, e.Significant, e.Units
+			a.T, a.Bias, a.MH = analyzeFloat(e.T), analyzeFloat(e.Bias), e.MH
+			rep.Units = max(rep.Units, e.Units)
 		}
-		return err
-	}
-	for i, e := range est {
-		rep.Arms = append(rep.Arms, analyzeArm{
-			Arm: d.arms[armOf[i]], Estimate: analyzeFloat(e.Estimate), CILo: analyzeFloat(e.CILo), CIHi: analyzeFloat(e.CIHi),
-			SE: analyzeFloat(e.SE), DF: e.DF, Significant: e.Significant, Units: e.Units, T: analyzeFloat(e.T),
-			Bias: analyzeFloat(e.Bias), MH: e.MH,
-		})
-		rep.Units = max(rep.Units, e.Units)
-	}
-	for i := range rep.Arms {
 		if rates != nil {
-			rep.Arms[i].Rate = &rates[armOf[i]]
+			a.Rate = &rates[r.Arm]
 		}
+		rep.Arms = append(rep.Arms, a)
+	}
+	if len(failed) == len(res) {
+		// Nothing to report: the error, with every arm's reason.
+		if len(failed) == 1 {
+			return failed[0]
+		}
+		msg := make([]string, len(failed))
+		for i, f := range failed {
+			msg[i] = f.msg
+		}
+		return &analyzeError{code: failed[0].code, msg: "no arm can be estimated:\n  " + strings.Join(msg, "\n  ")}
 	}
 	if o.format == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		writeAnalyzeJSON(stdout, rep)
+	} else {
+		writeAnalyzeText(stdout, path, rep, d.binary)
 	}
-	writeAnalyzeText(stdout, path, rep, d.binary)
+	if len(failed) > 0 {
+		return analyzePartial{n: len(failed), total: len(res)}
+	}
 	return nil
+}
+
+// analyzeStatsErr turns an error of package stats into an analyzeError that
+// names arms and blocks as the file does.
+func analyzeStatsErr(err error, names stats.Names) *analyzeError {
+	var se *stats.Error
+	if errors.As(err, &se) {
+		return &analyzeError{code: string(se.Code), msg: strings.TrimPrefix(se.Format(names), string(se.Code)+": ")}
+	}
+	return &analyzeError{code: "invalid_value", msg: err.Error()}
+}
+
+// writeAnalyzeJSON writes v as indented JSON.
+func writeAnalyzeJSON(w io.Writer, v any) {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
 }
 
 // analyzeGroupName names delete-a-group unit g for error messages.
@@ -605,10 +694,19 @@ func writeAnalyzeText(w io.Writer, path string, rep *analyzeReport, binary bool)
 		if binary {
 			row = append(row, analyzeRateText(a.Rate))
 		}
+		if a.Error != nil {
+			rows = append(rows, append(row, "not estimated"))
+			continue
+		}
 		rows = append(rows, append(row, analyzePct(a.Estimate), fmt.Sprintf("[%s, %s]", analyzePct(a.CILo), analyzePct(a.CIHi)),
 			analyzeNum(a.SE), strconv.Itoa(a.DF), sig))
 	}
 	writeAnalyzeTable(w, rows)
+	for _, a := range rep.Arms {
+		if a.Error != nil {
+			fmt.Fprintf(w, "\nnot estimated: %s\n", a.Error.msg)
+		}
+	}
 	if binary {
 		for _, a := range rep.Arms {
 			if a.MH == nil {

@@ -5,10 +5,12 @@ import (
 
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -58,6 +60,16 @@ func TestAnalyzeGolden(t *testing.T) {
 		{"err_groups_and_column", "iterations.csv --groups 2 --group-column host"},
 		{"err_format", "three_arms.csv --format yaml"},
 		{"err_no_file", "does_not_exist.csv"},
+		{"err_no_file_json", "does_not_exist.csv --format json"},
+		{"err_go_literal", "go_literal.csv"},
+		{"err_inf", "inf_value.csv"},
+		{"err_all_arms_degenerate", "two_never_succeed.csv"},
+		{"ok_bom_quoted_header", "bom_quoted.csv"},
+		{"ok_huge_values_ratio", "huge.csv --estimator ratio"},
+		{"ok_huge_values_ratio_json", "huge.csv --estimator ratio --format json"},
+		{"partial_one_arm_never_succeeds", "one_never_succeeds.csv"},
+		{"partial_one_arm_never_succeeds_json", "one_never_succeeds.csv --format json"},
+		{"partial_zero_arm_ratio", "three_arms_zero.csv --estimator ratio"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -67,19 +79,65 @@ func TestAnalyzeGolden(t *testing.T) {
 			code := run(append([]string{"analyze"}, args...), &stdout, &stderr)
 			got := fmt.Sprintf("$ benchy analyze %s\nexit %d\n--- stdout\n%s--- stderr\n%s", strings.Join(args, " "), code, stdout.String(), stderr.String())
 			golden.Check(t, filepath.Join(analyzeTestdata, tc.name+".golden"), []byte(got))
-			// Every error is exit 2 with a code on stderr; success is exit 0.
-			if strings.HasPrefix(tc.name, "err_") {
-				if code != exitUsage || !strings.HasPrefix(stderr.String(), "benchy: ") || stdout.Len() != 0 {
-					t.Errorf("error case: exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
+			// Every error is exit 2 with a plain message on stderr (no
+			// internal code), and with --format json {"error": {"code",
+			// "message"}} on stdout; some arms not estimated is exit 1;
+			// success is exit 0.
+			isJSON := strings.Contains(tc.args, "--format json")
+			switch {
+			case strings.HasPrefix(tc.name, "err_"):
+				if code != exitUsage || !strings.HasPrefix(stderr.String(), "benchy: ") || analyzeCodePrefix.MatchString(stderr.String()) {
+					t.Errorf("error case: exit %d, stderr %q", code, stderr.String())
 				}
-			} else if code != exitOK {
-				t.Errorf("exit %d: %s", code, stderr.String())
+				if c := analyzeJSONErrorCode(t, stdout.Bytes()); isJSON != (c != "") || !isJSON && stdout.Len() != 0 {
+					t.Errorf("error case: stdout %q", stdout.String())
+				}
+			case strings.HasPrefix(tc.name, "partial_"):
+				if code != exitFailure || !strings.Contains(stderr.String(), "not estimated") {
+					t.Errorf("partial case: exit %d, stderr %q", code, stderr.String())
+				}
+			default:
+				if code != exitOK {
+					t.Errorf("exit %d: %s", code, stderr.String())
+				}
 			}
-			if strings.Contains(tc.args, "--format json") && code == 0 && !json.Valid(stdout.Bytes()) {
-				t.Errorf("invalid JSON: %s", stdout.String())
+			if isJSON && code != exitUsage {
+				var out analyzeJSON
+				if err := json.Unmarshal(stdout.Bytes(), &out); err != nil || len(out.Arms) == 0 {
+					t.Errorf("invalid JSON (%v): %s", err, stdout.String())
+				}
+				for _, a := range out.Arms {
+					failed := a.Error != nil
+					if failed != (a.Estimate == nil) || failed && (a.Error.Code == "" || !strings.HasPrefix(tc.name, "partial_")) {
+						t.Errorf("arm %q: estimate %v, error %+v", a.Arm, a.Estimate, a.Error)
+					}
+				}
 			}
 		})
 	}
+}
+
+// analyzeCodePrefix matches an internal code at the start of an error line,
+// which benchy analyze's messages must not show (#15.15).
+var analyzeCodePrefix = regexp.MustCompile(`(?m)^benchy: [a-z]+_[a-z_]+: `)
+
+// analyzeJSONErrorCode returns the code of a {"error": {"code", "message"}}
+// document, or "" when data is not one.
+func analyzeJSONErrorCode(t *testing.T, data []byte) string {
+	t.Helper()
+	var e struct {
+		Error *struct {
+			Code    string `json:"code"`
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	if json.Unmarshal(data, &e) != nil || e.Error == nil {
+		return ""
+	}
+	if e.Error.Message == "" {
+		t.Errorf("error without a message: %s", data)
+	}
+	return e.Error.Code
 }
 
 // analyzeJSON is the contract of `benchy analyze --format json`.
@@ -95,6 +153,10 @@ type analyzeJSON struct {
 		SE          *float64 `json:"se"`
 		DF          int      `json:"df"`
 		Significant bool     `json:"significant"`
+		Error       *struct {
+			Code    string `json:"code"`
+			Message string `json:"message"`
+		} `json:"error"`
 	} `json:"arms"`
 }
 
@@ -147,6 +209,9 @@ type analyzeOracleResult struct {
 	Error       string   `json:"error"`
 }
 
+// runAnalyzeJSONFile runs benchy analyze --format json on csvText; it
+// returns the report, the exit code, and stderr or, on exit 2, the error
+// code of the JSON on stdout followed by ": " and stderr.
 func runAnalyzeJSONFile(t *testing.T, csvText string, args ...string) (analyzeJSON, int, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "in.csv")
@@ -156,10 +221,13 @@ func runAnalyzeJSONFile(t *testing.T, csvText string, args ...string) (analyzeJS
 	var stdout, stderr bytes.Buffer
 	code := run(append([]string{"analyze", path, "--format", "json"}, args...), &stdout, &stderr)
 	var out analyzeJSON
-	if code == 0 {
+	switch code {
+	case exitOK, exitFailure:
 		if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
 			t.Fatalf("%v: %s", err, stdout.String())
 		}
+	case exitUsage:
+		return out, code, analyzeJSONErrorCode(t, stdout.Bytes()) + ": " + stderr.String()
 	}
 	return out, code, stderr.String()
 }
@@ -180,8 +248,17 @@ func analyzeCheckArms(t *testing.T, got analyzeJSON, want []analyzeOracleResult,
 			t.Errorf("%s = %.17g, want %.17g", name, *g, *w)
 		}
 	}
+	units := 0
 	for i, w := range want {
 		a := got.Arms[i]
+		if w.Error != "" {
+			// Not estimated, with the oracle's code for this arm alone.
+			if a.Arm != names[w.Arm] || a.Error == nil || a.Error.Code != w.Error || a.Estimate != nil {
+				t.Errorf("arm %q: error %+v estimate %v, want %q not estimated (%s)", a.Arm, a.Error, a.Estimate, names[w.Arm], w.Error)
+			}
+			continue
+		}
+		units = w.DF + 1
 		if a.Arm != names[w.Arm] || a.DF != w.DF || a.Significant != w.Significant {
 			t.Errorf("arm %q df %d significant %v, want %q %d %v", a.Arm, a.DF, a.Significant, names[w.Arm], w.DF, w.Significant)
 		}
@@ -190,14 +267,14 @@ func analyzeCheckArms(t *testing.T, got analyzeJSON, want []analyzeOracleResult,
 		near("ci_hi", a.CIHi, w.CIHi)
 		near("se", a.SE, w.SE)
 	}
-	if got.Units != want[0].DF+1 {
-		t.Errorf("units = %d, want %d", got.Units, want[0].DF+1)
+	if got.Units != units {
+		t.Errorf("units = %d, want %d", got.Units, units)
 	}
 }
 
 func analyzeWantError(t *testing.T, code int, stderr, want string) {
 	t.Helper()
-	if code != exitUsage || !strings.HasPrefix(stderr, "benchy: "+want+": ") {
+	if code != exitUsage || !strings.HasPrefix(stderr, want+": benchy: ") {
 		t.Fatalf("exit %d, stderr %q; want exit 2 and code %s", code, stderr, want)
 	}
 }
@@ -252,8 +329,14 @@ func analyzeJackknifeVector(t *testing.T, input, expected json.RawMessage) {
 		analyzeWantError(t, code, stderr, exp.Error)
 		return
 	}
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
+	wantCode := exitOK // exit 1 when some arm is not estimated
+	for _, r := range exp.Results {
+		if r.Error != "" {
+			wantCode = exitFailure
+		}
+	}
+	if code != wantCode {
+		t.Fatalf("exit %d, want %d: %s", code, wantCode, stderr)
 	}
 	if got.Estimator != in.Method.Estimator || got.Confidence != in.Method.Confidence {
 		t.Errorf("estimator %q confidence %v", got.Estimator, got.Confidence)
@@ -345,14 +428,41 @@ func TestReadAnalyzeCSV(t *testing.T) {
 		{"block,stratum,arm,successes,trials\n1,s,a,1.5,2\n", "invalid_value"},
 		{"block,arm,successes,trials\n1,a,1,2\n", "missing_column"},
 		{"block,arm,value\n\"1,a,1\n", "bad_csv"},
+		// Only plain decimal numbers: not Go's literal forms (#14.17).
+		{"block,arm,value\n1,a,1_000\n", "invalid_value"},
+		{"block,arm,value\n1,a,0x1p3\n", "invalid_value"},
+		{"block,arm,value\n1,a,0b101\n", "invalid_value"},
+		{"block,arm,value\n1,a,Inf\n", "invalid_value"},
+		{"block,arm,value\n1,a,-infinity\n", "invalid_value"},
+		{"block,arm,value\n1,a,1e400\n", "invalid_value"},
+		{"block,arm,value\n1,a,1e\n", "invalid_value"},
+		{"block,arm,value\n1,a,.\n", "invalid_value"},
+		{"block,stratum,arm,successes,trials\n1,s,a,1_0,20\n", "invalid_value"},
+		{"block,stratum,arm,successes,trials\n1,s,a,1,0x10\n", "invalid_value"},
 	} {
 		_, err := readAnalyzeCSV(strings.NewReader(bad.in), "", false)
-		if err == nil || !strings.HasPrefix(err.Error(), bad.code+": ") {
+		if analyzeCode(err) != bad.code {
 			t.Errorf("%q: %v, want %s", bad.in, err, bad.code)
 		}
 	}
 	if n, err := analyzeParseCount("7.0"); err != nil || n != 7 {
 		t.Errorf("analyzeParseCount(7.0) = %d, %v", n, err)
+	}
+	for in, want := range map[string]float64{"12": 12, "-3.5": -3.5, "+.5": 0.5, "1.": 1, "1e5": 1e5, "2.5E-3": 2.5e-3, "1.7e308": 1.7e308} {
+		if got, err := analyzeParseNumber(in); err != nil || got != want {
+			t.Errorf("analyzeParseNumber(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	// Hex-looking block labels are labels, not numbers: file order.
+	d, err = readAnalyzeCSV(strings.NewReader("block,arm,value\n0x10,a,1\n0x2,a,2\n"), "", false)
+	if err != nil || strings.Join(d.blocks, " ") != "0x10 0x2" {
+		t.Fatalf("hex labels: %v %v", d, err)
+	}
+	// A byte order mark before a quoted header, as R's write.csv(fileEncoding
+	// = "UTF-8-BOM") writes it (#14.17).
+	d, err = readAnalyzeCSV(strings.NewReader("\ufeff\"\",\"block\",\"arm\",\"value\"\n\"1\",\"1\",\"a\",2.5\n"), "", false)
+	if err != nil || strings.Join(d.arms, " ") != "a" || d.values[0][0][0] != 2.5 {
+		t.Fatalf("BOM and quoted header: %v %v", d, err)
 	}
 }
 
@@ -373,8 +483,7 @@ func FuzzReadAnalyzeCSV(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte, groupColumn string, binary bool) {
 		d, err := readAnalyzeCSV(bytes.NewReader(data), groupColumn, binary)
 		if err != nil {
-			code, _, ok := strings.Cut(err.Error(), ": ")
-			if !ok || code == "" || strings.ContainsAny(code, " \n") {
+			if code := analyzeCode(err); code == "" || strings.ContainsAny(code, " \n") || err.Error() == "" {
 				t.Fatalf("error without a code: %v", err)
 			}
 			return
@@ -409,6 +518,15 @@ func FuzzReadAnalyzeCSV(f *testing.F) {
 			}
 		}
 	})
+}
+
+// analyzeCode returns the code of an *analyzeError, or "".
+func analyzeCode(err error) string {
+	var ae *analyzeError
+	if errors.As(err, &ae) {
+		return ae.code
+	}
+	return ""
 }
 
 func TestAnalyzeBaselineByName(t *testing.T) {
