@@ -27,13 +27,58 @@ func buildVersion() string {
 	return v
 }
 
+// revisionText says which commit the binary was built from, from the VCS
+// stamp the go command writes when it builds inside a clone (vcs.revision,
+// vcs.time, vcs.modified), or why the stamp is missing.
+func revisionText(info *debug.BuildInfo) string {
+	if info == nil {
+		return "revision unknown (the binary carries no build information)"
+	}
+	var rev, when string
+	modified := false
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			when = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		why := "built without VCS info: go run, go install of a module version, or -buildvcs=false"
+		if v := info.Main.Version; v != "" && v != "(devel)" {
+			why = "installed as module version " + v + ", which carries no VCS info"
+		}
+		return "revision unknown (" + why + ")"
+	}
+	t := "revision " + rev
+	if when != "" {
+		t += " (" + when + ")"
+	}
+	if modified {
+		t += ", with uncommitted changes"
+	}
+	return t
+}
+
 func newVersionCmd(stdout, _ io.Writer) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
-		Short: "Print benchy's version",
-		Args:  cobra.NoArgs,
+		Short: "Print benchy's version and the VCS revision it was built from",
+		Long: `Version prints benchy's version, platform and Go version, and on a second
+line the commit it was built from (and whether the work tree had uncommitted
+changes), as the go command stamps it when building inside a clone. A binary
+built with go run, go install of a module version or -buildvcs=false has no
+such stamp; the line then says so.`,
+		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			fmt.Fprintf(stdout, "benchy %s %s/%s %s\n", buildVersion(), runtime.GOOS, runtime.GOARCH, runtime.Version())
+			info, ok := debug.ReadBuildInfo()
+			if !ok {
+				info = nil
+			}
+			fmt.Fprintf(stdout, "benchy %s %s/%s %s\n%s\n", buildVersion(), runtime.GOOS, runtime.GOARCH, runtime.Version(), revisionText(info))
 			return nil
 		},
 	}
