@@ -90,7 +90,7 @@ func doctorCPU(inv *Inventory, add func(Check)) {
 		boost.Detail = "off"
 	default:
 		boost.Verdict = Skip
-		boost.Detail = orText(c.Unavailable["boost"], "unknown")
+		boost.Detail = c.BoostText()
 	}
 	add(boost)
 	// SMT.
@@ -102,10 +102,10 @@ func doctorCPU(inv *Inventory, add func(Check)) {
 		smt.Fix = "echo off | sudo tee /sys/devices/system/cpu/smt/control   (or pin arms to distinct physical cores)"
 	case "off", "forceoff", "notsupported", "notimplemented":
 		smt.Verdict = OK
-		smt.Detail = c.SMT
+		smt.Detail = c.SMTText()
 	default:
 		smt.Verdict = Skip
-		smt.Detail = orText(c.Unavailable["smt"], "unknown")
+		smt.Detail = c.SMTText()
 	}
 	add(smt)
 	// Isolated CPUs.

@@ -127,3 +127,22 @@ func TestWorst(t *testing.T) {
 		t.Error("Worst ranks verdicts wrongly")
 	}
 }
+
+// SMT and boost states read as words, not as the kernel's tokens or a dash
+// (#15.15).
+func TestDoctorSMTAndBoostWords(t *testing.T) {
+	checks := Doctor(hostInventory(t, "epyc-vm", nil), nil)
+	if c := find(checks, "cpu.smt"); c.Detail != "not supported by this CPU/kernel" {
+		t.Errorf("smt detail = %q", c.Detail)
+	}
+	if c := find(checks, "cpu.boost"); c.Detail != "unknown (no cpufreq boost control)" {
+		t.Errorf("boost detail = %q", c.Detail)
+	}
+	for smt, want := range map[string]string{"on": "on", "off": "off", "forceoff": "off (forced at boot)",
+		"notsupported": "not supported by this CPU/kernel", "notimplemented": "not implemented by this kernel",
+		"": "unknown (no sys/devices/system/cpu/smt/control)"} {
+		if got := (CPU{SMT: smt}).SMTText(); got != want {
+			t.Errorf("SMTText(%q) = %q, want %q", smt, got, want)
+		}
+	}
+}

@@ -355,6 +355,35 @@ func boostState(fsys hostFS) string {
 	return ""
 }
 
+// SMTText says the SMT state in words for people: "on", "off", "off
+// (forced)", "not supported by this CPU/kernel", or why it is unknown. The
+// kernel's own words (notsupported) read as a glitch.
+func (c CPU) SMTText() string {
+	switch c.SMT {
+	case "on", "off":
+		return c.SMT
+	case "forceoff":
+		return "off (forced at boot)"
+	case "notsupported":
+		return "not supported by this CPU/kernel"
+	case "notimplemented":
+		return "not implemented by this kernel"
+	case "":
+		return "unknown (no " + cpuSys + "/smt/control)"
+	}
+	return c.SMT
+}
+
+// BoostText says the turbo/boost state in words: "on", "off", or "unknown
+// (no cpufreq boost control)" when sysfs has neither intel_pstate/no_turbo
+// nor a cpufreq boost switch (common in VMs).
+func (c CPU) BoostText() string {
+	if c.Boost == "" {
+		return "unknown (no cpufreq boost control)"
+	}
+	return c.Boost
+}
+
 // ParseCPUList expands a kernel CPU list such as "0-3,8,10-11" into CPU
 // numbers; malformed parts are skipped.
 func ParseCPUList(s string) []int {

@@ -94,6 +94,16 @@ func envJoinNonEmpty(sep string, parts ...string) string {
 	return strings.Join(keep, sep)
 }
 
+// envStateText writes "SMT on" for a plain on/off state, and "SMT: not
+// supported by this CPU/kernel" for the others, so that no kernel token or
+// dash reads as a glitch.
+func envStateText(name, state, words string) string {
+	if state == "on" || state == "off" {
+		return name + " " + words
+	}
+	return name + ": " + words
+}
+
 func envOrDash(s string) string {
 	if s == "" {
 		return "-"
@@ -169,7 +179,7 @@ func envWriteCPUText(w io.Writer, c hw.CPU) {
 	if c.MaxMHz > 0 {
 		freq = fmt.Sprintf("%.0f-%.0f MHz", c.MinMHz, c.MaxMHz)
 	}
-	envLine(w, "", envJoinNonEmpty(" · ", gov, c.ScalingDriver, freq, "boost "+envOrDash(c.Boost), "SMT "+envOrDash(c.SMT),
+	envLine(w, "", envJoinNonEmpty(" · ", gov, c.ScalingDriver, freq, envStateText("boost", c.Boost, c.BoostText()), envStateText("SMT", c.SMT, c.SMTText()),
 		"isolated "+envOrDash(c.Isolated), envPrefixed("nohz_full ", c.NohzFull)))
 }
 

@@ -123,3 +123,27 @@ func TestEnvBadFormat(t *testing.T) {
 		t.Errorf("stdout %q stderr %q", stdout.String(), stderr.String())
 	}
 }
+
+// On a VM without cpufreq boost control and a CPU without SMT, env says so
+// in words instead of "boost -" and "SMT notsupported" (#15.15).
+func TestEnvTextSMTAndBoostWords(t *testing.T) {
+	t.Setenv("BENCHY_STATE_DIR", t.TempDir())
+	m := hwtest.DGXH100()
+	m.FailInit(nvml.ERROR_LIBRARY_NOT_FOUND)
+	inv := hw.DetectWith(m)
+	fixedHost(inv)
+	inv.CPU.Boost, inv.CPU.SMT = "", "notsupported"
+	var out bytes.Buffer
+	writeEnvText(&out, inv)
+	text := out.String()
+	for _, want := range []string{"boost: unknown (no cpufreq boost control)", "SMT: not supported by this CPU/kernel"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("env text lacks %q:\n%s", want, text)
+		}
+	}
+	for _, bad := range []string{"boost -", "SMT notsupported"} {
+		if strings.Contains(text, bad) {
+			t.Errorf("env text has %q:\n%s", bad, text)
+		}
+	}
+}
