@@ -56,7 +56,7 @@ func AAFalsePositives(blocks [][]float64, baseline int, opt Options) (AAResult, 
 }
 
 // BinomialQuantile returns the smallest k with P(X <= k) >= q for
-// X ~ Binomial(n, p). For A/A calibration (statistics.md §6.6),
+// X ~ Binomial(n, p). For A/A calibration (docs/statistics.md, "A/A calibration"),
 // BinomialQuantile(R, 0.05, 0.99) is the most false positives R calibrated
 // A/A comparisons should show: 4 for R = 20, 7 for 50, 11 for 100, 18 for 200.
 func BinomialQuantile(n int, p, q float64) int {

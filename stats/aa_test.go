@@ -7,7 +7,7 @@ import (
 )
 
 func TestBinomialQuantile(t *testing.T) {
-	// statistics.md §6.6: flag more than 4, 7, 11, 18 false positives.
+	// docs/statistics.md, "A/A calibration": flag more than 4, 7, 11, 18 false positives.
 	for _, c := range []struct{ n, want int }{{20, 4}, {50, 7}, {100, 11}, {200, 18}, {1, 1}, {0, 0}} {
 		if got := BinomialQuantile(c.n, 0.05, 0.99); got != c.want {
 			t.Errorf("BinomialQuantile(%d) = %d, want %d", c.n, got, c.want)
@@ -56,7 +56,7 @@ func TestAAFalsePositives(t *testing.T) {
 	}
 }
 
-// A Monte-Carlo A/A check of the whole CI construction (statistics.md §6.6
+// A Monte-Carlo A/A check of the whole CI construction (docs/statistics.md, "A/A calibration"
 // step 1): randomized blocks with random-walk drift, B = 20, 2000
 // experiments. A calibrated 95% CI flags 5% ± 3 Monte-Carlo SE.
 func TestAACalibrationMonteCarlo(t *testing.T) {

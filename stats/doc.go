@@ -5,7 +5,7 @@
 // precision-based stopping rule and A/A false-positive counts.
 //
 // The conventions are those of the project's statistics note
-// (research/statistics.md §0) and are pinned by the oracle's known-answer
+// (docs/statistics.md) and are pinned by the oracle's known-answer
 // vectors:
 //
 //   - The unit of analysis is the block; each arm in a block is paired with the

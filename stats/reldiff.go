@@ -270,7 +270,7 @@ func ratioArm(blocks [][]float64, base, k int, u *units, t float64, scale Scale)
 
 // BlockValue reduces the several iterations an arm ran inside one block to
 // the block's value for est: the geometric mean for LogRatio (the mean of the
-// logs, statistics.md §2) and the arithmetic mean otherwise. It returns NaN
+// logs, docs/statistics.md) and the arithmetic mean otherwise. It returns NaN
 // for no samples, and for LogRatio when a sample is <= 0.
 func BlockValue(samples []float64, est Estimator) float64 {
 	if len(samples) == 0 {

@@ -9,7 +9,7 @@ import (
 // may stop a run, when StopRule.MinBlocks is 0.
 const DefaultMinBlocks = 10
 
-// StopRule is the precision-based stopping rule of statistics.md §7: stop
+// StopRule is the precision-based stopping rule of docs/statistics.md ("Stopping"): stop
 // once every arm's log-scale CI half-width t·SE is at most ln(1 + target),
 // or at MaxBlocks. It never looks at where the interval lies, so it never
 // stops on significance.
