@@ -14,24 +14,34 @@ import (
 // catch; real suites nest less than ten deep.
 const MaxNesting = 500
 
+// MaxHeredocLines is the most lines one heredoc may have. hcl joins a
+// heredoc's lines one at a time, in time quadratic in their number: 100,000
+// lines take minutes.
+const MaxHeredocLines = 2000
+
 // checkNesting scans src before it is parsed and reports the first place
-// where it nests deeper than MaxNesting, or nil. JSON files (by name) count
-// arrays and objects; native syntax also counts template interpolations
-// (${ and %{) and runs of unary operators (!, -), and skips comments,
-// quoted strings and heredoc text.
+// where it nests deeper than MaxNesting, or where a heredoc passes
+// MaxHeredocLines, or nil. JSON files (by name) count arrays and objects;
+// native syntax also counts template interpolations (${ and %{) and runs of
+// unary operators (!, -), and skips comments, quoted strings and heredoc
+// text.
 func checkNesting(filename string, src []byte) *hcl.Diagnostic {
-	var off int
+	off, heredoc := -1, false
 	if strings.HasSuffix(filename, ".json") {
 		off = jsonTooDeep(src)
 	} else {
-		off = hclTooDeep(src)
+		off, heredoc = hclTooDeep(src)
 	}
 	if off < 0 {
 		return nil
 	}
 	pos := posAt(src, off)
-	return errorf(&hcl.Range{Filename: filename, Start: pos, End: hcl.Pos{Line: pos.Line, Column: pos.Column + 1, Byte: pos.Byte + 1}},
-		"Nesting too deep",
+	rng := &hcl.Range{Filename: filename, Start: pos, End: hcl.Pos{Line: pos.Line, Column: pos.Column + 1, Byte: pos.Byte + 1}}
+	if heredoc {
+		return errorf(rng, "Heredoc too long",
+			"This heredoc has more than %d lines. Keep long text in a file of its own and pass its path instead.", MaxHeredocLines)
+	}
+	return errorf(rng, "Nesting too deep",
 		"The file nests brackets, braces, parentheses or operators more than %d levels deep here. benchy refuses such files rather than risk running out of stack while parsing them; flatten the expression.",
 		MaxNesting)
 }
@@ -88,13 +98,16 @@ type frame struct {
 	mode int
 	// marker ends a heredoc: its line, trimmed, equals it.
 	marker []byte
+	// lines counts a heredoc's lines so far.
+	lines int
 }
 
 // hclTooDeep returns the offset at which native syntax first nests deeper
-// than MaxNesting, or -1. It follows hcl's lexical structure closely enough
+// than MaxNesting, or a heredoc first passes MaxHeredocLines (heredoc is
+// then true), or -1. It follows hcl's lexical structure closely enough
 // to count what the parser will recurse on; on malformed input it may count
 // differently, and the parser then reports the syntax error.
-func hclTooDeep(src []byte) int {
+func hclTooDeep(src []byte) (off int, heredoc bool) {
 	stack := []frame{{mode: modeCode}}
 	unary := 0 // unary operators in a row
 	lineStart := true
@@ -126,6 +139,11 @@ func hclTooDeep(src []byte) int {
 					}
 				}
 				lineStart = c == '\n'
+				if lineStart {
+					if top.lines++; top.lines > MaxHeredocLines {
+						return i, true
+					}
+				}
 			}
 			if c != '$' && c != '%' || i+1 >= len(src) {
 				continue
@@ -137,7 +155,7 @@ func hclTooDeep(src []byte) int {
 				i++
 				stack = append(stack, frame{mode: modeCode})
 				if len(stack)-1 > MaxNesting {
-					return i
+					return i, false
 				}
 			}
 			continue
@@ -155,7 +173,7 @@ func hclTooDeep(src []byte) int {
 		case c == '/' && i+1 < len(src) && src[i+1] == '*':
 			end := bytes.Index(src[i+2:], []byte("*/"))
 			if end < 0 {
-				return -1
+				return -1, false
 			}
 			i += 2 + end + 1
 			continue
@@ -167,7 +185,7 @@ func hclTooDeep(src []byte) int {
 			}
 			unary++
 			if len(stack)-1+unary > MaxNesting {
-				return i
+				return i, false
 			}
 			continue
 		}
@@ -198,7 +216,7 @@ func hclTooDeep(src []byte) int {
 		case '(', '[', '{':
 			stack = append(stack, frame{mode: modeCode})
 			if len(stack)-1 > MaxNesting {
-				return i
+				return i, false
 			}
 		case ')', ']', '}':
 			if len(stack) > 1 {
@@ -206,7 +224,7 @@ func hclTooDeep(src []byte) int {
 			}
 		}
 	}
-	return -1
+	return -1, false
 }
 
 func isIdentByte(c byte) bool {

@@ -15,12 +15,11 @@ import (
 	"github.com/benchy-dev/benchy/suites"
 )
 
-// render writes diagnostics the way benchy prints them (hcl's text writer),
-// at a fixed width and without colour.
+// render writes diagnostics the way benchy prints them, at a fixed width
+// and without colour.
 func render(l *suites.Loader, diags hcl.Diagnostics) string {
 	var b bytes.Buffer
-	wr := hcl.NewDiagnosticTextWriter(&b, l.Files(), 80, false)
-	if err := wr.WriteDiagnostics(diags); err != nil {
+	if err := suites.WriteDiagnostics(&b, l.Files(), diags, 80, false); err != nil {
 		return "render error: " + err.Error()
 	}
 	return b.String()

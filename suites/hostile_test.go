@@ -212,3 +212,17 @@ func TestNoWorkload(t *testing.T) {
 		})
 	}
 }
+
+// TestHeredocLines: a 100,000-line heredoc, which hcl joins in quadratic
+// time, is refused; one of 2,000 lines loads (#14.15).
+func TestHeredocLines(t *testing.T) {
+	heredoc := func(n int) string {
+		return "locals {\n  x = <<-EOT\n" + strings.Repeat("    line\n", n) + "  EOT\n}\n" + oneArm
+	}
+	var diags hcl.Diagnostics
+	within(t, 60*time.Second, func() { _, _, diags = tryLoad(t, heredoc(100000), suites.Options{}) })
+	if d := errorWith(diags, "Heredoc too long", "more than 2000 lines"); d == nil || d.Subject.Start.Line != 3+suites.MaxHeredocLines {
+		t.Fatalf("want Heredoc too long at line %d, got %v", 3+suites.MaxHeredocLines, diags)
+	}
+	loadString(t, heredoc(suites.MaxHeredocLines), suites.Options{})
+}

@@ -66,8 +66,7 @@ func NewLoader(opts Options) *Loader {
 	return &Loader{opts: opts, parser: hclparse.NewParser(), extra: map[string]*hcl.File{}}
 }
 
-// Files returns every file read so far by name, for
-// hcl.NewDiagnosticTextWriter.
+// Files returns every file read so far by name, for WriteDiagnostics.
 func (l *Loader) Files() map[string]*hcl.File {
 	out := map[string]*hcl.File{}
 	for k, v := range l.parser.Files() {
@@ -181,6 +180,9 @@ type load struct {
 	localDefs map[string]*hcl.Attribute
 	locals    map[string]cty.Value
 	ctx       *hcl.EvalContext
+	// varObj is the var object of every evaluation context, built once
+	// the variables are resolved.
+	varObj cty.Value
 	// axisDefs are the axes of every matrix block, for diagRedactor.
 	axisDefs []*hcl.Attribute
 }
@@ -253,11 +255,12 @@ func (ld *load) checkSomethingToRun(content *hcl.BodyContent, workloads []*Workl
 		"Every instance of every workload is excluded, so there is nothing to run or compare. Loosen the exclude entries."))
 }
 
-// diagString is a one-line form of a diagnostic: "file:line: summary: detail".
+// diagString is a one-line form of a diagnostic:
+// "file:line:column: summary: detail".
 func diagString(d *hcl.Diagnostic) string {
 	var b strings.Builder
 	if d.Subject != nil {
-		fmt.Fprintf(&b, "%s:%d: ", d.Subject.Filename, d.Subject.Start.Line)
+		fmt.Fprintf(&b, "%s:%d:%d: ", d.Subject.Filename, d.Subject.Start.Line, d.Subject.Start.Column)
 	}
 	b.WriteString(d.Summary)
 	if d.Detail != "" {

@@ -88,7 +88,7 @@ func (ld *load) decodeLocals(content *hcl.BodyContent) {
 }
 
 func (ld *load) evalLocal(a *hcl.Attribute) cty.Value {
-	ctx := ld.rootCtx(ld.locals)
+	ctx := ld.rootCtx(ld.referencedLocals(a.Expr))
 	val, diags := a.Expr.Value(ctx)
 	ld.diags.addEval(diags)
 	if diags.HasErrors() {
@@ -97,38 +97,48 @@ func (ld *load) evalLocal(a *hcl.Attribute) cty.Value {
 	return val
 }
 
+// referencedLocals returns the locals expr refers to, or all of them when it
+// uses local as a whole: a context with only these keeps evaluating n locals
+// linear in n, where one with every local would make it quadratic.
+func (ld *load) referencedLocals(expr hcl.Expression) map[string]cty.Value {
+	out := map[string]cty.Value{}
+	for _, t := range expr.Variables() {
+		if t.RootName() != "local" {
+			continue
+		}
+		name, ok := traversalAttr(t)
+		if !ok {
+			return ld.allLocals()
+		}
+		if v, done := ld.locals[name]; done {
+			out[name] = v
+		} else if ld.localDefs[name] != nil {
+			out[name] = cty.DynamicVal
+		}
+	}
+	return out
+}
+
 // rootCtx is the suite-level evaluation context: var, local, path and the
-// functions. locals holds the locals evaluated so far.
+// functions. locals holds the locals the context offers (evaluated so far;
+// a declared local not yet evaluated reads as unknown, which is only
+// possible inside a cycle, which is reported).
 func (ld *load) rootCtx(locals map[string]cty.Value) *hcl.EvalContext {
-	vars := map[string]cty.Value{}
-	for _, v := range ld.vars {
-		if v.value == cty.NilVal {
-			vars[v.name] = cty.DynamicVal
-		} else {
-			vars[v.name] = v.value
+	if ld.varObj == cty.NilVal {
+		vars := map[string]cty.Value{}
+		for _, v := range ld.vars {
+			if v.value == cty.NilVal {
+				vars[v.name] = cty.DynamicVal
+			} else {
+				vars[v.name] = v.value
+			}
 		}
-	}
-	obj := func(m map[string]cty.Value) cty.Value {
-		if len(m) == 0 {
-			return cty.EmptyObjectVal
-		}
-		return cty.ObjectVal(m)
-	}
-	loc := map[string]cty.Value{}
-	for k, v := range locals {
-		loc[k] = v
-	}
-	// Locals not yet evaluated (only possible inside a cycle, which is
-	// reported) read as unknown rather than as a missing attribute.
-	for k := range ld.localDefs {
-		if _, ok := loc[k]; !ok {
-			loc[k] = cty.DynamicVal
-		}
+		ld.varObj = objectOf(vars)
 	}
 	return &hcl.EvalContext{
 		Variables: map[string]cty.Value{
-			"var":   obj(vars),
-			"local": obj(loc),
+			"var":   ld.varObj,
+			"local": objectOf(locals),
 			"path": cty.ObjectVal(map[string]cty.Value{
 				"suite": cty.StringVal(ld.dir),
 				"cwd":   cty.StringVal(ld.cwd),
@@ -138,4 +148,24 @@ func (ld *load) rootCtx(locals map[string]cty.Value) *hcl.EvalContext {
 	}
 }
 
-func (ld *load) buildContext() { ld.ctx = ld.rootCtx(ld.locals) }
+func objectOf(m map[string]cty.Value) cty.Value {
+	if len(m) == 0 {
+		return cty.EmptyObjectVal
+	}
+	return cty.ObjectVal(m)
+}
+
+// allLocals returns every declared local, those not yet evaluated as
+// unknown.
+func (ld *load) allLocals() map[string]cty.Value {
+	all := map[string]cty.Value{}
+	for k := range ld.localDefs {
+		all[k] = cty.DynamicVal
+	}
+	for k, v := range ld.locals {
+		all[k] = v
+	}
+	return all
+}
+
+func (ld *load) buildContext() { ld.ctx = ld.rootCtx(ld.allLocals()) }

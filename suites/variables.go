@@ -200,7 +200,7 @@ func (v *variable) parseRaw(raw, what string) (cty.Value, hcl.Diagnostics) {
 	if !v.typed || v.typ.IsPrimitiveType() {
 		return cty.StringVal(raw), nil
 	}
-	if hclTooDeep([]byte(raw)) >= 0 {
+	if off, _ := hclTooDeep([]byte(raw)); off >= 0 {
 		return cty.NilVal, hcl.Diagnostics{errorf(nil, "Nesting too deep",
 			"The value nests more than %d levels deep.", MaxNesting)}
 	}

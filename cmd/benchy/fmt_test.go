@@ -95,7 +95,7 @@ func TestFmtSyntaxError(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _, errb := suiteCmd(t, "fmt", path)
-	if code != exitUsage || !strings.Contains(errb, "Error: Unclosed configuration block") || !strings.Contains(errb, "line 2") {
+	if code != exitUsage || !strings.Contains(errb, "Error: Unclosed configuration block") || !strings.Contains(errb, ".benchy.hcl:2:") {
 		t.Errorf("exit %d, stderr:\n%s", code, errb)
 	}
 	if got, _ := os.ReadFile(path); string(got) != src {

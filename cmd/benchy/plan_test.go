@@ -170,8 +170,9 @@ workload "w" {
 	}
 }
 
-// diagnosticRE matches hcl's text format: summary, location, snippet.
-var diagnosticRE = regexp.MustCompile(`(?m)^Error: .+\n\n  on \S+ line \d+.*:\n +\d+: .+\n`)
+// diagnosticRE matches the diagnostic format: summary, FILE:LINE:COL,
+// snippet.
+var diagnosticRE = regexp.MustCompile(`(?m)^Error: .+\n\n  on \S+:\d+:\d+.*:\n +\d+: .+\n`)
 
 func TestPlanSuiteErrors(t *testing.T) {
 	path := filepath.Join("..", "..", "suites", "testdata", "bad", "many_errors.benchy.hcl")

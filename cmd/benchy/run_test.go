@@ -119,7 +119,7 @@ func TestRunFailingArmExitsOne(t *testing.T) {
 func TestRunBadSuiteExitsTwo(t *testing.T) {
 	suite := writeSuite(t, "workload \"w\" {\n  arms \"a\" {}\n}\n")
 	code, _, errs := benchy(t, "run", suite)
-	if code != exitUsage || !strings.Contains(errs, "line 2") {
+	if code != exitUsage || !strings.Contains(errs, ".benchy.hcl:2:") {
 		t.Fatalf("exit %d, stderr %s", code, errs)
 	}
 }

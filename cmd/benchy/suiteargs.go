@@ -86,9 +86,9 @@ func countErrors(diags hcl.Diagnostics) string {
 	return fmt.Sprintf("%d errors", n)
 }
 
-// writeDiags renders diagnostics with hcl's text writer: wrapped to the
-// terminal's width and coloured when stderr is a terminal and NO_COLOR is
-// unset, plain otherwise.
+// writeDiags renders diagnostics with suites.WriteDiagnostics: wrapped to
+// the terminal's width and coloured when stderr is a terminal and NO_COLOR
+// is unset, plain otherwise.
 func writeDiags(w io.Writer, files map[string]*hcl.File, diags hcl.Diagnostics) error {
 	if len(diags) == 0 {
 		return nil
@@ -102,7 +102,7 @@ func writeDiags(w io.Writer, files map[string]*hcl.File, diags hcl.Diagnostics) 
 		color = os.Getenv("NO_COLOR") == ""
 	}
 	var buf bytes.Buffer
-	if err := hcl.NewDiagnosticTextWriter(&buf, files, width, color).WriteDiagnostics(diags); err != nil {
+	if err := suites.WriteDiagnostics(&buf, files, diags, width, color); err != nil {
 		return err
 	}
 	// hcl quotes every value it shows; the placeholder of a sensitive

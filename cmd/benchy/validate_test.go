@@ -28,7 +28,7 @@ func TestValidateReportsEveryBrokenSuite(t *testing.T) {
 	if out != "" {
 		t.Errorf("stdout: %q", out)
 	}
-	for _, want := range []string{"Error: Workload needs exactly one baseline arm", "Error: Unsupported argument", "no_baseline.benchy.hcl line 2", "typo_attr.benchy.hcl line 3"} {
+	for _, want := range []string{"Error: Workload needs exactly one baseline arm", "Error: Unsupported argument", "no_baseline.benchy.hcl:2:", "typo_attr.benchy.hcl:3:"} {
 		if !strings.Contains(errb, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errb)
 		}
