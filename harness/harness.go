@@ -66,6 +66,9 @@ type Options struct {
 	// before each block of a workload whose run settings ask for it, and
 	// returns what is recorded with the block.
 	Settle func(ctx context.Context, maxWait time.Duration, tempC float64) json.RawMessage
+	// HostLoad, when set, samples the host's load at the end of every block
+	// (or sequential turn); what it returns is recorded with the block.
+	HostLoad func() json.RawMessage
 	// SpawnOverhead, when set, measures what starting and reaping a no-op
 	// process costs; it is recorded (never subtracted) for plans with
 	// whole-process (`measure = "wall"`) arms.
@@ -739,6 +742,7 @@ func (r *run) runInterleaved(ctx context.Context, pw *suites.Workload, rw *resul
 		if !warm {
 			measured++
 		}
+		block.Load = r.hostLoad()
 		r.appendBlock(rw, block, s, measured)
 		if len(activeNames(arms)) == 0 {
 			rw.StopReason = "every arm failed"
@@ -819,6 +823,7 @@ outer:
 			}
 			covered[b]++
 			blk.Incomplete = covered[b] < runnable
+			blk.Load = r.hostLoad()
 			r.journalBlock(rw, blk)
 			r.blockDone(rw, blk, s, max(b+1-s.Warmup, 0))
 			if !a.active {

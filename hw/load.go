@@ -1,6 +1,7 @@
 package hw
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"path"
@@ -142,4 +143,22 @@ func (a LoadAssessment) Warnings() []string {
 			a.MinMHz, a.MaxMHz, 100*(a.MaxMHz-a.MinMHz)/a.MaxMHz))
 	}
 	return w
+}
+
+// LoadSampleJSON is SampleLoad as the JSON a results block records.
+func LoadSampleJSON() json.RawMessage {
+	b, err := json.Marshal(SampleLoad())
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+// ParseLoadSample reads a block's recorded load; ok is false when the block
+// has none.
+func ParseLoadSample(raw json.RawMessage) (s LoadSample, ok bool) {
+	if len(raw) == 0 || json.Unmarshal(raw, &s) != nil || s.CPUs == 0 {
+		return LoadSample{}, false
+	}
+	return s, true
 }

@@ -133,7 +133,10 @@ type Block struct {
 	Incomplete bool `json:"incomplete,omitempty"`
 	// Settle records the wait for the GPUs to cool before the block.
 	Settle json.RawMessage `json:"settle,omitempty"`
-	Runs   []*ArmRun       `json:"runs"`
+	// Load is the host's load and CPU frequency at the block's end
+	// (hw.LoadSample).
+	Load json.RawMessage `json:"load,omitempty"`
+	Runs []*ArmRun       `json:"runs"`
 }
 
 // ArmRun is one arm's turn in one block.

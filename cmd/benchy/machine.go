@@ -25,6 +25,7 @@ func configureMachine(ctx context.Context, opt *harness.Options) (release func()
 	}
 	opt.Environment = func() results.Environment { return harness.EnvironmentOf(inv) }
 	opt.SpawnOverhead = func(ctx context.Context) (time.Duration, error) { return exec.SpawnOverhead(ctx, 25) }
+	opt.HostLoad = hw.LoadSampleJSON
 	if len(inv.GPUs) == 0 {
 		return func() {}
 	}
