@@ -414,6 +414,9 @@ func timelinePlot(wa *WorkloadAnalysis, label string) template.HTML {
 	if w.Blocks[0].Warmup {
 		title += "; shaded: warm-up"
 	}
+	if loadMarks(s, w, xs, top) {
+		title += "; bar on top: host load above the CPU count"
+	}
 	s.text((L+W-R)/2, H-8, "middle", "axis-title", title)
 	fmt.Fprintf(&s.b, `<text x="14" y="%s" text-anchor="middle" class="axis-title" transform="rotate(-90 14 %s)">%s</text>`,
 		num((top+H-bottom)/2), num((top+H-bottom)/2), esc(va.title))

@@ -110,7 +110,7 @@ func armNotes(wa *WorkloadAnalysis) []string {
 				arm.ThrottledBlocks, arm.TelemetryBlocks, strings.Join(arm.ThrottleReasons, ", ")))
 		}
 	}
-	return notes
+	return append(notes, loadNotes(wa)...)
 }
 
 func textRow(wa *WorkloadAnalysis, arm *ArmAnalysis, opt TextOptions) []string {

@@ -1,0 +1,54 @@
+package reports
+
+import (
+	"fmt"
+
+	"github.com/benchy-dev/benchy/hw"
+	"github.com/benchy-dev/benchy/results"
+)
+
+// loadNotes warns, in every report, when the host's load was high or
+// changed a lot during a workload's measured blocks, or the CPU frequency
+// moved (hw.AssessLoad's rule, docs/hardware.md "Load during a run").
+func loadNotes(wa *WorkloadAnalysis) []string {
+	if wa.Source == nil {
+		return nil
+	}
+	var samples []hw.LoadSample
+	for _, b := range wa.Source.Blocks {
+		if s, ok := hw.ParseLoadSample(b.Load); ok && b.Measured() {
+			samples = append(samples, s)
+		}
+	}
+	var notes []string
+	for _, w := range hw.AssessLoad(samples).Warnings() {
+		notes = append(notes, "warning: "+w)
+	}
+	return notes
+}
+
+// loadedBlock returns the block's load sample when the host was loaded at
+// its end, for the timeline's mark.
+func loadedBlock(b *results.Block) (hw.LoadSample, bool) {
+	s, ok := hw.ParseLoadSample(b.Load)
+	return s, ok && s.Loaded()
+}
+
+// loadMarks draws a bar along the top of the timeline over every block
+// whose host load exceeded the CPU count, with the load as its tooltip, and
+// reports whether it drew any.
+func loadMarks(s *svgBuilder, w *results.Workload, xs axisScale, top float64) bool {
+	drawn := false
+	for _, b := range w.Blocks {
+		l, ok := loadedBlock(b)
+		if !ok {
+			continue
+		}
+		x := xs.at(float64(b.Index) - 0.5)
+		s.open("loaded", fmt.Sprintf("block %d: host load %.2f on %d CPUs", b.Index, l.Load1, l.CPUs))
+		s.rect(x, top, xs.at(float64(b.Index)+0.5)-x, 5, "loaded")
+		s.close()
+		drawn = true
+	}
+	return drawn
+}
