@@ -1,0 +1,344 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/benchy-dev/benchy/internal/golden"
+	"github.com/benchy-dev/benchy/results"
+)
+
+// TestExecPrintSuite checks the suite a one-liner becomes: argv split with
+// shell rules, parameters as arm matrices, the reference as baseline, a
+// shell as argv, and the run settings the flags give.
+func TestExecPrintSuite(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"quotes", []string{`sort -n "my file.txt"`, `grep -c 'a b' it\'s.txt`, `./bin/tool --x=1`}},
+		{"scan", []string{"-P", "threads", "1", "3", "-n", "xz", "xz -T{threads} -kf big.tar", "gzip -kf big.tar"}},
+		{"decimal-scan", []string{"-P", "delay", "0.3", "0.7", "-D", "0.2", "sleep {delay}"}},
+		{"list", []string{"-L", "compiler", "gcc,clang", "-L", "opt", "O1,O2", "{compiler} -{opt} main.c", "tcc main.c"}},
+		{"reference", []string{"--reference", "sleep 0.01", "sleep 0.02", "sleep 0.03"}},
+		{"reference-among", []string{"--reference", "sleep 0.02", "sleep 0.01", "sleep 0.02"}},
+		{"shell", []string{"-S", "bash --norc", "--setup", "make", "echo ${HOME} | wc -c", "true"}},
+		{"settings", []string{"--blocks", "12", "--target-ci", "3%", "--seed", "7", "--order", "interleaved", "-w", "3", "--timeout", "20s", "-p", "sync", "true", "false"}},
+		{"max-only", []string{"--max-blocks", "4", "true", "false"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errs := benchy(t, append([]string{"exec", "--print-suite"}, tc.args...)...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			golden.Check(t, filepath.Join("testdata", "exec", tc.name+".benchy.hcl"), []byte(out))
+			// The printed suite is canonical and loads.
+			path := filepath.Join(t.TempDir(), "s.benchy.hcl")
+			if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if code, _, errs := benchy(t, "fmt", "--check", path); code != 0 {
+				t.Errorf("printed suite is not canonical: %s", errs)
+			}
+			if code, _, errs := benchy(t, "validate", path); code != 0 {
+				t.Errorf("printed suite does not validate: %s", errs)
+			}
+		})
+	}
+}
+
+// TestExecBadInput: every mistake exits 2 with one line naming it.
+func TestExecBadInput(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{}, "no command given"},
+		{[]string{"true", ""}, "command 2 is empty"},
+		{[]string{"   "}, "command 1 is empty"},
+		{[]string{`echo "unterminated`}, "unbalanced quote"},
+		{[]string{`echo 'it`}, "unbalanced quote"},
+		{[]string{`echo a\`}, "ends in a backslash"},
+		{[]string{"-P", "n", "5", "1", "sleep {n}"}, "MIN (5) is greater than MAX (1)"},
+		{[]string{"-P", "n", "1", "5", "-D", "x", "sleep {n}"}, `step (-D) "x" is not a number`},
+		{[]string{"-P", "n", "1", "5", "-D", "0", "sleep {n}"}, "step must be greater than 0"},
+		{[]string{"-P", "n", "a", "5", "sleep {n}"}, `MIN "a" is not a number`},
+		{[]string{"-P", "n", "0.1", "0.5", "sleep {n}"}, "decimal bounds need a step"},
+		{[]string{"-P", "n", "1", "sleep {n}"}, `MAX "sleep {n}" is not a number`},
+		{[]string{"-D", "2", "sleep 1"}, "no -P is given"},
+		{[]string{"-L", "n", "1,,2", "sleep {n}"}, "an empty value"},
+		{[]string{"sleep {n}"}, "{n} names no parameter"},
+		{[]string{"-P", "n", "1", "2", "sleep 1"}, "no command uses {n}"},
+		{[]string{"-P", "n", "1", "2", "-L", "n", "3,4", "sleep {n}"}, "defined twice"},
+		{[]string{"--frobnicate", "true"}, "unknown flag: --frobnicate"},
+		{[]string{"-Z", "true"}, "unknown shorthand flag"},
+		{[]string{"--runs", "10", "true"}, "use --blocks N"},
+		{[]string{"-m", "10", "true"}, "use --min-blocks N"},
+		{[]string{"-M", "10", "true"}, "use --max-blocks N"},
+		{[]string{"-i", "true"}, "-S sh 'CMD || true'"},
+		{[]string{"--show-output", "true"}, "output is discarded"},
+		{[]string{"--input", "data.txt", "cat"}, "CMD < data.txt"},
+		{[]string{"--output", "pipe", "true"}, "--output pipe"},
+		{[]string{"--style", "basic", "true"}, "--color never"},
+		{[]string{"--export-orgmode", "x.org", "true"}, "use --export-markdown"},
+		{[]string{"-p", "a", "-p", "b", "true", "false"}, "--prepare given 2 times"},
+		{[]string{"--setup", "make {n}", "-L", "n", "1,2", "true {n}"}, "{n} cannot be used here"},
+		{[]string{"-n", "a", "-n", "b", "true"}, "2 --command-name values for 1 commands"},
+		{[]string{"--blocks", "1", "true"}, "jackknife needs two blocks"},
+		{[]string{"--blocks", "4", "--max-blocks", "5", "true"}, "--blocks N sets both"},
+		{[]string{"--min-blocks", "9", "--max-blocks", "5", "true"}, "--min-blocks (9) is greater than --max-blocks (5)"},
+		{[]string{"--target-ci", "5", "true"}, "below 100%"},
+		{[]string{"--target-ci", "x", "true"}, "not a number"},
+		{[]string{"--time-unit", "hour", "true"}, "--time-unit must be one of"},
+		{[]string{"--order", "random", "true"}, "--order must be"},
+		{[]string{"--format", "xml", "true"}, "--format must be one of"},
+		{[]string{"-N", "-S", "bash", "true"}, "give one of them"},
+		{[]string{"--timeout", "soon", "true"}, "Invalid duration"},
+		{[]string{"-L", "p", "a/b,c", "cat {p}"}, "a/b"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			out := t.TempDir()
+			code, stdout, errs := benchy(t, append([]string{"exec", "--out", out}, tc.args...)...)
+			if code != exitUsage {
+				t.Fatalf("exit %d, want 2\nstdout: %s\nstderr: %s", code, stdout, errs)
+			}
+			if !strings.Contains(errs, tc.want) {
+				t.Errorf("stderr %q does not name the problem (%q)", errs, tc.want)
+			}
+			if n := strings.Count(strings.TrimRight(errs, "\n"), "\n"); n > 1 {
+				t.Errorf("stderr has %d lines, want at most 2:\n%s", n+1, errs)
+			}
+			if _, err := os.Stat(filepath.Join(out, "results.json")); err == nil {
+				t.Error("bad input still ran")
+			}
+		})
+	}
+}
+
+// execRun runs a one-liner into a fresh directory and returns its results.
+func execRun(t *testing.T, wantCode int, args ...string) (*results.Document, string) {
+	t.Helper()
+	dir := t.TempDir()
+	code, _, errs := benchy(t, append([]string{"exec", "--out", dir, "--blocks", "2", "--color", "never"}, args...)...)
+	if code != wantCode {
+		t.Fatalf("exit %d, want %d: %s", code, wantCode, errs)
+	}
+	doc, err := results.ReadFile(filepath.Join(dir, "results.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc, dir
+}
+
+func armCommand(t *testing.T, a *results.Arm) []string {
+	t.Helper()
+	var c struct {
+		Command []string `json:"command"`
+	}
+	if err := json.Unmarshal(a.Config, &c); err != nil {
+		t.Fatal(err)
+	}
+	return c.Command
+}
+
+// TestExecMissingCommandFailsItsArm: a command that is not found fails its
+// arm alone; the other arms run, and benchy exits 1.
+func TestExecMissingCommandFailsItsArm(t *testing.T) {
+	doc, _ := execRun(t, exitFailure, "true", "benchy-no-such-command-xyz --flag", "true -x")
+	status := map[string]string{}
+	for _, a := range doc.Workloads[0].Arms {
+		status[a.Name] = a.Status
+	}
+	if status["true"] != results.ArmOK || status["true_-x"] != results.ArmOK || status["benchy-no-such-command-xyz_--flag"] != results.ArmFailed {
+		t.Errorf("arm statuses %v", status)
+	}
+	for _, b := range doc.Workloads[0].Blocks {
+		if r, ok := b.Run("true_-x"); b.Measured() && (!ok || len(r.NS) == 0) {
+			t.Errorf("block %d: the other arm did not run", b.Index)
+		}
+	}
+}
+
+// TestExecParametersAndShell: a scan and a list expand into arm instances
+// with the values in their argv; the first values are the baseline; a
+// shell command is run as SHELL -c TEXT and recorded so.
+func TestExecParametersAndShell(t *testing.T) {
+	doc, _ := execRun(t, exitOK, "-P", "n", "1", "2", "-L", "w", "a,b", "true {n} x{w}", "-S", "sh", "true")
+	w := doc.Workloads[0]
+	var names []string
+	argv := map[string][]string{}
+	for _, a := range w.Arms {
+		names = append(names, a.Name)
+		argv[a.Name] = armCommand(t, a)
+		if a.Baseline != (a.Name == "true_x/n=1/w=a") {
+			t.Errorf("%s: baseline = %v", a.Name, a.Baseline)
+		}
+	}
+	want := []string{"true_x/n=1/w=a", "true_x/n=1/w=b", "true_x/n=2/w=a", "true_x/n=2/w=b", "true"}
+	if !slices.Equal(names, want) {
+		t.Fatalf("arms %v, want %v", names, want)
+	}
+	if got := argv["true_x/n=2/w=b"]; !slices.Equal(got, []string{"sh", "-c", "true 2 xb"}) {
+		t.Errorf("argv %q", got)
+	}
+	if got := argv["true"]; !slices.Equal(got, []string{"sh", "-c", "true"}) {
+		t.Errorf("argv %q", got)
+	}
+	if doc.Environment.Overhead["spawn_noop_median"] <= 0 {
+		t.Errorf("spawn overhead not recorded: %v", doc.Environment.Overhead)
+	}
+}
+
+// TestExecSaveSuiteRoundTrip: the saved suite, run by benchy run with the
+// same seed, gives the same plan and the same schedule.
+func TestExecSaveSuiteRoundTrip(t *testing.T) {
+	suite := filepath.Join(t.TempDir(), "cmp.benchy.hcl")
+	d1, d2 := t.TempDir(), t.TempDir()
+	code, _, errs := benchy(t, "exec", "--out", d1, "--blocks", "3", "--seed", "11", "--save-suite", suite, "-L", "x", "1,2", "true {x}", "true")
+	if code != 0 {
+		t.Fatalf("exec: exit %d: %s", code, errs)
+	}
+	if code, _, errs := benchy(t, "run", suite, "--seed", "11", "--out", d2); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, errs)
+	}
+	r1, err := results.ReadFile(filepath.Join(d1, "results.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2, err := results.ReadFile(filepath.Join(d2, "results.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r1.Suite.SHA256 != r2.Suite.SHA256 || r1.Seed != r2.Seed || r1.Seed != 11 {
+		t.Errorf("suite %s vs %s, seed %d vs %d", r1.Suite.SHA256, r2.Suite.SHA256, r1.Seed, r2.Seed)
+	}
+	w1, w2 := r1.Workloads[0], r2.Workloads[0]
+	if w1.Name != w2.Name || len(w1.Arms) != len(w2.Arms) || string(w1.Run) != string(w2.Run) {
+		t.Fatalf("plans differ: %s %s", w1.Run, w2.Run)
+	}
+	for i := range w1.Arms {
+		if w1.Arms[i].Name != w2.Arms[i].Name || string(w1.Arms[i].Config) != string(w2.Arms[i].Config) || w1.Arms[i].Baseline != w2.Arms[i].Baseline {
+			t.Errorf("arm %d: %s %s vs %s %s", i, w1.Arms[i].Name, w1.Arms[i].Config, w2.Arms[i].Name, w2.Arms[i].Config)
+		}
+	}
+	o1, o2 := blockOrders(t, filepath.Join(d1, "results.json")), blockOrders(t, filepath.Join(d2, "results.json"))
+	if len(o1) != 4 || !slices.EqualFunc(o1, o2, slices.Equal) {
+		t.Errorf("schedules differ:\n%v\n%v", o1, o2)
+	}
+}
+
+// TestExecExports reads the exports the way a hyperfine script would.
+func TestExecExports(t *testing.T) {
+	dir := t.TempDir()
+	j, c, m := filepath.Join(dir, "h.json"), filepath.Join(dir, "h.csv"), filepath.Join(dir, "h.md")
+	doc, _ := execRun(t, exitOK, "-L", "n", "1,2", "true {n}", "true", "-n", "plain", "--export-json", j, "--export-csv", c, "--export-markdown", m, "-u", "microsecond")
+
+	var hj struct {
+		Results []struct {
+			Command    string            `json:"command"`
+			Mean       float64           `json:"mean"`
+			Stddev     *float64          `json:"stddev"`
+			Median     float64           `json:"median"`
+			User       float64           `json:"user"`
+			System     float64           `json:"system"`
+			Min        float64           `json:"min"`
+			Max        float64           `json:"max"`
+			Times      []float64         `json:"times"`
+			ExitCodes  []int             `json:"exit_codes"`
+			Parameters map[string]string `json:"parameters"`
+			Relative   *struct {
+				Estimate, CILo, CIHi float64
+			} `json:"relative_difference"`
+			Blocks int `json:"blocks"`
+		} `json:"results"`
+		Benchy struct {
+			Seed int64 `json:"seed"`
+		} `json:"benchy"`
+	}
+	b, err := os.ReadFile(j)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &hj); err != nil {
+		t.Fatal(err)
+	}
+	if len(hj.Results) != 3 || hj.Benchy.Seed != doc.Seed {
+		t.Fatalf("%d results, seed %d: %s", len(hj.Results), hj.Benchy.Seed, b)
+	}
+	wantCmd := []string{"plain", "plain", "true"}
+	for i, r := range hj.Results {
+		if r.Command != wantCmd[i] {
+			t.Errorf("result %d: command %q, want %q", i, r.Command, wantCmd[i])
+		}
+		if len(r.Times) == 0 || len(r.ExitCodes) != len(r.Times) || r.Blocks != 2 {
+			t.Errorf("result %d: %d times, %d exit codes, %d blocks", i, len(r.Times), len(r.ExitCodes), r.Blocks)
+		}
+		if !(r.Min <= r.Median && r.Median <= r.Max && r.Mean > 0 && r.Mean < 1 && r.Stddev != nil) {
+			t.Errorf("result %d: min %g median %g max %g mean %g", i, r.Min, r.Median, r.Max, r.Mean)
+		}
+		if (i == 0) != (r.Relative == nil) {
+			t.Errorf("result %d: relative %v", i, r.Relative)
+		}
+	}
+	if hj.Results[1].Parameters["n"] != "2" || hj.Results[2].Parameters != nil {
+		t.Errorf("parameters %v, %v", hj.Results[1].Parameters, hj.Results[2].Parameters)
+	}
+	// Every timed run of the measured blocks, in seconds.
+	var runs int
+	for _, blk := range doc.Workloads[0].Blocks {
+		if r, ok := blk.Run(doc.Workloads[0].Arms[0].Name); ok && blk.Measured() {
+			runs += len(r.NS)
+		}
+	}
+	if len(hj.Results[0].Times) != runs {
+		t.Errorf("%d times, %d timed runs", len(hj.Results[0].Times), runs)
+	}
+
+	f, err := os.Open(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(recs[0][:9], []string{"command", "mean", "stddev", "median", "user", "system", "min", "max", "parameter_n"}) || len(recs) != 4 {
+		t.Errorf("CSV header %v, %d rows", recs[0], len(recs))
+	}
+	if recs[2][0] != "plain" || recs[2][8] != "2" {
+		t.Errorf("CSV row %v", recs[2])
+	}
+
+	md, err := os.ReadFile(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(md), "| Command | Mean [µs] | Min [µs] | Max [µs] | Relative |") || !strings.Contains(string(md), "| `true` |") {
+		t.Errorf("Markdown:\n%s", md)
+	}
+}
+
+// TestExecHelp: three examples, and what to use instead of hyperfine's
+// run counts.
+func TestExecHelp(t *testing.T) {
+	code, out, errs := benchy(t, "exec", "--help")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	_, ex, _ := strings.Cut(out, "Examples:")
+	ex, _, _ = strings.Cut(ex, "\n\n")
+	if n := strings.Count(ex, "benchy exec "); n != 3 {
+		t.Errorf("%d examples:\n%s", n, ex)
+	}
+	for _, want := range []string{"--runs", "--blocks N", "--ignore-failure", "--reference", "--export-json", "--save-suite"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("help does not mention %s", want)
+		}
+	}
+}
