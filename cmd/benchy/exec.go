@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -46,6 +48,7 @@ type execFlags struct {
 	seed                              int64
 	order, timeout                    string
 	out, format, color                string
+	force                             bool
 	saveSuite                         string
 	printSuite                        bool
 	runs, minRuns, maxRuns            int
@@ -79,9 +82,11 @@ instead, and the shell's own start-up is then part of every measurement
 of -P NAME MIN MAX [-D STEP] or -L NAME A,B,C; several parameters give every
 combination.
 
-Results go where benchy run puts them (--out DIR, else benchy-out/exec), so
-benchy report re-renders the last one-liner; --save-suite FILE keeps the
-suite, and benchy run FILE --seed S runs the same plan and schedule again.
+Results go where benchy run puts them: RUNDIR/exec/ in a fresh
+benchy-out/YYYYMMDD-HHMMSS/ (benchy-out/latest points at it), or in --out
+DIR; so benchy report, without an argument, re-renders the last one-liner.
+--save-suite FILE keeps the suite, and benchy run FILE --seed S runs the
+same plan and schedule again.
 
 hyperfine flags that mean something else here:
   -r/--runs, -m/--min-runs, -M/--max-runs  benchy counts blocks, each of which runs
@@ -156,11 +161,12 @@ func newExecCmd(stdout, stderr io.Writer) *cobra.Command {
 	fl.Int64Var(&f.seed, "seed", 0, "schedule seed (default: drawn and recorded)")
 	fl.StringVar(&f.order, "order", "", "interleaved-random (default), interleaved or sequential")
 	fl.StringVar(&f.timeout, "timeout", "", `limit for one command's turn in a block (a duration: "30s")`)
-	fl.StringVarP(&f.out, "out", "o", "", "directory for results.json, journal.jsonl, report.md and report.html (default benchy-out/exec)")
+	fl.StringVarP(&f.out, "out", "o", "", "run directory, as for benchy run: DIR/exec/ gets results.json, journal.jsonl, report.md and report.html (default: a fresh benchy-out/YYYYMMDD-HHMMSS/)")
+	fl.BoolVar(&f.force, "force", false, "with --out: replace an earlier run's files in DIR (only benchy's own)")
 	fl.StringVar(&f.format, "format", "text", "report on stdout: "+strings.Join(reportFormats, ", "))
 	fl.StringVar(&f.color, "color", "auto", "colour: auto, always or never (NO_COLOR is honoured)")
 	fl.StringVar(&f.saveSuite, "save-suite", "", "write the equivalent suite to FILE (benchy fmt's form), then run it")
-	fl.BoolVar(&f.printSuite, "print-suite", false, "print the equivalent suite and run nothing")
+	fl.BoolVar(&f.printSuite, "print-suite", false, "print the equivalent suite (after --save-suite, if given, writes it) and run nothing")
 	// hyperfine's flags that mean something else here: accepted by the
 	// parser so that using one gets its own message, not "unknown flag".
 	fl.IntVarP(&f.runs, "runs", "r", 0, "")
@@ -746,7 +752,7 @@ func hclList(words []string, template bool) string {
 // execSuiteSource writes the one-liner as a suite in benchy fmt's form.
 func execSuiteSource(s *execSpec) ([]byte, error) {
 	var b strings.Builder
-	b.WriteString("# Written by benchy exec. Relative paths in the commands resolve against\n# this file's directory; run it with: benchy run FILE --seed S\n\n")
+	b.WriteString(execSuiteHeader + " Relative paths in the commands resolve against\n# this file's directory; run it with: benchy run FILE --seed S\n\n")
 	if len(s.run) > 0 {
 		b.WriteString("run {\n")
 		for _, kv := range s.run {
@@ -823,6 +829,25 @@ func usedParams(params []*execParam, text string) []*execParam {
 	return out
 }
 
+// execSuiteHeader starts every suite benchy exec writes; --save-suite
+// replaces only a file that starts with it.
+const execSuiteHeader = "# Written by benchy exec."
+
+// checkSaveSuite refuses to replace a file benchy exec did not write: it
+// may be a suite someone wrote by hand.
+func checkSaveSuite(path string) error {
+	b, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return usagef("--save-suite %s: %v", path, err)
+	case !bytes.HasPrefix(b, []byte(execSuiteHeader)):
+		return usagef("--save-suite %s: the file exists and was not written by benchy exec; remove it or give another name", path)
+	}
+	return nil
+}
+
 // execCommandLines maps every arm instance of the plan to the command line
 // hyperfine would show for it: its --command-name, else its command with
 // the parameter values in place.
@@ -875,17 +900,20 @@ func runExec(cmd *cobra.Command, f execFlags, args []string, stdout, stderr io.W
 	if err != nil {
 		return err
 	}
-	if f.printSuite {
-		_, err := stdout.Write(src)
-		return err
-	}
 	name := execSuiteName
 	if f.saveSuite != "" {
+		if err := checkSaveSuite(f.saveSuite); err != nil {
+			return err
+		}
 		if err := writeFileAtomic(f.saveSuite, src); err != nil {
 			return withCode(exitEnvironment, fmt.Errorf("exec: --save-suite: %w", err))
 		}
 		name = f.saveSuite
 		fmt.Fprintf(stderr, "benchy: suite in %s (benchy run %s --seed S runs it again)\n", f.saveSuite, f.saveSuite)
+	}
+	if f.printSuite {
+		_, err := stdout.Write(src)
+		return err
 	}
 	cwd, err := os.Getwd()
 	if err != nil {
@@ -906,40 +934,26 @@ func runExec(cmd *cobra.Command, f execFlags, args []string, stdout, stderr io.W
 	}
 	in := watchInterrupts(cmd.Context(), stderr)
 	defer in.release()
-	rf := runFlags{out: f.out, format: f.format, color: f.color}
+	var exportErr error
+	rf := runFlags{out: f.out, force: f.force, format: f.format, color: f.color, finished: func(doc *results.Document) {
+		exportErr = writeExecExports(doc, f, execCommandLines(plan, spec))
+	}}
 	var seed *int64
 	if cmd.Flags().Changed("seed") {
 		seed = &f.seed
 	}
 	runErr := runPlans(in, []*suites.Plan{plan}, rf, seed, stdout, stderr)
-	var ee *exitError
-	if runErr != nil && (!errors.As(runErr, &ee) || ee.err != nil) {
-		return runErr // the run itself could not be done: nothing to export
-	}
-	if err := writeExecExports(execResultsDir(rf, plan), f, execCommandLines(plan, spec), stderr); err != nil {
-		return err
+	if exportErr != nil {
+		return exportErr
 	}
 	return runErr
 }
 
-// execResultsDir is the directory runPlans wrote the one-liner's results
-// to.
-func execResultsDir(f runFlags, plan *suites.Plan) string {
-	if f.out != "" {
-		return f.out
-	}
-	return filepath.Join("benchy-out", plan.Name)
-}
-
-// writeExecExports writes the hyperfine-shaped exports from the results
-// document the run left.
-func writeExecExports(dir string, f execFlags, commands map[string]string, stderr io.Writer) error {
+// writeExecExports writes the hyperfine-shaped exports of the run's
+// results.
+func writeExecExports(doc *results.Document, f execFlags, commands map[string]string) error {
 	if f.exportJSON == "" && f.exportMarkdown == "" && f.exportCSV == "" {
 		return nil
-	}
-	doc, err := results.ReadFile(filepath.Join(dir, "results.json"))
-	if err != nil {
-		return withCode(exitEnvironment, fmt.Errorf("exec: exports: %w", err))
 	}
 	a := reports.Analyze(doc)
 	opt := reports.HyperfineOptions{Commands: commands, TimeUnit: f.timeUnit}

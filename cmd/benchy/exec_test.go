@@ -113,8 +113,8 @@ func TestExecBadInput(t *testing.T) {
 			if n := strings.Count(strings.TrimRight(errs, "\n"), "\n"); n > 1 {
 				t.Errorf("stderr has %d lines, want at most 2:\n%s", n+1, errs)
 			}
-			if _, err := os.Stat(filepath.Join(out, "results.json")); err == nil {
-				t.Error("bad input still ran")
+			if runs, _ := findRuns(out); len(runs) > 0 {
+				t.Errorf("bad input still ran: %v", runs)
 			}
 		})
 	}
@@ -128,7 +128,7 @@ func execRun(t *testing.T, wantCode int, args ...string) (*results.Document, str
 	if code != wantCode {
 		t.Fatalf("exit %d, want %d: %s", code, wantCode, errs)
 	}
-	doc, err := results.ReadFile(filepath.Join(dir, "results.json"))
+	doc, err := results.ReadFile(filepath.Join(dir, "exec", "results.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,11 +206,11 @@ func TestExecSaveSuiteRoundTrip(t *testing.T) {
 	if code, _, errs := benchy(t, "run", suite, "--seed", "11", "--out", d2); code != 0 {
 		t.Fatalf("run: exit %d: %s", code, errs)
 	}
-	r1, err := results.ReadFile(filepath.Join(d1, "results.json"))
+	r1, err := results.ReadFile(filepath.Join(d1, "cmp", "results.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	r2, err := results.ReadFile(filepath.Join(d2, "results.json"))
+	r2, err := results.ReadFile(filepath.Join(d2, "cmp", "results.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,9 +226,40 @@ func TestExecSaveSuiteRoundTrip(t *testing.T) {
 			t.Errorf("arm %d: %s %s vs %s %s", i, w1.Arms[i].Name, w1.Arms[i].Config, w2.Arms[i].Name, w2.Arms[i].Config)
 		}
 	}
-	o1, o2 := blockOrders(t, filepath.Join(d1, "results.json")), blockOrders(t, filepath.Join(d2, "results.json"))
+	o1, o2 := blockOrders(t, filepath.Join(d1, "cmp", "results.json")), blockOrders(t, filepath.Join(d2, "cmp", "results.json"))
 	if len(o1) != 4 || !slices.EqualFunc(o1, o2, slices.Equal) {
 		t.Errorf("schedules differ:\n%v\n%v", o1, o2)
+	}
+	// Saving again replaces benchy exec's own file; a hand-written one is
+	// refused.
+	code, out, errs := benchy(t, "exec", "--print-suite", "--save-suite", suite, "true")
+	if b, _ := os.ReadFile(suite); code != 0 || string(b) != out {
+		t.Errorf("saving over exec's own suite: exit %d: %s\n%s", code, errs, b)
+	}
+	mine := filepath.Join(t.TempDir(), "mine.benchy.hcl")
+	if err := os.WriteFile(mine, []byte("# mine\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs = benchy(t, "exec", "--out", t.TempDir(), "--save-suite", mine, "true")
+	if b, _ := os.ReadFile(mine); code != exitUsage || !strings.Contains(errs, "not written by benchy exec") || string(b) != "# mine\n" {
+		t.Errorf("exit %d, %q; file now %q", code, errs, b)
+	}
+}
+
+// TestExecReportRendersTheLastOneLiner: without --out, results go to a
+// fresh benchy-out/<time>/exec/, and benchy report with no argument
+// renders them.
+func TestExecReportRendersTheLastOneLiner(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if code, _, errs := benchy(t, "exec", "--blocks", "2", "--color", "never", "true", "true -n"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if _, err := os.Stat(filepath.Join("benchy-out", "latest", "exec", "results.json")); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := benchy(t, "report", "--color", "never")
+	if code != 0 || !strings.Contains(out, "true_-n") {
+		t.Errorf("benchy report: exit %d\n%s\n%s", code, out, errs)
 	}
 }
 

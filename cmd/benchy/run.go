@@ -32,6 +32,9 @@ type runFlags struct {
 	format               string
 	color                string
 	git                  gitArmFlags
+	// finished, when set, gets each suite's results once its reports are
+	// written (benchy exec writes its exports from them).
+	finished func(*results.Document)
 }
 
 func newRunCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -270,6 +273,9 @@ func runPlans(in *interrupts, plans []*suites.Plan, f runFlags, seed *int64, std
 			return withCode(exitEnvironment, err)
 		}
 		fmt.Fprintf(stderr, "benchy: results in %s\n", filepath.Join(dir, "results.json"))
+		if f.finished != nil {
+			f.finished(doc)
+		}
 		c := runExitCode(doc)
 		if c == exitEnvironment {
 			fmt.Fprintln(stderr, "benchy: no arm could run on this machine; every one was skipped (reasons above)")
