@@ -140,7 +140,7 @@ func TestDoctorSMTAndBoostWords(t *testing.T) {
 	}
 	for smt, want := range map[string]string{"on": "on", "off": "off", "forceoff": "off (forced at boot)",
 		"notsupported": "not supported by this CPU/kernel", "notimplemented": "not implemented by this kernel",
-		"": "unknown (no sys/devices/system/cpu/smt/control)"} {
+		"": "unknown (no /sys/devices/system/cpu/smt/control)"} {
 		if got := (CPU{SMT: smt}).SMTText(); got != want {
 			t.Errorf("SMTText(%q) = %q, want %q", smt, got, want)
 		}

@@ -369,7 +369,7 @@ func (c CPU) SMTText() string {
 	case "notimplemented":
 		return "not implemented by this kernel"
 	case "":
-		return "unknown (no " + cpuSys + "/smt/control)"
+		return "unknown (no /" + cpuSys + "/smt/control)"
 	}
 	return c.SMT
 }

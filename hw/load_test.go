@@ -59,3 +59,9 @@ func TestAssessLoad(t *testing.T) {
 		t.Errorf("start-up ramp counted as a change: %+v", a)
 	}
 }
+
+func BenchmarkSampleLoad(b *testing.B) {
+	for b.Loop() {
+		SampleLoad()
+	}
+}
