@@ -61,7 +61,10 @@ func (s *diagSet) addEval(ds hcl.Diagnostics) {
 			continue
 		}
 		if d.Severity == hcl.DiagError {
-			if (strings.HasSuffix(d.Detail, "value must be known") && s.hasErrors()) || s.overlapsError(d) {
+			// An exact repeat is dropped by add; checking for one first
+			// keeps a for expression that fails in each of its thousands
+			// of iterations from costing a scan each.
+			if s.seen[diagKey(d)] || (strings.HasSuffix(d.Detail, "value must be known") && s.hasErrors()) || s.overlapsError(d) {
 				s.errs++
 				continue
 			}

@@ -1,6 +1,7 @@
 package suites_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -225,4 +226,55 @@ func TestHeredocLines(t *testing.T) {
 		t.Fatalf("want Heredoc too long at line %d, got %v", 3+suites.MaxHeredocLines, diags)
 	}
 	loadString(t, heredoc(suites.MaxHeredocLines), suites.Options{})
+}
+
+// TestExpansionLimits: matrices, functions, locals and for expressions
+// that would expand until memory runs out end with a diagnostic that names
+// the size and the limit (#14.6).
+func TestExpansionLimits(t *testing.T) {
+	arm := func(matrix string) string {
+		return "workload \"w\" {\n" + matrix + "  arm \"a\" {\n    baseline = true\n    exec {\n      command = [\"true\"]\n    }\n  }\n}\n"
+	}
+	var chain, strs strings.Builder
+	chain.WriteString("locals {\n  a0 = [1]\n")
+	strs.WriteString("locals {\n  s0 = \"xxxxxxxx\"\n")
+	for i := 1; i <= 40; i++ {
+		fmt.Fprintf(&chain, "  a%d = concat(local.a%d, local.a%d)\n", i, i-1, i-1)
+		fmt.Fprintf(&strs, "  s%d = \"${local.s%d}${local.s%d}\"\n", i, i-1, i-1)
+	}
+	chain.WriteString("}\n")
+	strs.WriteString("}\n")
+	cases := []struct {
+		name, src       string
+		summary, detail string
+	}{
+		{"matrix of 10^12", arm("  matrix {\n    a = range(1000)\n    b = range(1000)\n    c = range(1000)\n    d = range(1000)\n  }\n"),
+			"Matrix too large", "This matrix has 1000000000000 instances (1000 × 1000 × 1000 × 1000); a suite may expand to at most 10000 arm instances"},
+		{"matrix past the limit", arm("  matrix {\n    a = range(101)\n    b = range(100)\n  }\n"),
+			"Matrix too large", "10100 instances (101 × 100)"},
+		{"arms past the limit", strings.Replace(arm("  matrix {\n    a = range(200)\n  }\n"), "baseline = true\n", "baseline = matrix.b == 0\n    matrix {\n      b = range(100)\n    }\n", 1),
+			"Suite too large", "more than 10000 arm instances"},
+		{"setproduct of 10^8", "locals {\n  p = setproduct(range(1000), range(1000), range(100))\n}\n" + arm(""),
+			"Error in function call", "setproduct would return 100000000 elements; one value may have at most 100000"},
+		{"exponential concat", chain.String() + arm(""), "Error in function call", "more than 100000 elements"},
+		{"exponential strings", strs.String() + arm(""), "Value too large", "a string may have at most 1048576 bytes"},
+		{"nested for", "locals {\n  n = range(1000)\n  x = [for a in local.n : [for b in local.n : [for c in local.n : c]]]\n}\n" + arm(""),
+			"Error in function call", "more than 1000000 values in all"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var diags hcl.Diagnostics
+			var l *suites.Loader
+			within(t, 60*time.Second, func() { _, l, diags = tryLoad(t, tc.src, suites.Options{}) })
+			if d := errorWith(diags, tc.summary, tc.detail); d == nil || d.Subject == nil {
+				t.Fatalf("want %s: ...%s... with a range, got\n%s", tc.summary, tc.detail, render(l, diags))
+			}
+		})
+	}
+
+	// At the limit: 100 × 100 arm instances load.
+	p := loadString(t, strings.Replace(arm("  matrix {\n    a = range(100)\n  }\n"), "baseline = true\n", "baseline = matrix.b == 0\n    matrix {\n      b = range(100)\n    }\n", 1), suites.Options{})
+	if n := len(p.Workloads) * len(p.Workloads[0].Arms); n != suites.MaxInstances {
+		t.Errorf("%d arm instances, want %d", n, suites.MaxInstances)
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
 
 	"github.com/benchy-dev/benchy/runners"
 )
@@ -183,6 +184,10 @@ type load struct {
 	// varObj is the var object of every evaluation context, built once
 	// the variables are resolved.
 	varObj cty.Value
+	// funcs are the functions, limited to this load's budget.
+	funcs map[string]function.Function
+	// armInstances counts the arm instances expanded so far.
+	armInstances int
 	// axisDefs are the axes of every matrix block, for diagRedactor.
 	axisDefs []*hcl.Attribute
 }
@@ -191,7 +196,8 @@ func (l *Loader) load(pathLabel, filename string, src []byte, dir, name string) 
 	if len(src) > MaxSourceBytes {
 		return nil, hcl.Diagnostics{errorf(nil, "Suite too large", "%v.", tooLarge(filename, int64(len(src))))}
 	}
-	ld := &load{l: l, filename: filename, dir: dir, varIndex: map[string]*variable{}, localDefs: map[string]*hcl.Attribute{}}
+	ld := &load{l: l, filename: filename, dir: dir, varIndex: map[string]*variable{}, localDefs: map[string]*hcl.Attribute{},
+		funcs: limitedFunctions(&budget{})}
 	if cwd, err := l.cwd(); err == nil {
 		ld.cwd = cwd
 	}
@@ -311,7 +317,11 @@ func (l *Loader) parseSource(filename string, src []byte) (*hcl.File, hcl.Diagno
 	if strings.HasSuffix(filename, ".json") {
 		return l.parser.ParseJSON(src, filename)
 	}
-	return l.parser.ParseHCL(src, filename)
+	f, diags := l.parser.ParseHCL(src, filename)
+	if f != nil {
+		l.limitForExpressions(f.Body)
+	}
+	return f, diags
 }
 
 func firstInvalidUTF8(b []byte) int {

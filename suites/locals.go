@@ -91,7 +91,7 @@ func (ld *load) evalLocal(a *hcl.Attribute) cty.Value {
 	ctx := ld.rootCtx(ld.referencedLocals(a.Expr))
 	val, diags := a.Expr.Value(ctx)
 	ld.diags.addEval(diags)
-	if diags.HasErrors() {
+	if diags.HasErrors() || !ld.checkSize(val, "local."+a.Name, a.Expr.Range()) {
 		return cty.DynamicVal
 	}
 	return val
@@ -144,7 +144,7 @@ func (ld *load) rootCtx(locals map[string]cty.Value) *hcl.EvalContext {
 				"cwd":   cty.StringVal(ld.cwd),
 			}),
 		},
-		Functions: functions(),
+		Functions: ld.funcs,
 	}
 }
 

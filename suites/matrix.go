@@ -2,6 +2,7 @@ package suites
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"sort"
 	"strings"
@@ -156,6 +157,10 @@ func (ld *load) expand(m *matrixDef, ctx *hcl.EvalContext, outer combo) ([]combo
 			continue
 		}
 		rng := a.Expr.Range().Ptr()
+		if !ld.checkSize(val, "the matrix axis "+a.Name, *rng) {
+			ok = false
+			continue
+		}
 		ty := val.Type()
 		if val.IsNull() || !(ty.IsListType() || ty.IsTupleType() || ty.IsSetType()) {
 			ld.diags.add(errorf(rng, "Invalid matrix axis",
@@ -198,6 +203,18 @@ func (ld *load) expand(m *matrixDef, ctx *hcl.EvalContext, outer combo) ([]combo
 		axes = append(axes, ax)
 	}
 	if !ok || len(axes) == 0 {
+		return nil, false
+	}
+	n := int64(1)
+	sizes := make([]string, len(axes))
+	for i, ax := range axes {
+		n = bigCount(n, int64(len(ax.vals)))
+		sizes[i] = fmt.Sprint(len(ax.vals))
+	}
+	if n > MaxInstances {
+		ld.diags.add(errorf(m.block.DefRange.Ptr(), "Matrix too large",
+			"This matrix has %s instances (%s); a suite may expand to at most %d arm instances. Remove axis values, or split the suite.",
+			countString(n), strings.Join(sizes, " × "), MaxInstances))
 		return nil, false
 	}
 	// Cartesian product, first axis outermost.
@@ -354,6 +371,15 @@ func (ld *load) warnUnmatchedExcludes(m *matrixDef) {
 		ld.diags.add(warnf(&r, "Exclude matches nothing",
 			"The exclude entry %s matches no combination of the matrix, so it has no effect. Check the axis names and values.", m.excludeEntries[i]))
 	}
+}
+
+// countString writes a count, or "more than 9223372036854775806" for one
+// that bigCount saturated.
+func countString(n int64) string {
+	if n == math.MaxInt64 {
+		return fmt.Sprintf("more than %d", int64(math.MaxInt64-1))
+	}
+	return fmt.Sprint(n)
 }
 
 func contains(list []string, s string) bool {

@@ -369,7 +369,7 @@ func (ld *load) applyVarFile(path string) {
 func (ld *load) validate(v *variable) {
 	ctx := &hcl.EvalContext{
 		Variables: map[string]cty.Value{"var": cty.ObjectVal(map[string]cty.Value{v.name: v.value})},
-		Functions: functions(),
+		Functions: ld.funcs,
 	}
 	for _, rule := range v.validations {
 		res, diags := rule.condition.Value(ctx)

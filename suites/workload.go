@@ -322,6 +322,9 @@ func (ld *load) expandWorkload(wd *workloadDef, suiteRun RunSettings) []*Workloa
 	}
 
 	for _, c := range combos {
+		if ld.armInstances > MaxInstances {
+			break // reported
+		}
 		ctx := childCtx(ld.ctx, c.values())
 		w := &Workload{
 			Name:   c.name(wd.label),
@@ -440,8 +443,19 @@ func andMore(n int) string {
 // is discarded anyway) so that the baseline count stays meaningful;
 // baselineKnown is false when the matrix or a baseline expression failed.
 func (ld *load) expandArm(ad *armDef, wctx *hcl.EvalContext, wc combo, w *Workload) (out []*Arm, baselineKnown bool) {
+	if ld.armInstances > MaxInstances {
+		return nil, false // reported
+	}
 	combos, ok := ld.expand(ad.matrix, wctx, wc)
 	if !ok {
+		return nil, false
+	}
+	if ld.armInstances += len(combos); ld.armInstances > MaxInstances {
+		if ld.armInstances-len(combos) <= MaxInstances {
+			ld.diags.add(errorf(ad.block.DefRange.Ptr(), "Suite too large",
+				"With this arm, the suite expands to more than %d arm instances, the most a suite may have (in %s). Remove matrix values, or split the suite.",
+				MaxInstances, w.Name))
+		}
 		return nil, false
 	}
 	baselineKnown = true
