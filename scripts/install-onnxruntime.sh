@@ -5,6 +5,11 @@
 #
 #   .cache/onnxruntime/1.24.1/lib/libonnxruntime.so.1
 #
+# or, with --user, into the user cache, where any benchy finds it (one
+# installed with `go install` too, run from any directory):
+#
+#   ${XDG_CACHE_HOME:-~/.cache}/benchy/onnxruntime/1.24.1/lib/libonnxruntime.so.1
+#
 # Sources, in order:
 #   1. the official GPU release archive from GitHub (CPU, CUDA and TensorRT
 #      providers; the CUDA/TensorRT ones need CUDA 12 + cuDNN 9 / TensorRT 10
@@ -14,29 +19,29 @@
 #
 # Safe to run again: an existing install is kept. Options:
 #   --cpu         skip the GPU archive and take the npm library
+#   --user        install into the user cache (see above) instead of .cache/
 #   --force       reinstall even when a library is already there
 #   --node        also install the onnxruntime-node@1.24.1 binding into
 #                 .cache/onnxruntime-node (for examples/onnx's comparison)
 #   --print-path  print the installed library's path and nothing else
-# Environment: BENCHY_CACHE (default: <repo>/.cache), ORT_GPU_URL (override
-# the archive URL), ORT_CONNECT_TIMEOUT (seconds, default 5).
+# Environment: BENCHY_CACHE (the cache root; default <repo>/.cache, or the
+# user cache with --user), ORT_GPU_URL (override the archive URL),
+# ORT_CONNECT_TIMEOUT (seconds, default 5).
 set -euo pipefail
 
 ORT_VERSION=1.24.1
 root="$(cd "$(dirname "$0")/.." && pwd)"
-cache="${BENCHY_CACHE:-$root/.cache}"
-dest="$cache/onnxruntime/$ORT_VERSION"
-lib="$dest/lib/libonnxruntime.so.1"
 
-want_gpu=1 force=0 node=0 quiet=0
+want_gpu=1 force=0 node=0 quiet=0 user=0
 for arg in "$@"; do
 	case "$arg" in
 	--cpu) want_gpu=0 ;;
+	--user) user=1 ;;
 	--force) force=1 ;;
 	--node) node=1 ;;
 	--print-path) quiet=1 ;;
 	-h | --help)
-		sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	*)
@@ -45,6 +50,15 @@ for arg in "$@"; do
 		;;
 	esac
 done
+
+if [ "$user" = 1 ]; then
+	# benchy's lookup: os.UserCacheDir()/benchy.
+	cache="${BENCHY_CACHE:-${XDG_CACHE_HOME:-${HOME:?--user needs HOME or XDG_CACHE_HOME}/.cache}/benchy}"
+else
+	cache="${BENCHY_CACHE:-$root/.cache}"
+fi
+dest="$cache/onnxruntime/$ORT_VERSION"
+lib="$dest/lib/libonnxruntime.so.1"
 
 say() { if [ "$quiet" = 0 ]; then echo "install-onnxruntime: $*" >&2; fi; }
 die() {
@@ -83,8 +97,9 @@ try_gpu() {
 	}
 	local url="${ORT_GPU_URL:-https://github.com/microsoft/onnxruntime/releases/download/v$ORT_VERSION/onnxruntime-linux-$gh_arch-gpu-$ORT_VERSION.tgz}"
 	say "trying the GPU release archive $url"
-	if ! curl -fsSL --connect-timeout "${ORT_CONNECT_TIMEOUT:-5}" -o "$tmp/gpu.tgz" "$url"; then
-		say "GPU archive not reachable; falling back to npm"
+	# curl's own error goes into the one line below, not onto the terminal.
+	if ! curl -fsSL --connect-timeout "${ORT_CONNECT_TIMEOUT:-5}" -o "$tmp/gpu.tgz" "$url" 2>"$tmp/curl.err"; then
+		say "GPU archive not reachable ($(tail -n 1 "$tmp/curl.err")); falling back to npm"
 		return 1
 	fi
 	mkdir -p "$tmp/gpu"

@@ -144,6 +144,7 @@ func calibrate(ctx context.Context, plan *suites.Plan, f calibrateFlags, seed *i
 	if len(aa.Workloads) == 0 {
 		return withCode(exitUsage, fmt.Errorf("%s: no workload instance has a baseline arm to calibrate", plan.Path))
 	}
+	shareONNXRuntime([]*suites.Plan{aa}, stderr)
 	first := plan.Run.Seed
 	switch {
 	case seed != nil:

@@ -150,6 +150,14 @@ func writeEnvText(w io.Writer, inv *hw.Inventory) {
 		if i == 0 {
 			label = "extra"
 		}
+		if t, ok := inv.Extra[k].(envTexter); ok {
+			lines := t.envText()
+			envLine(w, label, k+": "+lines[0])
+			for _, l := range lines[1:] {
+				envLine(w, "", "  "+l)
+			}
+			continue
+		}
 		envLine(w, label, k+": "+envExtraText(inv.Extra[k]))
 	}
 	for i, p := range inv.Problems {
@@ -349,6 +357,10 @@ func envPcieText(g hw.GPU) string {
 	}
 	return fmt.Sprintf("PCIe gen%d x%d", g.PCIeGen, g.PCIeWidth)
 }
+
+// envTexter is an extra that renders itself for people, one line each
+// (at least one).
+type envTexter interface{ envText() []string }
 
 func envExtraText(v any) string {
 	if s, ok := v.(string); ok {

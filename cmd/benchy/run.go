@@ -240,6 +240,7 @@ func runPlans(in *interrupts, plans []*suites.Plan, f runFlags, seed *int64, std
 		return err
 	}
 	defer rd.release()
+	shareONNXRuntime(plans, stderr)
 	progress := newProgress(stderr)
 	for _, plan := range plans {
 		dir, err := rd.suiteDir(plan.Name)

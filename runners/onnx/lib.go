@@ -20,12 +20,25 @@ const Version = "1.24.1"
 const LibraryEnv = "ONNXRUNTIME_LIB"
 
 // InstallHint says exactly how to get the library onto a machine.
-const InstallHint = "install it with scripts/install-onnxruntime.sh (from the benchy checkout; it puts ONNX Runtime " +
-	Version + " into .cache/onnxruntime), or set " + LibraryEnv + "=/path/to/libonnxruntime.so.1"
+const InstallHint = "install it with scripts/install-onnxruntime.sh from a benchy checkout (it puts ONNX Runtime " +
+	Version + " into the checkout's .cache/onnxruntime; with --user, into ~/.cache/benchy/onnxruntime, " +
+	"where any benchy finds it, a `go install`ed one too), or set " + LibraryEnv + "=/path/to/libonnxruntime.so.1"
 
 // cacheRel is where the install script puts the library, relative to the
 // project root (or to $BENCHY_CACHE without the leading ".cache").
 var cacheRel = filepath.Join("onnxruntime", Version, "lib", "libonnxruntime.so.1")
+
+// UserCacheDir is the per-user cache root that the install script fills
+// with --user, and the Candidates search: os.UserCacheDir()/benchy
+// ($XDG_CACHE_HOME/benchy, else ~/.cache/benchy, on Linux); "" when there
+// is no home directory.
+func UserCacheDir() string {
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(d, "benchy")
+}
 
 // systemDirs are searched after the project cache, in order.
 var systemDirs = []string{
@@ -46,15 +59,28 @@ func (e *NotFoundError) Error() string {
 	if e.Env != "" {
 		return fmt.Sprintf("ONNX Runtime not found: %s=%s does not exist; %s", LibraryEnv, e.Env, InstallHint)
 	}
-	return fmt.Sprintf("ONNX Runtime %s not found (looked for %s, in the project cache and the system library folders); %s",
-		Version, filepath.Base(cacheRel), InstallHint)
+	return fmt.Sprintf("ONNX Runtime %s not found (looked for %s in $%s, the project cache .cache/ above the working directory and above benchy, "+
+		"the user cache %s and the system library folders); %s",
+		Version, filepath.Base(cacheRel), LibraryEnv, filepath.Join(UserCacheDir(), "onnxruntime"), InstallHint)
+}
+
+// ArmReason is what an arm that cannot run for want of the library
+// records: short, because every such arm records it and benchy run says
+// the whole of Error once, up front.
+func (e *NotFoundError) ArmReason() string {
+	if e.Env != "" {
+		return fmt.Sprintf("ONNX Runtime not found: %s=%s does not exist", LibraryEnv, e.Env)
+	}
+	return fmt.Sprintf("ONNX Runtime %s not found (benchy env says where benchy looked and how to install it)", Version)
 }
 
 // Candidates returns the places LibraryPath searches, in order: the
-// ONNXRUNTIME_LIB file, the project cache found from $BENCHY_CACHE, from the
-// working directory and its parents, and from the executable's directory and
-// its parents (so both `go test` in a package folder and bin/benchy find the
-// checkout's .cache), then the LD_LIBRARY_PATH and system library folders.
+// project cache found from $BENCHY_CACHE, from the working directory and its
+// parents, and from the executable's directory and its parents (so both `go
+// test` in a package folder and bin/benchy find the checkout's .cache), the
+// user cache (UserCacheDir, for a `go install`ed benchy), then the
+// LD_LIBRARY_PATH and system library folders. ($ONNXRUNTIME_LIB, when set,
+// is the only place LibraryPath looks.)
 func Candidates() []string {
 	var out []string
 	seen := map[string]bool{}
@@ -84,6 +110,9 @@ func Candidates() []string {
 		}
 		upward(filepath.Dir(exe))
 	}
+	if u := UserCacheDir(); u != "" {
+		add(filepath.Join(u, cacheRel))
+	}
 	dirs := filepath.SplitList(os.Getenv("LD_LIBRARY_PATH"))
 	dirs = append(dirs, systemDirs...)
 	for _, d := range dirs {
@@ -112,6 +141,23 @@ func LibraryPath() (string, error) {
 		}
 	}
 	return "", &NotFoundError{Looked: c}
+}
+
+// ShareWithWorkers resolves the library once, in the process that starts
+// the workers, and sets ONNXRUNTIME_LIB in its environment to the absolute
+// path, which every worker inherits. A worker runs in its suite's folder,
+// from wherever benchy is installed, so that it would not find by itself
+// what the parent found from its own working directory. It returns the
+// path, or the *NotFoundError (and then sets nothing).
+func ShareWithWorkers() (string, error) {
+	p, err := LibraryPath()
+	if err != nil {
+		return "", err
+	}
+	if abs, err := filepath.Abs(p); err == nil {
+		p = abs
+	}
+	return p, os.Setenv(LibraryEnv, p)
 }
 
 // Library describes the loaded ONNX Runtime.

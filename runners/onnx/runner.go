@@ -101,8 +101,9 @@ func (r *Runner) Setup(ctx context.Context, s runners.Setup) (map[string]any, er
 	}
 
 	lib, err := Init()
-	if IsNotFound(err) {
-		return nil, runners.Skip("skipped: " + err.Error())
+	var nf *NotFoundError
+	if errors.As(err, &nf) {
+		return nil, runners.Skip(nf.ArmReason())
 	}
 	if err != nil {
 		return nil, fmt.Errorf("onnx: %w", err)
@@ -110,7 +111,7 @@ func (r *Runner) Setup(ctx context.Context, s runners.Setup) (map[string]any, er
 	r.lib = lib
 	if c.Provider != ProviderCPU {
 		if st := ProbeProvider(lib, c.Provider); !st.Available {
-			return nil, runners.Skip("skipped: " + st.Reason)
+			return nil, runners.Skip(st.Reason)
 		}
 	}
 
@@ -194,7 +195,7 @@ func (r *Runner) Setup(ctx context.Context, s runners.Setup) (map[string]any, er
 		assign, err = r.verify(inNames, provOpts)
 		if err != nil {
 			if IsUnavailable(err) {
-				return nil, runners.Skip("skipped: " + err.Error())
+				return nil, runners.Skip(err.Error())
 			}
 			return nil, r.fail("%v", err)
 		}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -350,8 +351,8 @@ func TestRunnerFailures(t *testing.T) {
 		{name: "batch on a fixed batch axis", cfg: Config{Model: several, Batch: 4}, want: "has a fixed leading axis of 2", path: several},
 		{name: "fp16 on a float32 model", cfg: Config{Model: several, Precision: PrecisionFP16}, want: "but the model's weights are float32", path: several},
 		{name: "int8 on a float model", cfg: Config{Model: several, Precision: PrecisionINT8}, want: "has no quantization operators", path: several},
-		{name: "cuda provider absent", cfg: Config{Model: several, Provider: ProviderCUDA}, want: "skipped: the cuda execution provider", skip: true},
-		{name: "tensorrt provider absent", cfg: Config{Model: several, Provider: ProviderTensorRT, Precision: PrecisionFP16}, want: "skipped: the tensorrt execution provider", skip: true},
+		{name: "cuda provider absent", cfg: Config{Model: several, Provider: ProviderCUDA}, want: "the cuda execution provider", skip: true},
+		{name: "tensorrt provider absent", cfg: Config{Model: several, Provider: ProviderTensorRT, Precision: PrecisionFP16}, want: "the tensorrt execution provider", skip: true},
 	}
 	lib, _ := Init()
 	for _, tc := range cases {
@@ -370,6 +371,9 @@ func TestRunnerFailures(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error %q\ndoes not contain %q", err, tc.want)
+			}
+			if strings.HasPrefix(err.Error(), "skipped: ") {
+				t.Errorf("reason %q says its status, which the harness prints beside it", err)
 			}
 			if tc.path != "" && !strings.Contains(err.Error(), tc.path) {
 				t.Errorf("error %q does not name %s", err, tc.path)
@@ -515,22 +519,76 @@ func TestWorkerProtocol(t *testing.T) {
 	if crash != nil {
 		t.Fatal(crash)
 	}
-	if s.OK || !s.Skip || !strings.HasPrefix(s.Error, "skipped: ") {
+	if s.OK || !s.Skip || !strings.HasPrefix(s.Error, "the cuda execution provider") {
 		t.Fatalf("want a skip, got %+v", s)
 	}
 }
 
-// TestWorkerWithoutLibrary checks that an arm is skipped, with the install
-// hint, when ONNX Runtime cannot be found.
+// TestWorkerWithoutLibrary checks that an arm is skipped, with a short
+// reason that does not repeat its status, when ONNX Runtime cannot be
+// found (benchy run prints the install hint once, before any arm).
 func TestWorkerWithoutLibrary(t *testing.T) {
 	s, _, crash := worker(t, Config{Model: "m.onnx"}, 0, 1, LibraryEnv+"=/nonexistent/libonnxruntime.so.1")
 	if crash != nil {
 		t.Fatal(crash)
 	}
-	if s.OK || !s.Skip || !strings.HasPrefix(s.Error, "skipped: ONNX Runtime not found: ONNXRUNTIME_LIB=/nonexistent/libonnxruntime.so.1 does not exist") ||
-		!strings.Contains(s.Error, "scripts/install-onnxruntime.sh") {
-		t.Fatalf("want a skip with the install hint, got %+v", s)
+	if s.OK || !s.Skip || s.Error != "ONNX Runtime not found: ONNXRUNTIME_LIB=/nonexistent/libonnxruntime.so.1 does not exist" {
+		t.Fatalf("want a skip with a short reason, got %+v", s)
 	}
+}
+
+// TestNotFoundMessage: the full message names every place looked in,
+// the user cache included, and how to install; the arm's reason is short.
+func TestNotFoundMessage(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", "/xdg")
+	e := &NotFoundError{}
+	for _, want := range []string{"$ONNXRUNTIME_LIB", ".cache/ above the working directory and above benchy", "/xdg/benchy/onnxruntime", "scripts/install-onnxruntime.sh", "--user"} {
+		if !strings.Contains(e.Error(), want) {
+			t.Errorf("%q does not say %q", e.Error(), want)
+		}
+	}
+	if r := e.ArmReason(); strings.Contains(r, "install-onnxruntime") || !strings.Contains(r, "benchy env") {
+		t.Errorf("arm reason %q", r)
+	}
+}
+
+// TestCandidatesUserCache: the user cache is searched, after the project
+// caches and before the system folders.
+func TestCandidatesUserCache(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", "/xdg")
+	c := Candidates()
+	want := filepath.Join("/xdg", "benchy", cacheRel)
+	i := slices.Index(c, want)
+	if i < 0 {
+		t.Fatalf("%s not among %v", want, c)
+	}
+	if j := slices.Index(c, "/usr/lib/libonnxruntime.so.1"); j < i {
+		t.Errorf("the user cache comes after the system folders: %v", c)
+	}
+}
+
+// TestShareWithWorkers: the parent hands its workers an absolute path.
+func TestShareWithWorkers(t *testing.T) {
+	needORT(t)
+	dir := t.TempDir()
+	if err := os.Symlink(ortLibraryFile(t), filepath.Join(dir, "libonnxruntime.so.1")); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	t.Setenv(LibraryEnv, "libonnxruntime.so.1")
+	p, err := ShareWithWorkers()
+	if err != nil || p != filepath.Join(dir, "libonnxruntime.so.1") || os.Getenv(LibraryEnv) != p {
+		t.Fatalf("ShareWithWorkers = %q, %v; %s=%q", p, err, LibraryEnv, os.Getenv(LibraryEnv))
+	}
+}
+
+func ortLibraryFile(t *testing.T) string {
+	t.Helper()
+	lib, err := Init()
+	if err != nil {
+		t.Skip(err)
+	}
+	return lib.Path
 }
 
 // TestDebianSample runs a deterministic sample of the third-party models in
