@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -83,8 +84,13 @@ type Comparison struct {
 	// Setup lists how the setups of two compared runs differ (unpaired
 	// comparisons only); with Strict, any difference fails the gate.
 	Setup []SetupDifference
+	// DifferentSuites says, for two runs, why they come from different
+	// suites (their suite names differ, or they share no workload
+	// instance); "" when they are runs of the same suite. benchy compare
+	// refuses such runs unless --force, and then notes it.
+	DifferentSuites string
 	// Notes are things the reader must know, e.g. that the runs differ in
-	// machine fingerprint.
+	// machine fingerprint, or that a run did not complete.
 	Notes []string
 }
 
@@ -148,6 +154,9 @@ func ComparePaired(doc *results.Document, opt CompareOptions) (*Comparison, erro
 		return nil, err
 	}
 	c := &Comparison{Method: MethodPaired, Base: "baseline arm", Head: "each other arm", Threshold: opt.Threshold, Strict: opt.Strict}
+	if n := incompleteNote("the run", doc); n != "" {
+		c.Notes = append(c.Notes, n)
+	}
 	for _, w := range doc.Workloads {
 		conf := confidenceOr(opt.Confidence, w)
 		var base *results.Arm
@@ -222,6 +231,17 @@ func Compare(base, head *results.Document, opt CompareOptions) (*Comparison, err
 	for _, d := range c.Setup {
 		c.Notes = append(c.Notes, "setup differs — "+d.String())
 	}
+	if c.DifferentSuites = differentSuites(base, head); c.DifferentSuites != "" {
+		c.Notes = append(c.Notes, "different suites: "+c.DifferentSuites)
+	}
+	for _, side := range []struct {
+		name string
+		doc  *results.Document
+	}{{"BASE", base}, {"HEAD", head}} {
+		if n := incompleteNote(side.name, side.doc); n != "" {
+			c.Notes = append(c.Notes, n)
+		}
+	}
 	headW := map[string]*results.Workload{}
 	for _, w := range head.Workloads {
 		headW[w.Name] = w
@@ -292,6 +312,63 @@ func Compare(base, head *results.Document, opt CompareOptions) (*Comparison, err
 	}
 	c.decide(opt)
 	return c, nil
+}
+
+// SuiteName is the name a results document's suite goes by: the base name
+// of its file without ".benchy.hcl" (or ".hcl"), or "builtin:NAME".
+func SuiteName(doc *results.Document) string {
+	p := doc.Suite.Path
+	if strings.HasPrefix(p, "builtin:") {
+		return p
+	}
+	name := filepath.Base(filepath.ToSlash(p))
+	for _, ext := range []string{".benchy.hcl", ".hcl"} {
+		if strings.HasSuffix(name, ext) && len(name) > len(ext) {
+			return strings.TrimSuffix(name, ext)
+		}
+	}
+	return name
+}
+
+// differentSuites says why two runs come from different suites, or "".
+func differentSuites(base, head *results.Document) string {
+	if b, h := SuiteName(base), SuiteName(head); b != h {
+		return fmt.Sprintf("BASE ran suite %s (%s), HEAD ran suite %s (%s)", b, base.Suite.Path, h, head.Suite.Path)
+	}
+	if len(base.Workloads) == 0 || len(head.Workloads) == 0 {
+		return ""
+	}
+	names := map[string]bool{}
+	for _, w := range base.Workloads {
+		names[w.Name] = true
+	}
+	for _, w := range head.Workloads {
+		if names[w.Name] {
+			return ""
+		}
+	}
+	return fmt.Sprintf("BASE and HEAD have no workload instance in common (BASE has %s, HEAD has %s)",
+		plural(len(base.Workloads), "instance", "instances"), plural(len(head.Workloads), "instance", "instances"))
+}
+
+// incompleteNote says that a run did not complete (it was interrupted,
+// killed, or failed), so that its instances may hold fewer blocks than
+// planned; "" for a complete run, and for one that ran out of its block
+// budget, which finished as planned.
+func incompleteNote(side string, doc *results.Document) string {
+	switch doc.Status {
+	case results.StatusComplete, results.StatusBudgetExhausted:
+		return ""
+	}
+	status := doc.Status
+	if status == "" || status == results.StatusRunning {
+		status = "not finished (read from its journal, or the run was killed)"
+	}
+	n := fmt.Sprintf("%s is incomplete: %s", side, status)
+	if r := strings.TrimSpace(strings.TrimPrefix(doc.StopReason, doc.Status+":")); r != "" && r != doc.Status {
+		n += " — " + r
+	}
+	return n + "; its instances may hold fewer blocks than planned"
 }
 
 // SetupDifferences lists how the setups of two runs differ in what can
@@ -690,8 +767,11 @@ type jsonCompare struct {
 	Headline    string `json:"headline"`
 	// Setup lists how the two runs' setups differ (unpaired only).
 	Setup []jsonSetupDifference `json:"setup_differences,omitempty"`
-	Notes []string              `json:"notes,omitempty"`
-	Rows  []jsonCompareRow      `json:"rows"`
+	// DifferentSuites says why the two runs come from different suites
+	// (compared only with --force).
+	DifferentSuites string           `json:"different_suites,omitempty"`
+	Notes           []string         `json:"notes,omitempty"`
+	Rows            []jsonCompareRow `json:"rows"`
 }
 
 type jsonSetupDifference struct {
@@ -730,7 +810,7 @@ func ptr(v float64) *float64 {
 // CompareJSON writes the versioned comparison.
 func CompareJSON(w io.Writer, c *Comparison) error {
 	out := jsonCompare{Schema: CompareJSONSchema, Method: c.Method, Base: c.Base, Head: c.Head, Threshold: c.Threshold,
-		Strict: c.Strict, Failed: c.Failed(), Correction: c.Correction, Comparisons: c.Comparisons, Headline: c.Headline(), Notes: c.Notes, Rows: []jsonCompareRow{}}
+		Strict: c.Strict, Failed: c.Failed(), Correction: c.Correction, Comparisons: c.Comparisons, Headline: c.Headline(), DifferentSuites: c.DifferentSuites, Notes: c.Notes, Rows: []jsonCompareRow{}}
 	for _, d := range c.Setup {
 		out.Setup = append(out.Setup, jsonSetupDifference(d))
 	}

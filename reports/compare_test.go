@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/benchy-dev/benchy/internal/golden"
 	"github.com/benchy-dev/benchy/results"
 )
 
@@ -353,5 +355,41 @@ func TestCompareStrictRefusesDifferentSetups(t *testing.T) {
 	c, err := ComparePaired(mkDoc("w", "lower", []string{"a", "b"}, [][]float64{vals, vals}), CompareOptions{Threshold: 0.02, Strict: true})
 	if err != nil || c.Setup != nil || c.Failed() {
 		t.Errorf("paired: setup %v, failed %v (%v)", c.Setup, c.Failed(), err)
+	}
+}
+
+// TestGoldenCompare renders an unpaired comparison (HEAD interrupted, of
+// another suite, compared as --force does) and a paired one in every format.
+func TestGoldenCompare(t *testing.T) {
+	base := []float64{1000, 1010, 990, 1005, 995, 1002}
+	b := mkDoc("w", "lower", []string{"a", "b"}, [][]float64{base, base})
+	h := mkDoc("w", "lower", []string{"a", "b"}, [][]float64{base, scaled(base, 1.25)})
+	b.Suite.Path, h.Suite.Path = "suites/sort.benchy.hcl", "suites/hash.benchy.hcl"
+	h.Status, h.StopReason = results.StatusInterrupted, "interrupted: Ctrl-C after 6 blocks"
+	unpaired, err := Compare(b, h, CompareOptions{Threshold: 0.05})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(unpaired.DifferentSuites, "BASE ran suite sort") {
+		t.Errorf("different suites not told: %q", unpaired.DifferentSuites)
+	}
+	paired, err := ComparePaired(load(t, "cpu"), CompareOptions{Threshold: 0.02})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]*Comparison{"compare-unpaired": unpaired, "compare-paired": paired} {
+		var text, md, js bytes.Buffer
+		if err := CompareText(&text, c, TextOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := CompareMarkdown(&md, c); err != nil {
+			t.Fatal(err)
+		}
+		if err := CompareJSON(&js, c); err != nil {
+			t.Fatal(err)
+		}
+		golden.Check(t, filepath.Join("testdata", "golden", name+".txt"), text.Bytes())
+		golden.Check(t, filepath.Join("testdata", "golden", name+".md"), md.Bytes())
+		golden.Check(t, filepath.Join("testdata", "golden", name+".json"), js.Bytes())
 	}
 }

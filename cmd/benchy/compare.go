@@ -17,7 +17,7 @@ func init() { registerCommand(newCompareCmd) }
 
 func newCompareCmd(stdout, stderr io.Writer) *cobra.Command {
 	var format, output, color, threshold, correction string
-	var strict bool
+	var strict, force bool
 	var confidence float64
 	cmd := &cobra.Command{
 		Use:   "compare BASE [HEAD]",
@@ -35,7 +35,10 @@ With two results files, instances are matched by name and the comparison is
 unpaired (Welch's t interval on the logs of the per-block values); drift
 between the two runs is not controlled, and the report says so. It also
 notes each way the runs' setups differ: the GPU models, the NVIDIA driver,
-the ONNX Runtime version (when an arm uses it) or benchy's version.
+the ONNX Runtime version (when an arm uses it) or benchy's version. Two runs
+of different suites (the suite files' names differ, or the runs share no
+workload instance) are refused with exit 2 unless --force. A run that did not
+complete (interrupted, killed, failed) is noted in every format.
 
 Verdicts, with the CI oriented so that "worse" follows the metric's better:
   regressed              the whole CI lies beyond +threshold (worse): exit 1
@@ -95,6 +98,9 @@ none reports each row at its own level.`,
 			if err != nil {
 				return withCode(exitUsage, err)
 			}
+			if c.DifferentSuites != "" && !force {
+				return withCode(exitUsage, fmt.Errorf("%s and %s are runs of different suites: %s (--force compares them anyway)", args[0], args[1], c.DifferentSuites))
+			}
 			var buf bytes.Buffer
 			switch format {
 			case "markdown", "md":
@@ -124,6 +130,7 @@ none reports each row at its own level.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&threshold, "threshold", "2%", `smallest change that matters: "2%" or "0.02"`)
+	fl.BoolVar(&force, "force", false, "compare two runs of different suites (different suite names, or no workload instance in common) instead of refusing them")
 	fl.BoolVar(&strict, "strict", false, "also fail on inconclusive regressions, on instances HEAD could not measure, and on runs from different setups")
 	fl.Float64Var(&confidence, "confidence", 0, "confidence level of the intervals (default: each workload's, else 0.95)")
 	fl.StringVar(&correction, "correction", reports.CorrectionBonferroni, "multiple-comparison correction of the intervals: bonferroni or none")

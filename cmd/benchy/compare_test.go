@@ -302,3 +302,79 @@ func TestBenchstatComparesWithBaseline(t *testing.T) {
 		t.Errorf("benchstat's change is not head vs base (-20.00%%):\n%s", out)
 	}
 }
+
+// TestCompareDifferentSuites: two runs of different suites (other suite
+// names, or no workload instance in common) are refused with exit 2 unless
+// --force, which compares them and notes it in every format; the same
+// suite run from another directory is the same suite.
+func TestCompareDifferentSuites(t *testing.T) {
+	suite := func(path, workload string) func(*results.Document) {
+		return func(d *results.Document) {
+			d.Suite.Path = path
+			d.Workloads[0].Name = workload
+		}
+	}
+	values := [][]float64{noisy, noisy}
+	sortA := writeDocWith(t, []string{"a", "b"}, values, suite("suites/sort.benchy.hcl", "w"))
+	sortB := writeDocWith(t, []string{"a", "b"}, values, suite("/ci/checkout/suites/sort.benchy.hcl", "w"))
+	other := writeDocWith(t, []string{"a", "b"}, values, suite("suites/hash.benchy.hcl", "w"))
+	builtin := writeDocWith(t, []string{"a", "b"}, values, suite("builtin:quickstart", "w"))
+	renamed := writeDocWith(t, []string{"a", "b"}, values, suite("suites/sort.benchy.hcl", "v"))
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"same suite, other directory", []string{sortA, sortB}, exitOK, "pass: 2 equivalent"},
+		{"other suite file", []string{sortA, other}, exitUsage, "BASE ran suite sort (suites/sort.benchy.hcl), HEAD ran suite hash (suites/hash.benchy.hcl) (--force compares them anyway)"},
+		{"a built-in suite", []string{builtin, sortA}, exitUsage, "BASE ran suite builtin:quickstart"},
+		{"no instance in common", []string{sortA, renamed}, exitUsage, "BASE and HEAD have no workload instance in common"},
+		{"--force, text", []string{sortA, other, "--force"}, exitOK, "note: different suites: BASE ran suite sort"},
+		{"--force, markdown", []string{sortA, other, "--force", "--format", "markdown"}, exitOK, "- different suites: BASE ran suite sort"},
+		{"--force, json", []string{sortA, other, "--force", "--format", "json"}, exitOK, `"different_suites": "BASE ran suite sort`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errs := benchy(t, append([]string{"compare"}, tc.args...)...)
+			if code != tc.code || !strings.Contains(out+errs, tc.want) {
+				t.Errorf("exit %d (want %d)\nstdout:\n%s\nstderr:\n%s\nwant %q", code, tc.code, out, errs, tc.want)
+			}
+		})
+	}
+}
+
+// TestCompareNotesIncompleteRuns: a run that did not complete, on either
+// side or as the one file of a paired comparison, is noted in every format.
+func TestCompareNotesIncompleteRuns(t *testing.T) {
+	values := [][]float64{noisy, noisy}
+	complete := writeDoc(t, []string{"a", "b"}, values)
+	interrupted := writeDocWith(t, []string{"a", "b"}, values, func(d *results.Document) {
+		d.Status, d.StopReason = results.StatusInterrupted, "interrupted: Ctrl-C after 8 blocks"
+	})
+	killed := writeDocWith(t, []string{"a", "b"}, values, func(d *results.Document) { d.Status = results.StatusRunning })
+	budget := writeDocWith(t, []string{"a", "b"}, values, func(d *results.Document) { d.Status = results.StatusBudgetExhausted })
+	const headNote = "HEAD is incomplete: interrupted — Ctrl-C after 8 blocks; its instances may hold fewer blocks than planned"
+	tests := []struct {
+		name      string
+		args      []string
+		want      string
+		forbidden string
+	}{
+		{"HEAD interrupted, text", []string{complete, interrupted}, "note: " + headNote, ""},
+		{"HEAD interrupted, markdown", []string{complete, interrupted, "--format", "markdown"}, "- " + headNote, ""},
+		{"HEAD interrupted, json", []string{complete, interrupted, "--format", "json"}, `"` + headNote + `"`, ""},
+		{"BASE killed", []string{killed, complete}, "BASE is incomplete: not finished", "HEAD is incomplete"},
+		{"paired, interrupted", []string{interrupted}, "the run is incomplete: interrupted", ""},
+		{"out of block budget is complete", []string{complete, budget}, "pass", "incomplete"},
+		{"both complete", []string{complete, complete}, "pass", "incomplete"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errs := benchy(t, append([]string{"compare"}, tc.args...)...)
+			if code != exitOK || !strings.Contains(out, tc.want) || (tc.forbidden != "" && strings.Contains(out, tc.forbidden)) {
+				t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s\nwant %q, not %q", code, out, errs, tc.want, tc.forbidden)
+			}
+		})
+	}
+}
