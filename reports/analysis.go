@@ -72,10 +72,18 @@ type ArmAnalysis struct {
 	Runner   string
 	Status   string
 	Reason   string
-	// Summary is over every timed iteration of the measured blocks.
+	// Summary is over every timed iteration of the measured blocks: it
+	// describes the samples (median, p90, p99), and is not what the
+	// comparison uses.
 	Summary stats.Summary
 	// BlockValues are the per-block values (mean per iteration) in block order.
 	BlockValues []float64
+	// Geomean is the geometric mean of BlockValues: the statistic that Rel
+	// compares. Rel.Estimate is the geometric mean of the per-block ratios
+	// over the blocks both arms ran, which equals Geomean divided by the
+	// baseline's Geomean, minus one, when both ran in the same blocks.
+	// NaN when the arm has no block value.
+	Geomean float64
 	// Rel is the relative difference from the baseline; nil for the
 	// baseline itself or when it cannot be computed (RelError says why).
 	Rel      *stats.Estimate
@@ -191,6 +199,7 @@ func analyzeWorkload(w *results.Workload) *WorkloadAnalysis {
 		if len(samples) > 0 {
 			aa.Summary = stats.Summarize(samples)
 		}
+		aa.Geomean = geomean(aa.BlockValues)
 		analyzeTelemetry(w, aa)
 		switch {
 		case arm.Baseline:

@@ -664,7 +664,7 @@ func compareHeader(c *Comparison) []string {
 			break
 		}
 	}
-	return []string{"workload", "arm", "base", "head", fmt.Sprintf("change (%g%% CI)", 100*conf), "verdict"}
+	return []string{"workload", "arm", "base geomean", "head geomean", fmt.Sprintf("change (%s CI)", percentLevel(conf)), "verdict"}
 }
 
 // CompareText writes the comparison as a terminal table.
@@ -693,9 +693,14 @@ func CompareText(w io.Writer, c *Comparison, opt TextOptions) error {
 	for _, n := range c.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
+	fmt.Fprintln(w, compareLegend)
 	fmt.Fprintln(w, c.Headline())
 	return nil
 }
+
+// compareLegend says what the base and head columns hold, so that they
+// agree with the change beside them.
+const compareLegend = "base and head geomean: geometric means of the per-block means, which the change compares (head/base − 1; paired: over the blocks both ran)."
 
 func colorCompare(v, s string) string {
 	switch v {
@@ -742,9 +747,8 @@ func CompareMarkdown(w io.Writer, c *Comparison) error {
 	for _, n := range c.Notes {
 		notes = append(notes, "- "+mdEscape(n))
 	}
-	if len(notes) > 0 {
-		b.WriteString("\n" + strings.Join(notes, "\n") + "\n")
-	}
+	notes = append(notes, "- "+mdEscape(compareLegend))
+	b.WriteString("\n" + strings.Join(notes, "\n") + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err
 }

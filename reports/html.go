@@ -81,16 +81,17 @@ type htmlWorkload struct {
 	Summary                               string
 	Notes                                 []string
 	Legend                                []htmlLegend
+	StatisticsLegend                      string
 	Forest, Timeline, Distribution        template.HTML
 	Energy                                template.HTML
 	Sequential                            bool
 }
 
 type htmlRow struct {
-	Name, Runner, Median, P90, P99, N, Blocks, Rel, Verdict, VerdictClass string
-	Speedup                                                               string
-	Baseline                                                              bool
-	Energy, EnergyRel, EnergyClass, Throttled                             string
+	Name, Runner, Geomean, Median, P90, P99, N, Blocks, Rel, Verdict, VerdictClass string
+	Speedup                                                                        string
+	Baseline                                                                       bool
+	Energy, EnergyRel, EnergyClass, Throttled                                      string
 	// Published and ModelSize are set ("—" when unknown) only when the
 	// workload shows that column.
 	Published, ModelSize string
@@ -219,8 +220,8 @@ func htmlWorkloadView(wa *WorkloadAnalysis, i int, d *results.Document) htmlWork
 		ID: fmt.Sprintf("w%d", i+1), Name: wa.Name, Description: wa.Source.Description,
 		Metric: metricTitle(wa.Metric), Better: betterWord(wa.Better), Headline: wa.Headline(),
 		Confidence: fmt.Sprintf("%g%%", 100*wa.Confidence), HasEnergy: wa.HasEnergy(), HasTelemetry: wa.HasTelemetry(),
-		Summary:      fmt.Sprintf("%d measured block(s), %d warm-up; %s: %s", wa.Measured, wa.Blocks-wa.Measured, wa.Status, wa.StopReason),
-		Notes:        armNotes(wa),
+		Summary: fmt.Sprintf("%d measured block(s), %d warm-up; %s: %s", wa.Measured, wa.Blocks-wa.Measured, wa.Status, wa.StopReason),
+		Notes:   armNotes(wa), StatisticsLegend: StatisticsLegend,
 		HasPublished: wa.HasPublished(), HasModelSize: wa.HasModelSize(),
 	}
 	if p := wa.Published; p != nil {
@@ -229,7 +230,7 @@ func htmlWorkloadView(wa *WorkloadAnalysis, i int, d *results.Document) htmlWork
 	hw.Sequential = sequentialOrder(wa.Source) || (len(wa.Source.Run) == 0 && d.Order == "sequential")
 	var forest, energy []forestRow
 	for k, arm := range wa.Arms {
-		row := htmlRow{Name: arm.Name, Runner: arm.Runner, Baseline: arm.Baseline, Median: "—", P90: "—", P99: "—",
+		row := htmlRow{Name: arm.Name, Runner: arm.Runner, Baseline: arm.Baseline, Geomean: FormatValue(arm.Geomean, wa.Metric), Median: "—", P90: "—", P99: "—",
 			N: fmt.Sprint(arm.Summary.N), Blocks: fmt.Sprint(len(arm.BlockValues)), Rel: FormatRel(arm.Rel),
 			Verdict: arm.Verdict, VerdictClass: verdictClass(arm.Verdict)}
 		if arm.Summary.N > 0 {

@@ -49,13 +49,16 @@ type jsonPublished struct {
 }
 
 type jsonArm struct {
-	Name     string        `json:"name"`
-	Baseline bool          `json:"baseline"`
-	Runner   string        `json:"runner"`
-	Status   string        `json:"status"`
-	Reason   string        `json:"reason,omitempty"`
-	Summary  jsonSummary   `json:"summary"`
-	Blocks   []float64     `json:"block_values"`
+	Name     string      `json:"name"`
+	Baseline bool        `json:"baseline"`
+	Runner   string      `json:"runner"`
+	Status   string      `json:"status"`
+	Reason   string      `json:"reason,omitempty"`
+	Summary  jsonSummary `json:"summary"`
+	Blocks   []float64   `json:"block_values"`
+	// Geomean is the geometric mean of the block values, the statistic
+	// that Relative compares; absent without block values.
+	Geomean  *float64      `json:"block_geomean,omitempty"`
 	Relative *jsonEstimate `json:"relative,omitempty"`
 	RelError string        `json:"relative_error,omitempty"`
 	Verdict  string        `json:"verdict"`
@@ -167,6 +170,7 @@ func JSON(w io.Writer, a *Analysis) error {
 			if ja.Blocks == nil {
 				ja.Blocks = []float64{}
 			}
+			ja.Geomean = ptr(arm.Geomean)
 			if e := arm.Energy; e != nil {
 				ja.Energy = &jsonMetric{Unit: e.Unit, Blocks: e.Blocks, Summary: summaryJSON(e.Summary),
 					Relative: estimateJSON(e.Rel), RelError: e.RelError, Verdict: e.Verdict}

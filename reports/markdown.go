@@ -39,6 +39,9 @@ func MarkdownWith(w io.Writer, a *Analysis, opt MarkdownOptions) error {
 	fmt.Fprintf(&head, "**%s**\n\n", mdEscape(a.Headline()))
 	fmt.Fprintf(&head, "Seed `%d` · order `%s` · status **%s** · %s · machine `%s` (%s)\n\n",
 		d.Seed, mdCode(d.Order), mdEscape(d.Status), mdEscape(d.StopReason), a.Fingerprint, mdEscape(machineLine(d.Environment)))
+	if len(a.Workloads) > 0 {
+		fmt.Fprintf(&head, "*%s*\n\n", mdEscape(StatisticsLegend))
+	}
 
 	workloads := make([]string, len(a.Workloads))
 	blocks := make([]string, len(a.Workloads))
@@ -145,8 +148,8 @@ func mdWorkload(wa *WorkloadAnalysis) string {
 		pub += " " + h + " |"
 		pubSep += "---:|"
 	}
-	fmt.Fprintf(&b, "| arm | median |%s p90 | p99 | n | vs baseline (%g%% CI) | verdict |", pub, 100*wa.Confidence)
-	sep := "|---|---:|" + pubSep + "---:|---:|---:|---:|---|"
+	fmt.Fprintf(&b, "| arm | geomean |%s median | p90 | p99 | n | vs baseline (%g%% CI) | verdict |", pub, 100*wa.Confidence)
+	sep := "|---|---:|" + pubSep + "---:|---:|---:|---:|---:|---|"
 	if energy {
 		b.WriteString(" energy/iter | energy vs baseline |")
 		sep += "---:|---:|"
@@ -166,13 +169,13 @@ func mdWorkload(wa *WorkloadAnalysis) string {
 			row[0] += " (baseline)"
 		}
 		if arm.Summary.N > 0 {
-			row[6] = verdictWithFactor(wa, arm, mdVerdict(arm.Verdict))
+			row[len(row)-1] = verdictWithFactor(wa, arm, mdVerdict(arm.Verdict))
 		}
 		cells := publishedCells(wa, arm)
 		for i := range cells {
 			cells[i] = mdEscape(cells[i])
 		}
-		row = besideMedian(row, cells)
+		row = besideGeomean(row, cells)
 		if energy {
 			for _, c := range energyCells(arm) {
 				row = append(row, mdEscape(c))

@@ -65,7 +65,7 @@ func (wa *WorkloadAnalysis) HasModelSize() bool {
 	return wa.anyArm(func(a *ArmAnalysis) bool { return a.ModelBytes > 0 })
 }
 
-// publishedCells are the optional cells that stand beside an arm's median:
+// publishedCells are the optional cells that stand beside an arm's geomean:
 // the published figure and the measured model size.
 func publishedCells(wa *WorkloadAnalysis, arm *ArmAnalysis) []string {
 	var cells []string
@@ -94,8 +94,8 @@ func publishedHeaders(wa *WorkloadAnalysis) []string {
 	return h
 }
 
-// besideMedian inserts cells after a row's second cell (the median).
-func besideMedian(row, cells []string) []string {
+// besideGeomean inserts cells after a row's second cell (the geomean).
+func besideGeomean(row, cells []string) []string {
 	if len(cells) == 0 || len(row) < 2 {
 		return row
 	}

@@ -20,7 +20,9 @@ type TextOptions struct {
 }
 
 // Text writes the terminal report: per workload instance, a table of arms
-// with median, p90, p99, n and the relative difference vs the baseline,
+// with the geometric mean of the per-block means (the statistic the
+// comparison uses), median, p90, p99 and n of the timed iterations, and the
+// relative difference vs the baseline,
 // then energy and throttling when GPU telemetry was recorded. When the
 // suite cites a published result, the table shows each arm's published
 // figure beside its median and the citation follows the table; arms that
@@ -30,10 +32,10 @@ func Text(w io.Writer, a *Analysis, opt TextOptions) error {
 	fmt.Fprintf(w, "benchy %s · suite %s · seed %d · order %s · %s\n", termSafe(d.Benchy), termSafe(d.Suite.Path), d.Seed, termSafe(d.Order), termSafe(d.Status))
 	for _, wa := range a.Workloads {
 		fmt.Fprintf(w, "\n%s (%s, %s is better)\n", termSafe(wa.Name), termSafe(metricName(wa.Metric)), betterWord(wa.Better))
-		header := []string{"arm", "median", "p90", "p99", "n", fmt.Sprintf("vs baseline (%g%% CI)", 100*wa.Confidence), "verdict"}
-		align := tw.Alignment{tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft}
+		header := []string{"arm", "geomean", "median", "p90", "p99", "n", fmt.Sprintf("vs baseline (%g%% CI)", 100*wa.Confidence), "verdict"}
+		align := tw.Alignment{tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft}
 		if ph := publishedHeaders(wa); len(ph) > 0 {
-			header = besideMedian(header, ph)
+			header = besideGeomean(header, ph)
 			extra := make([]tw.Align, len(ph))
 			for i := range extra {
 				extra[i] = tw.AlignRight
@@ -58,7 +60,7 @@ func Text(w io.Writer, a *Analysis, opt TextOptions) error {
 			for i := range row[:len(row)-1] { // the verdict cell may hold colour codes
 				row[i] = termSafe(row[i])
 			}
-			row = besideMedian(row, termSafeAll(publishedCells(wa, arm)))
+			row = besideGeomean(row, termSafeAll(publishedCells(wa, arm)))
 			if energy {
 				row = append(row, energyCells(arm)...)
 			}
@@ -84,11 +86,18 @@ func Text(w io.Writer, a *Analysis, opt TextOptions) error {
 			fmt.Fprintf(w, "  %s\n", strings.ReplaceAll(termSafeLines(note), "\n", "\n    "))
 		}
 	}
+	if len(a.Workloads) > 0 {
+		fmt.Fprintf(w, "\n%s\n", StatisticsLegend)
+	}
 	if d.StopReason != "" {
 		fmt.Fprintf(w, "\nrun %s: %s\n", termSafe(d.Status), termSafe(d.StopReason))
 	}
 	return nil
 }
+
+// StatisticsLegend says, under every run report's tables, which numbers the
+// comparison uses, so that the numbers on one screen agree.
+const StatisticsLegend = "geomean: geometric mean of the per-block means, which \"vs baseline\" compares (the geomeans' ratio over the blocks both arms ran); median, p90, p99 and n: over every timed iteration."
 
 // armNotes lists, in words, what kept an arm from a full comparison.
 func armNotes(wa *WorkloadAnalysis) []string {
@@ -119,7 +128,7 @@ func textRow(wa *WorkloadAnalysis, arm *ArmAnalysis, opt TextOptions) []string {
 		name += " (baseline)"
 	}
 	if arm.Summary.N == 0 {
-		return []string{name, "—", "—", "—", "0", "—", arm.Status}
+		return []string{name, "—", "—", "—", "—", "0", "—", arm.Status}
 	}
 	verdict := arm.Verdict
 	if opt.Color {
@@ -128,6 +137,7 @@ func textRow(wa *WorkloadAnalysis, arm *ArmAnalysis, opt TextOptions) []string {
 	verdict = verdictWithFactor(wa, arm, verdict)
 	return []string{
 		name,
+		FormatValue(arm.Geomean, wa.Metric),
 		FormatValue(arm.Summary.Median, wa.Metric),
 		FormatValue(arm.Summary.P90, wa.Metric),
 		FormatValue(arm.Summary.P99, wa.Metric),
