@@ -526,6 +526,55 @@ func (a *Analysis) Headline() string {
 		plural(len(a.Workloads), "workload instance", "workload instances"), strings.Join(tally, ", ")) + tail
 }
 
+// Status is the run's status with the arms that did not run: "complete",
+// or "complete; 1 of 3 arms failed, 1 skipped", so that a run whose arms
+// failed never reads as a plain success.
+func (a *Analysis) Status() string {
+	c := a.Counts()
+	if c.Failed == 0 && c.Skipped == 0 {
+		return a.Doc.Status
+	}
+	total := 0
+	for _, wa := range a.Workloads {
+		total += len(wa.Arms)
+	}
+	var parts []string
+	if c.Failed > 0 {
+		parts = append(parts, fmt.Sprintf("%d of %d arms failed", c.Failed, total))
+	}
+	if c.Skipped > 0 {
+		s := fmt.Sprintf("%d skipped", c.Skipped)
+		if c.Failed == 0 {
+			s = fmt.Sprintf("%d of %d arms skipped", c.Skipped, total)
+		}
+		parts = append(parts, s)
+	}
+	return a.Doc.Status + "; " + strings.Join(parts, ", ")
+}
+
+// FailedArms names the arms that failed, "workload · arm", in report order.
+func (a *Analysis) FailedArms() []string {
+	var out []string
+	for _, wa := range a.Workloads {
+		for _, arm := range wa.Arms {
+			if arm.Status == results.ArmFailed {
+				out = append(out, wa.Name+" · "+arm.Name)
+			}
+		}
+	}
+	return out
+}
+
+// failedList is FailedArms in one line, the first few by name.
+func (a *Analysis) failedList() string {
+	const show = 4
+	f := a.FailedArms()
+	if len(f) <= show {
+		return strings.Join(f, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(f[:show], ", "), len(f)-show)
+}
+
 func comparative(v string) string {
 	switch v {
 	case VerdictFaster, VerdictSlower, VerdictBetter, VerdictWorse:

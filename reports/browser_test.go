@@ -205,3 +205,57 @@ func near(a uint32, b uint8) bool {
 	d := int(a) - int(b)
 	return d >= -12 && d <= 12
 }
+
+// TestHTMLFiveArmsStayInColumn opens a five-arm report (one arm 30.9×
+// slower, whose CI text is the longest) in Chromium at 1280 pixels and
+// checks that nothing is painted right of the content column: the forest
+// plot's value labels used to run out of it.
+func TestHTMLFiveArmsStayInColumn(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipped in -short mode: starts a browser")
+	}
+	chromium := findChromium(t)
+	var b bytes.Buffer
+	if err := HTML(&b, Analyze(fiveArmDoc())); err != nil {
+		t.Fatal(err)
+	}
+	page := filepath.Join(t.TempDir(), "five.html")
+	if err := os.WriteFile(page, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	shot := filepath.Join(t.TempDir(), "five.png")
+	if _, console := browse(t, chromium, page, "--window-size=1280,2400", "--screenshot="+shot); len(console) > 0 {
+		t.Errorf("console messages:\n%s", strings.Join(console, "\n"))
+	}
+	img := readPNG(t, shot)
+	// body: max-width 1080px, centred, 28px padding: the content column
+	// ends at x = 100 + 1080 - 28 = 1152 in a 1280-pixel window.
+	const columnEnd = 1152
+	bounds := img.Bounds()
+	bg := img.At(bounds.Max.X-1, bounds.Min.Y)
+	painted := 0
+	for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
+		for x := columnEnd + 4; x < bounds.Max.X; x++ {
+			if img.At(x, y) != bg {
+				painted++
+			}
+		}
+	}
+	if painted > 0 {
+		t.Errorf("%d pixels painted right of the content column", painted)
+	}
+	if dir := os.Getenv("BENCHY_SCREENSHOT_DIR"); dir != "" {
+		if err := os.WriteFile(filepath.Join(dir, "report-five-arms.png"), readFile(t, shot), 0o644); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

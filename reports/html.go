@@ -84,7 +84,9 @@ type htmlWorkload struct {
 	StatisticsLegend                      string
 	Forest, Timeline, Distribution        template.HTML
 	Energy                                template.HTML
-	Sequential                            bool
+	// PlotNote says why a plot is missing: none is drawn without data.
+	PlotNote   string
+	Sequential bool
 }
 
 type htmlRow struct {
@@ -141,7 +143,8 @@ func htmlView(a *Analysis) htmlPage {
 		{"sha256", shortHash(d.Suite.SHA256)},
 		{"seed", fmt.Sprint(d.Seed)},
 		{"order", d.Order},
-		{"status", d.Status},
+		{"status", a.Status()},
+		{"failed", a.failedList()},
 		{"stop reason", d.StopReason},
 		{"started", started},
 		{"machine", machineLine(d.Environment)},
@@ -283,6 +286,12 @@ func htmlWorkloadView(wa *WorkloadAnalysis, i int, d *results.Document) htmlWork
 	}
 	hw.Timeline = timelinePlot(wa, "per-block values of "+wa.Name)
 	hw.Distribution = distributionPlot(wa, "distribution of every timed iteration of "+wa.Name)
+	switch {
+	case hw.Timeline == "" && hw.Distribution == "":
+		hw.PlotNote = "No plots: no arm has a value in a measured block."
+	case hw.Forest == "" && len(forest) > 0:
+		hw.PlotNote = "No forest plot: no arm could be compared with the baseline."
+	}
 	if len(energy) > 0 {
 		hw.Energy = forestPlot(energy, wa.Confidence, 0, "energy per iteration relative to the baseline of "+wa.Name)
 	}

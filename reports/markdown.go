@@ -38,7 +38,7 @@ func MarkdownWith(w io.Writer, a *Analysis, opt MarkdownOptions) error {
 	fmt.Fprintf(&head, "## benchy: %s\n\n", mdEscape(d.Suite.Path))
 	fmt.Fprintf(&head, "**%s**\n\n", mdEscape(a.Headline()))
 	fmt.Fprintf(&head, "Seed `%d` · order `%s` · status **%s** · %s · machine `%s` (%s)\n\n",
-		d.Seed, mdCode(d.Order), mdEscape(d.Status), mdEscape(d.StopReason), a.Fingerprint, mdEscape(machineLine(d.Environment)))
+		d.Seed, mdCode(d.Order), mdEscape(a.Status()), mdEscape(d.StopReason), a.Fingerprint, mdEscape(machineLine(d.Environment)))
 	if len(a.Workloads) > 0 {
 		fmt.Fprintf(&head, "*%s*\n\n", mdEscape(StatisticsLegend))
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"html"
 	"io"
 	"math"
 	"path/filepath"
@@ -759,6 +760,124 @@ func TestGeomeanAgreesWithEstimate(t *testing.T) {
 			if !strings.Contains(out, w) {
 				t.Errorf("%s report lacks %q", format, w)
 			}
+		}
+	}
+}
+
+// failedDoc is a run in which arms failed: "a" in every block (so it has
+// no value and no estimate), "b" only after its second block ("some"), or
+// in every block ("others"); with "every" the baseline fails too.
+func failedDoc(mode string) *results.Document {
+	everyFailed := mode == "every"
+	doc := mkDoc("w", "lower", []string{"base", "a", "b"}, [][]float64{{100, 101, 99, 100}, {150, 151, 149, 150}, {160, 161, 159, 160}})
+	w := doc.Workloads[0]
+	for _, blk := range w.Blocks[1:] {
+		for _, r := range blk.Runs {
+			if r.Arm == "a" || everyFailed || (r.Arm == "b" && (blk.Index > 2 || mode == "others")) {
+				r.NS, r.Error = nil, "exit status 1"
+			}
+		}
+	}
+	for _, arm := range w.Arms {
+		if arm.Name != "base" || everyFailed {
+			arm.Status, arm.Reason = results.ArmFailed, "failed: exit status 1"
+		}
+	}
+	doc.StopReason = "1 workload(s) finished"
+	return doc
+}
+
+// TestFailedArmsReported: a run with failed arms says so in the header and
+// the final line of every format, and the HTML draws no plot without data
+// (it used to draw an empty forest plot with a ±0.005% axis).
+func TestFailedArmsReported(t *testing.T) {
+	tests := []struct {
+		name        string
+		mode        string
+		status      string
+		plots       map[string]int
+		plotNote    string
+		failedNames string
+	}{
+		{"some arms failed", "some", "complete; 2 of 3 arms failed", map[string]int{"forest": 1, "timeline": 1, "distribution": 1}, "", "w · a, w · b"},
+		{"every arm but the baseline failed", "others", "complete; 2 of 3 arms failed", map[string]int{"forest": 0, "timeline": 1, "distribution": 1},
+			"No forest plot: no arm could be compared with the baseline.", "w · a, w · b"},
+		{"every arm failed", "every", "complete; 3 of 3 arms failed", map[string]int{"forest": 0, "timeline": 0, "distribution": 0}, "No plots: no arm has a value in a measured block.", "w · base, w · a, w · b"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			a := Analyze(failedDoc(tc.mode))
+			if got := a.Status(); got != tc.status {
+				t.Errorf("status %q, want %q", got, tc.status)
+			}
+			var text, md, page bytes.Buffer
+			for _, err := range []error{Text(&text, a, TextOptions{}), Markdown(&md, a), HTML(&page, a)} {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			if !strings.Contains(text.String(), "· "+tc.status+"\n") || !strings.Contains(text.String(), "run complete: 1 workload(s) finished; failed: "+tc.failedNames+"\n") {
+				t.Errorf("text does not say what failed:\n%s", text.String())
+			}
+			if !strings.Contains(md.String(), "status **"+tc.status+"**") {
+				t.Errorf("markdown does not say what failed:\n%s", md.String())
+			}
+			h := page.String()
+			for _, want := range []string{"<dt>status</dt><dd>" + tc.status + "</dd>", "<dt>failed</dt><dd>" + tc.failedNames + "</dd>"} {
+				if !strings.Contains(h, want) {
+					t.Errorf("HTML lacks %q", want)
+				}
+			}
+			for class, n := range tc.plots {
+				if got := strings.Count(h, `class="plot `+class+`"`); got != n {
+					t.Errorf("%d %s plots, want %d", got, class, n)
+				}
+			}
+			if tc.plotNote != "" && !strings.Contains(h, tc.plotNote) {
+				t.Errorf("HTML does not say why there are no plots")
+			}
+			if strings.Contains(h, "0.005%") || strings.Contains(h, "no measured samples") || strings.Contains(h, "no block has a value") {
+				t.Error("HTML draws a plot without data")
+			}
+			golden.Check(t, filepath.Join("testdata", "golden", "failed-"+tc.mode+".html"), page.Bytes())
+		})
+	}
+}
+
+// fiveArmDoc is five arms of one workload instance, two of them far from
+// the baseline (30.9× slower, 33× faster), with long instance names.
+func fiveArmDoc() *results.Document {
+	base := []float64{1000, 1010, 990, 1005, 995, 1002, 1001, 999}
+	doc := mkDoc("bodyposenet/resolution=288x384", "lower",
+		[]string{"onnx/precision=fp32", "onnx/precision=fp16", "onnx/precision=int8", "tensorrt/precision=int8", "python/numpy-reference"},
+		[][]float64{base, scaled(base, 0.5), scaled(base, 0.1), scaled(base, 0.03), scaled(base, 30.9)})
+	doc.StopReason = "1 workload(s) finished"
+	return doc
+}
+
+// TestForestValuesFit: every forest plot's value column (estimate and CI)
+// ends inside the figure's viewBox, however long the text.
+func TestForestValuesFit(t *testing.T) {
+	value := regexp.MustCompile(`<text x="([0-9.]+)"[^>]*class="value[^"]*">([^<]*)</text>`)
+	for name, doc := range map[string]*results.Document{"five arms": fiveArmDoc(), "gpu": load(t, "gpu"), "xss": load(t, "xss")} {
+		var b bytes.Buffer
+		if err := HTML(&b, Analyze(doc)); err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, svg := range regexp.MustCompile(`(?s)<svg[^>]*class="plot forest".*?</svg>`).FindAllString(b.String(), -1) {
+			for _, m := range value.FindAllStringSubmatch(svg, -1) {
+				var x float64
+				fmt.Sscan(m[1], &x)
+				text := html.UnescapeString(m[2])
+				if end := x + valueCharWidth*float64(utf8.RuneCountInString(text)); end > 760 {
+					t.Errorf("%s: %q ends at %.0f, beyond the plot's 760", name, text, end)
+				}
+				n++
+			}
+		}
+		if n == 0 {
+			t.Errorf("%s: no forest plot values found", name)
 		}
 	}
 }

@@ -6,9 +6,11 @@ import (
 	"html"
 	"html/template"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/benchy-dev/benchy/results"
 	"github.com/benchy-dev/benchy/stats"
@@ -237,13 +239,35 @@ func verdictClass(v string) string {
 	return "neutral"
 }
 
+// valueCharWidth is the advance of one character of a plot's value text
+// (11.5px monospace: 0.6em) in the plots' user units, and forestValueGap the
+// space between a forest plot's axis and its value column.
+const (
+	valueCharWidth = 6.9
+	forestValueGap = 10.0
+)
+
 // forestPlot draws each row's relative difference with its CI against a
 // vertical line at 0. The axis is linear in percent unless the ratios span
 // more than 8x, where it turns logarithmic in the ratio (labelled ×0.1, ×1).
 // threshold, when > 0, shades the ±threshold band of compare. Rows with a
-// Group get a heading line whenever the group changes.
+// Group get a heading line whenever the group changes. Without any estimate
+// there is nothing to draw, and it returns "".
 func forestPlot(rows []forestRow, confidence, threshold float64, label string) template.HTML {
-	const W, L, R, rowH, top, bottom = 760.0, 240.0, 210.0, 26.0, 12.0, 44.0
+	if !slices.ContainsFunc(rows, func(r forestRow) bool { return r.Est != nil }) {
+		return ""
+	}
+	const W, L, rowH, top, bottom = 760.0, 240.0, 26.0, 12.0, 44.0
+	// The right margin holds each row's estimate and CI as text: wide
+	// enough for the longest, so that it never runs out of the figure.
+	R := 210.0
+	for _, r := range rows {
+		text := r.Note
+		if r.Est != nil {
+			text = FormatRel(r.Est)
+		}
+		R = max(R, forestValueGap+valueCharWidth*float64(utf8.RuneCountInString(text))+4)
+	}
 	type line struct {
 		group string
 		row   *forestRow
@@ -329,7 +353,7 @@ func forestPlot(rows []forestRow, confidence, threshold float64, label string) t
 		x := L - 10
 		s.textTitled(x, y+4, "end", "label", ellipsize(r.Label, 34), r.Label)
 		if r.Est == nil {
-			s.text(W-R+10, y+4, "start", "value muted", r.Note)
+			s.text(W-R+forestValueGap, y+4, "start", "value muted", r.Note)
 			continue
 		}
 		e := r.Est
@@ -346,7 +370,7 @@ func forestPlot(rows []forestRow, confidence, threshold float64, label string) t
 		s.line(x1, y-5, x1, y+5, "ci")
 		s.rect(xm-4.5, y-4.5, 9, 9, "point")
 		s.close()
-		s.text(W-R+10, y+4, "start", "value "+verdictClass(r.Verdict), FormatRel(e))
+		s.text(W-R+forestValueGap, y+4, "start", "value "+verdictClass(r.Verdict), FormatRel(e))
 	}
 	return s.html()
 }
@@ -370,8 +394,7 @@ func timelinePlot(wa *WorkloadAnalysis, label string) template.HTML {
 		}
 	}
 	if nb == 0 || math.IsInf(lo, 1) {
-		s.text(W/2, H/2, "middle", "muted", "no block has a value")
-		return s.html()
+		return "" // nothing to draw
 	}
 	useLog := lo > 0 && hi/lo > 10
 	d0, d1 := padDomain(lo, hi, 0.08, useLog)
@@ -541,12 +564,11 @@ func distributionPlot(wa *WorkloadAnalysis, label string) template.HTML {
 		lo, hi = math.Min(lo, d.samples[0]), math.Max(hi, d.samples[len(d.samples)-1])
 		arms = append(arms, d)
 	}
-	H := top + rowH*float64(max(len(arms), 1)) + bottom
-	s := newSVG(W, H, "distribution", label)
 	if len(arms) == 0 {
-		s.text(W/2, H/2, "middle", "muted", "no measured samples")
-		return s.html()
+		return "" // nothing to draw
 	}
+	H := top + rowH*float64(len(arms)) + bottom
+	s := newSVG(W, H, "distribution", label)
 	useLog := lo > 0 && hi/lo > 10
 	d0, d1 := padDomain(lo, hi, 0.04, useLog)
 	if !useLog && lo >= 0 && d0 < 0 {

@@ -29,7 +29,7 @@ type TextOptions struct {
 // recorded their model's size (model_bytes) show it too.
 func Text(w io.Writer, a *Analysis, opt TextOptions) error {
 	d := a.Doc
-	fmt.Fprintf(w, "benchy %s · suite %s · seed %d · order %s · %s\n", termSafe(d.Benchy), termSafe(d.Suite.Path), d.Seed, termSafe(d.Order), termSafe(d.Status))
+	fmt.Fprintf(w, "benchy %s · suite %s · seed %d · order %s · %s\n", termSafe(d.Benchy), termSafe(d.Suite.Path), d.Seed, termSafe(d.Order), termSafe(a.Status()))
 	for _, wa := range a.Workloads {
 		fmt.Fprintf(w, "\n%s (%s, %s is better)\n", termSafe(wa.Name), termSafe(metricName(wa.Metric)), betterWord(wa.Better))
 		header := []string{"arm", "geomean", "median", "p90", "p99", "n", fmt.Sprintf("vs baseline (%g%% CI)", 100*wa.Confidence), "verdict"}
@@ -90,7 +90,11 @@ func Text(w io.Writer, a *Analysis, opt TextOptions) error {
 		fmt.Fprintf(w, "\n%s\n", StatisticsLegend)
 	}
 	if d.StopReason != "" {
-		fmt.Fprintf(w, "\nrun %s: %s\n", termSafe(d.Status), termSafe(d.StopReason))
+		line := fmt.Sprintf("run %s: %s", d.Status, d.StopReason)
+		if f := a.failedList(); f != "" {
+			line += "; failed: " + f
+		}
+		fmt.Fprintf(w, "\n%s\n", termSafe(line))
 	}
 	return nil
 }
