@@ -2,11 +2,12 @@ package suites
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"syscall"
+
+	"github.com/benchy-dev/benchy/internal/regularfile"
 )
 
 // MaxSourceBytes is the largest suite or variable file benchy reads (1 MiB;
@@ -36,25 +37,16 @@ func ReadSource(path string) ([]byte, error) {
 	if IsStdin(path) {
 		return readLimited(os.Stdin, "standard input")
 	}
-	// O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
-	// writer before the type check below could refuse it.
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return nil, err
+	b, err := regularfile.Read(path, MaxSourceBytes)
+	var nr *regularfile.NotRegularError
+	var tl *regularfile.TooLargeError
+	switch {
+	case errors.As(err, &nr):
+		return nil, fmt.Errorf("%v; benchy reads suites and variable files only from regular files or from standard input (%s)", err, StdinName)
+	case errors.As(err, &tl):
+		return nil, tooLarge(path, tl.Size)
 	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is %s, not a regular file; benchy reads suites and variable files only from regular files or from standard input (%s)",
-			path, fileKind(st.Mode()), StdinName)
-	}
-	if st.Size() > MaxSourceBytes {
-		return nil, tooLarge(path, st.Size())
-	}
-	return readLimited(f, path)
+	return b, err
 }
 
 // readLimited reads r to its end, failing past MaxSourceBytes.
@@ -75,23 +67,6 @@ func tooLarge(what string, size int64) error {
 		has = fmt.Sprint(size)
 	}
 	return fmt.Errorf("%s has %s bytes; suites and variable files may have at most %d bytes (1 MiB)", what, has, MaxSourceBytes)
-}
-
-// fileKind names a file type that is not a regular file.
-func fileKind(m fs.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "a directory"
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe (FIFO)"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeCharDevice != 0:
-		return "a character device"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	}
-	return "not a regular file"
 }
 
 // normalizeNewlines turns every lone CR (classic Mac OS line endings) into

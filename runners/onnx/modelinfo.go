@@ -1,13 +1,48 @@
 package onnx
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
 
 	onnxpb "github.com/advancedclimatesystems/gonnx/onnx"
 	"google.golang.org/protobuf/proto"
+
+	"github.com/benchy-dev/benchy/internal/regularfile"
 )
+
+// MaxModelBytes is the largest model file benchy reads: 2 GiB, protobuf's
+// limit for one message, so no valid .onnx file is larger (bigger models
+// keep their weights in external data files beside it).
+const MaxModelBytes = 2 << 30
+
+// MaxInputBytes is the largest .npy input file benchy reads (2 GiB).
+const MaxInputBytes = 2 << 30
+
+// ReadModelFile reads an ONNX model file. Only a regular file (or a link
+// to one) of at most MaxModelBytes is read: a FIFO, /dev/zero, a directory
+// or a larger file is an error that says so at once, never a read that
+// waits for a writer or ends when memory does.
+func ReadModelFile(path string) ([]byte, error) {
+	return readBounded(path, MaxModelBytes, "ONNX models are read only from regular files",
+		"ONNX models may have at most 2 GiB (protobuf's limit; larger models keep their weights in external data files)")
+}
+
+// readBounded reads path with regularfile.Read and words its errors for
+// the user: what benchy reads, and the limit.
+func readBounded(path string, limit int64, onlyRegular, sizeRule string) ([]byte, error) {
+	b, err := regularfile.Read(path, limit)
+	var nr *regularfile.NotRegularError
+	var tl *regularfile.TooLargeError
+	switch {
+	case errors.As(err, &nr):
+		return nil, fmt.Errorf("%v; %s", err, onlyRegular)
+	case errors.As(err, &tl):
+		return nil, fmt.Errorf("%v; %s", err, sizeRule)
+	}
+	return b, err
+}
 
 // ONNX TensorProto.DataType values benchy reasons about.
 const (

@@ -135,7 +135,7 @@ func (r *Runner) Setup(ctx context.Context, s runners.Setup) (map[string]any, er
 	for _, name := range sortedKeys(c.Inputs) {
 		if f := c.Inputs[name].File; f != "" {
 			p := resolve(s.SuiteDir, f)
-			b, err := os.ReadFile(p)
+			b, err := readBounded(p, MaxInputBytes, "inputs are read only from regular .npy files", "inputs may have at most 2 GiB")
 			if err != nil {
 				return nil, r.fail("inputs.%s: %v", name, err)
 			}
@@ -339,7 +339,7 @@ func (r *Runner) loadModel(suiteDir string) error {
 		return nil
 	}
 	r.path = resolve(suiteDir, c.Model)
-	b, err := os.ReadFile(r.path)
+	b, err := ReadModelFile(r.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		where := ""
 		if !filepath.IsAbs(c.Model) {
@@ -348,7 +348,7 @@ func (r *Runner) loadModel(suiteDir string) error {
 		return fmt.Errorf("onnx: model file %s not found%s", r.path, where)
 	}
 	if err != nil {
-		return fmt.Errorf("onnx: reading the model: %w", err)
+		return fmt.Errorf("onnx: model = %q: %w", c.Model, err)
 	}
 	r.data = b
 	return nil

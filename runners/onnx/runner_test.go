@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -330,6 +331,14 @@ func TestRunnerFailures(t *testing.T) {
 	empty := write("empty.onnx", nil)
 	several := filepath.Join(dir, "example_several_inputs_and_outputs.onnx")
 	float16 := filepath.Join(dir, "example_float16.onnx")
+	fifo := filepath.Join(tmp, "fifo.onnx")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	npyFifo := filepath.Join(tmp, "fifo.npy")
+	if err := syscall.Mkfifo(npyFifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
 
 	cases := []struct {
 		name string
@@ -343,6 +352,10 @@ func TestRunnerFailures(t *testing.T) {
 		{name: "truncated model", cfg: Config{Model: truncated}, want: "truncated or corrupt", path: truncated},
 		{name: "corrupt model", cfg: Config{Model: corrupt}, want: "not an ONNX model", path: corrupt},
 		{name: "empty model", cfg: Config{Model: empty}, want: "the file is empty", path: empty},
+		{name: "model is a FIFO", cfg: Config{Model: fifo}, want: "is a named pipe (FIFO), not a regular file; ONNX models are read only from regular files", path: fifo},
+		{name: "model is /dev/zero", cfg: Config{Model: "/dev/zero"}, want: "/dev/zero is a character device, not a regular file", path: "/dev/zero"},
+		{name: "model is a directory", cfg: Config{Model: tmp}, want: "is a directory, not a regular file", path: tmp},
+		{name: "input is a FIFO", cfg: Config{Model: several, Inputs: map[string]InputSpec{"input 3": {File: npyFifo}}}, want: "inputs.input 3: " + npyFifo + " is a named pipe (FIFO)", path: npyFifo},
 		{name: "resolution without an image input", cfg: Config{Model: several, Input: "224x224"}, want: "needs a rank-4 image input (floating point or uint8)", path: several},
 		{name: "resolution on a fixed image input", cfg: Config{Model: float16, Precision: PrecisionFP16, Input: "288x384"}, want: "fixed size of 2x2", path: float16},
 		{name: "explicit shape of the wrong rank", cfg: Config{Model: several, Inputs: map[string]InputSpec{"input 3": {Shape: []int64{3, 3}}}}, want: "has rank 2, but the model's input \"input 3\" has rank 1", path: several},
@@ -667,5 +680,19 @@ func TestRunnerReplica(t *testing.T) {
 	_, _, err = setup(t, Config{Model: "replica:frill"}, "")
 	if err == nil || !strings.Contains(err.Error(), "replica models come from benchy's model builder") {
 		t.Fatalf("without a builder: %v", err)
+	}
+}
+
+// TestWorkerModelNotAFile: a worker given /dev/zero as its model answers
+// at once that it is not a regular file, instead of reading until memory
+// runs out and dying with only an exit status (#14.7).
+func TestWorkerModelNotAFile(t *testing.T) {
+	needORT(t)
+	s, _, crash := worker(t, Config{Model: "/dev/zero"}, 0, 1)
+	if crash != nil {
+		t.Fatal(crash)
+	}
+	if s.OK || s.Skip || !strings.Contains(s.Error, "/dev/zero is a character device, not a regular file") {
+		t.Fatalf("want a clear setup error, got %+v", s)
 	}
 }
