@@ -230,6 +230,7 @@ func (l *Loader) load(pathLabel, filename string, src []byte, dir, name string) 
 	ld.checkSomethingToRun(content, plan.Workloads)
 
 	polish(ld.diags.list, ld.attrs)
+	addHints(ld.diags.list)
 	ld.newDiagRedactor().redact(ld.diags.list)
 	for _, d := range ld.diags.list {
 		if d.Severity == hcl.DiagWarning {

@@ -8,8 +8,6 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
-
-	"github.com/benchy-dev/benchy/runners"
 )
 
 // runBlock is a decoded run {} block; nil fields were not set.
@@ -62,12 +60,12 @@ func (ld *load) suiteRun(content *hcl.BodyContent) RunSettings {
 // applyRun decodes a run block in ctx, checks it and merges it over base.
 // ok is false when the block had errors.
 func (ld *load) applyRun(base RunSettings, blk *hcl.Block, ctx *hcl.EvalContext, what string) (RunSettings, bool) {
+	// gohcl decodes every attribute it can, leaving the others nil, so
+	// the checks below still report the errors of the attributes that
+	// decoded: every error of the block in one pass.
 	var rb runBlock
 	diags := gohcl.DecodeBody(blk.Body, ctx, &rb)
 	ld.diags.addEval(diags)
-	if diags.HasErrors() {
-		return base, false
-	}
 	attrs, _ := blk.Body.JustAttributes()
 	at := runAttrs(attrs)
 	n := ld.diags.errs
@@ -75,6 +73,7 @@ func (ld *load) applyRun(base RunSettings, blk *hcl.Block, ctx *hcl.EvalContext,
 		ld.diags.add(errorf(at.rng(name, rb.DefRange), summary, detail, args...))
 	}
 	rs := base
+	limitsOK := true // min_blocks and max_blocks are valid on their own
 	// atLeast applies an integer setting, with a diagnostic below min.
 	atLeast := func(name string, p *int, min int, dst *int, detail string) {
 		if p == nil {
@@ -82,6 +81,7 @@ func (ld *load) applyRun(base RunSettings, blk *hcl.Block, ctx *hcl.EvalContext,
 		}
 		if *p < min {
 			bad(name, "Invalid "+name, "%s", detail)
+			limitsOK = limitsOK && name != "min_blocks" && name != "max_blocks"
 		}
 		*dst = *p
 	}
@@ -156,12 +156,12 @@ func (ld *load) applyRun(base RunSettings, blk *hcl.Block, ctx *hcl.EvalContext,
 		default:
 			bad("order", "Invalid order", "order must be %q, %q or %q, not %q.%s",
 				OrderInterleavedRandom, OrderInterleaved, OrderSequential, *rb.Order,
-				runners.Suggest(*rb.Order, []string{string(OrderInterleavedRandom), string(OrderInterleaved), string(OrderSequential)}))
+				suggestEnum(*rb.Order, []string{string(OrderInterleavedRandom), string(OrderInterleaved), string(OrderSequential)}))
 		}
 	}
 	atLeast("iterations", rb.Iterations, 0, &rs.Iterations, "iterations cannot be negative; 0 calibrates the count to min_block_time.")
 	atLeast("warmup_iterations", rb.WarmupIterations, 0, &rs.WarmupIterations, "warmup_iterations cannot be negative.")
-	if ld.diags.errs == n && rs.MinBlocks > rs.MaxBlocks {
+	if limitsOK && rs.MinBlocks > rs.MaxBlocks {
 		name, other := "min_blocks", "max_blocks"
 		if rb.MaxBlocks != nil {
 			name, other = "max_blocks", "min_blocks"
@@ -170,7 +170,7 @@ func (ld *load) applyRun(base RunSettings, blk *hcl.Block, ctx *hcl.EvalContext,
 			"For %s, min_blocks (%d) is greater than max_blocks (%d); %s comes from %s. Raise max_blocks or lower min_blocks.",
 			what, rs.MinBlocks, rs.MaxBlocks, other, originOf(other, rb, base)))
 	}
-	return rs, ld.diags.errs == n
+	return rs, !diags.HasErrors() && ld.diags.errs == n
 }
 
 // originOf says where a run setting came from, for diagnostics.

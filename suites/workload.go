@@ -344,7 +344,7 @@ func (ld *load) expandWorkload(wd *workloadDef, suiteRun RunSettings) []*Workloa
 		}
 		if ld.decodeAttr(wd.attrs, "better", ctx, &w.Better) && w.Better != BetterLower && w.Better != BetterHigher {
 			ld.diags.add(errorf(wd.attrs["better"].Expr.Range().Ptr(), "Invalid better",
-				"better must be \"lower\" or \"higher\", not %q.%s", w.Better, runners.Suggest(w.Better, []string{BetterLower, BetterHigher})))
+				"better must be \"lower\" or \"higher\", not %q.%s", w.Better, suggestEnum(w.Better, []string{BetterLower, BetterHigher})))
 		}
 		w.Setup = ld.decodeArgv(wd.attrs, "setup", ctx)
 		w.Cleanup = ld.decodeArgv(wd.attrs, "cleanup", ctx)
