@@ -55,6 +55,13 @@ type Spec struct {
 	// New returns a fresh runner; it is called inside `benchy worker`.
 	// Nil when every configuration is launched as an external program.
 	New func() Runner
+	// Check, when non-nil, checks a decoded configuration (what Decode
+	// returned) against the files it names, without running anything: that
+	// they exist, are regular files and parse far enough to be what they
+	// should be. dir is the suite's directory, which relative paths resolve
+	// against. benchy validate calls it; diagnostics must carry source
+	// ranges.
+	Check func(config any, dir string) hcl.Diagnostics
 	// External, when non-nil, reports whether a decoded configuration is an
 	// external program that speaks the worker protocol itself, and if so its
 	// argv, extra environment and working directory. Otherwise the arm is

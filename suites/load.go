@@ -32,6 +32,9 @@ type Options struct {
 	// Cwd is path.cwd, and the directory of built-in suites; empty means
 	// the process's working directory.
 	Cwd string
+	// CheckFiles runs each runner's Check on every arm instance, so that
+	// files an arm names (an ONNX model) are checked before anything runs.
+	CheckFiles bool
 }
 
 // Loader loads suites. It keeps every file it parsed, so that diagnostics

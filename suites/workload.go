@@ -509,6 +509,9 @@ func (ld *load) expandArm(ad *armDef, wctx *hcl.EvalContext, wc combo, w *Worklo
 		if diags.HasErrors() {
 			continue
 		}
+		if ld.l.opts.CheckFiles && ad.spec.Check != nil {
+			ld.diags.add(ad.spec.Check(cfg, ld.dir)...)
+		}
 		raw, err := json.Marshal(cfg)
 		if err != nil {
 			ld.diags.add(errorf(ad.runner.DefRange.Ptr(), "Cannot record runner configuration",

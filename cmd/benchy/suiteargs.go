@@ -16,12 +16,16 @@ import (
 // newSuiteLoader returns a loader for the suites named on the command line,
 // with the --var and --var-file values and the BENCHY_VAR_* environment.
 func newSuiteLoader(vars, varFiles []string) *suites.Loader {
-	return suites.NewLoader(suites.Options{
+	return suites.NewLoader(suiteOptions(vars, varFiles))
+}
+
+func suiteOptions(vars, varFiles []string) suites.Options {
+	return suites.Options{
 		Vars:     vars,
 		VarFiles: varFiles,
 		Env:      os.Environ(),
 		Version:  version,
-	})
+	}
 }
 
 // loadPlans loads every suite argument (a file path or a built-in name such
@@ -31,7 +35,15 @@ func newSuiteLoader(vars, varFiles []string) *suites.Loader {
 // suites are loaded before it returns, so every error is reported in one
 // run.
 func loadPlans(args, vars, varFiles []string, stderr io.Writer) ([]*suites.Plan, error) {
-	l := newSuiteLoader(vars, varFiles)
+	return loadSuites(args, vars, varFiles, false, stderr)
+}
+
+// loadSuites is loadPlans that, with checkFiles, also checks the files
+// each arm names, as benchy validate does.
+func loadSuites(args, vars, varFiles []string, checkFiles bool, stderr io.Writer) ([]*suites.Plan, error) {
+	opts := suiteOptions(vars, varFiles)
+	opts.CheckFiles = checkFiles
+	l := suites.NewLoader(opts)
 	var plans []*suites.Plan
 	var all hcl.Diagnostics
 	var bad []string

@@ -163,3 +163,32 @@ func TestCLIHostileSuites(t *testing.T) {
 		runBin(t, dir, nil, "run", path, "--out", t.TempDir()).want(t, exitUsage, "No workload")
 	}
 }
+
+// TestCLIValidateChecksModels: validate reports a model file that is
+// missing or not a model, with its source range; plan does not read it
+// (#15.10).
+func TestCLIValidateChecksModels(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the benchy binary")
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "text.onnx"), []byte("not a model"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for model, want := range map[string]string{
+		"missing.onnx": "missing.onnx: no such file",
+		"text.onnx":    "not an ONNX model",
+	} {
+		suite := filepath.Join(dir, "s.benchy.hcl")
+		src := "workload \"w\" {\n  arm \"a\" {\n    baseline = true\n    onnx {\n      model = \"" + model + "\"\n    }\n  }\n}\n"
+		if err := os.WriteFile(suite, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r := runBin(t, dir, nil, "validate", suite)
+		r.want(t, exitUsage, "Error: Unusable model file")
+		if !strings.Contains(r.stderr, "s.benchy.hcl:5:15") || !strings.Contains(r.stderr, want) {
+			t.Errorf("%s: no source range or reason:\n%s", model, r.stderr)
+		}
+		runBin(t, dir, nil, "plan", suite).want(t, 0, "")
+	}
+}

@@ -16,14 +16,17 @@ func newValidateCmd(stdout, stderr io.Writer) *cobra.Command {
 		Short: "Check suites and print their diagnostics, without running anything",
 		Long: `Validate loads each suite (a file path or a built-in name), evaluates its
 variables, locals and matrices, decodes every arm's runner block, and prints
-every problem it finds with its file, line and a source snippet. It exits 2
-when any suite has an error; warnings (such as an exclude that matches
-nothing) are printed but do not fail.`,
+every problem it finds with its file, line and a source snippet. It also
+checks the files arms name, as far as that is possible without running them:
+an ONNX model must exist, be a regular file and parse far enough to name its
+inputs, which must include every key of inputs. It exits 2 when any suite
+has an error; warnings (such as an exclude that matches nothing) are printed
+but do not fail.`,
 		Example: `  benchy validate suite.benchy.hcl
   benchy validate gaussrank --var max_rows=100000000`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			plans, err := loadPlans(args, vars, varFiles, stderr)
+			plans, err := loadSuites(args, vars, varFiles, true, stderr)
 			if err != nil {
 				return err
 			}

@@ -37,24 +37,37 @@ func (e *TooLargeError) Error() string {
 	return fmt.Sprintf("%s has %d bytes, more than %d", e.Path, e.Size, e.Limit)
 }
 
+// Open opens path for reading if it is a regular file, without blocking on
+// a FIFO (see Read), for a caller that reads only parts of it. The error for
+// another type of file is a *NotRegularError.
+func Open(path string) (*os.File, fs.FileInfo, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	if !st.Mode().IsRegular() {
+		f.Close()
+		return nil, nil, &NotRegularError{Path: path, Kind: Kind(st.Mode())}
+	}
+	return f, st, nil
+}
+
 // Read reads the regular file at path (a symbolic link to one is fine),
 // at most limit bytes. Anything else is a *NotRegularError, found without
 // blocking (a FIFO is opened with O_NONBLOCK); a larger file, or one that
 // grows past limit while it is read, is a *TooLargeError. Other errors are
 // those of os.Open, such as fs.ErrNotExist.
 func Read(path string, limit int64) ([]byte, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	f, st, err := Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, &NotRegularError{Path: path, Kind: Kind(st.Mode())}
-	}
 	if st.Size() > limit {
 		return nil, &TooLargeError{Path: path, Size: st.Size(), Limit: limit}
 	}

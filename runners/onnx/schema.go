@@ -1,17 +1,27 @@
 package onnx
 
 import (
+	"encoding/binary"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"math"
+	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+	"google.golang.org/protobuf/encoding/protowire"
 
+	"github.com/benchy-dev/benchy/internal/regularfile"
 	"github.com/benchy-dev/benchy/runners"
 )
 
@@ -79,6 +89,10 @@ type Config struct {
 	Inputs map[string]InputSpec `json:"inputs,omitempty"`
 
 	DefRange hcl.Range `hcl:",def_range" json:"-"`
+	// ModelRange and InputRanges locate model and the keys of inputs, for
+	// the diagnostics of check.
+	ModelRange  hcl.Range            `json:"-"`
+	InputRanges map[string]hcl.Range `json:"-"`
 }
 
 // InputSpec is one entry of `inputs = {...}`: either an explicit shape
@@ -227,6 +241,7 @@ func decode(body hcl.Body, ctx *hcl.EvalContext) (any, hcl.Diagnostics) {
 	}
 
 	// model
+	c.ModelRange = *rangeOf("model")
 	if name, ok := c.IsReplica(); ok {
 		if strings.TrimSpace(name) == "" {
 			bad("model", "Empty replica name",
@@ -317,6 +332,10 @@ func decode(body hcl.Body, ctx *hcl.EvalContext) (any, hcl.Diagnostics) {
 		specs, d := decodeInputs(c.InputsExpr, ctx)
 		chk.Diags = append(chk.Diags, d...)
 		c.Inputs = specs
+		c.InputRanges = map[string]hcl.Range{}
+		for k, r := range objectItemRanges(c.InputsExpr, ctx, true) {
+			c.InputRanges[k] = *r
+		}
 	}
 	c.InputsExpr = nil
 	return &c, chk.Diags
@@ -418,6 +437,258 @@ func init() {
 	runners.Register(runners.Spec{
 		Name:   "onnx",
 		Decode: decode,
+		Check:  check,
 		New:    func() runners.Runner { return &Runner{} },
 	})
+}
+
+// check is the onnx runner's validate-time check: a model file must exist,
+// be a regular file and parse as an ONNX model far enough to name its
+// inputs, and every key of inputs must be one of them.
+func check(config any, dir string) hcl.Diagnostics {
+	c, ok := config.(*Config)
+	if !ok {
+		return nil
+	}
+	if _, replica := c.IsReplica(); replica || c.Model == "" {
+		return nil
+	}
+	path := c.Model
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(dir, path)
+	}
+	inputs, err := modelInputsCached(path)
+	if err != nil {
+		detail := fmt.Sprintf("%s: %v.", path, err)
+		var nr *regularfile.NotRegularError
+		if errors.As(err, &nr) {
+			detail = err.Error() + "."
+		}
+		if !filepath.IsAbs(c.Model) {
+			detail += fmt.Sprintf(" model = %q is relative to the suite's directory, %s.", c.Model, dir)
+		}
+		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Unusable model file", Detail: detail, Subject: c.ModelRange.Ptr()}}
+	}
+	var diags hcl.Diagnostics
+	for _, name := range sortedKeys(c.Inputs) {
+		if oneOf(name, inputs...) {
+			continue
+		}
+		r := c.InputRanges[name]
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError, Summary: "Unknown model input",
+			Detail: fmt.Sprintf("inputs.%s: the model %s has no input named %q; its inputs are %s.%s",
+				name, c.Model, name, strings.Join(inputs, ", "), runners.Suggest(name, inputs)),
+			Subject: r.Ptr(),
+		})
+	}
+	return diags
+}
+
+var (
+	inputsMu    sync.Mutex
+	inputsCache = map[string]cachedInputs{}
+)
+
+type cachedInputs struct {
+	size    int64
+	modTime time.Time
+	inputs  []string
+	err     error
+}
+
+// modelInputsCached is modelInputs, once per file version: every instance
+// of an arm names the same model.
+func modelInputsCached(path string) ([]string, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return modelInputs(path)
+	}
+	inputsMu.Lock()
+	defer inputsMu.Unlock()
+	if c, ok := inputsCache[path]; ok && c.size == st.Size() && c.modTime.Equal(st.ModTime()) {
+		return c.inputs, c.err
+	}
+	in, err := modelInputs(path)
+	inputsCache[path] = cachedInputs{st.Size(), st.ModTime(), in, err}
+	return in, err
+}
+
+// Field numbers of onnx.proto that modelInputs reads.
+const (
+	fieldModelGraph       = 7  // ModelProto.graph
+	fieldGraphNode        = 1  // GraphProto.node
+	fieldGraphInitializer = 5  // GraphProto.initializer
+	fieldGraphInput       = 11 // GraphProto.input
+	fieldGraphOutput      = 12 // GraphProto.output
+	fieldValueInfoName    = 1  // ValueInfoProto.name
+	fieldTensorName       = 8  // TensorProto.name
+)
+
+// modelInputs names the graph inputs of the ONNX model at path (initializers
+// that older models also list as inputs left out). It reads only the
+// protobuf headers it walks through, with ReadAt, so a model of gigabytes
+// costs a few reads and no memory for its weights. Only a regular file is
+// opened for reading (a FIFO would block).
+func modelInputs(path string) ([]string, error) {
+	f, st, err := regularfile.Open(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("no such file")
+		}
+		return nil, err
+	}
+	defer f.Close()
+	if st.Size() == 0 {
+		return nil, fmt.Errorf("the file is empty, not an ONNX model")
+	}
+	pb := &pbReader{r: f}
+	bad := func(err error) error {
+		return fmt.Errorf("not an ONNX model (%v); the file may be truncated or corrupt", err)
+	}
+	var graphStart, graphEnd int64 = -1, -1
+	err = pb.fields(0, st.Size(), func(num protowire.Number, start, end int64) error {
+		if num == fieldModelGraph {
+			graphStart, graphEnd = start, end
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, bad(err)
+	}
+	if graphStart < 0 {
+		return nil, bad(errors.New("no graph"))
+	}
+	var inputs []string
+	initializers := map[string]bool{}
+	nodes, outputs := 0, 0
+	err = pb.fields(graphStart, graphEnd, func(num protowire.Number, start, end int64) error {
+		switch num {
+		case fieldGraphNode:
+			nodes++
+		case fieldGraphOutput:
+			outputs++
+		case fieldGraphInput:
+			name, err := pb.stringField(start, end, fieldValueInfoName)
+			if err != nil {
+				return err
+			}
+			inputs = append(inputs, name)
+		case fieldGraphInitializer:
+			name, err := pb.stringField(start, end, fieldTensorName)
+			if err != nil {
+				return err
+			}
+			initializers[name] = true
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, bad(err)
+	}
+	if nodes == 0 && outputs == 0 {
+		return nil, bad(errors.New("no graph"))
+	}
+	out := inputs[:0]
+	for _, in := range inputs {
+		if !initializers[in] {
+			out = append(out, in)
+		}
+	}
+	return out, nil
+}
+
+// pbReader walks protobuf messages in a file without reading their
+// payloads. Field headers are read through a 64 KiB window, so that a
+// message of many small fields costs few reads.
+type pbReader struct {
+	r      io.ReaderAt
+	win    []byte
+	winOff int64
+}
+
+// header returns up to 2*MaxVarintLen64 bytes at off, before end.
+func (p *pbReader) header(off, end int64) ([]byte, error) {
+	want := min(int64(2*binary.MaxVarintLen64), end-off)
+	if off < p.winOff || off+want > p.winOff+int64(len(p.win)) {
+		if p.win == nil {
+			p.win = make([]byte, 64<<10)
+		}
+		p.win = p.win[:cap(p.win)]
+		n, err := p.r.ReadAt(p.win, off)
+		p.win, p.winOff = p.win[:n], off
+		if int64(n) < want {
+			if err == nil {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, err
+		}
+	}
+	return p.win[off-p.winOff : off-p.winOff+want], nil
+}
+
+// fields calls f with the number and payload range of every
+// length-delimited field of the message in [off, end); other fields are
+// skipped.
+func (p *pbReader) fields(off, end int64, f func(num protowire.Number, start, end int64) error) error {
+	for off < end {
+		b, err := p.header(off, end)
+		if err != nil {
+			return err
+		}
+		num, typ, tl := protowire.ConsumeTag(b)
+		if tl < 0 {
+			return fmt.Errorf("bad field header at byte %d", off)
+		}
+		var next int64
+		switch typ {
+		case protowire.VarintType:
+			_, vl := protowire.ConsumeVarint(b[tl:])
+			if vl < 0 {
+				return fmt.Errorf("bad varint at byte %d", off)
+			}
+			next = off + int64(tl+vl)
+		case protowire.Fixed32Type:
+			next = off + int64(tl) + 4
+		case protowire.Fixed64Type:
+			next = off + int64(tl) + 8
+		case protowire.BytesType:
+			l, ll := protowire.ConsumeVarint(b[tl:])
+			if ll < 0 || l > uint64(end) {
+				return fmt.Errorf("bad length at byte %d", off)
+			}
+			start := off + int64(tl+ll)
+			next = start + int64(l)
+			if next <= end {
+				if err := f(num, start, next); err != nil {
+					return err
+				}
+			}
+		default:
+			return fmt.Errorf("unsupported wire type %d at byte %d", typ, off)
+		}
+		if next > end {
+			return fmt.Errorf("a field at byte %d runs past the end of its message", off)
+		}
+		off = next
+	}
+	return nil
+}
+
+// stringField returns the string field num of the message in [start, end),
+// or "".
+func (p *pbReader) stringField(start, end int64, num protowire.Number) (string, error) {
+	var out string
+	err := p.fields(start, end, func(n protowire.Number, s, e int64) error {
+		if n != num || e-s > 1<<16 {
+			return nil
+		}
+		b := make([]byte, e-s)
+		if _, err := p.r.ReadAt(b, s); err != nil {
+			return err
+		}
+		out = string(b)
+		return nil
+	})
+	return out, err
 }
