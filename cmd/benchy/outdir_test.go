@@ -298,3 +298,17 @@ func TestOneLayout(t *testing.T) {
 		t.Fatalf("merge of a run of three suites: exit %d:\n%s", code, errs)
 	}
 }
+
+// TestRunHelpNamesEveryFile: run --help names every file a run leaves,
+// report.html included, and where they go (#15.15).
+func TestRunHelpNamesEveryFile(t *testing.T) {
+	code, out, errs := benchy(t, "run", "--help")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range append(slices.Clone(runFiles), "RUNDIR/SUITE/", "benchy-out/latest", "--force") {
+		if !strings.Contains(out, want) {
+			t.Errorf("run --help does not mention %s:\n%s", want, out)
+		}
+	}
+}
