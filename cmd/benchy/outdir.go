@@ -63,26 +63,13 @@ type runDir struct {
 // holds, or one that cannot be made, is an environment error (exit 3).
 // Notes (what --force removed, a latest link left alone) go to stderr.
 func prepareRunDir(out string, force bool, stderr io.Writer) (*runDir, error) {
+	if err := checkRunDir(out, force); err != nil {
+		return nil, err
+	}
 	if out == "" {
-		if force {
-			return nil, withCode(exitUsage, errors.New("--force goes with --out DIR (without --out every run gets a fresh directory and nothing is replaced)"))
-		}
 		return freshRunDir(defaultOutBase, stderr)
 	}
 	dir := filepath.Clean(out)
-	if err := checkOutTarget(dir); err != nil {
-		return nil, withCode(exitUsage, err)
-	}
-	if _, err := os.Stat(dir); err == nil {
-		// Before touching anything: a run in progress is exit 3, an
-		// earlier run exit 2.
-		if holder, held := lockHeld(filepath.Join(dir, lockName)); held {
-			return nil, withCode(exitEnvironment, inUseError(dir, holder))
-		}
-		if err := refuseEarlierRun(dir, force); err != nil {
-			return nil, err
-		}
-	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, withCode(exitEnvironment, fmt.Errorf("create the output directory: %w", err))
 	}
@@ -106,6 +93,30 @@ func prepareRunDir(out string, force bool, stderr io.Writer) (*runDir, error) {
 		}
 	}
 	return rd, nil
+}
+
+// checkRunDir is prepareRunDir's refusals, made without creating or
+// locking anything, so that run can make them before a long build
+// (--arm-from-git): a run in progress in --out is exit 3, an earlier run
+// there (without force) or an --out that cannot be meant exit 2.
+func checkRunDir(out string, force bool) error {
+	if out == "" {
+		if force {
+			return withCode(exitUsage, errors.New("--force goes with --out DIR (without --out every run gets a fresh directory and nothing is replaced)"))
+		}
+		return nil
+	}
+	dir := filepath.Clean(out)
+	if err := checkOutTarget(dir); err != nil {
+		return withCode(exitUsage, err)
+	}
+	if _, err := os.Stat(dir); err != nil {
+		return nil
+	}
+	if holder, held := lockHeld(filepath.Join(dir, lockName)); held {
+		return withCode(exitEnvironment, inUseError(dir, holder))
+	}
+	return refuseEarlierRun(dir, force)
 }
 
 // checkOutTarget refuses an --out that cannot be meant: /, the home

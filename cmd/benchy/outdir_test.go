@@ -312,3 +312,26 @@ func TestRunHelpNamesEveryFile(t *testing.T) {
 		}
 	}
 }
+
+// TestOutCheckedBeforeBuild: an --out that will be refused is refused
+// before --arm-from-git spends a build on it.
+func TestOutCheckedBeforeBuild(t *testing.T) {
+	repo, _ := gitRepo(t)
+	t.Chdir(repo)
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "s"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "s", "results.json"), []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	marker := filepath.Join(t.TempDir(), "built")
+	suite := writeSuite(t, twoArmSuite)
+	code, _, errs := benchy(t, "run", suite, "--out", dir, "--arm-from-git", "main", "--git-build", "touch "+marker+"; "+copyBuild)
+	if code != exitUsage || !strings.Contains(errs, "already holds a benchy run") {
+		t.Fatalf("exit %d:\n%s", code, errs)
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatal("the build ran before the refusal")
+	}
+}

@@ -70,6 +70,9 @@ block; a second one kills the workers at once.`,
 			if err := checkBlockFlags(cmd.Flags(), f.minBlocks, f.maxBlocks); err != nil {
 				return err
 			}
+			if err := checkRunDir(f.out, f.force); err != nil {
+				return err
+			}
 			in := watchInterrupts(cmd.Context(), stderr)
 			defer in.release()
 			in.say("interrupted: stopping the build and removing its worktree")
