@@ -1,26 +1,51 @@
 #!/usr/bin/env bash
-# Times the same ~10 ms command with benchy (measure = "wall") and with
-# hyperfine, side by side: ROUNDS rounds, each running both tools once in a
-# freshly shuffled order (so that drift and order effects hit both alike),
-# then `benchy analyze` gives benchy's difference from hyperfine with a
-# jackknife CI over the rounds. Usage: scripts/compare-hyperfine.sh [ROUNDS]
+# Times the same command with benchy and with hyperfine -N, side by side:
+# ROUNDS rounds, each running both tools once in a freshly shuffled order (so
+# that drift and order effects hit both alike), then `benchy analyze` gives
+# benchy's median's difference from hyperfine's with a jackknife CI over the
+# rounds.
+#
+#   scripts/compare-hyperfine.sh [ROUNDS]                 benchy run of examples/hyperfine/sleep.benchy.hcl
+#   scripts/compare-hyperfine.sh ROUNDS exec [COMMAND...] benchy exec COMMAND, one comparison per command
+#
+# Without a COMMAND, exec compares `sleep 0.01` and a ~2 ms command, `sort -n`
+# of a 20,000-line file the script writes. The load average is printed
+# before and after each comparison: on a shared machine, say so beside the
+# figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-10}
+mode=${2:-run}
+shift $(($# > 2 ? 2 : $#))
 command -v hyperfine >/dev/null || { echo "hyperfine is not installed (apt-get install -y hyperfine)" >&2; exit 3; }
 go build -o bin/benchy ./cmd/benchy
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-run_hyperfine() {
-	hyperfine --style none -N --warmup 10 --runs 100 --export-json "$tmp/h$1.json" 'sleep 0.01' >/dev/null 2>&1
+case $mode in
+run) commands=("sleep 0.01") ;;
+exec)
+	python3 -c 'import random; r = random.Random(1); print("\n".join(str(r.randrange(10**9)) for _ in range(20000)))' >"$tmp/nums.txt"
+	if (($# > 0)); then commands=("$@"); else commands=("sleep 0.01" "sort -n $tmp/nums.txt"); fi
+	;;
+*) echo "usage: $0 [ROUNDS] [run | exec [COMMAND...]]" >&2; exit 2 ;;
+esac
+
+run_hyperfine() { # ROUND COMMAND
+	hyperfine --style none -N --warmup 10 --runs 100 --export-json "$tmp/h$1.json" "$2" >/dev/null 2>&1
 }
-run_benchy() {
-	./bin/benchy run examples/hyperfine/sleep.benchy.hcl --seed "$1" --out "$tmp/b$1" --format json >"$tmp/b$1.json" 2>/dev/null
+run_benchy() { # ROUND COMMAND
+	if [[ $mode == run ]]; then
+		./bin/benchy run examples/hyperfine/sleep.benchy.hcl --seed "$1" --out "$tmp/b$1" --format json >"$tmp/b$1.json" 2>/dev/null
+	else
+		./bin/benchy exec "$2" --blocks 10 --seed "$1" --out "$tmp/b$1" --format json >"$tmp/b$1.json" 2>/dev/null
+	fi
 }
-for i in $(seq 1 "$rounds"); do
-	if ((RANDOM % 2)); then run_hyperfine "$i"; run_benchy "$i"; else run_benchy "$i"; run_hyperfine "$i"; fi
-done
-python3 - "$tmp" "$rounds" >"$tmp/rounds.csv" <<'PY'
+for cmd in "${commands[@]}"; do
+	echo "== benchy $mode vs hyperfine -N: $cmd ($rounds rounds; load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
+	for i in $(seq 1 "$rounds"); do
+		if ((RANDOM % 2)); then run_hyperfine "$i" "$cmd"; run_benchy "$i" "$cmd"; else run_benchy "$i" "$cmd"; run_hyperfine "$i" "$cmd"; fi
+	done
+	python3 - "$tmp" "$rounds" >"$tmp/rounds.csv" <<'PY'
 import json, statistics, sys
 tmp, rounds = sys.argv[1], int(sys.argv[2])
 print("block,arm,value")
@@ -31,4 +56,6 @@ for i in range(1, rounds + 1):
     print(f"{i},benchy,{b:.4f}")
     print(f"round {i}: hyperfine median {h:.3f} ms   benchy median {b:.3f} ms", file=sys.stderr)
 PY
-./bin/benchy analyze "$tmp/rounds.csv" --baseline hyperfine
+	./bin/benchy analyze "$tmp/rounds.csv" --baseline hyperfine
+	echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+done
