@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/benchy-dev/benchy/internal/golden"
@@ -371,5 +375,47 @@ func TestExecHelp(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("help does not mention %s", want)
 		}
+	}
+}
+
+// TestExecInterrupt runs the real binary and sends SIGINT mid-run: exit
+// 130, the finished blocks kept, and the exports written from them.
+func TestExecInterrupt(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the benchy binary")
+	}
+	bin := buildBenchy(t)
+	dir, export := t.TempDir(), filepath.Join(t.TempDir(), "h.json")
+	cmd := exec.Command(bin, "exec", "--out", dir, "--blocks", "1000", "--export-json", export, "sleep 0.01", "sleep 0.01")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitForJournalBlocks(t, filepath.Join(dir, "exec", "journal.jsonl"), 3)
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
+		t.Fatalf("exit: %v, want 130\n%s", err, stderr.String())
+	}
+	doc, err := results.ReadFile(filepath.Join(dir, "exec", "results.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Status != results.StatusInterrupted || len(doc.Workloads[0].Blocks) < 2 {
+		t.Fatalf("status %q, %d blocks", doc.Status, len(doc.Workloads[0].Blocks))
+	}
+	var hj struct {
+		Results []struct {
+			Times []float64 `json:"times"`
+		} `json:"results"`
+	}
+	b, err := os.ReadFile(export)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &hj); err != nil || len(hj.Results) != 2 || len(hj.Results[0].Times) == 0 {
+		t.Errorf("export after an interrupt: %v\n%s", err, b)
 	}
 }
