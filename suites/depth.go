@@ -2,14 +2,15 @@ package suites
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 )
 
 // MaxNesting is the deepest nesting of brackets, braces, parentheses,
-// template interpolations and unary operators a suite or variable file may
-// have. hcl's parsers and evaluator recurse once (or more) per level, so a
+// template interpolations and operators (a chain of n binary operators is a
+// tree n deep) a suite or variable file may have. hcl's parsers and evaluator recurse once (or more) per level, so a
 // file nested 100,000 deep would overflow the Go stack, which no recover can
 // catch; real suites nest less than ten deep.
 const MaxNesting = 500
@@ -22,9 +23,9 @@ const MaxHeredocLines = 2000
 // checkNesting scans src before it is parsed and reports the first place
 // where it nests deeper than MaxNesting, or where a heredoc passes
 // MaxHeredocLines, or nil. JSON files (by name) count arrays and objects;
-// native syntax also counts template interpolations (${ and %{) and runs of
-// unary operators (!, -), and skips comments, quoted strings and heredoc
-// text.
+// native syntax, and JSON strings (templates), also count template
+// interpolations (${ and %{) and the operators of each expression, and skip
+// comments, quoted strings and heredoc text.
 func checkNesting(filename string, src []byte) *hcl.Diagnostic {
 	off, heredoc := -1, false
 	if strings.HasSuffix(filename, ".json") {
@@ -54,10 +55,12 @@ func posAt(src []byte, off int) hcl.Pos {
 }
 
 // jsonTooDeep returns the offset of the first array or object opened deeper
-// than MaxNesting, or -1.
+// than MaxNesting, or of the first string whose template nests deeper (JSON
+// suites evaluate their strings as templates), or -1.
 func jsonTooDeep(src []byte) int {
 	depth := 0
 	inString := false
+	start := 0
 	for i := 0; i < len(src); i++ {
 		c := src[i]
 		if inString {
@@ -66,12 +69,20 @@ func jsonTooDeep(src []byte) int {
 				i++
 			case '"':
 				inString = false
+				if raw := src[start : i+1]; bytes.Contains(raw, []byte("${")) || bytes.Contains(raw, []byte("%{")) {
+					var text string
+					if json.Unmarshal(raw, &text) == nil {
+						if off, _ := scanNesting([]byte(text), true); off >= 0 {
+							return start
+						}
+					}
+				}
 			}
 			continue
 		}
 		switch c {
 		case '"':
-			inString = true
+			inString, start = true, i
 		case '[', '{':
 			depth++
 			if depth > MaxNesting {
@@ -88,9 +99,10 @@ func jsonTooDeep(src []byte) int {
 
 // Scanner modes for hclTooDeep.
 const (
-	modeCode    = iota // expressions and bodies
-	modeString         // a quoted template
-	modeHeredoc        // a heredoc template
+	modeCode     = iota // expressions and bodies
+	modeString          // a quoted template
+	modeHeredoc         // a heredoc template
+	modeTemplate        // a template no quote ends (a JSON string)
 )
 
 // frame is one level of nesting in hclTooDeep.
@@ -100,6 +112,14 @@ type frame struct {
 	marker []byte
 	// lines counts a heredoc's lines so far.
 	lines int
+	// open is the bracket that opened a code frame ('(', '[', '{', or '$'
+	// for an interpolation; 0 for the file's top level).
+	open byte
+	// ops counts the operators of the expression being read in a code
+	// frame: hcl builds a chain of n binary operators as a tree n deep,
+	// and unary operators nest too. A comma, and a newline at the top
+	// level or in braces, end an expression.
+	ops int
 }
 
 // hclTooDeep returns the offset at which native syntax first nests deeper
@@ -108,15 +128,24 @@ type frame struct {
 // to count what the parser will recurse on; on malformed input it may count
 // differently, and the parser then reports the syntax error.
 func hclTooDeep(src []byte) (off int, heredoc bool) {
+	return scanNesting(src, false)
+}
+
+// scanNesting is hclTooDeep; with template, src is the text of a template
+// (a JSON suite's string), which no quote ends.
+func scanNesting(src []byte, template bool) (off int, heredoc bool) {
 	stack := []frame{{mode: modeCode}}
-	unary := 0 // unary operators in a row
+	if template {
+		stack = append(stack, frame{mode: modeTemplate})
+	}
 	lineStart := true
 	for i := 0; i < len(src); i++ {
 		c := src[i]
 		top := &stack[len(stack)-1]
 		switch top.mode {
-		case modeString, modeHeredoc:
-			if top.mode == modeString {
+		case modeString, modeHeredoc, modeTemplate:
+			switch top.mode {
+			case modeString:
 				if c == '\\' {
 					i++
 					continue
@@ -125,7 +154,7 @@ func hclTooDeep(src []byte) (off int, heredoc bool) {
 					stack = stack[:len(stack)-1]
 					continue
 				}
-			} else {
+			case modeHeredoc:
 				if lineStart {
 					end := bytes.IndexByte(src[i:], '\n')
 					if end < 0 {
@@ -153,7 +182,7 @@ func hclTooDeep(src []byte) (off int, heredoc bool) {
 				i += 2 // $${ and %%{ are literal
 			case src[i+1] == '{':
 				i++
-				stack = append(stack, frame{mode: modeCode})
+				stack = append(stack, frame{mode: modeCode, open: '$'})
 				if len(stack)-1 > MaxNesting {
 					return i, false
 				}
@@ -177,44 +206,45 @@ func hclTooDeep(src []byte) (off int, heredoc bool) {
 			}
 			i += 2 + end + 1
 			continue
-		case c == '!' || c == '-':
-			if c == '!' && i+1 < len(src) && src[i+1] == '=' {
-				i++
-				unary = 0
+		case c == '\n':
+			if top.open == 0 || top.open == '{' {
+				top.ops = 0
+			}
+			continue
+		case c == ',':
+			top.ops = 0
+			continue
+		case c == '<' && i+1 < len(src) && src[i+1] == '<':
+			// <<EOT or <<-EOT, then a newline.
+			j := i + 2
+			if j < len(src) && src[j] == '-' {
+				j++
+			}
+			k := j
+			for k < len(src) && isIdentByte(src[k]) {
+				k++
+			}
+			if k > j && k < len(src) && (src[k] == '\n' || (src[k] == '\r' && k+1 < len(src) && src[k+1] == '\n')) {
+				stack = append(stack, frame{mode: modeHeredoc, marker: src[j:k]})
+				if src[k] == '\r' {
+					k++
+				}
+				i = k
+				lineStart = true
 				continue
 			}
-			unary++
-			if len(stack)-1+unary > MaxNesting {
+		}
+		if strings.IndexByte("+-*/%<>&|?:!", c) >= 0 {
+			if top.ops++; len(stack)-1+top.ops > MaxNesting {
 				return i, false
 			}
 			continue
 		}
-		unary = 0
 		switch c {
 		case '"':
 			stack = append(stack, frame{mode: modeString})
-		case '<':
-			// <<EOT or <<-EOT, then a newline.
-			if i+1 < len(src) && src[i+1] == '<' {
-				j := i + 2
-				if j < len(src) && src[j] == '-' {
-					j++
-				}
-				k := j
-				for k < len(src) && isIdentByte(src[k]) {
-					k++
-				}
-				if k > j && k < len(src) && (src[k] == '\n' || (src[k] == '\r' && k+1 < len(src) && src[k+1] == '\n')) {
-					stack = append(stack, frame{mode: modeHeredoc, marker: src[j:k]})
-					if src[k] == '\r' {
-						k++
-					}
-					i = k
-					lineStart = true
-				}
-			}
 		case '(', '[', '{':
-			stack = append(stack, frame{mode: modeCode})
+			stack = append(stack, frame{mode: modeCode, open: c})
 			if len(stack)-1 > MaxNesting {
 				return i, false
 			}

@@ -137,6 +137,9 @@ func TestNestingTooDeep(t *testing.T) {
 		{"interpolation", "locals {\n  x = " + rep(`"${`, deep/2) + "1" + rep(`}"`, deep/2) + "\n}\n", false},
 		{"heredoc interpolation", "locals {\n  x = <<EOT\n" + rep(`${[`, deep) + rep(`]}`, deep) + "\nEOT\n}\n", false},
 		{"JSON arrays", `{"locals": {"x": ` + rep("[", 2*deep) + rep("]", 2*deep) + "}}", true},
+		{"binary operators", "locals {\n  x = " + rep("1+", 5*deep) + "1\n}\n", false},
+		{"binary operators over lines", "locals {\n  x = (" + rep("1 +\n", deep) + "1)\n}\n", false},
+		{"JSON template", `{"locals": {"x": "${` + rep("1+", 5*deep) + `1}"}}`, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -159,7 +162,10 @@ func TestNestingTooDeep(t *testing.T) {
 	ok := "locals {\n  x = " + rep("[", 499) + rep("]", 499) + "\n" +
 		"  s = \"" + rep("(", 1000) + "\"\n" +
 		"  # " + rep("[", 1000) + "\n" +
-		"  h = <<EOT\n" + rep("{", 1000) + "\nEOT\n}\n" + oneArm
+		"  h = <<EOT\n" + rep("{", 1000) + "\nEOT\n" +
+		"  l = [" + rep("-1, ", 1000) + "]\n" +
+		"  e = " + rep("1 + ", 450) + "1\n" +
+		"  o = {\n" + rep("    a = 1 - 2 * 3\n    b = !true\n", 300) + "  }\n}\n" + oneArm
 	loadString(t, ok, suites.Options{})
 
 	// Variable files and --var values.
