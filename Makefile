@@ -11,8 +11,12 @@ export PATH := $(PATH):$(shell $(GO) env GOPATH)/bin
 
 all: build
 
+# The commit goes in at link time too, for trees the go command cannot stamp
+# (a git worktree, GOFLAGS=-buildvcs=false): `benchy version` shows it.
+REVISION = $(shell git rev-parse HEAD 2>/dev/null)$(shell git status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo +modified)
+
 build:
-	$(GO) build -o $(BIN) ./cmd/benchy
+	$(GO) build -ldflags "-X main.linkedRevision=$(REVISION)" -o $(BIN) ./cmd/benchy
 
 setup:
 	./scripts/setup.sh

@@ -5,12 +5,19 @@ import (
 	"io"
 	"runtime"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
 
 // version is set at link time with -ldflags "-X main.version=v0.1.0".
 var version = "v0.1.0-dev"
+
+// linkedRevision is the commit `make build` passes at link time (-X
+// main.linkedRevision=SHA, with a "+modified" suffix for a dirty tree), for
+// builds the go command cannot stamp: GOFLAGS=-buildvcs=false, or a git
+// worktree, whose .git is a file the go command does not recognise.
+var linkedRevision = ""
 
 func init() { registerCommand(newVersionCmd) }
 
@@ -30,9 +37,12 @@ func buildVersion() string {
 // revisionText says which commit the binary was built from, from the VCS
 // stamp the go command writes when it builds inside a clone (vcs.revision,
 // vcs.time, vcs.modified), or why the stamp is missing.
-func revisionText(info *debug.BuildInfo) string {
-	if info == nil {
+func revisionText(info *debug.BuildInfo, linked string) string {
+	if info == nil && linked == "" {
 		return "revision unknown (the binary carries no build information)"
+	}
+	if info == nil {
+		info = &debug.BuildInfo{}
 	}
 	var rev, when string
 	modified := false
@@ -46,8 +56,16 @@ func revisionText(info *debug.BuildInfo) string {
 			modified = s.Value == "true"
 		}
 	}
+	if rev == "" && linked != "" {
+		rev, dirty := strings.CutSuffix(linked, "+modified")
+		t := "revision " + rev + " (from make build)"
+		if dirty {
+			t += ", with uncommitted changes"
+		}
+		return t
+	}
 	if rev == "" {
-		why := "built without VCS info: go run, go install of a module version, or -buildvcs=false"
+		why := "built without VCS info: go run, go install of a module version, -buildvcs=false, or a git worktree"
 		if v := info.Main.Version; v != "" && v != "(devel)" {
 			why = "installed as module version " + v + ", which carries no VCS info"
 		}
@@ -78,7 +96,7 @@ such stamp; the line then says so.`,
 			if !ok {
 				info = nil
 			}
-			fmt.Fprintf(stdout, "benchy %s %s/%s %s\n%s\n", buildVersion(), runtime.GOOS, runtime.GOARCH, runtime.Version(), revisionText(info))
+			fmt.Fprintf(stdout, "benchy %s %s/%s %s\n%s\n", buildVersion(), runtime.GOOS, runtime.GOARCH, runtime.Version(), revisionText(info, linkedRevision))
 			return nil
 		},
 	}
