@@ -324,22 +324,53 @@ func FormatEnergy(j float64) string {
 	}
 }
 
-// FormatRel prints a relative difference with its CI, e.g. "+3.1% [+1.2%, +5.0%]".
+// FormatRel prints a relative difference with its CI, e.g. "+3.1% [+1.2%,
+// +5.0%]"; when the estimate or the CI's upper end is +1000% or more, the
+// three are ratios to the baseline instead: "30.9× [28.1×, 34.0×]".
 func FormatRel(e *stats.Estimate) string {
 	if e == nil {
 		return "—"
 	}
-	return fmt.Sprintf("%s [%s, %s]", FormatPercent(e.Estimate), FormatPercent(e.CILo), FormatPercent(e.CIHi))
+	est, lo, hi := formatCI(e.Estimate, e.CILo, e.CIHi)
+	return fmt.Sprintf("%s [%s, %s]", est, lo, hi)
 }
 
-// FormatPercent prints a fraction as a signed percentage with one decimal
-// ("+3.1%"), or with three significant digits beyond ±1000%.
-func FormatPercent(f float64) string {
-	p := 100 * f
-	if math.Abs(p) >= 1000 {
-		return fmt.Sprintf("%+.3g%%", p)
+// formatCI prints an estimate and its CI bounds alike: all three as
+// percentages, or all three as ratios when the estimate or the upper bound
+// is +1000% or more.
+func formatCI(est, lo, hi float64) (string, string, string) {
+	if largeRel(est) || largeRel(hi) {
+		return formatRatio(1 + est), formatRatio(1 + lo), formatRatio(1 + hi)
 	}
-	return fmt.Sprintf("%+.1f%%", p)
+	return FormatPercent(est), FormatPercent(lo), FormatPercent(hi)
+}
+
+// largeRel reports whether a relative difference reads better as a ratio:
+// +1000% or more.
+func largeRel(f float64) bool { return f >= 10 }
+
+// FormatPercent prints a fraction as a signed percentage with one decimal
+// ("+3.1%"), or, from +1000% on, as the ratio to the baseline ("30.9×"):
+// never in e-notation.
+func FormatPercent(f float64) string {
+	if largeRel(f) {
+		return formatRatio(1 + f)
+	}
+	return fmt.Sprintf("%+.1f%%", 100*f)
+}
+
+// formatRatio prints a ratio with three significant digits and "×"
+// ("2.53×", "30.9×", "1520×"), never in e-notation.
+func formatRatio(r float64) string {
+	switch {
+	case math.IsNaN(r) || math.IsInf(r, 0):
+		return "—"
+	case r >= 999.5:
+		return strconv.FormatFloat(r, 'f', 0, 64) + "×"
+	case r < 0.001:
+		return "<0.001×"
+	}
+	return strconv.FormatFloat(r, 'g', 3, 64) + "×"
 }
 
 // SpeedFactor says how many times faster or slower an arm is than its
@@ -359,9 +390,9 @@ func speedFactor(rel float64) string {
 	case r <= 0:
 		return ""
 	case r <= 0.5:
-		return strconv.FormatFloat(1/r, 'g', 3, 64) + "×"
+		return formatRatio(1 / r)
 	case r >= 2:
-		return strconv.FormatFloat(r, 'g', 3, 64) + "×"
+		return formatRatio(r)
 	}
 	return ""
 }
@@ -386,7 +417,7 @@ func (wa *WorkloadAnalysis) Headline() string {
 			parts = append(parts, fmt.Sprintf("%s: no significant difference", a.Name))
 			continue
 		}
-		parts = append(parts, fmt.Sprintf("%s %s by %.1f%%", a.Name, a.Verdict, 100*math.Abs(a.Rel.Estimate)))
+		parts = append(parts, fmt.Sprintf("%s %s by %s", a.Name, a.Verdict, byHowMuch(a.Rel.Estimate)))
 	}
 	if len(parts) == 0 {
 		return "no comparison"
@@ -506,8 +537,8 @@ func (a *Analysis) Headline() string {
 			return fmt.Sprintf("%s vs %s: no significant difference, %s (%g%% CI %s to %s)%s", only.Name, base,
 				FormatPercent(only.Rel.Estimate), 100*onlyW.Confidence, FormatPercent(only.Rel.CILo), FormatPercent(only.Rel.CIHi), tail)
 		}
-		return fmt.Sprintf("%s is %s than %s by %.1f%% (%g%% CI %s to %s)%s", only.Name, comparative(only.Verdict), base,
-			100*math.Abs(only.Rel.Estimate), 100*onlyW.Confidence, FormatPercent(only.Rel.CILo), FormatPercent(only.Rel.CIHi), tail)
+		return fmt.Sprintf("%s is %s than %s by %s (%g%% CI %s to %s)%s", only.Name, comparative(only.Verdict), base,
+			byHowMuch(only.Rel.Estimate), 100*onlyW.Confidence, FormatPercent(only.Rel.CILo), FormatPercent(only.Rel.CIHi), tail)
 	}
 	if c.Compared == 0 {
 		return "no arm could be compared with its baseline" + tail
@@ -573,6 +604,15 @@ func (a *Analysis) failedList() string {
 		return strings.Join(f, ", ")
 	}
 	return fmt.Sprintf("%s and %d more", strings.Join(f[:show], ", "), len(f)-show)
+}
+
+// byHowMuch words the size of a relative difference after "by": "8.2%",
+// or from +1000% on the ratio, "30.9×".
+func byHowMuch(rel float64) string {
+	if largeRel(rel) {
+		return formatRatio(1 + rel)
+	}
+	return fmt.Sprintf("%.1f%%", 100*math.Abs(rel))
 }
 
 func comparative(v string) string {

@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/benchy-dev/benchy/results"
@@ -631,7 +630,8 @@ func (r *CompareRow) changeText() string {
 	if !r.Compared {
 		return "—"
 	}
-	return fmt.Sprintf("%s [%s, %s]", FormatPercent(r.Change), FormatPercent(r.CILo), FormatPercent(r.CIHi))
+	est, lo, hi := formatCI(r.Change, r.CILo, r.CIHi)
+	return fmt.Sprintf("%s [%s, %s]", est, lo, hi)
 }
 
 func (r *CompareRow) cells() []string {
@@ -670,19 +670,19 @@ func compareHeader(c *Comparison) []string {
 // CompareText writes the comparison as a terminal table.
 func CompareText(w io.Writer, c *Comparison, opt TextOptions) error {
 	fmt.Fprintf(w, "benchy compare · %s · threshold ±%s\n", c.Method, strings.TrimPrefix(FormatPercent(c.Threshold), "+"))
-	t := tablewriter.NewTable(w, tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithAlignment(tw.Alignment{tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft}))
-	t.Header(compareHeader(c))
+	t := &textTable{header: compareHeader(c),
+		align: tw.Alignment{tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft}}
 	for _, r := range c.Rows {
 		cells := r.cells()
+		for i := range cells {
+			cells[i] = termSafe(cells[i])
+		}
 		if opt.Color {
 			cells[5] = colorCompare(r.Verdict, cells[5])
 		}
-		if err := t.Append(cells); err != nil {
-			return err
-		}
+		t.rows = append(t.rows, cells)
 	}
-	if err := t.Render(); err != nil {
+	if err := t.render(w, opt.width()); err != nil {
 		return err
 	}
 	for _, r := range c.Rows {

@@ -750,7 +750,7 @@ func TestGeomeanAgreesWithEstimate(t *testing.T) {
 		}
 	}
 	for format, want := range map[string][]string{
-		"text":     {"│ geomean │", StatisticsLegend},
+		"text":     {"│ geomean │", "geomean: geometric mean of the per-block means"},
 		"markdown": {"| arm | geomean | median |", "geometric mean of the per-block means"},
 		"html":     {">geomean</th>", "geometric mean of the per-block means"},
 		"json":     {`"block_geomean": 85467397.6`},
@@ -855,6 +855,7 @@ func fiveArmDoc() *results.Document {
 		[]string{"onnx/precision=fp32", "onnx/precision=fp16", "onnx/precision=int8", "tensorrt/precision=int8", "python/numpy-reference"},
 		[][]float64{base, scaled(base, 0.5), scaled(base, 0.1), scaled(base, 0.03), scaled(base, 30.9)})
 	doc.StopReason = "1 workload(s) finished"
+	doc.Workloads[0].StopReason = "every arm's 95% CI half-width is within ±2% after 8 blocks"
 	return doc
 }
 
@@ -881,6 +882,99 @@ func TestForestValuesFit(t *testing.T) {
 		}
 		if n == 0 {
 			t.Errorf("%s: no forest plot values found", name)
+		}
+	}
+}
+
+// TestLargeDifferencesAsRatios: from +1000% on, relative differences are
+// ratios to the baseline, the estimate and both bounds alike, and nothing
+// is ever in e-notation.
+func TestLargeDifferencesAsRatios(t *testing.T) {
+	tests := []struct {
+		est, lo, hi float64
+		want        string
+	}{
+		{0.031, 0.012, 0.05, "+3.1% [+1.2%, +5.0%]"},
+		{-0.709, -0.714, -0.704, "-70.9% [-71.4%, -70.4%]"},
+		{9.5, 8.0, 9.99, "+950.0% [+800.0%, +999.0%]"},
+		{8.0, 6.0, 11.0, "9× [7×, 12×]"},
+		{29.9, 27.1, 33.0, "30.9× [28.1×, 34×]"},
+		{1519, 1400, 1650, "1520× [1401×, 1651×]"},
+		{998.7, 990, 1000, "1000× [991×, 1001×]"},
+		{-0.99997, -0.99999, -0.9999, "-100.0% [-100.0%, -100.0%]"},
+	}
+	for _, tc := range tests {
+		e := &stats.Estimate{Estimate: tc.est, CILo: tc.lo, CIHi: tc.hi}
+		got := FormatRel(e)
+		if got != tc.want {
+			t.Errorf("FormatRel(%v [%v, %v]) = %q, want %q", tc.est, tc.lo, tc.hi, got, tc.want)
+		}
+	}
+	// Every rendering of the five-arm run, whose slowest arm is 30.9×.
+	a := Analyze(fiveArmDoc())
+	var text, md, page bytes.Buffer
+	for _, err := range []error{Text(&text, a, TextOptions{Width: 200}), Markdown(&md, a), HTML(&page, a)} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	eNotation := regexp.MustCompile(`[0-9]e[+-][0-9]`)
+	for format, out := range map[string]string{"text": text.String(), "markdown": md.String(), "html": page.String()} {
+		if m := eNotation.FindString(out); m != "" {
+			t.Errorf("%s report has e-notation %q", format, m)
+		}
+		if !regexp.MustCompile(`30\.9× \\?\[`).MatchString(out) {
+			t.Errorf("%s report does not show the 30.9× ratio with its CI", format)
+		}
+	}
+	if got := a.Workloads[0].Headline(); !strings.Contains(got, "python/numpy-reference slower by 30.9×") {
+		t.Errorf("headline %q", got)
+	}
+}
+
+// twoArmDoc is the quickstart's shape: a baseline and one arm 35% slower.
+func twoArmDoc() *results.Document {
+	base := []float64{14.8e6, 15.1e6, 14.6e6, 14.9e6, 15.3e6, 14.7e6}
+	doc := mkDoc("sleep", "lower", []string{"baseline", "slower"}, [][]float64{base, scaled(base, 1.35)})
+	doc.Benchy, doc.Suite.Path, doc.Seed = "v0.1.0-test", "builtin:quickstart", 7
+	doc.StopReason = "1 workload(s) finished"
+	doc.Workloads[0].StopReason = "precision reached after 6 blocks: widest 95% CI half-width ±0.00% (slower), target ±5%"
+	return doc
+}
+
+// TestTextFitsWidth: the terminal report fits 80 and 120 columns for two
+// and five arms (golden files), and at any width from 50 to 200 no line is
+// wider: p99, then p90, then the median are left out (and named), and a
+// table that still does not fit is stacked, one paragraph per arm.
+func TestTextFitsWidth(t *testing.T) {
+	for name, doc := range map[string]*results.Document{"2arms": twoArmDoc(), "5arms": fiveArmDoc()} {
+		a := Analyze(doc)
+		for _, width := range []int{80, 120} {
+			var b bytes.Buffer
+			if err := Text(&b, a, TextOptions{Width: width}); err != nil {
+				t.Fatal(err)
+			}
+			golden.Check(t, filepath.Join("testdata", "golden", fmt.Sprintf("text-%s-%d.txt", name, width)), b.Bytes())
+		}
+		for width := 50; width <= 200; width++ {
+			var b bytes.Buffer
+			if err := Text(&b, a, TextOptions{Width: width, Color: width%2 == 0}); err != nil {
+				t.Fatal(err)
+			}
+			for _, line := range strings.Split(b.String(), "\n") {
+				// The tables and stacked paragraphs fit; prose lines (the
+				// heading with the suite's names, the stop reason) are the
+				// terminal's to wrap.
+				if !slices.ContainsFunc([]string{"┌", "│", "├", "└", "  ", "("}, func(p string) bool { return strings.HasPrefix(line, p) }) {
+					continue
+				}
+				if w := visibleWidth(line); w > width {
+					t.Errorf("%s at %d columns: a line of %d: %q", name, width, w, line)
+				}
+			}
+			if !strings.Contains(b.String(), "vs baseline") || !strings.Contains(b.String(), "geomean") {
+				t.Errorf("%s at %d columns: the estimate or its statistic is missing:\n%s", name, width, b.String())
+			}
 		}
 	}
 }

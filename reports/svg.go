@@ -323,7 +323,7 @@ func forestPlot(rows []forestRow, confidence, threshold float64, label string) t
 		s.line(x, top, x, plotBottom, "grid")
 		lab := ""
 		if useLog {
-			lab = "×" + strconv.FormatFloat(t, 'g', 3, 64)
+			lab = "×" + strings.TrimSuffix(formatRatio(t), "×")
 		} else {
 			lab = fmt.Sprintf("%+g%%", t)
 			if t == 0 {
@@ -361,8 +361,8 @@ func forestPlot(rows []forestRow, confidence, threshold float64, label string) t
 		if r.Group != "" {
 			full = r.Group + " · " + r.Label
 		}
-		title := fmt.Sprintf("%s: %s (%g%% CI %s to %s), %s, %d blocks", full, FormatPercent(e.Estimate),
-			100*confidence, FormatPercent(e.CILo), FormatPercent(e.CIHi), r.Verdict, e.Units)
+		est, lo, hi := formatCI(e.Estimate, e.CILo, e.CIHi)
+		title := fmt.Sprintf("%s: %s (%g%% CI %s to %s), %s, %d blocks", full, est, 100*confidence, lo, hi, r.Verdict, e.Units)
 		s.open("est "+verdictClass(r.Verdict), title)
 		x0, x1, xm := pos(1+e.CILo), pos(1+e.CIHi), pos(1+e.Estimate)
 		s.line(x0, y, x1, y, "ci")

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/benchy-dev/benchy/internal/termtext"
@@ -17,6 +16,18 @@ type TextOptions struct {
 	// Color enables ANSI colour for verdicts. The caller decides (benchy's
 	// --color flag: colour only on a terminal, never when NO_COLOR is set).
 	Color bool
+	// Width is the number of columns the tables fit (TerminalWidth finds
+	// it); 0 means DefaultWidth. A table too wide leaves out p99, then p90,
+	// then the median, saying so, and when even that is too wide shows each
+	// arm as a paragraph.
+	Width int
+}
+
+func (o TextOptions) width() int {
+	if o.Width <= 0 {
+		return DefaultWidth
+	}
+	return o.Width
 }
 
 // Text writes the terminal report: per workload instance, a table of arms
@@ -51,10 +62,7 @@ func Text(w io.Writer, a *Analysis, opt TextOptions) error {
 			header = append(header, "throttled")
 			align = append(align, tw.AlignRight)
 		}
-		t := tablewriter.NewTable(w,
-			tablewriter.WithHeaderAutoFormat(tw.Off),
-			tablewriter.WithAlignment(align))
-		t.Header(header)
+		t := &textTable{header: header, align: align, drop: []string{"p99", "p90", "median"}}
 		for _, arm := range wa.Arms {
 			row := textRow(wa, arm, opt)
 			for i := range row[:len(row)-1] { // the verdict cell may hold colour codes
@@ -67,11 +75,9 @@ func Text(w io.Writer, a *Analysis, opt TextOptions) error {
 			if telem {
 				row = append(row, throttleCell(arm))
 			}
-			if err := t.Append(row); err != nil {
-				return err
-			}
+			t.rows = append(t.rows, row)
 		}
-		if err := t.Render(); err != nil {
+		if err := t.render(w, opt.width()); err != nil {
 			return err
 		}
 		fmt.Fprintf(w, "%d measured block(s), %d warm-up; %s: %s\n", wa.Measured, wa.Blocks-wa.Measured, termSafe(wa.Status), termSafe(wa.StopReason))
@@ -87,7 +93,7 @@ func Text(w io.Writer, a *Analysis, opt TextOptions) error {
 		}
 	}
 	if len(a.Workloads) > 0 {
-		fmt.Fprintf(w, "\n%s\n", StatisticsLegend)
+		fmt.Fprintf(w, "\n%s\n", wrapWords(StatisticsLegend, opt.width()))
 	}
 	if d.StopReason != "" {
 		line := fmt.Sprintf("run %s: %s", d.Status, d.StopReason)

@@ -109,7 +109,7 @@ none reports each row at its own level.`,
 				err = reports.CompareJSON(&buf, c)
 			default:
 				toStdout := output == "" || output == "-"
-				err = reports.CompareText(&buf, c, reports.TextOptions{Color: toStdout && useColor(color, stdout)})
+				err = reports.CompareText(&buf, c, reports.TextOptions{Color: toStdout && useColor(color, stdout), Width: reports.TerminalWidth(stdout)})
 			}
 			if err != nil {
 				return withCode(exitEnvironment, err)

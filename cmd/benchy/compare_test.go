@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/benchy-dev/benchy/harness"
 	"github.com/benchy-dev/benchy/hw"
@@ -376,5 +377,38 @@ func TestCompareNotesIncompleteRuns(t *testing.T) {
 				t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s\nwant %q, not %q", code, out, errs, tc.want, tc.forbidden)
 			}
 		})
+	}
+}
+
+// TestReportFitsColumns: benchy report's text fits COLUMNS (80 when it is
+// unset and stdout is not a terminal), and so does benchy compare's.
+func TestReportFitsColumns(t *testing.T) {
+	arms := []string{"onnx/precision=fp32", "onnx/precision=fp16", "onnx/precision=int8", "tensorrt/precision=int8", "python/numpy-reference"}
+	doc := writeDoc(t, arms, [][]float64{noisy, times(noisy, 0.5), times(noisy, 0.1), times(noisy, 0.03), times(noisy, 30.9)})
+	for _, tc := range []struct {
+		columns string
+		width   int
+		p99     bool
+	}{{"", 80, true}, {"abc", 80, true}, {"120", 120, false}, {"200", 200, true}} { // at 80 the table is stacked, which shows every column
+		t.Setenv("COLUMNS", tc.columns)
+		for _, args := range [][]string{{"report", doc}, {"compare", doc}} {
+			code, out, errs := benchy(t, args...)
+			if code != exitOK && code != exitFailure {
+				t.Fatalf("%v: exit %d: %s", args, code, errs)
+			}
+			for _, line := range strings.Split(out, "\n") {
+				if strings.HasPrefix(line, "│") || strings.HasPrefix(line, "┌") || strings.HasPrefix(line, "  ") {
+					if n := utf8.RuneCountInString(line); n > tc.width {
+						t.Errorf("%v, COLUMNS=%q: a line of %d columns, want at most %d: %q", args, tc.columns, n, tc.width, line)
+					}
+				}
+			}
+			if shown := regexp.MustCompile(`│\s+p99\s+│|· p99 `).MatchString(out); args[0] == "report" && shown != tc.p99 {
+				t.Errorf("%v, COLUMNS=%q: p99 shown %v, want %v:\n%s", args, tc.columns, !tc.p99, tc.p99, out)
+			}
+			if strings.Contains(out, "e+0") {
+				t.Errorf("%v: e-notation in\n%s", args, out)
+			}
+		}
 	}
 }

@@ -85,7 +85,7 @@ A fleet.json written by benchy merge renders as text, markdown or json.`,
 					continue
 				}
 				useCol := (output == "" || output == "-") && useColor(color, stdout)
-				if err := renderReportOpts(&buf, doc, format, reportOptions{color: useCol, maxBytes: maxBytes}); err != nil {
+				if err := renderReportOpts(&buf, doc, format, reportOptions{color: useCol, maxBytes: maxBytes, width: reports.TerminalWidth(stdout)}); err != nil {
 					return withCode(exitUsage, err)
 				}
 			}
@@ -109,6 +109,8 @@ A fleet.json written by benchy merge renders as text, markdown or json.`,
 type reportOptions struct {
 	color    bool
 	maxBytes int
+	// width is the text report's width; 0: the width of w.
+	width int
 }
 
 // renderReport writes doc in one of the report formats.
@@ -119,7 +121,10 @@ func renderReport(w io.Writer, doc *results.Document, format string, color bool)
 func renderReportOpts(w io.Writer, doc *results.Document, format string, opt reportOptions) error {
 	switch format {
 	case "text", "":
-		return reports.Text(w, reports.Analyze(doc), reports.TextOptions{Color: opt.color})
+		if opt.width == 0 {
+			opt.width = reports.TerminalWidth(w)
+		}
+		return reports.Text(w, reports.Analyze(doc), reports.TextOptions{Color: opt.color, Width: opt.width})
 	case "markdown", "md":
 		return reports.MarkdownWith(w, reports.Analyze(doc), reports.MarkdownOptions{MaxBytes: opt.maxBytes})
 	case "html":
