@@ -6,6 +6,7 @@
 package harness
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	crand "crypto/rand"
@@ -24,6 +25,7 @@ import (
 	"time"
 
 	"github.com/benchy-dev/benchy/hw"
+	"github.com/benchy-dev/benchy/internal/proctree"
 	"github.com/benchy-dev/benchy/results"
 	"github.com/benchy-dev/benchy/runners"
 	"github.com/benchy-dev/benchy/stats"
@@ -117,8 +119,10 @@ func Run(ctx context.Context, plan *suites.Plan, opt Options) (*results.Document
 		return nil, err
 	}
 	defer r.closeJournal()
-	r.execute(ctx)
-	if ctx.Err() != nil { // a hard stop
+	hard, cancel := r.graceAfterStop(ctx)
+	defer cancel()
+	r.execute(hard)
+	if hard.Err() != nil { // a hard stop
 		r.stopped.Store(true)
 	}
 	err = r.finish() // replaces r.doc with its redacted copy
@@ -132,6 +136,9 @@ type run struct {
 	journal *results.Journal
 	exe     string
 	stopped atomic.Bool // soft stop requested
+	// blocks is set when the first block (or sequential turn) starts:
+	// from then on a soft stop lets the arm in progress finish.
+	blocks atomic.Bool
 }
 
 func newRun(ctx context.Context, plan *suites.Plan, opt Options) (*run, error) {
@@ -356,7 +363,7 @@ func (r *run) runWorkload(ctx context.Context, pw *suites.Workload) {
 		}
 		if len(pw.Cleanup) > 0 {
 			cctx := ctx
-			if ctx.Err() != nil { // a hard stop: still clean up, briefly
+			if ctx.Err() != nil || r.stopped.Load() { // a stop: still clean up, briefly
 				var cancel context.CancelFunc
 				cctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), cleanupAfterStop)
 				defer cancel()
@@ -365,6 +372,7 @@ func (r *run) runWorkload(ctx context.Context, pw *suites.Workload) {
 				r.logf("   cleanup failed: %v", err)
 			}
 		}
+		r.sweep(pw.Name)
 		if r.journal != nil {
 			for _, a := range arms {
 				r.note(r.journal.Arm(rw.Name, a.rec))
@@ -491,10 +499,10 @@ func (r *run) startArm(ctx context.Context, pw *suites.Workload, a *armState, s 
 		return
 	}
 	env := runners.MergeEnv(os.Environ(), a.plan.Env)
-	ws := workerSpec{argv: []string{r.exe, "worker", a.plan.Runner}, env: env, dir: r.plan.Dir}
+	ws := workerSpec{argv: []string{r.exe, "worker", a.plan.Runner}, env: env, dir: r.plan.Dir, builtin: true}
 	if spec.External != nil {
 		if argv, extra, dir, ext := spec.External(a.plan.Config); ext {
-			ws.argv = argv
+			ws.argv, ws.builtin = argv, false
 			ws.env = runners.MergeEnv(env, extra)
 			if dir != "" {
 				ws.dir = resolve(r.plan.Dir, dir)
@@ -714,6 +722,7 @@ func (r *run) runInterleaved(ctx context.Context, pw *suites.Workload, rw *resul
 			block.Settle = r.opt.Settle(ctx, s.GPUSettle, cmp.Or(s.GPUSettleTemp, DefaultSettleTemp))
 		}
 		block.Start = time.Now().UTC()
+		r.blocks.Store(true)
 		interrupted := false
 		for _, name := range block.Order {
 			if ctx.Err() != nil || r.softStopped() {
@@ -813,6 +822,7 @@ outer:
 			if blk.Start.IsZero() {
 				blk.Start = time.Now().UTC()
 			}
+			r.blocks.Store(true)
 			run := r.turn(ctx, pw, a, s)
 			blk.Runs = append(blk.Runs, run)
 			turns++
@@ -971,12 +981,24 @@ func (r *run) command(ctx context.Context, argv []string, what string) error {
 	cmd.Dir = r.plan.Dir
 	// Its own process group, as the workers have: a Ctrl-C at the terminal
 	// reaches benchy, which decides, and not the command directly.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	// It dies with benchy (SIGKILL); what it leaves running is swept at
+	// the workload's end.
+	cmd.SysProcAttr = proctree.Attr(syscall.SIGKILL)
+	cmd.Cancel = func() error {
+		proctree.KillDescendants(cmd.Process.Pid)
+		return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	}
 	cmd.WaitDelay = 5 * time.Second
-	out, err := cmd.CombinedOutput()
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Start()
+	if err == nil {
+		started(cmd.Process.Pid)
+		err = cmd.Wait()
+		ended(cmd.Process.Pid)
+	}
 	if err != nil {
-		return fmt.Errorf("%s %v: %w: %s", what, argv, err, clip(string(out), 2000))
+		return fmt.Errorf("%s %v: %w: %s", what, argv, err, clip(out.String(), 2000))
 	}
 	return nil
 }

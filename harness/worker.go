@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/benchy-dev/benchy/internal/proctree"
 	"github.com/benchy-dev/benchy/runners"
 )
 
@@ -41,10 +42,18 @@ type workerSpec struct {
 	argv []string
 	env  []string
 	dir  string
+	// builtin marks `benchy worker RUNNER`, which kills what it started
+	// when it gets SIGTERM; any other worker gets SIGKILL when benchy dies.
+	builtin bool
 }
 
+// workerWaitDelay bounds how long a worker's exit waits for its stderr to
+// close: a daemon that the worker started may hold it open for ever.
+const workerWaitDelay = 2 * time.Second
+
 // startWorker starts the process in its own process group so that a timeout
-// can kill it and everything it started.
+// can kill it and everything it started, with a parent-death signal so
+// that it does not outlive benchy.
 func startWorker(spec workerSpec) (*worker, error) {
 	if len(spec.argv) == 0 {
 		return nil, errors.New("empty worker command")
@@ -52,7 +61,12 @@ func startWorker(spec workerSpec) (*worker, error) {
 	cmd := exec.Command(spec.argv[0], spec.argv[1:]...)
 	cmd.Env = spec.env
 	cmd.Dir = spec.dir
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	deathSig := syscall.SIGKILL
+	if spec.builtin {
+		deathSig = syscall.SIGTERM
+	}
+	cmd.SysProcAttr = proctree.Attr(deathSig)
+	cmd.WaitDelay = workerWaitDelay
 	w := &worker{cmd: cmd, lines: make(chan lineOrErr, 1), stderr: &lockedTail{}, done: make(chan struct{})}
 	w.stderr.tail = runners.NewTailWriter(&w.stderr.buf, stderrKeep)
 	cmd.Stderr = w.stderr
@@ -68,9 +82,11 @@ func startWorker(spec workerSpec) (*worker, error) {
 		return nil, fmt.Errorf("start %s: %w", spec.argv[0], err)
 	}
 	w.stdin = stdin
+	started(cmd.Process.Pid)
 	go w.readLines(stdout)
 	go func() {
 		w.werr = cmd.Wait()
+		ended(cmd.Process.Pid)
 		close(w.done)
 	}()
 	return w, nil
@@ -144,11 +160,18 @@ func (w *worker) exitError(err error) error {
 	return fmt.Errorf("%v: exit status 0", err)
 }
 
-// kill ends the worker's whole process group.
+// kill ends the worker, everything it started (in its process group or
+// not, as long as it is still among its descendants) and its process group.
 func (w *worker) kill() {
-	if w.cmd.Process != nil {
-		_ = syscall.Kill(-w.cmd.Process.Pid, syscall.SIGKILL)
+	if w.cmd.Process == nil {
+		return
 	}
+	select {
+	case <-w.done: // reaped: its pid may belong to another process now
+	default:
+		proctree.KillDescendants(w.cmd.Process.Pid)
+	}
+	_ = syscall.Kill(-w.cmd.Process.Pid, syscall.SIGKILL)
 }
 
 // close asks the worker to close and waits a little; then kills it.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/benchy-dev/benchy/harness"
 	"github.com/benchy-dev/benchy/suites"
 )
 
@@ -77,6 +78,7 @@ func writePlanText(w io.Writer, p *suites.Plan) {
 		tw.Flush()
 	}
 	fmt.Fprintf(w, "run: %s\n", describeRun(p.Run))
+	fmt.Fprintf(w, "arm timeout: %v for its setup and each block, where the arm sets no timeout\n", harness.DefaultCallTimeout)
 	arms := 0
 	for _, wl := range p.Workloads {
 		arms += len(wl.Arms)

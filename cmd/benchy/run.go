@@ -1,16 +1,11 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
-	"syscall"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -81,8 +76,8 @@ block; a second one kills the workers at once.`,
 				return err
 			}
 			defer done()
+			plans, err := interruptible(in, func() ([]*suites.Plan, error) { return loadPlans(args, vars, f.varFiles, stderr) })
 			in.say(stopAfterArm)
-			plans, err := loadPlans(args, vars, f.varFiles, stderr)
 			if err != nil {
 				return err
 			}
@@ -168,71 +163,6 @@ func validFormat(v string, allowed ...string) bool {
 		}
 	}
 	return false
-}
-
-// interrupts is benchy's Ctrl-C handling, shared by run and calibrate: the
-// first SIGINT or SIGTERM closes stop (finish the arm in progress and keep
-// every finished block), the second cancels ctx (stop at once).
-type interrupts struct {
-	ctx  context.Context
-	stop chan struct{}
-	// first is what the first signal prints, after "benchy: ".
-	first   atomic.Pointer[string]
-	release func()
-}
-
-// stopAfterArm is what the first Ctrl-C of a run prints.
-const stopAfterArm = "stopping after the arm in progress (Ctrl-C again to stop at once)"
-
-// watchInterrupts installs the handler until release is called.
-func watchInterrupts(parent context.Context, stderr io.Writer) *interrupts {
-	if parent == nil {
-		parent = context.Background()
-	}
-	ctx, cancel := context.WithCancelCause(parent)
-	in := &interrupts{ctx: ctx, stop: make(chan struct{})}
-	in.say(stopAfterArm)
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() {
-		for n := 1; ; n++ {
-			select {
-			case <-done:
-				return
-			case <-sigs:
-			}
-			if n == 1 {
-				fmt.Fprintln(stderr, "\nbenchy: "+*in.first.Load())
-				close(in.stop)
-				continue
-			}
-			fmt.Fprintln(stderr, "\nbenchy: stopping now")
-			cancel(errors.New("interrupted twice"))
-			return
-		}
-	}()
-	in.release = func() {
-		signal.Stop(sigs)
-		close(done)
-		cancel(nil)
-	}
-	return in
-}
-
-// say sets what the first signal prints.
-func (in *interrupts) say(msg string) { in.first.Store(&msg) }
-
-// stopped reports whether the first signal has come.
-func (in *interrupts) stopped() bool { return isClosed(in.stop) }
-
-func isClosed(c <-chan struct{}) bool {
-	select {
-	case <-c:
-		return true
-	default:
-		return false
-	}
 }
 
 func runPlans(in *interrupts, plans []*suites.Plan, f runFlags, seed *int64, stdout, stderr io.Writer) error {

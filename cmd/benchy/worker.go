@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/benchy-dev/benchy/internal/proctree"
 	"github.com/benchy-dev/benchy/runners"
 )
 
@@ -30,6 +31,7 @@ func newWorkerCmd(stdout, stderr io.Writer) *cobra.Command {
 			// terminal reaches the whole foreground group, so ignore it here and
 			// let the harness decide when this worker ends.
 			signal.Ignore(os.Interrupt)
+			defer keepDescendants()()
 			out, err := protocolStdout(stdout)
 			if err != nil {
 				return withCode(exitEnvironment, err)
@@ -58,4 +60,23 @@ func protocolStdout(stdout io.Writer) (io.Writer, error) {
 		return nil, fmt.Errorf("worker: redirect stdout: %w", err)
 	}
 	return os.NewFile(uintptr(fd), "protocol"), nil
+}
+
+// keepDescendants makes this worker answer for everything its runner
+// starts: it becomes a child subreaper, so that a daemon an arm's command
+// leaves behind stays its descendant, and it kills all its descendants
+// when it gets SIGTERM (the harness starts it with SIGTERM as its
+// parent-death signal, so this happens when benchy dies, even by SIGKILL)
+// and when the returned func runs, as the worker ends.
+func keepDescendants() func() {
+	_ = proctree.SetSubreaper() // where there is none, orphans go to benchy or init
+	self := os.Getpid()
+	term := make(chan os.Signal, 1)
+	signal.Notify(term, syscall.SIGTERM)
+	go func() {
+		<-term
+		proctree.KillDescendants(self)
+		os.Exit(128 + int(syscall.SIGTERM))
+	}()
+	return func() { proctree.KillDescendants(self) }
 }

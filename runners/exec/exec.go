@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/benchy-dev/benchy/internal/proctree"
 	"github.com/benchy-dev/benchy/runners"
 )
 
@@ -76,6 +77,9 @@ func (r *Runner) Setup(_ context.Context, s runners.Setup) (map[string]any, erro
 		return nil, fmt.Errorf("exec: %w", err)
 	}
 	r.spawn = newSpawner(r.path, r.cfg.Command, r.env, r.dir)
+	// A worker (`benchy worker exec`) is a child subreaper: the orphans of
+	// the command's daemons become its children, reaped as the runs go.
+	r.spawn.reapOrphans = proctree.IsSubreaper()
 	if r.cfg.Measure == MeasureStdoutMetric {
 		if r.stdout, err = captureFile(); err != nil {
 			return nil, err

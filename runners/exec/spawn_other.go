@@ -16,6 +16,10 @@ import (
 type spawner struct {
 	path, dir string
 	argv, env []string
+	// reapOrphans reaps, after each run, the other children that exited:
+	// in a worker that is a child subreaper, the orphans the command's
+	// daemons leave.
+	reapOrphans bool
 }
 
 func newSpawner(path string, argv, env []string, dir string) *spawner {
@@ -59,6 +63,12 @@ func (s *spawner) runs(ctx context.Context, io stdio, into []run) (int, error) {
 		elapsed := time.Since(start)
 		if err != nil {
 			return i, fmt.Errorf("starting or reaping the command: %w", err)
+		}
+		for s.reapOrphans {
+			var other syscall.WaitStatus
+			if pid, _ := syscall.Wait4(-1, &other, syscall.WNOHANG, nil); pid <= 0 {
+				break
+			}
 		}
 		into[i] = run{elapsed: elapsed, user: time.Duration(ru.Utime.Nano()), sys: time.Duration(ru.Stime.Nano()), maxRSSKiB: ru.Maxrss, status: ws}
 		if into[i].failure() != "" {
