@@ -309,7 +309,7 @@ func overallStatus(doc *results.Document, interrupted bool) (string, string) {
 	}
 	switch {
 	case interrupted:
-		return results.StatusInterrupted, "interrupted; every finished block is kept"
+		return results.StatusInterrupted, "stopped by a signal; every finished block is kept"
 	case total > 0 && failed == total:
 		return results.StatusFailed, "every workload failed"
 	case budget > 0:
@@ -384,7 +384,7 @@ func (r *run) runWorkload(ctx context.Context, pw *suites.Workload) {
 	if len(pw.Setup) > 0 {
 		if err := r.command(ctx, pw.Setup, "setup"); err != nil {
 			if ctx.Err() != nil {
-				rw.Status, rw.StopReason = results.StatusInterrupted, "interrupted during the setup command"
+				rw.Status, rw.StopReason = results.StatusInterrupted, "stopped during the setup command"
 				return
 			}
 			rw.Status, rw.StopReason = results.StatusFailed, fmt.Sprintf("setup command failed: %v", err)
@@ -404,7 +404,7 @@ func (r *run) runWorkload(ctx context.Context, pw *suites.Workload) {
 		r.calibrate(ctx, pw, arms, settings)
 	}
 	if ctx.Err() != nil { // a hard stop while arms were being set up
-		rw.Status, rw.StopReason = results.StatusInterrupted, "interrupted while the arms were being set up"
+		rw.Status, rw.StopReason = results.StatusInterrupted, "stopped while the arms were being set up"
 		return
 	}
 
@@ -713,7 +713,7 @@ func (r *run) runInterleaved(ctx context.Context, pw *suites.Workload, rw *resul
 		}
 		if b > 0 && s.Cooldown > 0 {
 			if !sleepCtx(ctx, s.Cooldown) {
-				rw.Status, rw.StopReason = results.StatusInterrupted, "interrupted"
+				rw.Status, rw.StopReason = results.StatusInterrupted, fmt.Sprintf("stopped after %d measured block(s), in the cooldown", measured)
 				return
 			}
 		}
@@ -745,7 +745,7 @@ func (r *run) runInterleaved(ctx context.Context, pw *suites.Workload, rw *resul
 				block.Incomplete = true
 				r.appendBlock(rw, block, s, measured)
 			}
-			rw.Status, rw.StopReason = results.StatusInterrupted, fmt.Sprintf("interrupted after %d measured block(s)", measured)
+			rw.Status, rw.StopReason = results.StatusInterrupted, fmt.Sprintf("stopped after %d measured block(s); the block in progress is kept as incomplete", measured)
 			return
 		}
 		if !warm {
@@ -758,7 +758,7 @@ func (r *run) runInterleaved(ctx context.Context, pw *suites.Workload, rw *resul
 			return
 		}
 		if ctx.Err() != nil || r.softStopped() {
-			rw.Status, rw.StopReason = results.StatusInterrupted, fmt.Sprintf("interrupted after %d measured block(s)", measured)
+			rw.Status, rw.StopReason = results.StatusInterrupted, fmt.Sprintf("stopped after %d measured block(s)", measured)
 			return
 		}
 		if !warm && measured >= s.MinBlocks && s.TargetCIHalfWidth > 0 {
@@ -806,13 +806,13 @@ outer:
 		for ; b < total; b++ {
 			switch {
 			case ctx.Err() != nil || r.softStopped():
-				stop(results.StatusInterrupted, fmt.Sprintf("interrupted after %d turn(s)", turns))
+				stop(results.StatusInterrupted, fmt.Sprintf("stopped after %d turn(s)", turns))
 				break outer
 			case s.TimeBudget > 0 && time.Since(start) >= s.TimeBudget:
 				stop(results.StatusBudgetExhausted, fmt.Sprintf("time budget %v spent after %d turn(s)", s.TimeBudget, turns))
 				break outer
 			case turns > 0 && s.Cooldown > 0 && !sleepCtx(ctx, s.Cooldown):
-				stop(results.StatusInterrupted, fmt.Sprintf("interrupted after %d turn(s)", turns))
+				stop(results.StatusInterrupted, fmt.Sprintf("stopped after %d turn(s)", turns))
 				break outer
 			}
 			blk := blocks[b]
@@ -828,7 +828,7 @@ outer:
 			turns++
 			if run.Error == runInterrupted {
 				r.journalBlock(rw, blk)
-				stop(results.StatusInterrupted, fmt.Sprintf("interrupted after %d turn(s)", turns))
+				stop(results.StatusInterrupted, fmt.Sprintf("stopped after %d turn(s)", turns))
 				break outer
 			}
 			covered[b]++
@@ -910,7 +910,12 @@ func blockLine(b *results.Block) string {
 		if i > 0 {
 			s += "  "
 		}
-		if run.Error != "" {
+		switch run.Error {
+		case "":
+		case runInterrupted:
+			s += run.Arm + " interrupted"
+			continue
+		default:
 			s += run.Arm + " failed"
 			continue
 		}

@@ -55,9 +55,11 @@ type WorkloadAnalysis struct {
 	Status     string
 	StopReason string
 	Confidence float64
-	// Blocks counts every block; Measured the complete non-warm-up ones.
-	Blocks, Measured int
-	Arms             []*ArmAnalysis
+	// Blocks counts every block; Measured the complete non-warm-up ones,
+	// Incomplete those an interrupt cut short (warm-up or not), Warmup the
+	// complete warm-up ones.
+	Blocks, Measured, Incomplete, Warmup int
+	Arms                                 []*ArmAnalysis
 	// Published is the published result the suite cites for this
 	// workload instance; nil when it cites none.
 	Published *results.Published
@@ -160,7 +162,12 @@ func analyzeWorkload(w *results.Workload) *WorkloadAnalysis {
 		StopReason: w.StopReason, Confidence: confidenceOf(w), Blocks: len(w.Blocks), Published: w.Published, Source: w,
 	}
 	for _, b := range w.Blocks {
-		if b.Measured() {
+		switch {
+		case b.Incomplete:
+			wa.Incomplete++
+		case b.Warmup:
+			wa.Warmup++
+		default:
 			wa.Measured++
 		}
 	}
@@ -218,6 +225,30 @@ func analyzeWorkload(w *results.Workload) *WorkloadAnalysis {
 }
 
 func blockValue(b *results.Block, arm string) (float64, bool) { return b.Value(arm) }
+
+// BlockCounts says how many blocks the workload ran, in words: "3
+// measured block(s), 1 warm-up", and ", 1 incomplete" when an interrupt
+// cut one short.
+func (wa *WorkloadAnalysis) BlockCounts() string {
+	s := fmt.Sprintf("%d measured block(s), %d warm-up", wa.Measured, wa.Warmup)
+	if wa.Incomplete > 0 {
+		s += fmt.Sprintf(", %d incomplete", wa.Incomplete)
+	}
+	return s
+}
+
+// VerdictNotRun is the verdict of an arm that is ok but has no measured
+// sample: the run stopped before it ran in a complete measured block.
+const VerdictNotRun = "not measured"
+
+// noDataVerdict is the verdict cell of an arm without measured samples:
+// its status when it failed or was skipped, else VerdictNotRun.
+func (a *ArmAnalysis) noDataVerdict() string {
+	if a.Status == "" || a.Status == results.ArmOK {
+		return VerdictNotRun
+	}
+	return a.Status
+}
 
 // pairedRel pairs arm with the baseline over the measured blocks where both
 // have a value (complete-case) and computes the jackknife CI.

@@ -223,7 +223,7 @@ func htmlWorkloadView(wa *WorkloadAnalysis, i int, d *results.Document) htmlWork
 		ID: fmt.Sprintf("w%d", i+1), Name: wa.Name, Description: wa.Source.Description,
 		Metric: metricTitle(wa.Metric), Better: betterWord(wa.Better), Headline: wa.Headline(),
 		Confidence: fmt.Sprintf("%g%%", 100*wa.Confidence), HasEnergy: wa.HasEnergy(), HasTelemetry: wa.HasTelemetry(),
-		Summary: fmt.Sprintf("%d measured block(s), %d warm-up; %s: %s", wa.Measured, wa.Blocks-wa.Measured, wa.Status, wa.StopReason),
+		Summary: fmt.Sprintf("%s; %s: %s", wa.BlockCounts(), wa.Status, wa.StopReason),
 		Notes:   armNotes(wa), StatisticsLegend: StatisticsLegend,
 		HasPublished: wa.HasPublished(), HasModelSize: wa.HasModelSize(),
 	}
@@ -239,7 +239,7 @@ func htmlWorkloadView(wa *WorkloadAnalysis, i int, d *results.Document) htmlWork
 		if arm.Summary.N > 0 {
 			row.Median, row.P90, row.P99 = FormatValue(arm.Summary.Median, wa.Metric), FormatValue(arm.Summary.P90, wa.Metric), FormatValue(arm.Summary.P99, wa.Metric)
 		} else {
-			row.Verdict, row.VerdictClass = arm.Status, "neutral"
+			row.Verdict, row.VerdictClass = arm.noDataVerdict(), "neutral"
 			if arm.Status == results.ArmFailed {
 				row.VerdictClass = "bad"
 			}

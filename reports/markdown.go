@@ -186,7 +186,7 @@ func mdWorkload(wa *WorkloadAnalysis) string {
 		}
 		fmt.Fprintf(&b, "| %s |\n", strings.Join(row, " | "))
 	}
-	fmt.Fprintf(&b, "\n%d measured block(s), %d warm-up; %s: %s\n", wa.Measured, wa.Blocks-wa.Measured, mdEscape(wa.Status), mdEscape(wa.StopReason))
+	fmt.Fprintf(&b, "\n%s; %s: %s\n", wa.BlockCounts(), mdEscape(wa.Status), mdEscape(wa.StopReason))
 	if p := wa.Published; p != nil {
 		source := mdEscape(p.Source)
 		if u := publishedURL(p); u != "" {

@@ -80,7 +80,7 @@ func Text(w io.Writer, a *Analysis, opt TextOptions) error {
 		if err := t.render(w, opt.width()); err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "%d measured block(s), %d warm-up; %s: %s\n", wa.Measured, wa.Blocks-wa.Measured, termSafe(wa.Status), termSafe(wa.StopReason))
+		fmt.Fprintf(w, "%s; %s: %s\n", wa.BlockCounts(), termSafe(wa.Status), termSafe(wa.StopReason))
 		if line := PublishedLine(wa.Published); line != "" {
 			if u := publishedURL(wa.Published); u != "" {
 				line += " — " + u
@@ -138,7 +138,7 @@ func textRow(wa *WorkloadAnalysis, arm *ArmAnalysis, opt TextOptions) []string {
 		name += " (baseline)"
 	}
 	if arm.Summary.N == 0 {
-		return []string{name, "—", "—", "—", "—", "0", "—", arm.Status}
+		return []string{name, "—", "—", "—", "—", "0", "—", arm.noDataVerdict()}
 	}
 	verdict := arm.Verdict
 	if opt.Color {

@@ -290,6 +290,7 @@ func Replay(r io.Reader) (*Document, error) {
 		for _, w := range doc.Workloads {
 			if w.Status == "" || w.Status == StatusRunning {
 				w.Status = StatusInterrupted
+				w.StopReason = "the run was killed here; every block the journal holds is kept"
 			}
 		}
 	}

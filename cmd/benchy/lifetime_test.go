@@ -72,12 +72,13 @@ func checkGone(t *testing.T, markers ...string) {
 	}
 }
 
-// startBenchy starts the binary in its own process group.
+// startBenchy starts the binary in its own process group; its stdout is
+// cmd.Stdout, a *bytes.Buffer.
 func startBenchy(t *testing.T, args ...string) (*exec.Cmd, *bytes.Buffer) {
 	t.Helper()
 	cmd := exec.Command(buildBenchy(t), args...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -336,5 +337,73 @@ func TestInterruptibleLoad(t *testing.T) {
 	_, err := interruptible(in, func() (int, error) { <-block; return 0, nil })
 	if exitCodeOf(err) != exitInterrupted {
 		t.Fatalf("err %v, want exit %d", err, exitInterrupted)
+	}
+}
+
+// TestInterruptedRunCountsAndNames: a run stopped by two Ctrl-Cs while
+// its first arm hangs in the first block (warmup = 0), and a run killed
+// with SIGKILL, say what happened: the cut block is incomplete (not a
+// warm-up), no arm without a measured sample is "ok", the progress line
+// says "interrupted" (not "failed"), and no reason is empty or repeats
+// the status (#14.16, #15.13).
+func TestInterruptedRunCountsAndNames(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the benchy binary")
+	}
+	hang := marker(8)
+	suite := writeSuite(t, `
+run {
+  warmup     = 0
+  min_blocks = 2
+  max_blocks = 2
+  iterations = 1
+  order      = "interleaved"
+}
+
+workload "w" {
+  arm "forever" {
+    exec { command = ["sleep", "`+hang+`"] }
+  }
+  arm "base" {
+    baseline = true
+    exec { command = ["true"] }
+  }
+}
+`)
+	dir := t.TempDir()
+	cmd, stderr := startBenchy(t, "run", suite, "--out", dir, "--color", "never")
+	waitRunning(t, hang)
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	time.Sleep(200 * time.Millisecond)
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	if code := exitWithin(t, cmd, stderr, 60*time.Second); code != exitInterrupted {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	out := cmd.Stdout.(*bytes.Buffer).String()
+	for _, want := range []string{"0 measured block(s), 0 warm-up, 1 incomplete", "not measured"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+	for _, bad := range []string{" ok ", "interrupted: interrupted", "1 warm-up"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("report has %q:\n%s", bad, out)
+		}
+	}
+	if !strings.Contains(stderr.String(), "forever interrupted") || strings.Contains(stderr.String(), "forever failed") {
+		t.Errorf("progress does not say the arm was interrupted:\n%s", stderr)
+	}
+	checkGone(t, hang)
+
+	// Killed: the journal's report names why the workload ended.
+	dir = t.TempDir()
+	cmd, stderr = startBenchy(t, "run", suite, "--out", dir)
+	waitRunning(t, hang)
+	_ = cmd.Process.Kill()
+	exitWithin(t, cmd, stderr, 10*time.Second)
+	checkGone(t, hang)
+	code, report, errs := benchy(t, "report", filepath.Join(dir, "journal.jsonl"))
+	if code != 0 || !strings.Contains(report, "interrupted: the run was killed") {
+		t.Errorf("exit %d, report of the killed run:\n%s%s", code, report, errs)
 	}
 }
