@@ -168,7 +168,7 @@ workload "w" {
 	if code := exitWithin(t, cmd, stderr, 90*time.Second); code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
-	if _, err := results.ReadFile(filepath.Join(dir, "results.json")); err != nil {
+	if _, err := results.ReadFile(filepath.Join(dir, "s", "results.json")); err != nil {
 		t.Errorf("no results: %v", err)
 	}
 	checkGone(t, held, left)
@@ -213,7 +213,7 @@ workload "w" {
 		t.Fatalf("exit %d, want %d\n%s", code, exitInterrupted, stderr)
 	}
 	t.Logf("ended %v after the interrupt", time.Since(start).Round(time.Millisecond))
-	doc, err := results.ReadFile(filepath.Join(dir, "results.json"))
+	doc, err := results.ReadFile(filepath.Join(dir, "s", "results.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -402,7 +402,7 @@ workload "w" {
 	_ = cmd.Process.Kill()
 	exitWithin(t, cmd, stderr, 10*time.Second)
 	checkGone(t, hang)
-	code, report, errs := benchy(t, "report", filepath.Join(dir, "journal.jsonl"))
+	code, report, errs := benchy(t, "report", filepath.Join(dir, "s", "journal.jsonl"))
 	if code != 0 || !strings.Contains(report, "interrupted: the run was killed") {
 		t.Errorf("exit %d, report of the killed run:\n%s%s", code, report, errs)
 	}
