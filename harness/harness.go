@@ -217,7 +217,7 @@ func drawSeed() int64 {
 // logf writes a progress line, with sensitive values redacted.
 func (r *run) logf(format string, args ...any) {
 	if r.opt.Progress != nil {
-		fmt.Fprintln(r.opt.Progress, r.plan.Redact(fmt.Sprintf(format, args...)))
+		fmt.Fprintln(r.opt.Progress, r.plan.RedactOutput(fmt.Sprintf(format, args...)))
 	}
 }
 
@@ -271,19 +271,21 @@ func (r *run) finish() error {
 }
 
 // redactDocument replaces the sensitive variables' values wherever they
-// reached the document (argv, environment, stderr, reasons, worker info)
-// with (sensitive), by way of its JSON; the document that reports render
-// is the redacted one.
+// reached the document (argv, environment, stderr, reasons, worker info
+// and metric names) with (sensitive), and what looks like a credential in
+// what the arms printed and said, by way of its JSON (suites.RedactJSON);
+// the document that reports render is the redacted one.
 func redactDocument(plan *suites.Plan, doc *results.Document) (*results.Document, error) {
-	if !plan.HasSecrets() {
-		return doc, nil
-	}
 	b, err := json.Marshal(doc)
 	if err != nil {
 		return nil, fmt.Errorf("cannot redact the sensitive values, so nothing is recorded: %w", err)
 	}
+	red := plan.RedactJSON(b)
+	if bytes.Equal(red, b) { // nothing to redact: the document as it is
+		return doc, nil
+	}
 	var out results.Document
-	if err := json.Unmarshal(plan.RedactJSON(b), &out); err != nil {
+	if err := json.Unmarshal(red, &out); err != nil {
 		return nil, fmt.Errorf("cannot redact the sensitive values, so nothing is recorded: %w", err)
 	}
 	return &out, nil

@@ -57,6 +57,10 @@ func fakeWorker(mode string) {
 				fmt.Println(`{"ok":false,"error":"model not found"}`)
 				continue
 			}
+			if key, ok := strings.CutPrefix(mode, "named="); ok { // info key and metric name
+				fmt.Println(`{"ok":true,"info":{"` + key + `":1}}`)
+				continue
+			}
 			fmt.Println(`{"ok":true,"info":{"fake":"` + mode + `"}}`)
 		case runners.OpRun:
 			runs++
@@ -78,6 +82,10 @@ func fakeWorker(mode string) {
 			ns := make([]string, req.Iterations)
 			for i := range ns {
 				ns[i] = "1000"
+			}
+			if key, ok := strings.CutPrefix(mode, "named="); ok {
+				fmt.Printf(`{"ok":true,"ns":[%s],"metrics":{"%s":1}}`+"\n", strings.Join(ns, ","), key)
+				continue
 			}
 			fmt.Printf(`{"ok":true,"ns":[%s]}`+"\n", strings.Join(ns, ","))
 		case runners.OpClose:

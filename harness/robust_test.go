@@ -326,3 +326,42 @@ func TestBlocksHookCountsMeasuredBlocks(t *testing.T) {
 		t.Errorf("block lines printed beside the hook:\n%s", lines.String())
 	}
 }
+
+// TestSecretsCutOrDerivedNeverRecorded: a sensitive value cut by the
+// stderr tail limit (printed, then 4,080 more bytes, and the arm fails,
+// #14.8), a GITHUB_TOKEN an arm prints with its environment, and a secret
+// inside a worker's info key and metric name (#14.9) reach neither the
+// progress lines, results.json nor the journal, not even in part.
+func TestSecretsCutOrDerivedNeverRecorded(t *testing.T) {
+	const secret = "S3cretValue-ABCDE-QRZ" // 21 characters
+	const token = "ghp_abcdefghijklmnopqrstuvwxyz0123"
+	dir := t.TempDir()
+	cut := execArm("cut", false, []string{"sh", "-c", `printf '%s' "$1" >&2; head -c 4080 /dev/zero | tr '\0' . >&2; exit 3`, "sh", secret}, "wall")
+	dump := execArm("dump", false, []string{"sh", "-c", "env >&2; exit 1"}, "wall")
+	dump.Env = map[string]string{"GITHUB_TOKEN": token}
+	named := fakeArm("named", "named=key-"+secret)
+	named.Baseline = true
+	plan := testPlan(quickRun(2), named, cut, dump)
+	plan.Variables = []suites.Variable{{Name: "token", Sensitive: true, Value: json.RawMessage(strconv.Quote(secret))}}
+	var progress strings.Builder
+	doc := runPlan(t, plan, Options{OutDir: dir, Progress: &progress})
+	w := doc.Workloads[0]
+	if a := armByName(t, w, "cut"); a.Status != results.ArmFailed || !strings.Contains(a.Reason, "exit status 3") {
+		t.Fatalf("cut arm: %q %q", a.Status, a.Reason)
+	}
+	if a := armByName(t, w, "dump"); !strings.Contains(a.Reason, "GITHUB_TOKEN=(redacted)") {
+		t.Errorf("dump arm's reason does not show the redacted variable: %q", a.Reason)
+	}
+	mem, _ := json.Marshal(doc)
+	for name, b := range map[string][]byte{"progress": []byte(progress.String()), "returned document": mem, "results.json": read(t, dir, "results.json"), "journal": read(t, dir, "journal.jsonl")} {
+		for i := 0; i+5 <= len(secret); i++ {
+			if frag := secret[i : i+5]; strings.Contains(string(b), frag) {
+				t.Errorf("%s holds %q, a part of the secret", name, frag)
+				break
+			}
+		}
+		if strings.Contains(string(b), token[4:]) {
+			t.Errorf("%s holds the GITHUB_TOKEN", name)
+		}
+	}
+}

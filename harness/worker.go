@@ -210,10 +210,16 @@ func (l *lockedTail) Write(p []byte) (int, error) {
 	return l.tail.Write(p)
 }
 
+// String is the tail, its cut-off first line dropped (runners.TrimCut) so
+// that the redaction of the record sees only whole lines.
 func (l *lockedTail) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return strings.ToValidUTF8(l.buf.String(), "\uFFFD")
+	b := l.buf.Bytes()
+	if l.tail.Cut() {
+		b = runners.TrimCut(b)
+	}
+	return strings.ToValidUTF8(string(b), "\uFFFD")
 }
 
 func clip(s string, n int) string {

@@ -28,6 +28,7 @@ func MergeEnv(base []string, extra map[string]string) []string {
 type TailWriter struct {
 	buf *bytes.Buffer
 	max int
+	cut bool
 }
 
 // NewTailWriter returns a writer that keeps the last max bytes in buf.
@@ -36,6 +37,7 @@ func NewTailWriter(buf *bytes.Buffer, max int) *TailWriter { return &TailWriter{
 // Write appends p and drops what exceeds the limit from the front.
 func (t *TailWriter) Write(p []byte) (int, error) {
 	if len(p) >= t.max {
+		t.cut = t.cut || t.buf.Len() > 0 || len(p) > t.max
 		t.buf.Reset()
 		t.buf.Write(p[len(p)-t.max:])
 		return len(p), nil
@@ -43,6 +45,30 @@ func (t *TailWriter) Write(p []byte) (int, error) {
 	t.buf.Write(p)
 	if over := t.buf.Len() - t.max; over > 0 {
 		t.buf.Next(over)
+		t.cut = true
 	}
 	return len(p), nil
+}
+
+// Cut reports whether the writer dropped the beginning of what it got.
+func (t *TailWriter) Cut() bool { return t.cut }
+
+// CutMark starts the end of an output whose beginning was dropped.
+const CutMark = "…"
+
+// maxCutLine is how much of a tail without a line break TrimCut drops.
+const maxCutLine = 256
+
+// TrimCut prepares the end of a longer output for redaction, which must
+// come after the cut and see nothing a cut could have hidden: a secret cut
+// in two is recognisable in neither half, nor is NAME=value without its
+// NAME. It drops the partial first line, or when that line is longer
+// than 256 bytes, its first 256 bytes, and marks the cut with CutMark.
+func TrimCut(b []byte) []byte {
+	if i := bytes.IndexByte(b, '\n'); i >= 0 && i < maxCutLine {
+		b = b[i+1:]
+	} else {
+		b = b[min(len(b), maxCutLine):]
+	}
+	return append([]byte(CutMark), b...)
 }

@@ -2,9 +2,19 @@ package suites
 
 import (
 	"bytes"
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
+	"net/url"
 	"sort"
 	"strings"
+	"unicode"
+
+	"github.com/benchy-dev/benchy/internal/secrets"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -18,8 +28,10 @@ const SensitiveValue = sensitiveValue
 const minSecretLen = 3
 
 // secrets returns the sensitive variables' values as text: every string
-// and number inside them (of at least minSecretLen characters), longest
-// first, so that a secret containing another is replaced whole.
+// and number inside them, and what the suite language's one-to-one string
+// functions make of each string (derivedForms), of at least minSecretLen
+// characters, longest first, so that a secret containing another is
+// replaced whole.
 func (p *Plan) secrets() []string {
 	seen := map[string]bool{}
 	var out []string
@@ -33,15 +45,56 @@ func (p *Plan) secrets() []string {
 		if dec.Decode(&val) != nil {
 			continue
 		}
-		for _, s := range jsonLeaves(val, nil) {
-			if len(s) >= minSecretLen && !seen[s] {
-				seen[s] = true
-				out = append(out, s)
+		for _, leaf := range jsonLeaves(val, nil) {
+			if len(leaf) < minSecretLen {
+				continue
+			}
+			for _, s := range append([]string{leaf}, derivedForms(leaf)...) {
+				if len(s) >= minSecretLen && !seen[s] {
+					seen[s] = true
+					out = append(out, s)
+				}
 			}
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
 	return out
+}
+
+// derivedForms is what the suite language's functions that map a whole
+// string to another one make of s: upper, lower, title, urlencode,
+// base64encode (and the URL-safe and unpadded forms of base64), the JSON
+// escape that jsonencode writes, and the hex and base64 digests (md5,
+// sha1, sha256, sha512, base64sha256, base64sha512). A secret computed any
+// other way (substr, replace, a part of split, format with padding) is
+// not recognised; docs/suites.md lists both.
+func derivedForms(s string) []string {
+	b := []byte(s)
+	forms := []string{
+		strings.ToUpper(s), strings.ToLower(s), title(s),
+		url.QueryEscape(s), strings.ReplaceAll(url.QueryEscape(s), "+", "%20"),
+		base64.StdEncoding.EncodeToString(b), base64.RawStdEncoding.EncodeToString(b),
+		base64.URLEncoding.EncodeToString(b), base64.RawURLEncoding.EncodeToString(b),
+	}
+	if j, err := json.Marshal(s); err == nil {
+		forms = append(forms, string(j[1:len(j)-1]))
+	}
+	m5, s1, s256, s512 := md5.Sum(b), sha1.Sum(b), sha256.Sum256(b), sha512.Sum512(b)
+	forms = append(forms, hex.EncodeToString(m5[:]), hex.EncodeToString(s1[:]), hex.EncodeToString(s256[:]), hex.EncodeToString(s512[:]),
+		base64.StdEncoding.EncodeToString(s256[:]), base64.StdEncoding.EncodeToString(s512[:]))
+	return forms
+}
+
+// title upper-cases the first letter of every word, as HCL's title does.
+func title(s string) string {
+	prev := ' '
+	return strings.Map(func(r rune) rune {
+		defer func() { prev = r }()
+		if unicode.IsSpace(prev) {
+			return unicode.ToUpper(r)
+		}
+		return r
+	}, s)
 }
 
 // jsonLeaves appends the strings and numbers (as written) inside v.
@@ -67,7 +120,8 @@ func jsonLeaves(v any, out []string) []string {
 func (p *Plan) HasSecrets() bool { return len(p.secrets()) > 0 }
 
 // Redact replaces every occurrence of a sensitive variable's string value
-// (of at least three characters) in s with (sensitive).
+// (of at least three characters), and of the forms derivedForms lists, in
+// s with (sensitive).
 func (p *Plan) Redact(s string) string {
 	for _, sec := range p.secrets() {
 		s = strings.ReplaceAll(s, sec, redactedText)
@@ -75,36 +129,53 @@ func (p *Plan) Redact(s string) string {
 	return s
 }
 
+// RedactOutput is Redact for what an arm printed or said (stderr, a
+// failure reason, a progress line quoting one): it also applies the
+// environment's secret rules (an arm that prints its environment does not
+// record GITHUB_TOKEN; see internal/secrets).
+func (p *Plan) RedactOutput(s string) string { return secrets.RedactText(p.Redact(s)) }
+
 // RedactJSON replaces every occurrence of a sensitive variable's value
 // (of at least three characters) inside the string values of the JSON
-// document b with (sensitive), and inside the keys of the maps that users
-// name (published.arms: arm instance names). Timestamps and digests are
-// left alone, since a numeric secret could match part of one and make it
-// unreadable. Numbers stay numbers, exactly as written, except inside a
+// document b with (sensitive), and inside the keys of the maps that users,
+// arms and workers name (published.arms: arm instance names; a runner
+// configuration, worker info and metric names). What an arm printed or
+// said (stderr, reason, error, worker info) also goes through the
+// environment's secret rules, as RedactOutput does. Timestamps and digests
+// are left alone, since a numeric secret could match part of one and make
+// it unreadable. Numbers stay numbers, exactly as written, except inside a
 // runner configuration ("config"), where a number equal to a sensitive one
 // becomes the string (sensitive). A b that is not JSON comes back
 // unchanged.
 func (p *Plan) RedactJSON(b []byte) []byte {
-	secrets := p.secrets()
-	if len(secrets) == 0 {
-		return b
-	}
+	secs := p.secrets()
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	var v any
 	if dec.Decode(&v) != nil {
 		return b
 	}
-	r := redactor{plan: p, numbers: map[string]bool{}}
-	for _, sec := range secrets {
+	r := redactor{plan: p, numbers: map[string]bool{}, changed: new(bool)}
+	for _, sec := range secs {
 		r.numbers[sec] = true
 	}
-	out, err := json.Marshal(r.value(v, ""))
+	v = r.value(v, "")
+	if !*r.changed { // as it came, byte for byte
+		return b
+	}
+	out, err := json.Marshal(v)
 	if err != nil {
 		return b
 	}
 	return out
 }
+
+// armOutput are the keys whose values an arm or its worker wrote.
+var armOutput = map[string]bool{"stderr": true, "reason": true, "error": true, "info": true}
+
+// namedKeys are the keys of maps whose own keys are names from a suite,
+// an arm or a worker, redacted as values are.
+var namedKeys = map[string]bool{"arms": true, "config": true, "info": true, "metrics": true}
 
 // untouchedKeys hold timestamps and digests: never redacted.
 var untouchedKeys = map[string]bool{
@@ -115,21 +186,34 @@ var untouchedKeys = map[string]bool{
 type redactor struct {
 	plan    *Plan
 	numbers map[string]bool // the secrets, to match numbers written the same way
+	changed *bool           // set when anything was redacted
+}
+
+// note returns out, noting whether it differs from in.
+func (r redactor) note(in, out string) string {
+	if in != out {
+		*r.changed = true
+	}
+	return out
 }
 
 // value redacts v, found under the object key parent.
 func (r redactor) value(v any, parent string) any {
 	switch x := v.(type) {
 	case string:
-		return r.plan.Redact(x)
+		if armOutput[parent] {
+			return r.note(x, r.plan.RedactOutput(x))
+		}
+		return r.note(x, r.plan.Redact(x))
 	case json.Number:
 		if parent == "config" && r.numbers[x.String()] {
+			*r.changed = true
 			return redactedText
 		}
 	case []any:
 		elem := "" // the elements of a list are not its key's map
-		if parent == "config" {
-			elem = "config"
+		if parent == "config" || parent == "info" {
+			elem = parent
 		}
 		for i := range x {
 			x[i] = r.value(x[i], elem)
@@ -139,16 +223,21 @@ func (r redactor) value(v any, parent string) any {
 			if untouchedKeys[k] {
 				continue
 			}
-			// A runner configuration keeps its context all the way down.
+			// A runner configuration and worker info keep their context
+			// all the way down.
 			child := k
-			if parent == "config" {
-				child = "config"
+			if parent == "config" || parent == "info" {
+				child = parent
 			}
 			x[k] = r.value(e, child)
 		}
-		if parent == "arms" { // published.arms: keyed by arm instance names
+		if namedKeys[parent] {
+			redact := r.plan.Redact
+			if armOutput[parent] || parent == "metrics" {
+				redact = r.plan.RedactOutput
+			}
 			for k, e := range x {
-				if rk := r.plan.Redact(k); rk != k {
+				if rk := r.note(k, redact(k)); rk != k {
 					delete(x, k)
 					x[rk] = e
 				}

@@ -1,6 +1,8 @@
 package suites
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -198,4 +200,64 @@ func FuzzRedactJSON(f *testing.F) {
 		}
 		walk(v, "")
 	})
+}
+
+// TestRedactDerivedForms: a value that a one-to-one string function of
+// the suite language computed from a secret (upper(var.token),
+// base64encode, sha256, urlencode) is redacted as the secret is, inside
+// other text too; a fragment (substr) is not, as docs/suites.md says.
+func TestRedactDerivedForms(t *testing.T) {
+	const secret = "Hunter2 Token"
+	p := &Plan{Variables: []Variable{{Name: "token", Sensitive: true, Value: json.RawMessage(`"` + secret + `"`)}}}
+	for _, derived := range []string{
+		"HUNTER2 TOKEN", "hunter2 token", "Hunter2 Token",
+		"SHVudGVyMiBUb2tlbg==", "SHVudGVyMiBUb2tlbg", "Hunter2+Token", "Hunter2%20Token",
+		sha256hex(secret),
+	} {
+		in := "Authorization: " + derived + " (derived)"
+		if got := p.Redact(in); strings.Contains(got, derived) {
+			t.Errorf("%q survived: %q", derived, got)
+		}
+	}
+	if got := p.Redact("prefix Hunt only"); got != "prefix Hunt only" {
+		t.Errorf("a fragment was redacted: %q", got)
+	}
+}
+
+func sha256hex(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
+}
+
+// TestRedactJSONArmOutput: worker info keys and values, metric names and
+// an arm's stderr, reason and error lose sensitive values and what the
+// environment's rules recognise (a GITHUB_TOKEN an arm printed), with or
+// without sensitive variables; other fields keep their text.
+func TestRedactJSONArmOutput(t *testing.T) {
+	const token = "ghp_abcdefghijklmnopqrstuvwxyz0123"
+	in := `{"arms":[{"name":"a","info":{"key-s3cr3t-val":"x","nested":{"k":"s3cr3t-val"},"dump":"GITHUB_TOKEN=` + token + `"},` +
+		`"stderr":"PATH=/bin\nGITHUB_TOKEN=` + token + `\n","reason":"exit 1: DB_PASSWORD=pw1 refused"}],` +
+		`"blocks":[{"runs":[{"arm":"a","metrics":{"s3cr3t-val-rate":1.5},"error":"api_key=abc123"}]}],` +
+		`"stop_reason":"token=kept as benchy wrote it"}`
+	for _, p := range []*Plan{
+		{Variables: []Variable{{Name: "pw", Sensitive: true, Value: json.RawMessage(`"s3cr3t-val"`)}}},
+		{},
+	} {
+		out := string(p.RedactJSON([]byte(in)))
+		for _, leak := range []string{token, "pw1", "abc123"} {
+			if strings.Contains(out, leak) {
+				t.Errorf("%q survived: %s", leak, out)
+			}
+		}
+		if p.HasSecrets() && strings.Contains(out, "s3cr3t-val") {
+			t.Errorf("the sensitive value survived in a key or value: %s", out)
+		}
+		if !strings.Contains(out, "token=kept as benchy wrote it") || !strings.Contains(out, `PATH=/bin`) {
+			t.Errorf("text that is no secret changed: %s", out)
+		}
+		var v any
+		if err := json.Unmarshal([]byte(out), &v); err != nil {
+			t.Errorf("not JSON: %v", err)
+		}
+	}
 }

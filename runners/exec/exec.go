@@ -245,7 +245,9 @@ func captureFile() (*os.File, error) {
 	return f, nil
 }
 
-// tail returns the last n bytes a capture file holds.
+// tail returns the last n bytes a capture file holds; when it holds more,
+// the cut-off first line is dropped (runners.TrimCut), so that the
+// harness's redaction sees no secret cut in two.
 func tail(f *os.File, n int64) []byte {
 	end, err := f.Seek(0, io.SeekCurrent)
 	if err != nil {
@@ -254,6 +256,9 @@ func tail(f *os.File, n int64) []byte {
 	start := max(0, end-n)
 	b := make([]byte, end-start)
 	k, _ := f.ReadAt(b, start)
+	if start > 0 {
+		return runners.TrimCut(b[:k])
+	}
 	return b[:k]
 }
 
