@@ -49,8 +49,10 @@ argument, renders it), or --out DIR. A DIR that already holds a run is
 refused unless --force, which replaces benchy's files there and nothing else.
 A second run into a directory in use fails at once (exit 3).
 
-The first Ctrl-C stops after the arm in progress and keeps every finished
-block; a second one kills the workers at once.`,
+The first Ctrl-C (or SIGTERM) stops after the arm in progress, killing it
+after 10 s, and keeps every finished block; while loading, or before the
+first block, it stops at once. A second one kills the workers at once.
+docs/lifetime.md says what ends the processes an arm starts.`,
 		Example: `  benchy run quickstart
   benchy run quickstart --out out/quickstart --force
   benchy run suite.benchy.hcl --seed 7 --var rows=1000000 --max-blocks 20`,
