@@ -178,6 +178,9 @@ func TestHardStopIsNotAnArmFailure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(doc.Workloads) != 1 {
+		t.Fatalf("%d workloads recorded, want 1 (status %q)", len(doc.Workloads), doc.Status)
+	}
 	w := doc.Workloads[0]
 	if doc.Status != results.StatusInterrupted || w.Status != results.StatusInterrupted {
 		t.Fatalf("status %q/%q", doc.Status, w.Status)
@@ -195,21 +198,52 @@ func TestHardStopIsNotAnArmFailure(t *testing.T) {
 	}
 }
 
-// waitForArmRunning waits until a process whose command line contains
-// cmdline runs.
+// waitForArmRunning waits until a process of this test's own (one whose
+// parent chain reaches this process) runs with a command line that contains
+// cmdline. Processes of other tests running at the same time on the machine,
+// which may run the same command, do not count.
 func waitForArmRunning(t *testing.T, cmdline string) {
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		entries, _ := os.ReadDir("/proc")
 		for _, e := range entries {
+			pid, err := strconv.Atoi(e.Name())
+			if err != nil {
+				continue
+			}
 			b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
-			if err == nil && strings.Contains(strings.ReplaceAll(string(b), "\x00", " "), cmdline) {
+			if err == nil && strings.Contains(strings.ReplaceAll(string(b), "\x00", " "), cmdline) && descendsFromUs(pid) {
 				return
 			}
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
 	t.Errorf("no process %q appeared", cmdline)
+}
+
+// descendsFromUs reports whether pid's chain of parents reaches this process.
+func descendsFromUs(pid int) bool {
+	self := os.Getpid()
+	for i := 0; i < 64 && pid > 1; i++ {
+		if pid == self {
+			return true
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+		if err != nil {
+			return false
+		}
+		// The command name is in parentheses and may hold spaces: the
+		// fields after its last ')' are state, then ppid.
+		s := string(stat)
+		fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+		if len(fields) < 2 {
+			return false
+		}
+		if pid, err = strconv.Atoi(fields[1]); err != nil {
+			return false
+		}
+	}
+	return false
 }
 
 // TestCommandsRunInTheirOwnProcessGroup: setup/prepare/cleanup commands
