@@ -25,7 +25,9 @@ func TestDoctorTextMockMachine(t *testing.T) {
 		s.Persistence = false
 		s.TempC = 84
 		s.Reasons = uint64(hw.ReasonSWPowerCap)
-		s.Processes = []nvml.ProcessInfo{{Pid: 31337, UsedGpuMemory: 5 << 30}}
+		// A pid above Linux's PID_MAX_LIMIT (2^22): never a real process
+		// whose name /proc would give.
+		s.Processes = []nvml.ProcessInfo{{Pid: 4194305, UsedGpuMemory: 5 << 30}}
 	})
 	inv := hw.DetectWith(m)
 	fixedHost(inv)

@@ -43,7 +43,9 @@ func TestEnvTextMockMachine(t *testing.T) {
 		s.Persistence = false
 		s.ECCPending = false
 		s.PowerLimitMW = 600000
-		s.Processes = []nvml.ProcessInfo{{Pid: 31337, UsedGpuMemory: 5 << 30}}
+		// A pid above Linux's PID_MAX_LIMIT (2^22): never a real process
+		// whose name /proc would give.
+		s.Processes = []nvml.ProcessInfo{{Pid: 4194305, UsedGpuMemory: 5 << 30}}
 	})
 	m.GPUs[1].Fail("GetVbiosVersion", nvml.ERROR_NOT_SUPPORTED)
 	inv := hw.DetectWith(m)
