@@ -12,12 +12,11 @@ import (
 	"testing"
 )
 
-// Expected counts come from shared/research/model-architectures.md, which
-// derives them layer by layer from the cited sources: parameters exactly
+// Expected counts are the ones docs/models.md tabulates, derived layer by
+// layer from the sources cited there: parameters exactly
 // (folded = what the FP32 export holds; raw = the Keras/Caffe count, which
 // TAO's own unit test asserts for BodyPoseNet), MACs to the four
-// significant digits the note prints. The issue asks for MACs within 1%;
-// these tests hold them to 0.1%.
+// significant digits the table prints. These tests hold MACs to 0.1%.
 func TestReplicaCounts(t *testing.T) {
 	tests := []struct {
 		name        string

@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// Exit codes, as DESIGN.md fixes them.
+// Exit codes, as the README ("Exit codes") fixes them.
 const (
 	exitOK          = 0
 	exitFailure     = 1 // a significant regression or a failed arm

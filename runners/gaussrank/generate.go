@@ -4,7 +4,8 @@ import "math"
 
 // The synthetic inputs are defined so that any language with IEEE-754
 // binary64 arithmetic reproduces them bit for bit: SplitMix64 in counter
-// mode (exactly as ../shared/oracle/gaussrank_ref.py), then only +, -, *, /,
+// mode (as docs/gaussrank.md specifies, and as the generator that wrote
+// testdata/vectors/ does), then only +, -, *, /,
 // sqrt, floor, frexp and ldexp, each rounded on its own (no fused
 // multiply-add: every product below is wrapped in an explicit float64
 // conversion, which the Go spec says prevents fusion). Polynomial log, cos
