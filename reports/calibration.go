@@ -19,7 +19,7 @@ import (
 // Calibration is an A/A study: the same arm run as two or more identical
 // arms, repeated, so that every significant difference is a false positive.
 // Over R·(K−1) comparisons a calibrated setup shows about 5% (at 95%
-// confidence); statistics.md §6.6 flags more than the 99% quantile of
+// confidence); docs/statistics.md ("A/A calibration") flags more than the 99% quantile of
 // Binomial(comparisons, α).
 type Calibration struct {
 	Suite string
