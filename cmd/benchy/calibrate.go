@@ -28,7 +28,7 @@ type calibrateFlags struct {
 	vars, varFiles       []string
 	minBlocks, maxBlocks int
 	out, format, color   string
-	verbose              bool
+	verbose, force       bool
 }
 
 func newCalibrateCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -91,7 +91,8 @@ Exit status 1 means the setup is miscalibrated.`,
 	addVarFlags(cmd, &f.vars, &f.varFiles)
 	fl.IntVar(&f.minBlocks, "min-blocks", 0, "override the suite's min_blocks")
 	fl.IntVar(&f.maxBlocks, "max-blocks", 0, "override the suite's max_blocks")
-	fl.StringVarP(&f.out, "out", "o", "", "directory for each repeat's results and calibration.json (default benchy-out/calibrate-SUITE)")
+	fl.StringVarP(&f.out, "out", "o", "", "directory for each repeat's results and calibration.json (default a fresh benchy-out/calibrate-SUITE/<time>/)")
+	fl.BoolVar(&f.force, "force", false, "with --out: replace an earlier calibration's files there")
 	fl.StringVar(&f.format, "format", "text", "report on stdout: text, markdown or json")
 	fl.StringVar(&f.color, "color", "auto", "colour: auto, always or never (NO_COLOR is honoured)")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "print every block, not one line per repeat")
@@ -156,10 +157,15 @@ func calibrate(ctx context.Context, plan *suites.Plan, f calibrateFlags, seed *i
 	if order == "" {
 		order = string(plan.Run.Order)
 	}
-	dir := f.out
-	if dir == "" {
-		dir = filepath.Join("benchy-out", "calibrate-"+plan.Name)
+	// Every calibration gets a run directory of its own, as a run does:
+	// a fresh benchy-out/calibrate-SUITE/<time>/ (and .../latest), or
+	// --out, refused over an earlier run unless --force.
+	rd, err := prepareRunDirIn(filepath.Join(defaultOutBase, "calibrate-"+suiteDirName(plan.Name)), f.out, f.force, stderr)
+	if err != nil {
+		return err
 	}
+	defer rd.release()
+	dir := rd.path
 
 	in := watchInterrupts(ctx, stderr)
 	defer in.release()
@@ -170,7 +176,10 @@ func calibrate(ctx context.Context, plan *suites.Plan, f calibrateFlags, seed *i
 	fmt.Fprintf(stderr, "benchy: A/A calibration of %s: %d identical arms, %d repeats, order %s, seeds %d...\n", plan.Path, f.arms, f.repeats, order, first)
 	for r := 0; r < f.repeats; r++ {
 		s := first + int64(r)
-		repDir := filepath.Join(dir, fmt.Sprintf("repeat-%02d", r+1))
+		repDir, err := rd.suiteDir(fmt.Sprintf("repeat-%02d", r+1))
+		if err != nil {
+			return err
+		}
 		opt := harness.Options{
 			OutDir: repDir, Seed: &s, MinBlocks: f.minBlocks, MaxBlocks: f.maxBlocks,
 			Order: suites.Order(f.order), Stop: stop, Version: buildVersion(),
@@ -211,7 +220,7 @@ func calibrate(ctx context.Context, plan *suites.Plan, f calibrateFlags, seed *i
 	if err := writeFileAtomic(filepath.Join(dir, "calibration.json"), js.Bytes()); err != nil {
 		return withCode(exitEnvironment, err)
 	}
-	var err error
+
 	switch f.format {
 	case "json":
 		_, err = js.WriteTo(stdout)

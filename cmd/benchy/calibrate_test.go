@@ -174,3 +174,68 @@ func TestDriftExampleIsValid(t *testing.T) {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 	}
 }
+
+// TestCalibrateKeepsEarlierCalibration: a second calibration never
+// destroys the first. Without --out each gets a fresh
+// benchy-out/calibrate-SUITE/<time>/ (and latest points at the newest);
+// with --out an earlier calibration there is refused (exit 2) unless
+// --force, which replaces benchy's files and keeps the user's.
+func TestCalibrateKeepsEarlierCalibration(t *testing.T) {
+	needBinary(t)
+	suite := writeDriftSuite(t)
+	work := t.TempDir()
+	args := []string{"calibrate", suite, "--repeats", "1", "--seed", "3", "--min-blocks", "2", "--max-blocks", "2"}
+	for i := 0; i < 2; i++ {
+		if code, out, errs := benchyIn(t, work, nil, args...); code != exitOK && code != exitFailure {
+			t.Fatalf("calibration %d: exit %d\n%s\n%s", i+1, code, out, errs)
+		}
+	}
+	base := filepath.Join(work, "benchy-out", "calibrate-drift")
+	ents, err := os.ReadDir(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dirs []string
+	for _, e := range ents {
+		if e.IsDir() {
+			dirs = append(dirs, e.Name())
+			for _, f := range []string{"calibration.json", filepath.Join("repeat-01", "results.json")} {
+				if _, err := os.Stat(filepath.Join(base, e.Name(), f)); err != nil {
+					t.Error(err)
+				}
+			}
+		}
+	}
+	if len(dirs) != 2 {
+		t.Fatalf("two calibrations left %v in %s, want two run directories", dirs, base)
+	}
+	if latest, err := os.Readlink(filepath.Join(base, "latest")); err != nil || latest != dirs[1] {
+		t.Errorf("latest -> %q (%v), want %q", latest, err, dirs[1])
+	}
+
+	out := filepath.Join(t.TempDir(), "cal")
+	withOut := append(args, "--out", out)
+	if code, stdout, errs := benchyIn(t, work, nil, withOut...); code != exitOK && code != exitFailure {
+		t.Fatalf("--out: exit %d\n%s\n%s", code, stdout, errs)
+	}
+	first := readString(t, filepath.Join(out, "calibration.json"))
+	if err := os.WriteFile(filepath.Join(out, "mine.txt"), []byte("keep"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := benchyIn(t, work, nil, withOut...)
+	if code != exitUsage || !strings.Contains(errs, "already holds a benchy run") {
+		t.Fatalf("second --out: exit %d, want 2 with a refusal\n%s", code, errs)
+	}
+	if readString(t, filepath.Join(out, "calibration.json")) != first {
+		t.Error("the refused calibration changed the first one's calibration.json")
+	}
+	if code, stdout, errs := benchyIn(t, work, nil, append(withOut, "--force", "--seed", "9")...); code != exitOK && code != exitFailure {
+		t.Fatalf("--force: exit %d\n%s\n%s", code, stdout, errs)
+	}
+	if readString(t, filepath.Join(out, "mine.txt")) != "keep" {
+		t.Error("--force removed the user's own file")
+	}
+	if !strings.Contains(readString(t, filepath.Join(out, "calibration.json")), `"seed": 9`) {
+		t.Error("--force did not replace calibration.json")
+	}
+}

@@ -63,11 +63,17 @@ type runDir struct {
 // holds, or one that cannot be made, is an environment error (exit 3).
 // Notes (what --force removed, a latest link left alone) go to stderr.
 func prepareRunDir(out string, force bool, stderr io.Writer) (*runDir, error) {
+	return prepareRunDirIn(defaultOutBase, out, force, stderr)
+}
+
+// prepareRunDirIn is prepareRunDir with fresh run directories (no --out)
+// made under base instead of benchy-out.
+func prepareRunDirIn(base, out string, force bool, stderr io.Writer) (*runDir, error) {
 	if err := checkRunDir(out, force); err != nil {
 		return nil, err
 	}
 	if out == "" {
-		return freshRunDir(defaultOutBase, stderr)
+		return freshRunDir(base, stderr)
 	}
 	dir := filepath.Clean(out)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
