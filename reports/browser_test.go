@@ -2,16 +2,13 @@ package reports
 
 import (
 	"bytes"
-	"context"
-	"image"
-	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/benchy-dev/benchy/internal/chromium"
 )
 
 // The HTML report is opened in a real browser: headless Chromium (Debian's
@@ -21,57 +18,6 @@ import (
 // element a results document smuggled in, and saves a PNG screenshot whose
 // pixels must show the plots' colours. Set BENCHY_CHROMIUM to the browser's
 // path, and BENCHY_SCREENSHOT_DIR to keep the screenshots.
-
-// chromiumFlags are the launch flags verified on the build machines
-// (see ENVIRONMENT.md), plus logging of console messages to stderr.
-var chromiumFlags = []string{
-	"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-	"--disable-background-networking", "--disable-component-update", "--disable-sync",
-	"--hide-scrollbars", "--enable-logging=stderr", "--v=0", "--force-color-profile=srgb",
-}
-
-func findChromium(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("BENCHY_CHROMIUM"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "headless_shell"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Skip("skipped: no Chromium found (Debian: apt-get install -y chromium; or set BENCHY_CHROMIUM); the HTML report was not opened in a browser")
-	return ""
-}
-
-// browse runs Chromium on the file with extra arguments and returns its
-// stdout and the console messages it logged.
-func browse(t *testing.T, chromium, file string, args ...string) (stdout string, console []string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
-	defer cancel()
-	argv := append(append(append([]string{}, chromiumFlags...), "--user-data-dir="+t.TempDir()), args...)
-	argv = append(argv, "file://"+file)
-	cmd := exec.CommandContext(ctx, chromium, argv...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("%s: %v\n%s", chromium, err, tail(errb.String(), 2000))
-	}
-	for _, line := range strings.Split(errb.String(), "\n") {
-		if strings.Contains(line, ":CONSOLE") {
-			console = append(console, line)
-		}
-	}
-	return out.String(), console
-}
-
-func tail(s string, n int) string {
-	if len(s) > n {
-		return s[len(s)-n:]
-	}
-	return s
-}
 
 func writeHTML(t *testing.T, name string) string {
 	t.Helper()
@@ -90,7 +36,7 @@ func TestHTMLInChromium(t *testing.T) {
 	if testing.Short() {
 		t.Skip("skipped in -short mode: starts a browser")
 	}
-	chromium := findChromium(t)
+	browser := chromium.Find(t)
 	tests := []struct {
 		doc   string
 		plots map[string]int
@@ -101,7 +47,7 @@ func TestHTMLInChromium(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.doc, func(t *testing.T) {
 			page := writeHTML(t, tc.doc)
-			dom, console := browse(t, chromium, page, "--dump-dom")
+			dom, console := chromium.Browse(t, browser, page, "--dump-dom")
 			if len(console) > 0 {
 				t.Errorf("console messages while loading the report:\n%s", strings.Join(console, "\n"))
 			}
@@ -118,10 +64,10 @@ func TestHTMLInChromium(t *testing.T) {
 				t.Error("the workload name is not shown as text")
 			}
 			shot := filepath.Join(t.TempDir(), tc.doc+".png")
-			if _, console := browse(t, chromium, page, "--window-size=1280,4000", "--screenshot="+shot); len(console) > 0 {
+			if _, console := chromium.Browse(t, browser, page, "--window-size=1280,4000", "--screenshot="+shot); len(console) > 0 {
 				t.Errorf("console messages while taking the screenshot:\n%s", strings.Join(console, "\n"))
 			}
-			img := readPNG(t, shot)
+			img := chromium.ReadPNG(t, shot)
 			// The forest plot's squares and the timeline's arm colours must
 			// have been painted: Okabe-Ito blue (#0072b2, arm 1) and the
 			// "good" green (#007a5a) of a faster verdict.
@@ -133,7 +79,7 @@ func TestHTMLInChromium(t *testing.T) {
 				if tc.doc == "xss" && c.name == "verdict green" {
 					continue // nothing is faster there
 				}
-				if n := countColor(img, c.r, c.g, c.b); n < c.min {
+				if n := chromium.CountColor(img, c.r, c.g, c.b); n < c.min {
 					t.Errorf("%d pixels of %s in the screenshot, want at least %d: the plots did not render", n, c.name, c.min)
 				}
 			}
@@ -156,54 +102,20 @@ func TestChromiumConsoleDetection(t *testing.T) {
 	if testing.Short() {
 		t.Skip("skipped in -short mode: starts a browser")
 	}
-	chromium := findChromium(t)
+	browser := chromium.Find(t)
 	page := filepath.Join(t.TempDir(), "bad.html")
 	bad := `<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'"></head>` +
 		`<body><p>x</p><script>document.title = "ran"</script></body></html>`
 	if err := os.WriteFile(page, []byte(bad), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, console := browse(t, chromium, page, "--dump-dom")
+	_, console := chromium.Browse(t, browser, page, "--dump-dom")
 	if len(console) == 0 {
 		t.Fatal("a blocked inline script logged nothing: the console check cannot see errors")
 	}
 	if !strings.Contains(strings.Join(console, "\n"), "Content Security Policy") {
 		t.Errorf("unexpected console output: %q", console)
 	}
-}
-
-func readPNG(t *testing.T, path string) image.Image {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatalf("no screenshot: %v", err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatalf("screenshot: %v", err)
-	}
-	return img
-}
-
-// countColor counts pixels within a small distance of the colour.
-func countColor(img image.Image, r, g, b uint8) int {
-	n := 0
-	bounds := img.Bounds()
-	for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
-		for x := bounds.Min.X; x < bounds.Max.X; x++ {
-			pr, pg, pb, _ := img.At(x, y).RGBA()
-			if near(pr>>8, r) && near(pg>>8, g) && near(pb>>8, b) {
-				n++
-			}
-		}
-	}
-	return n
-}
-
-func near(a uint32, b uint8) bool {
-	d := int(a) - int(b)
-	return d >= -12 && d <= 12
 }
 
 // TestHTMLFiveArmsStayInColumn opens a five-arm report (one arm 30.9×
@@ -214,7 +126,7 @@ func TestHTMLFiveArmsStayInColumn(t *testing.T) {
 	if testing.Short() {
 		t.Skip("skipped in -short mode: starts a browser")
 	}
-	chromium := findChromium(t)
+	browser := chromium.Find(t)
 	var b bytes.Buffer
 	if err := HTML(&b, Analyze(fiveArmDoc())); err != nil {
 		t.Fatal(err)
@@ -224,10 +136,10 @@ func TestHTMLFiveArmsStayInColumn(t *testing.T) {
 		t.Fatal(err)
 	}
 	shot := filepath.Join(t.TempDir(), "five.png")
-	if _, console := browse(t, chromium, page, "--window-size=1280,2400", "--screenshot="+shot); len(console) > 0 {
+	if _, console := chromium.Browse(t, browser, page, "--window-size=1280,2400", "--screenshot="+shot); len(console) > 0 {
 		t.Errorf("console messages:\n%s", strings.Join(console, "\n"))
 	}
-	img := readPNG(t, shot)
+	img := chromium.ReadPNG(t, shot)
 	// body: max-width 1080px, centred, 28px padding: the content column
 	// ends at x = 100 + 1080 - 28 = 1152 in a 1280-pixel window.
 	const columnEnd = 1152

@@ -1,0 +1,183 @@
+package site
+
+import (
+	"fmt"
+	"html/template"
+	"math"
+
+	"github.com/benchy-dev/benchy/reports"
+)
+
+// Chart geometry, in SVG user units (the plots scale with the page).
+const (
+	chartW, chartH             = 760.0, 300.0
+	chartL, chartR             = 72.0, 16.0
+	chartTop, chartBottom      = 22.0, 70.0
+	maxCommitLabels            = 14
+	changeLabelY               = 14.0
+	pointRadius, relPointWidth = 3.2, 7.0
+)
+
+// xAxis places the points of a series evenly, in run order.
+func xAxis(n int) reports.Scale {
+	return reports.Scale{D0: -0.5, D1: float64(n) - 0.5, R0: chartL, R1: chartW - chartR}
+}
+
+// pointLabel is the short label of a point under the x axis: its commit,
+// else its date.
+func pointLabel(p Point) string {
+	if c := p.Run.Commit; c != "" {
+		return shortCommit(c)
+	}
+	return p.Run.Doc.Started.UTC().Format("01-02 15:04")
+}
+
+// commitAxis draws the x axis with every few points' labels, rotated.
+func commitAxis(s *reports.SVG, pts []Point, xs reports.Scale, bottom float64, title string) {
+	n := len(pts)
+	step := max(1, int(math.Ceil(float64(n)/maxCommitLabels)))
+	s.Line(chartL, bottom, chartW-chartR, bottom, "axis")
+	// Label from the newest point backwards, so that the newest is labelled.
+	for i := n - 1; i >= 0; i -= step {
+		x := xs.At(float64(i))
+		s.Line(x, bottom, x, bottom+4, "axis")
+		s.RotatedText(x+3, bottom+12, -35, "end", "tick", pointLabel(pts[i]))
+	}
+	s.Text((chartL+chartW-chartR)/2, chartH-6, "middle", "axis-title", title)
+}
+
+// changeMarks draws a dashed line between the two points of each change,
+// labelled with the change in percent.
+func changeMarks(s *reports.SVG, b *Benchmark, ser *Series, xs reports.Scale, top, bottom float64) {
+	for _, c := range ser.Changes {
+		x := xs.At(float64(c.Index) - 0.5)
+		words, class := changeWords(c.Rel, b.Metric, b.Better)
+		s.Open("change "+class, fmt.Sprintf("change point before %s: %s, %s (%s → %s)", pointLabel(ser.Points[c.Index]), words,
+			reports.FormatRel(relEstimate(c)), reports.FormatValue(c.Before, b.Metric), reports.FormatValue(c.After, b.Metric)))
+		s.Line(x, top, x, bottom, "change-line")
+		s.Text(x, changeLabelY, "middle", "change-label", reports.FormatPercent(c.Rel))
+		s.Close()
+	}
+}
+
+// timeChart draws the series' median per run with its confidence band,
+// every point a link to its run's report, and the change points.
+func timeChart(b *Benchmark, ser *Series, root string) template.HTML {
+	pts := ser.Points
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, p := range pts {
+		lo, hi = math.Min(lo, p.Lo), math.Max(hi, p.Hi)
+	}
+	if len(pts) == 0 || !(lo > 0 || lo == 0) || math.IsInf(hi, 0) {
+		return ""
+	}
+	useLog := lo > 0 && hi/lo > 10
+	d0, d1 := reports.PadDomain(lo, hi, 0.08, useLog)
+	if !useLog && lo >= 0 && d0 < 0 {
+		d0 = 0
+	}
+	bottom := chartH - chartBottom
+	ys := reports.Scale{D0: d0, D1: d1, R0: bottom, R1: chartTop, Log: useLog}
+	xs := xAxis(len(pts))
+	label, title := reports.ValueAxis(b.Metric, hi)
+	s := reports.NewSVG(chartW, chartH, "history", "median per run of "+b.Instance+" · "+b.Arm+" on "+ser.Machine)
+	ticks := reports.LinearTicks(d0, d1, 5)
+	if useLog {
+		ticks = reports.LogTicks(d0, d1)
+	}
+	for _, t := range ticks {
+		y := ys.At(t)
+		s.Line(chartL, y, chartW-chartR, y, "grid")
+		s.Text(chartL-6, y+4, "end", "tick", label(t))
+	}
+	s.Line(chartL, chartTop, chartL, bottom, "axis")
+	s.RotatedText(14, (chartTop+bottom)/2, -90, "middle", "axis-title", title)
+	commitAxis(s, pts, xs, bottom, "run (oldest to newest), labelled by commit; band: CI of the median")
+	band := make([]float64, 0, 4*len(pts))
+	for i, p := range pts {
+		band = append(band, xs.At(float64(i)), ys.At(p.Hi))
+	}
+	for i := len(pts) - 1; i >= 0; i-- {
+		band = append(band, xs.At(float64(i)), ys.At(pts[i].Lo))
+	}
+	if len(pts) == 1 { // a band needs width: draw the one point's CI as a bar
+		x := xs.At(0)
+		band = []float64{x - 3, ys.At(pts[0].Hi), x + 3, ys.At(pts[0].Hi), x + 3, ys.At(pts[0].Lo), x - 3, ys.At(pts[0].Lo)}
+	}
+	s.Polygon(band, "band")
+	changeMarks(s, b, ser, xs, chartTop, bottom)
+	s.Open("series c1", "")
+	line := make([]float64, 0, 2*len(pts))
+	for i, p := range pts {
+		line = append(line, xs.At(float64(i)), ys.At(p.Median))
+	}
+	if len(pts) > 1 {
+		s.Polyline(line, "trace")
+	}
+	for i, p := range pts {
+		ci := "CI"
+		if !p.Exact {
+			ci = "range (too few blocks for a CI)"
+		}
+		tip := fmt.Sprintf("%s · %s: median %s, %g%% %s %s to %s, %d blocks", pointLabel(p), p.Run.Doc.Started.UTC().Format("2006-01-02 15:04 UTC"),
+			reports.FormatValue(p.Median, b.Metric), 100*p.Confidence, ci, reports.FormatValue(p.Lo, b.Metric), reports.FormatValue(p.Hi, b.Metric), p.Blocks)
+		s.OpenLink(runHref(root, p.Run))
+		s.Open("pt", tip)
+		s.Circle(xs.At(float64(i)), ys.At(p.Median), pointRadius, "mark")
+		s.Close()
+		s.CloseLink()
+	}
+	s.Close()
+	return s.HTML()
+}
+
+// relChart draws each run's relative difference from the baseline with its
+// CI; "" when no run compared the arm.
+func relChart(b *Benchmark, ser *Series, root string) template.HTML {
+	pts := ser.Points
+	lo, hi := 0.0, 0.0
+	compared := false
+	for _, p := range pts {
+		if p.Rel != nil {
+			lo, hi, compared = math.Min(lo, 100*p.Rel.CILo), math.Max(hi, 100*p.Rel.CIHi), true
+		}
+	}
+	if !compared {
+		return ""
+	}
+	d0, d1 := reports.PadDomain(lo, hi, 0.08, false)
+	bottom := chartH - chartBottom
+	ys := reports.Scale{D0: d0, D1: d1, R0: bottom, R1: chartTop}
+	xs := xAxis(len(pts))
+	s := reports.NewSVG(chartW, chartH, "history-rel", "relative difference from "+b.Baseline+" per run of "+b.Instance+" · "+b.Arm+" on "+ser.Machine)
+	for _, t := range reports.LinearTicks(d0, d1, 5) {
+		y := ys.At(t)
+		s.Line(chartL, y, chartW-chartR, y, "grid")
+		lab := fmt.Sprintf("%+g%%", t)
+		if t == 0 {
+			lab = "0"
+		}
+		s.Text(chartL-6, y+4, "end", "tick", lab)
+	}
+	s.Line(chartL, ys.At(0), chartW-chartR, ys.At(0), "zero")
+	s.Line(chartL, chartTop, chartL, bottom, "axis")
+	s.RotatedText(14, (chartTop+bottom)/2, -90, "middle", "axis-title", "vs "+reports.Ellipsize(b.Baseline, 24)+" (%)")
+	commitAxis(s, pts, xs, bottom, "run (oldest to newest), labelled by commit; whiskers: the run's CI")
+	for i, p := range pts {
+		if p.Rel == nil {
+			continue
+		}
+		e := p.Rel
+		x := xs.At(float64(i))
+		tip := fmt.Sprintf("%s · %s: %s vs %s %s (%g%% CI), %s", pointLabel(p), p.Run.Doc.Started.UTC().Format("2006-01-02 15:04 UTC"),
+			b.Arm, b.Baseline, reports.FormatRel(e), 100*p.Confidence, p.Verdict)
+		s.OpenLink(runHref(root, p.Run))
+		s.Open("est "+reports.VerdictClass(p.Verdict), tip)
+		y0, y1 := ys.At(100*e.CILo), ys.At(100*e.CIHi)
+		s.Line(x, y0, x, y1, "ci")
+		s.Rect(x-relPointWidth/2, ys.At(100*e.Estimate)-relPointWidth/2, relPointWidth, relPointWidth, "point")
+		s.Close()
+		s.CloseLink()
+	}
+	return s.HTML()
+}

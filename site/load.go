@@ -1,0 +1,257 @@
+package site
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/benchy-dev/benchy/fleet"
+	"github.com/benchy-dev/benchy/reports"
+	"github.com/benchy-dev/benchy/results"
+)
+
+// Run is one stored run: a results document with its analysis.
+type Run struct {
+	// ID names the run's folder in the site: its start time and a digest
+	// of its identity, e.g. 20261201T101500Z-3f2a9c01.
+	ID string
+	// Source says where the run came from: a path, or a fleet document's
+	// path and the run's place in it.
+	Source string
+	Doc    *results.Document
+	// Analysis is the run analysed by the current benchy.
+	Analysis *reports.Analysis
+	// Commit is the revision the run measured (for base-versus-head runs,
+	// the head), BaseCommit the base of such runs; "" when unknown.
+	Commit, BaseCommit string
+	// raw is the document as it is copied beside the report (compact JSON).
+	raw []byte
+}
+
+// Skipped is an input that is not a run, with the reason.
+type Skipped struct {
+	Path, Reason string
+}
+
+// History is every run found in the inputs, oldest first, and the inputs
+// that were skipped.
+type History struct {
+	Runs    []*Run
+	Skipped []Skipped
+}
+
+// ErrNoInput is returned (wrapped) for an input path that does not exist.
+var ErrNoInput = errors.New("no such file or directory")
+
+// Load reads the inputs: results documents (or journals of killed runs),
+// fleet documents written by benchy merge, and directories, which are
+// searched recursively for *.json files (and for journal.jsonl where a
+// folder has no results.json). A file that cannot be read or is not a
+// benchy document is skipped with the reason; so is a run that appears
+// twice (the same start time, host, suite and seed). Only a path that does
+// not exist is an error: the inputs were mistyped.
+func Load(paths []string) (*History, error) {
+	h := &History{}
+	seen := map[string]string{}
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil, fmt.Errorf("%s: %w", p, ErrNoInput)
+			}
+			h.Skipped = append(h.Skipped, Skipped{p, err.Error()})
+			continue
+		}
+		if !st.IsDir() {
+			h.loadFile(p, seen)
+			continue
+		}
+		files, skipped := findInputs(p)
+		h.Skipped = append(h.Skipped, skipped...)
+		for _, f := range files {
+			h.loadFile(f, seen)
+		}
+	}
+	sort.SliceStable(h.Runs, func(i, j int) bool {
+		a, b := h.Runs[i], h.Runs[j]
+		if !a.Doc.Started.Equal(b.Doc.Started) {
+			return a.Doc.Started.Before(b.Doc.Started)
+		}
+		return a.ID < b.ID
+	})
+	return h, nil
+}
+
+// findInputs lists the candidate files under dir in lexical order.
+func findInputs(dir string) (files []string, skipped []Skipped) {
+	hasResults := map[string]bool{}
+	var journals []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			skipped = append(skipped, Skipped{p, err.Error()})
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return nil
+		}
+		switch name := d.Name(); {
+		case name == "journal.jsonl":
+			journals = append(journals, p)
+		case strings.HasSuffix(name, ".json"):
+			if name == "results.json" {
+				hasResults[filepath.Dir(p)] = true
+			}
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		skipped = append(skipped, Skipped{dir, err.Error()})
+	}
+	for _, j := range journals {
+		if !hasResults[filepath.Dir(j)] {
+			files = append(files, j)
+		}
+	}
+	sort.Strings(files)
+	return files, skipped
+}
+
+func (h *History) loadFile(p string, seen map[string]string) {
+	b, err := os.ReadFile(p)
+	if err != nil {
+		h.Skipped = append(h.Skipped, Skipped{p, err.Error()})
+		return
+	}
+	switch schemaOf(b) {
+	case fleet.Schema:
+		fd, err := fleet.Parse(b)
+		if err != nil {
+			h.Skipped = append(h.Skipped, Skipped{p, err.Error()})
+			return
+		}
+		for i, r := range fd.Runs {
+			raw, err := json.Marshal(r.Document)
+			if err != nil {
+				h.Skipped = append(h.Skipped, Skipped{fmt.Sprintf("%s (run %d)", p, i+1), err.Error()})
+				continue
+			}
+			src := fmt.Sprintf("%s (run %d of %d, host %s)", p, i+1, len(fd.Runs), r.Host)
+			h.add(src, p, r.Document, raw, seen)
+		}
+	case "", results.Schema:
+		doc, err := results.Parse(b)
+		if err != nil {
+			h.Skipped = append(h.Skipped, Skipped{p, err.Error()})
+			return
+		}
+		var raw bytes.Buffer
+		if json.Compact(&raw, b) != nil { // a journal: store the replayed document
+			rb, err := json.Marshal(doc)
+			if err != nil {
+				h.Skipped = append(h.Skipped, Skipped{p, err.Error()})
+				return
+			}
+			raw.Reset()
+			raw.Write(rb)
+		}
+		h.add(p, p, doc, raw.Bytes(), seen)
+	default:
+		h.Skipped = append(h.Skipped, Skipped{p, fmt.Sprintf("schema %q is neither a results document (%s) nor a fleet document (%s)",
+			schemaOf(b), results.Schema, fleet.Schema)})
+	}
+}
+
+func (h *History) add(src, file string, doc *results.Document, raw []byte, seen map[string]string) {
+	id := runID(doc)
+	if first, dup := seen[id]; dup {
+		h.Skipped = append(h.Skipped, Skipped{src, "the same run (start time, host, suite and seed) as " + first})
+		return
+	}
+	seen[id] = src
+	r := &Run{ID: id, Source: src, Doc: doc, Analysis: reports.Analyze(doc), raw: raw}
+	r.BaseCommit, r.Commit = gitRevisions(doc)
+	if r.Commit == "" {
+		r.Commit = dirCommit(file)
+	}
+	h.Runs = append(h.Runs, r)
+}
+
+// schemaOf is the schema tag of a JSON document, or "" (a journal has none).
+func schemaOf(b []byte) string {
+	var head struct {
+		Schema any `json:"schema"`
+	}
+	if json.NewDecoder(bytes.NewReader(b)).Decode(&head) != nil {
+		return ""
+	}
+	s, ok := head.Schema.(string)
+	if !ok && head.Schema != nil {
+		return fmt.Sprint(head.Schema)
+	}
+	return s
+}
+
+// runID is the run's start time and a digest of what identifies it.
+func runID(doc *results.Document) string {
+	sum := sha256.Sum256([]byte(strings.Join([]string{
+		doc.Started.UTC().Format(time.RFC3339Nano), doc.Environment.Host, doc.Suite.Path, doc.Suite.SHA256, fmt.Sprint(doc.Seed),
+	}, "\x00")))
+	return doc.Started.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(sum[:4])
+}
+
+// gitBuildName matches the file names `benchy run --arm-from-git` gives
+// its two builds, which the run records as var.base and var.head:
+// base-SHA and head-SHA, "-dirty" for a working tree with changes.
+var gitBuildName = regexp.MustCompile(`^(base|head)-([0-9a-f]{7,40}(?:-dirty)?)$`)
+
+// gitRevisions reads the base and head revisions of a base-versus-head run
+// from its variables.
+func gitRevisions(doc *results.Document) (base, head string) {
+	for _, v := range doc.Variables {
+		if v.Name != "base" && v.Name != "head" {
+			continue
+		}
+		var s string
+		if json.Unmarshal(v.Value, &s) != nil {
+			continue
+		}
+		m := gitBuildName.FindStringSubmatch(path.Base(filepath.ToSlash(s)))
+		if m == nil || m[1] != v.Name {
+			continue
+		}
+		if v.Name == "base" {
+			base = m[2]
+		} else {
+			head = m[2]
+		}
+	}
+	return base, head
+}
+
+// storedRunDir matches the folder names bench-gpu.yml stores runs under:
+// YYYYMMDDTHHMMSSZ-SHA-RUNID.
+var storedRunDir = regexp.MustCompile(`^\d{8}T\d{6}Z-([0-9a-f]{7,40})(?:-|$)`)
+
+// dirCommit reads the commit from the name of the folder that holds a
+// stored run, or returns "".
+func dirCommit(file string) string {
+	if m := storedRunDir.FindStringSubmatch(filepath.Base(filepath.Dir(file))); m != nil {
+		return m[1]
+	}
+	return ""
+}

@@ -1,0 +1,587 @@
+package site
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/benchy-dev/benchy/reports"
+	"github.com/benchy-dev/benchy/results"
+	"github.com/benchy-dev/benchy/stats"
+)
+
+//go:embed site.html.tmpl
+var templateText string
+
+//go:embed site.css
+var siteCSS string
+
+var pages = template.Must(template.New("site").Parse(templateText))
+
+// Marker is the file that marks a folder as a site benchy built, so that a
+// rebuild may replace it.
+const Marker = ".benchy-site"
+
+// DefaultTitle is the site's title when Options gives none.
+const DefaultTitle = "benchy: benchmark history"
+
+// Options tune Build.
+type Options struct {
+	// Title heads every page; "" means DefaultTitle.
+	Title string
+	// BaseURL, when set, is the absolute http(s) address the site is
+	// published at: pages name their canonical address under it.
+	BaseURL string
+	// Version is the benchy version written in the footer.
+	Version string
+	// Workers renders that many run reports at once; 0 means GOMAXPROCS.
+	Workers int
+}
+
+// Summary counts what Build wrote.
+type Summary struct {
+	Runs, Benchmarks, Series, Changes, Skipped, Files int
+	Bytes                                             int64
+}
+
+// CheckOutput refuses an output folder that would lose something: one
+// that holds files but is not a site benchy built, or one that holds an
+// input.
+func CheckOutput(dir string, inputs []string) error {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	for _, in := range inputs {
+		ai, err := filepath.Abs(in)
+		if err != nil {
+			return err
+		}
+		if ai == abs || strings.HasPrefix(ai, abs+string(filepath.Separator)) {
+			return fmt.Errorf("the input %s is inside the output folder %s, which is replaced on every build: write the site elsewhere", in, dir)
+		}
+		if strings.HasPrefix(abs, ai+string(filepath.Separator)) {
+			return fmt.Errorf("the output folder %s is inside the input folder %s: the site's own results.json copies would be read as runs next time; write the site elsewhere", dir, in)
+		}
+	}
+	st, err := os.Lstat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("%s exists and is not a folder", dir)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(dir, Marker)); err != nil {
+		return fmt.Errorf("%s holds files and is not a site built by benchy site (no %s): give an empty or new folder", dir, Marker)
+	}
+	return nil
+}
+
+// Build writes the site for h into dir, replacing a site built there
+// before: it writes a new folder beside dir and swaps it in, so that a
+// failed build leaves the old site whole. Call CheckOutput first.
+func Build(dir string, h *History, opt Options) (Summary, error) {
+	if opt.Title == "" {
+		opt.Title = DefaultTitle
+	}
+	if opt.BaseURL != "" {
+		if err := CheckBaseURL(opt.BaseURL); err != nil {
+			return Summary{}, err
+		}
+		opt.BaseURL = strings.TrimSuffix(opt.BaseURL, "/") + "/"
+	}
+	parent := filepath.Dir(filepath.Clean(dir))
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return Summary{}, err
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".new-")
+	if err != nil {
+		return Summary{}, err
+	}
+	defer os.RemoveAll(tmp)
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return Summary{}, err
+	}
+	w := &writer{root: tmp}
+	sum, err := build(w, h, opt)
+	if err != nil {
+		return sum, err
+	}
+	sum.Files, sum.Bytes = w.files, w.bytes
+	old := ""
+	if _, err := os.Lstat(dir); err == nil {
+		old = tmp + ".old"
+		if err := os.Rename(dir, old); err != nil {
+			return sum, err
+		}
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		if old != "" {
+			_ = os.Rename(old, dir)
+		}
+		return sum, err
+	}
+	if old != "" {
+		if err := os.RemoveAll(old); err != nil {
+			return sum, fmt.Errorf("the new site is in place, but the old one could not be removed: %w", err)
+		}
+	}
+	return sum, nil
+}
+
+// CheckBaseURL accepts an absolute http(s) address without query or
+// fragment, the form --base-url takes.
+func CheckBaseURL(u string) error {
+	p, err := url.Parse(u)
+	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" || p.RawQuery != "" || p.Fragment != "" {
+		return fmt.Errorf("the base URL %q is not an absolute http(s) address without query or fragment", u)
+	}
+	return nil
+}
+
+// writer writes the site's files and counts them.
+type writer struct {
+	root  string
+	mu    sync.Mutex
+	files int
+	bytes int64
+}
+
+func (w *writer) write(rel string, b []byte) error {
+	p := filepath.Join(w.root, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		return err
+	}
+	w.mu.Lock()
+	w.files++
+	w.bytes += int64(len(b))
+	w.mu.Unlock()
+	return nil
+}
+
+func (w *writer) page(rel, name string, data any) error {
+	var b bytes.Buffer
+	if err := pages.ExecuteTemplate(&b, name, data); err != nil {
+		return fmt.Errorf("rendering %s: %w", rel, err)
+	}
+	return w.write(rel, b.Bytes())
+}
+
+func build(w *writer, h *History, opt Options) (Summary, error) {
+	sum := Summary{Runs: len(h.Runs), Skipped: len(h.Skipped)}
+	if err := w.write(Marker, []byte("This folder is a site built by `benchy site`; the next build replaces all of it.\n")); err != nil {
+		return sum, err
+	}
+	failed := renderRuns(w, h.Runs, opt.Workers)
+	benches := benchmarks(h.Runs)
+	sum.Benchmarks = len(benches)
+	for _, b := range benches {
+		sum.Series += len(b.Series)
+		for _, s := range b.Series {
+			sum.Changes += len(s.Changes)
+		}
+	}
+	base := pageBase{Title: opt.Title, CSS: template.CSS(reports.StyleSheet() + siteCSS), Version: opt.Version, RunCount: len(h.Runs)}
+	all := filter{}
+	suites, machines := facets(h.Runs)
+	if err := w.page("index.html", "index", indexView(base.at("", opt, "index.html"), h, benches, failed, all, suites, machines)); err != nil {
+		return sum, err
+	}
+	for _, f := range suites {
+		rel := "suite/" + f.slug + ".html"
+		if err := w.page(rel, "index", indexView(base.at("../", opt, rel), h, benches, failed, f.filter, suites, machines)); err != nil {
+			return sum, err
+		}
+	}
+	for _, f := range machines {
+		rel := "machine/" + f.slug + ".html"
+		if err := w.page(rel, "index", indexView(base.at("../", opt, rel), h, benches, failed, f.filter, suites, machines)); err != nil {
+			return sum, err
+		}
+	}
+	for _, b := range benches {
+		rel := "bench/" + b.Slug + ".html"
+		if err := w.page(rel, "bench", benchView(base.at("../", opt, rel), b)); err != nil {
+			return sum, err
+		}
+	}
+	return sum, nil
+}
+
+// renderRuns writes every run's report and results document, several at
+// once; it returns, per run ID, why a report could not be rendered.
+func renderRuns(w *writer, runs []*Run, workers int) map[string]string {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	var mu sync.Mutex
+	failed := map[string]string{}
+	jobs := make(chan *Run)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := range jobs {
+				if err := renderRun(w, r); err != nil {
+					mu.Lock()
+					failed[r.ID] = err.Error()
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for _, r := range runs {
+		jobs <- r
+	}
+	close(jobs)
+	wg.Wait()
+	return failed
+}
+
+func renderRun(w *writer, r *Run) error {
+	dir := "runs/" + r.ID + "/"
+	if err := w.write(dir+"results.json", append(r.raw, '\n')); err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	if err := reports.HTML(&b, r.Analysis); err != nil {
+		return err
+	}
+	return w.write(dir+"index.html", b.Bytes())
+}
+
+// pageBase is what every page shows.
+type pageBase struct {
+	Title, PageTitle, Root, Canonical, Version string
+	CSS                                        template.CSS
+	RunCount                                   int
+}
+
+func (p pageBase) at(root string, opt Options, rel string) pageBase {
+	p.Root = root
+	p.PageTitle = p.Title
+	if opt.BaseURL != "" {
+		p.Canonical = opt.BaseURL + rel
+	}
+	return p
+}
+
+// filter selects the runs of one suite or one machine fingerprint; the
+// zero filter selects every run.
+type filter struct {
+	suite, fingerprint, label string
+}
+
+func (f filter) keeps(r *Run) bool {
+	switch {
+	case f.suite != "":
+		return r.Doc.Suite.Path == f.suite
+	case f.fingerprint != "":
+		return r.Analysis.Fingerprint == f.fingerprint
+	}
+	return true
+}
+
+// facet is one filter page.
+type facet struct {
+	filter
+	name, slug string
+	count      int
+}
+
+// facets lists the suites and the machines of the runs, by name.
+func facets(runs []*Run) (suites, machines []facet) {
+	si, mi := map[string]int{}, map[string]int{}
+	for _, r := range runs {
+		s := r.Doc.Suite.Path
+		if i, ok := si[s]; ok {
+			suites[i].count++
+		} else {
+			si[s] = len(suites)
+			suites = append(suites, facet{filter: filter{suite: s, label: "suite " + s}, name: s, slug: slug("suite\x00"+s, s), count: 1})
+		}
+		fp := r.Analysis.Fingerprint
+		if i, ok := mi[fp]; ok {
+			machines[i].count++
+			machines[i].name = machineName(r) // the newest run's description
+		} else {
+			mi[fp] = len(machines)
+			machines = append(machines, facet{filter: filter{fingerprint: fp}, name: machineName(r), slug: fp, count: 1})
+		}
+	}
+	for i := range machines {
+		machines[i].label = "machine " + machines[i].name
+	}
+	sort.SliceStable(suites, func(i, j int) bool { return suites[i].name < suites[j].name })
+	sort.SliceStable(machines, func(i, j int) bool { return machines[i].name < machines[j].name })
+	return suites, machines
+}
+
+// machineName is a run's machine in a few words: host, device and
+// fingerprint.
+func machineName(r *Run) string {
+	env := r.Doc.Environment
+	device := env.CPUModel
+	if len(env.GPUs) > 0 {
+		device = env.GPUs[0]
+	}
+	parts := []string{}
+	for _, s := range []string{env.Host, device} {
+		if s != "" {
+			parts = append(parts, s)
+		}
+	}
+	return strings.Join(append(parts, r.Analysis.Fingerprint), " · ")
+}
+
+type facetLink struct {
+	Name, Href string
+	Count      int
+	Current    bool
+}
+
+type runRow struct {
+	Href, JSONHref, SuiteHref, MachineHref    string
+	Time, Commit, CommitTitle, Suite, Machine string
+	Status, StatusClass, Headline             string
+}
+
+type changeRow struct {
+	BenchHref, Bench, Words, Class, Commit, RunHref, Time, Machine, FromTo, CI string
+	when                                                                       int64
+}
+
+type benchRow struct {
+	Href, Suite, Name, Latest, LatestRel, LatestClass string
+	Machines, Points, Changes                         int
+}
+
+type indexPage struct {
+	pageBase
+	Heading, Summary, EmptyText string
+	Empty, Filtered             bool
+	Alpha                       float64
+	Suites, Machines            []facetLink
+	Changes                     []changeRow
+	Benchmarks                  []benchRow
+	Runs                        []runRow
+	Skipped                     []Skipped
+}
+
+func runHref(root string, r *Run) string { return root + "runs/" + r.ID + "/index.html" }
+
+func shortCommit(c string) string {
+	sha, dirty, _ := strings.Cut(c, "-")
+	if len(sha) > 10 {
+		sha = sha[:10]
+	}
+	if dirty != "" {
+		return sha + "-" + dirty
+	}
+	return sha
+}
+
+func indexView(base pageBase, h *History, benches []*Benchmark, failed map[string]string, f filter, suites, machines []facet) indexPage {
+	p := indexPage{pageBase: base, Heading: base.Title, Alpha: changeAlpha, Skipped: h.Skipped, Filtered: f != filter{}}
+	if p.Filtered {
+		p.Heading = base.Title + ": " + f.label
+		p.PageTitle = p.Heading
+	}
+	for _, s := range suites {
+		p.Suites = append(p.Suites, facetLink{Name: s.name, Href: base.Root + "suite/" + s.slug + ".html", Count: s.count, Current: s.filter == f})
+	}
+	for _, m := range machines {
+		p.Machines = append(p.Machines, facetLink{Name: m.name, Href: base.Root + "machine/" + m.slug + ".html", Count: m.count, Current: m.filter == f})
+	}
+	suiteSlug, machineSlug := map[string]string{}, map[string]string{}
+	for _, s := range suites {
+		suiteSlug[s.suite] = s.slug
+	}
+	for _, m := range machines {
+		machineSlug[m.fingerprint] = m.slug
+	}
+	for i := len(h.Runs) - 1; i >= 0; i-- {
+		r := h.Runs[i]
+		if !f.keeps(r) {
+			continue
+		}
+		row := runRow{
+			Href: runHref(base.Root, r), JSONHref: base.Root + "runs/" + r.ID + "/results.json",
+			SuiteHref: base.Root + "suite/" + suiteSlug[r.Doc.Suite.Path] + ".html", MachineHref: base.Root + "machine/" + machineSlug[r.Analysis.Fingerprint] + ".html",
+			Time: r.Doc.Started.UTC().Format("2006-01-02 15:04:05"), Commit: shortCommit(r.Commit), Suite: r.Doc.Suite.Path,
+			Machine: machineName(r), Status: r.Analysis.Status(), StatusClass: "neutral", Headline: r.Analysis.Headline(),
+		}
+		if r.Commit != "" {
+			row.CommitTitle = "commit " + r.Commit
+			if r.BaseCommit != "" {
+				row.CommitTitle = "head " + r.Commit + " against base " + r.BaseCommit
+			}
+		}
+		if r.Doc.Status == results.StatusFailed || len(r.Analysis.FailedArms()) > 0 {
+			row.StatusClass = "bad"
+		}
+		if why, ok := failed[r.ID]; ok {
+			row.Headline = "the report could not be rendered: " + why
+			row.StatusClass = "bad"
+		}
+		p.Runs = append(p.Runs, row)
+	}
+	for _, b := range benches {
+		row := benchRow{Href: base.Root + "bench/" + b.Slug + ".html", Suite: b.Suite, Name: b.Instance + " · " + b.Arm}
+		var latest *Point
+		for _, s := range b.Series {
+			kept := false
+			for i := range s.Points {
+				pt := &s.Points[i]
+				if !f.keeps(pt.Run) {
+					continue
+				}
+				kept = true
+				row.Points++
+				if latest == nil || pt.Run.Doc.Started.After(latest.Run.Doc.Started) {
+					latest = pt
+				}
+			}
+			if !kept {
+				continue
+			}
+			row.Machines++
+			for _, c := range changeRows(base.Root, b, s) {
+				row.Changes++
+				p.Changes = append(p.Changes, c)
+			}
+		}
+		if latest == nil {
+			continue
+		}
+		row.Latest = reports.FormatValue(latest.Median, b.Metric)
+		row.LatestRel, row.LatestClass = "—", "neutral"
+		if latest.Rel != nil {
+			row.LatestRel, row.LatestClass = reports.FormatRel(latest.Rel), reports.VerdictClass(latest.Verdict)
+		}
+		p.Benchmarks = append(p.Benchmarks, row)
+	}
+	sort.SliceStable(p.Changes, func(i, j int) bool { return p.Changes[i].when > p.Changes[j].when })
+	nMachines := len(machines)
+	if p.Filtered {
+		nMachines = len(p.machinesOf())
+	}
+	p.Summary = fmt.Sprintf("%d run(s) of %d benchmark(s) on %d machine(s); %d change point(s)", len(p.Runs), len(p.Benchmarks), nMachines, len(p.Changes))
+	if len(h.Skipped) > 0 {
+		p.Summary += fmt.Sprintf("; %d input(s) skipped", len(h.Skipped))
+	}
+	if len(h.Runs) == 0 {
+		p.Empty = true
+		p.EmptyText = "No runs yet: the inputs hold no benchy results documents."
+		if len(h.Skipped) > 0 {
+			p.EmptyText = "No runs: none of the inputs is a results document this benchy can read (see the skipped inputs below)."
+		}
+	}
+	return p
+}
+
+// machinesOf lists the distinct machines of the page's runs.
+func (p indexPage) machinesOf() map[string]bool {
+	m := map[string]bool{}
+	for _, r := range p.Runs {
+		m[r.Machine] = true
+	}
+	return m
+}
+
+// changeRows lists a series' change points, newest first.
+func changeRows(root string, b *Benchmark, s *Series) []changeRow {
+	var out []changeRow
+	for i := len(s.Changes) - 1; i >= 0; i-- {
+		c := s.Changes[i]
+		p := s.Points[c.Index]
+		words, class := changeWords(c.Rel, b.Metric, b.Better)
+		out = append(out, changeRow{
+			BenchHref: root + "bench/" + b.Slug + ".html", Bench: b.Suite + " · " + b.Instance + " · " + b.Arm,
+			Words: words, Class: class, Commit: shortCommit(p.Run.Commit), RunHref: runHref(root, p.Run),
+			Time: p.Run.Doc.Started.UTC().Format("2006-01-02 15:04"), Machine: s.Machine,
+			FromTo: reports.FormatValue(c.Before, b.Metric) + " → " + reports.FormatValue(c.After, b.Metric),
+			CI:     fmt.Sprintf("%s (%g%% CI, Welch, between the segments)", reports.FormatRel(relEstimate(c)), 100*p.Confidence),
+			when:   p.Run.Doc.Started.UnixNano(),
+		})
+	}
+	return out
+}
+
+func relEstimate(c ChangePoint) *stats.Estimate {
+	return &stats.Estimate{Estimate: c.Rel, CILo: c.CILo, CIHi: c.CIHi}
+}
+
+type benchPage struct {
+	pageBase
+	Name, Suite, Metric, Better, Baseline string
+	Series                                []seriesView
+}
+
+type seriesView struct {
+	Machine, Fingerprint, Confidence string
+	Points                           int
+	Time, Rel                        template.HTML
+	Changes                          []changeRow
+	Rows                             []pointRow
+}
+
+type pointRow struct {
+	Href, Time, Commit, Median, CI, Blocks, Rel, RelClass string
+}
+
+func benchView(base pageBase, b *Benchmark) benchPage {
+	p := benchPage{pageBase: base, Name: b.Instance + " · " + b.Arm, Suite: b.Suite, Metric: reports.MetricTitle(b.Metric), Better: reports.BetterWord(b.Better), Baseline: b.Baseline}
+	p.PageTitle = b.Instance + " · " + b.Arm + " — " + base.Title
+	for _, s := range b.Series {
+		conf := 0.95
+		if n := len(s.Points); n > 0 {
+			conf = s.Points[n-1].Confidence
+		}
+		v := seriesView{Machine: s.Machine, Fingerprint: s.Fingerprint, Confidence: fmt.Sprintf("%g%%", 100*conf), Points: len(s.Points),
+			Time: timeChart(b, s, base.Root), Changes: changeRows(base.Root, b, s)}
+		if b.Baseline != "" {
+			v.Rel = relChart(b, s, base.Root)
+		}
+		for i := len(s.Points) - 1; i >= 0; i-- {
+			pt := s.Points[i]
+			row := pointRow{Href: runHref(base.Root, pt.Run), Time: pt.Run.Doc.Started.UTC().Format("2006-01-02 15:04:05"),
+				Commit: shortCommit(pt.Run.Commit), Median: reports.FormatValue(pt.Median, b.Metric),
+				CI:     reports.FormatValue(pt.Lo, b.Metric) + " to " + reports.FormatValue(pt.Hi, b.Metric),
+				Blocks: fmt.Sprint(pt.Blocks), Rel: "—", RelClass: "neutral"}
+			if !pt.Exact {
+				row.CI += " (range)"
+			}
+			if pt.Rel != nil {
+				row.Rel, row.RelClass = reports.FormatRel(pt.Rel), reports.VerdictClass(pt.Verdict)
+			}
+			v.Rows = append(v.Rows, row)
+		}
+		p.Series = append(p.Series, v)
+	}
+	return p
+}

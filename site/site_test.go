@@ -1,0 +1,376 @@
+package site
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/benchy-dev/benchy/fleet"
+	"github.com/benchy-dev/benchy/internal/golden"
+	"github.com/benchy-dev/benchy/results"
+)
+
+// historyDir holds the small fixed history of the golden tests: twelve
+// base-versus-head runs on host-1 whose "slower" arm got 30% slower from
+// the seventh on, and three runs on host-2, generated from the real run by
+// TestFixedHistory (which keeps the files in step with the generator).
+var historyDir = filepath.Join("testdata", "history")
+
+func fixedHistory(t testing.TB) []*results.Document {
+	real := loadReal(t)
+	docs := generate(t, real, historySpec{Runs: 12, Instances: 1, Seed: 1, Steps: []step{{Arm: "slower", From: 6, Factor: 1.3}}})
+	return append(docs, generate(t, real, historySpec{Runs: 3, Instances: 1, Seed: 2, First: 12, Host: "host-2"})...)
+}
+
+func TestFixedHistory(t *testing.T) {
+	docs := fixedHistory(t)
+	dir := t.TempDir()
+	writeHistory(t, dir, docs)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name(), "results.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		golden.Check(t, filepath.Join(historyDir, e.Name(), "results.json"), b)
+	}
+}
+
+// buildSite loads the inputs and builds the site in a new folder.
+func buildSite(t *testing.T, inputs ...string) (string, *History) {
+	t.Helper()
+	h, err := Load(inputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "site")
+	if err := CheckOutput(out, inputs); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Build(out, h, Options{Version: "test", BaseURL: "https://example.org/bench"}); err != nil {
+		t.Fatal(err)
+	}
+	return out, h
+}
+
+func readSite(t *testing.T, dir, rel string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestGoldenSite(t *testing.T) {
+	out, h := buildSite(t, historyDir)
+	if len(h.Runs) != 15 || len(h.Skipped) != 0 {
+		t.Fatalf("%d runs, %d skipped; want 15 and 0", len(h.Runs), len(h.Skipped))
+	}
+	golden.Check(t, filepath.Join("testdata", "golden", "index.html"), []byte(readSite(t, out, "index.html")))
+	benches := benchmarks(h.Runs)
+	var slower *Benchmark
+	for _, b := range benches {
+		if b.Arm == "slower" {
+			slower = b
+		}
+	}
+	if slower == nil {
+		t.Fatal("no page for the slower arm")
+	}
+	page := readSite(t, out, "bench/"+slower.Slug+".html")
+	golden.Check(t, filepath.Join("testdata", "golden", "bench-slower.html"), []byte(page))
+	// Two machines: two series, never one line.
+	if len(slower.Series) != 2 {
+		t.Fatalf("%d series, want one per machine (2)", len(slower.Series))
+	}
+	if got := strings.Count(page, `class="plot history"`); got != 2 {
+		t.Errorf("%d time charts, want 2", got)
+	}
+	if got := strings.Count(page, `class="plot history-rel"`); got != 2 {
+		t.Errorf("%d relative-difference charts, want 2", got)
+	}
+	// The step at the seventh run of host-1 is found there, and only there.
+	s := slower.Series[0]
+	if len(s.Changes) != 1 || s.Changes[0].Index != 6 {
+		t.Fatalf("change points %+v, want one at index 6", s.Changes)
+	}
+	if c := s.Changes[0]; !(c.CILo > 0.2 && c.CIHi < 0.4) {
+		t.Errorf("change %+v: the CI does not hold the 30%% step", c)
+	}
+	index := readSite(t, out, "index.html")
+	want := "got <strong class=\"bad\">28.5% slower</strong> at <a href=\"runs/"
+	if !strings.Contains(index, want) {
+		t.Errorf("the index does not list the change point (%q)", want)
+	}
+	if !strings.Contains(index, `<link rel="canonical" href="https://example.org/bench/index.html">`) {
+		t.Error("no canonical address under --base-url")
+	}
+	// Newest first.
+	first := strings.Index(index, "2026-11-02 17:00:00")
+	last := strings.Index(index, "2026-11-01 08:00:00")
+	if first < 0 || last < 0 || first > last {
+		t.Errorf("runs are not listed newest first (%d, %d)", first, last)
+	}
+	checkLinks(t, out)
+}
+
+// checkLinks follows every relative href and src of every page.
+func checkLinks(t *testing.T, dir string) {
+	t.Helper()
+	attr := regexp.MustCompile(`(?:href|src)="([^"]*)"`)
+	pages := 0
+	err := filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() || !strings.HasSuffix(p, ".html") {
+			return err
+		}
+		pages++
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		for _, m := range attr.FindAllStringSubmatch(string(b), -1) {
+			ref := strings.ReplaceAll(m[1], "&amp;", "&")
+			if strings.HasPrefix(ref, "#") || strings.HasPrefix(ref, "https://") || strings.HasPrefix(ref, "http://") {
+				continue
+			}
+			if strings.Contains(ref, ":") {
+				t.Errorf("%s: link %q is neither relative nor http(s)", p, ref)
+				continue
+			}
+			ref, _, _ = strings.Cut(ref, "#")
+			if _, err := os.Stat(filepath.Join(filepath.Dir(p), filepath.FromSlash(ref))); err != nil {
+				t.Errorf("%s: broken link %q", p, m[1])
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pages == 0 {
+		t.Fatal("no pages")
+	}
+}
+
+func TestBadInputsAreSkipped(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	write("broken.json", `{"schema": "benchy/results/v1", "workloads": [`)
+	write("foreign.json", `{"name": "<b>someone else's</b>", "values": [1, 2]}`)
+	write("analysis.json", `{"schema": "benchy/analysis/v1"}`)
+	write("notes.txt", "not JSON and not .json: ignored")
+	real, err := os.ReadFile(filepath.Join("testdata", "quickstart.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write("a/results.json", string(real))
+	write("b/copy.json", string(real)) // the same run again
+	// A fleet document holding that run and another.
+	doc := loadReal(t)
+	other := cloneDoc(t, doc)
+	other.Environment.Host = "host-9"
+	fd := fleet.Document{Schema: fleet.Schema, Runs: []*fleet.Run{{Host: doc.Environment.Host, Document: doc}, {Host: "host-9", Document: other}}}
+	fb, err := json.Marshal(fd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write("fleet.json", string(fb))
+	out, h := buildSite(t, dir)
+	if len(h.Runs) != 2 {
+		t.Fatalf("%d runs, want 2 (one from a file, one more from the fleet)", len(h.Runs))
+	}
+	reasons := map[string]string{}
+	for _, s := range h.Skipped {
+		reasons[filepath.Base(s.Path)] = s.Reason
+	}
+	for name, want := range map[string]string{
+		"broken.json":                          "not a benchy results document",
+		"foreign.json":                         "no schema field",
+		"analysis.json":                        `schema "benchy/analysis/v1" is neither`,
+		"copy.json":                            "the same run",
+		"fleet.json (run 1 of 2, host host-1)": "the same run",
+	} {
+		if !strings.Contains(reasons[name], want) {
+			t.Errorf("%s: skipped with %q, want it to say %q (all: %q)", name, reasons[name], want, reasons)
+		}
+	}
+	index := readSite(t, out, "index.html")
+	if !strings.Contains(index, "Skipped inputs") || !strings.Contains(index, "broken.json</code>: ") {
+		t.Error("the index does not list the skipped inputs")
+	}
+	if strings.Contains(index, "<b>someone") {
+		t.Error("text from a skipped input reached the page unescaped")
+	}
+	checkLinks(t, out)
+}
+
+func TestEmptyInputs(t *testing.T) {
+	out, h := buildSite(t, t.TempDir())
+	if len(h.Runs) != 0 {
+		t.Fatal(h.Runs)
+	}
+	index := readSite(t, out, "index.html")
+	if !strings.Contains(index, "No runs yet: the inputs hold no benchy results documents.") {
+		t.Errorf("the empty site does not say so:\n%s", index)
+	}
+	checkLinks(t, out)
+	if _, err := Load([]string{filepath.Join(t.TempDir(), "missing")}); err == nil {
+		t.Error("a missing input path is not an error")
+	}
+}
+
+// TestHostileNames builds a site from a run whose suite, workload, arm and
+// host names, stderr and variables are markup, and checks that none of it
+// reaches any page as markup.
+func TestHostileNames(t *testing.T) {
+	out, h := buildSite(t, filepath.Join("testdata", "xss.json"), historyDir)
+	if len(h.Runs) != 16 {
+		t.Fatalf("%d runs", len(h.Runs))
+	}
+	injected := regexp.MustCompile(`(?i)<(script|img|iframe|object|embed)\b|<svg onload|<h1>host|<b>bold`)
+	err := filepath.Walk(out, func(p string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() || !strings.HasSuffix(p, ".html") {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if m := injected.FindAllString(string(b), -1); len(m) > 0 {
+			t.Errorf("%s: injected markup %q", p, m)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	index := readSite(t, out, "index.html")
+	if !strings.Contains(index, "&lt;h1&gt;host&lt;/h1&gt;") {
+		t.Error("the hostile host name is not shown as text on the index")
+	}
+	checkLinks(t, out)
+}
+
+func TestOutputFolder(t *testing.T) {
+	dir := t.TempDir()
+	foreign := filepath.Join(dir, "foreign")
+	if err := os.MkdirAll(foreign, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(foreign, "keep.txt"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckOutput(foreign, []string{historyDir}); err == nil || !strings.Contains(err.Error(), "not a site built by benchy site") {
+		t.Errorf("a folder of other files: %v", err)
+	}
+	if err := CheckOutput(filepath.Join(historyDir, "site"), []string{historyDir}); err == nil {
+		t.Error("an output folder inside the inputs is accepted")
+	}
+	if err := CheckOutput(filepath.Dir(historyDir), []string{historyDir}); err == nil {
+		t.Error("an output folder holding the inputs is accepted")
+	}
+	// A rebuild replaces the whole earlier site.
+	out := filepath.Join(dir, "site")
+	h, err := Load([]string{historyDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Build(out, h, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	stale := filepath.Join(out, "runs", "stale.html")
+	if err := os.WriteFile(stale, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckOutput(out, []string{historyDir}); err != nil {
+		t.Fatalf("a site built before is refused: %v", err)
+	}
+	if _, err := Build(out, h, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); err == nil {
+		t.Error("the rebuild kept a file of the old site")
+	}
+	if err := CheckBaseURL("javascript:alert(1)"); err == nil {
+		t.Error("a javascript: base URL is accepted")
+	}
+}
+
+func TestMedianCI(t *testing.T) {
+	xs := []float64{10, 3, 7, 1, 9, 2, 8, 4, 6, 5}
+	m, lo, hi, exact := medianCI(xs, 0.95)
+	// n = 10 at 95%: the 2nd and 9th order statistics (coverage 97.9%).
+	if m != 5.5 || lo != 2 || hi != 9 || !exact {
+		t.Errorf("got %v [%v, %v] %v, want 5.5 [2, 9] true", m, lo, hi, exact)
+	}
+	m, lo, hi, exact = medianCI([]float64{4, 1, 3, 2, 5}, 0.95)
+	if m != 3 || lo != 1 || hi != 5 || exact {
+		t.Errorf("n = 5: got %v [%v, %v] %v, want the range and exact false", m, lo, hi, exact)
+	}
+}
+
+func TestDetectChanges(t *testing.T) {
+	// noise is a fixed ±2% pattern, so that the tests are deterministic.
+	noise := func(i int) float64 { return 1 + 0.02*math.Sin(float64(i)*2.3) }
+	series := func(n int, level func(i int) float64) []float64 {
+		xs := make([]float64, n)
+		for i := range xs {
+			xs[i] = level(i) * noise(i)
+		}
+		return xs
+	}
+	tests := []struct {
+		name string
+		xs   []float64
+		want []int
+	}{
+		{"flat", series(40, func(int) float64 { return 100 }), nil},
+		{"one step", series(40, func(i int) float64 { return map[bool]float64{true: 100, false: 112}[i < 25] }), []int{25}},
+		{"two steps", series(60, func(i int) float64 {
+			switch {
+			case i < 20:
+				return 100
+			case i < 40:
+				return 90
+			}
+			return 120
+		}), []int{20, 40}},
+		{"one outlier", series(40, func(i int) float64 { return map[bool]float64{true: 300, false: 100}[i == 17] }), nil},
+		{"too short", []float64{1, 1, 1, 2, 2}, nil},
+		{"constant", []float64{5, 5, 5, 5, 5, 5, 5, 5}, nil},
+		{"constant step", []float64{5, 5, 5, 5, 6, 6, 6, 6}, []int{4}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []int
+			for _, c := range detectChanges(tc.xs, 0.95) {
+				got = append(got, c.Index)
+			}
+			if len(got) != len(tc.want) {
+				t.Fatalf("change points %v, want %v", got, tc.want)
+			}
+			for i := range got {
+				if got[i] != tc.want[i] {
+					t.Fatalf("change points %v, want %v", got, tc.want)
+				}
+			}
+		})
+	}
+}
