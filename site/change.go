@@ -59,7 +59,7 @@ func detectChanges(xs []float64, conf float64) []ChangePoint {
 			return
 		}
 		tau += lo
-		if !differs(xs[lo:tau], xs[tau:hi]) {
+		if welchP(xs[lo:tau], xs[tau:hi]) >= changeLevel(hi-lo) {
 			return
 		}
 		cuts = append(cuts, tau)
@@ -74,7 +74,7 @@ func detectChanges(xs []float64, conf float64) []ChangePoint {
 		weakest, weakestP := -1, -1.0
 		for i, c := range cuts {
 			lo, hi := neighbours(cuts, i, len(xs))
-			if p := welchP(xs[lo:c], xs[c:hi]); p >= changeAlpha && p > weakestP {
+			if p := welchP(xs[lo:c], xs[c:hi]); p >= changeLevel(hi-lo) && p > weakestP {
 				weakest, weakestP = i, p
 			}
 		}
@@ -157,9 +157,13 @@ func bestSplit(ys []float64) (int, bool) {
 	return best, best > 0
 }
 
-// differs reports whether Welch's t-test on the logarithms rejects equal
-// means of a and b at changeAlpha.
-func differs(a, b []float64) bool { return welchP(a, b) < changeAlpha }
+// changeLevel is the level at which a split of a segment of n runs is
+// accepted: changeAlpha divided by the number of places the split could
+// have been (Bonferroni), since the split tested is the one that looks
+// most like a change.
+func changeLevel(n int) float64 {
+	return changeAlpha / float64(max(1, n-2*changeMinSegment+1))
+}
 
 // welchP is the two-sided p-value of Welch's t-test of equal mean logs of
 // a and b (1 when it cannot be computed).

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -18,7 +19,9 @@ import (
 // testdata/quickstart.json is `benchy run quickstart` on this project's
 // build machine (a copy of cmd/benchy/testdata/merge/host-1.json). Each
 // generated run resamples that run's measured blocks with replacement (so
-// every run has the real run's noise), gets its own start time, commit and
+// every run has the real run's noise) and scales it by a run-level factor
+// drawn from a log-normal distribution with a 2% spread (runs on one
+// machine differ by more than their blocks do), gets its own start time, commit and
 // seed, and stands for a base-versus-head run (var.base and var.head name
 // builds of the parent commit and the commit, as --arm-from-git records
 // them). A step scales every sample of some arms from a given run on, to
@@ -96,6 +99,7 @@ func generate(t testing.TB, real *results.Document, spec historySpec) []*results
 			results.Variable{Name: "head", Value: jsonString("/tmp/benchy-git-1/head-" + head), Source: "--arm-from-git"})
 		doc.Workloads = nil
 		for k := range spec.Instances {
+			runFactor := math.Exp(0.02 * rng.NormFloat64())
 			w := cloneWorkload(t, src)
 			if spec.Instances > 1 {
 				w.Name = fmt.Sprintf("%s/n=%d", src.Name, k)
@@ -109,7 +113,7 @@ func generate(t testing.TB, real *results.Document, spec historySpec) []*results
 				b.Index = len(w.Blocks)
 				b.Start = doc.Started.Add(time.Duration(j) * time.Second)
 				for _, r := range b.Runs {
-					f := 1.0
+					f := runFactor
 					for _, s := range spec.Steps {
 						if (s.Instance == "" || s.Instance == w.Name) && (s.Arm == "" || s.Arm == r.Arm) && i >= s.From {
 							f *= s.Factor
@@ -152,7 +156,17 @@ func cloneDoc(t testing.TB, d *results.Document) *results.Document { return clon
 func cloneWorkload(t testing.TB, w *results.Workload) *results.Workload {
 	return clone(t, w)
 }
-func cloneBlock(t testing.TB, b *results.Block) *results.Block { return clone(t, b) }
+// cloneBlock copies a block deeply enough to scale its samples.
+func cloneBlock(_ testing.TB, b *results.Block) *results.Block {
+	c := *b
+	c.Runs = make([]*results.ArmRun, len(b.Runs))
+	for i, r := range b.Runs {
+		rc := *r
+		rc.NS = append([]int64(nil), r.NS...)
+		c.Runs[i] = &rc
+	}
+	return &c
+}
 
 // writeHistory writes the documents as bench-gpu.yml stores them:
 // DIR/YYYYMMDDTHHMMSSZ-SHA-RUNID/results.json.

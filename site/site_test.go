@@ -106,7 +106,7 @@ func TestGoldenSite(t *testing.T) {
 		t.Errorf("change %+v: the CI does not hold the 30%% step", c)
 	}
 	index := readSite(t, out, "index.html")
-	want := "got <strong class=\"bad\">28.5% slower</strong> at <a href=\"runs/"
+	want := "got <strong class=\"bad\">27.8% slower</strong> at <a href=\"runs/"
 	if !strings.Contains(index, want) {
 		t.Errorf("the index does not list the change point (%q)", want)
 	}

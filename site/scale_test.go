@@ -1,0 +1,112 @@
+package site
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestScale measures a large history: BENCHY_SITE_SCALE=RUNSxINSTANCES
+// (e.g. 1000x20) generates that many runs of that many workload instances
+// each from the real run, with a 15% step in one instance's "slower" arm
+// half-way, and logs the time Load and Build take, the site's size, the
+// CPU and the load average. It asserts what was built, never how fast.
+//
+//	BENCHY_SITE_SCALE=1000x20 go test ./site -run TestScale -v -timeout 30m
+func TestScale(t *testing.T) {
+	spec := os.Getenv("BENCHY_SITE_SCALE")
+	if spec == "" {
+		t.Skip("set BENCHY_SITE_SCALE=RUNSxINSTANCES (e.g. 1000x20) to measure a large history")
+	}
+	var runs, instances int
+	if _, err := fmt.Sscanf(spec, "%dx%d", &runs, &instances); err != nil || runs < 1 || instances < 1 {
+		t.Fatalf("BENCHY_SITE_SCALE=%q is not RUNSxINSTANCES", spec)
+	}
+	real := loadReal(t)
+	genStart := time.Now()
+	docs := generate(t, real, historySpec{Runs: runs, Instances: instances, Seed: 7,
+		Steps: []step{{Instance: "sleep/n=3", Arm: "slower", From: runs / 2, Factor: 1.15}}})
+	in := t.TempDir()
+	writeHistory(t, in, docs)
+	docs = nil
+	inBytes := dirBytes(t, in)
+	t.Logf("generated %d runs × %d workload instances in %s: %.1f MB of results", runs, instances, time.Since(genStart).Round(time.Millisecond), float64(inBytes)/1e6)
+
+	load0 := loadavg()
+	start := time.Now()
+	h, err := Load([]string{in})
+	if err != nil {
+		t.Fatal(err)
+	}
+	loaded := time.Since(start)
+	out := filepath.Join(t.TempDir(), "site")
+	sum, err := Build(out, h, Options{Version: "scale"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := time.Since(start)
+	if sum.Runs != runs || len(h.Skipped) != 0 {
+		t.Fatalf("%d runs, %d skipped", sum.Runs, len(h.Skipped))
+	}
+	if want := 2 * instances; sum.Benchmarks != want {
+		t.Errorf("%d benchmark pages, want %d", sum.Benchmarks, want)
+	}
+	reports, jsons := sizeOf(t, out, "index.html"), sizeOf(t, out, "results.json")
+	t.Logf("built in %s (load and analysis %s, %d workers): %d files, %.1f MB (run reports %.1f MB, results.json copies %.1f MB, the rest %.1f MB); %d change point(s)",
+		total.Round(10*time.Millisecond), loaded.Round(10*time.Millisecond), runtime.GOMAXPROCS(0), sum.Files, float64(sum.Bytes)/1e6,
+		float64(reports)/1e6, float64(jsons)/1e6, float64(sum.Bytes-reports-jsons)/1e6, sum.Changes)
+	t.Logf("CPU: %s × %d; load average before %s, after %s", cpuModel(), runtime.NumCPU(), load0, loadavg())
+}
+
+func dirBytes(t *testing.T, dir string) int64 {
+	var n int64
+	if err := filepath.Walk(dir, func(_ string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			n += info.Size()
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// sizeOf sums the files named name under DIR/runs.
+func sizeOf(t *testing.T, dir, name string) int64 {
+	var n int64
+	if err := filepath.Walk(filepath.Join(dir, "runs"), func(_ string, info os.FileInfo, err error) error {
+		if err == nil && info.Name() == name {
+			n += info.Size()
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	return strings.Join(strings.Fields(string(b))[:3], " ")
+}
+
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return runtime.GOARCH
+	}
+	for _, line := range bytes.Split(b, []byte("\n")) {
+		if k, v, ok := strings.Cut(string(line), ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return runtime.GOARCH
+}
