@@ -156,6 +156,7 @@ func cloneDoc(t testing.TB, d *results.Document) *results.Document { return clon
 func cloneWorkload(t testing.TB, w *results.Workload) *results.Workload {
 	return clone(t, w)
 }
+
 // cloneBlock copies a block deeply enough to scale its samples.
 func cloneBlock(_ testing.TB, b *results.Block) *results.Block {
 	c := *b
