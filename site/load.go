@@ -12,8 +12,10 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/benchy-dev/benchy/fleet"
@@ -63,24 +65,63 @@ var ErrNoInput = errors.New("no such file or directory")
 // not exist is an error: the inputs were mistyped.
 func Load(paths []string) (*History, error) {
 	h := &History{}
-	seen := map[string]string{}
+	// The inputs in order, then read and analysed several at once, then
+	// added in order, so that the first copy of a run is the one kept.
+	type input struct {
+		path    string
+		skipped []Skipped // before the file (a folder's walk errors)
+		runs    []*Run
+		out     []Skipped // the file's own
+	}
+	var inputs []*input
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
 				return nil, fmt.Errorf("%s: %w", p, ErrNoInput)
 			}
-			h.Skipped = append(h.Skipped, Skipped{p, err.Error()})
+			inputs = append(inputs, &input{skipped: []Skipped{{p, err.Error()}}})
 			continue
 		}
 		if !st.IsDir() {
-			h.loadFile(p, seen)
+			inputs = append(inputs, &input{path: p})
 			continue
 		}
 		files, skipped := findInputs(p)
-		h.Skipped = append(h.Skipped, skipped...)
+		inputs = append(inputs, &input{skipped: skipped})
 		for _, f := range files {
-			h.loadFile(f, seen)
+			inputs = append(inputs, &input{path: f})
+		}
+	}
+	jobs := make(chan *input)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for in := range jobs {
+				in.runs, in.out = loadFile(in.path)
+			}
+		}()
+	}
+	for _, in := range inputs {
+		if in.path != "" {
+			jobs <- in
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	seen := map[string]string{}
+	for _, in := range inputs {
+		h.Skipped = append(h.Skipped, in.skipped...)
+		h.Skipped = append(h.Skipped, in.out...)
+		for _, r := range in.runs {
+			if first, dup := seen[r.ID]; dup {
+				h.Skipped = append(h.Skipped, Skipped{r.Source, "the same run (start time, host, suite and seed) as " + first})
+				continue
+			}
+			seen[r.ID] = r.Source
+			h.Runs = append(h.Runs, r)
 		}
 	}
 	sort.SliceStable(h.Runs, func(i, j int) bool {
@@ -131,68 +172,74 @@ func findInputs(dir string) (files []string, skipped []Skipped) {
 	return files, skipped
 }
 
-func (h *History) loadFile(p string, seen map[string]string) {
+// loadFile reads one input file: its runs, analysed, or why it is skipped.
+func loadFile(p string) (runs []*Run, skipped []Skipped) {
+	skip := func(where, why string) { skipped = append(skipped, Skipped{where, why}) }
 	b, err := os.ReadFile(p)
 	if err != nil {
-		h.Skipped = append(h.Skipped, Skipped{p, err.Error()})
-		return
+		skip(p, err.Error())
+		return nil, skipped
 	}
-	switch schemaOf(b) {
+	switch schema := schemaOf(b); schema {
 	case fleet.Schema:
 		fd, err := fleet.Parse(b)
 		if err != nil {
-			h.Skipped = append(h.Skipped, Skipped{p, err.Error()})
-			return
+			skip(p, err.Error())
+			return nil, skipped
 		}
 		for i, r := range fd.Runs {
+			src := fmt.Sprintf("%s (run %d of %d, host %s)", p, i+1, len(fd.Runs), r.Host)
 			raw, err := json.Marshal(r.Document)
 			if err != nil {
-				h.Skipped = append(h.Skipped, Skipped{fmt.Sprintf("%s (run %d)", p, i+1), err.Error()})
+				skip(src, err.Error())
 				continue
 			}
-			src := fmt.Sprintf("%s (run %d of %d, host %s)", p, i+1, len(fd.Runs), r.Host)
-			h.add(src, p, r.Document, raw, seen)
+			runs = append(runs, newRun(src, p, r.Document, raw))
 		}
 	case "", results.Schema:
 		doc, err := results.Parse(b)
 		if err != nil {
-			h.Skipped = append(h.Skipped, Skipped{p, err.Error()})
-			return
+			skip(p, err.Error())
+			return nil, skipped
 		}
 		var raw bytes.Buffer
 		if json.Compact(&raw, b) != nil { // a journal: store the replayed document
 			rb, err := json.Marshal(doc)
 			if err != nil {
-				h.Skipped = append(h.Skipped, Skipped{p, err.Error()})
-				return
+				skip(p, err.Error())
+				return nil, skipped
 			}
 			raw.Reset()
 			raw.Write(rb)
 		}
-		h.add(p, p, doc, raw.Bytes(), seen)
+		runs = append(runs, newRun(p, p, doc, raw.Bytes()))
 	default:
-		h.Skipped = append(h.Skipped, Skipped{p, fmt.Sprintf("schema %q is neither a results document (%s) nor a fleet document (%s)",
-			schemaOf(b), results.Schema, fleet.Schema)})
+		skip(p, fmt.Sprintf("schema %q is neither a results document (%s) nor a fleet document (%s)", schema, results.Schema, fleet.Schema))
 	}
+	return runs, skipped
 }
 
-func (h *History) add(src, file string, doc *results.Document, raw []byte, seen map[string]string) {
-	id := runID(doc)
-	if first, dup := seen[id]; dup {
-		h.Skipped = append(h.Skipped, Skipped{src, "the same run (start time, host, suite and seed) as " + first})
-		return
-	}
-	seen[id] = src
-	r := &Run{ID: id, Source: src, Doc: doc, Analysis: reports.Analyze(doc), raw: raw}
+// newRun analyses a document read from file.
+func newRun(src, file string, doc *results.Document, raw []byte) *Run {
+	r := &Run{ID: runID(doc), Source: src, Doc: doc, Analysis: reports.Analyze(doc), raw: raw}
 	r.BaseCommit, r.Commit = gitRevisions(doc)
 	if r.Commit == "" {
 		r.Commit = dirCommit(file)
 	}
-	h.Runs = append(h.Runs, r)
+	return r
 }
+
+// leadingSchema matches a document whose first key is its schema, as
+// benchy writes every document; the parser chosen by it checks the tag
+// again.
+var leadingSchema = regexp.MustCompile(`^\s*\{\s*"schema"\s*:\s*"([^"\\]*)"`)
 
 // schemaOf is the schema tag of a JSON document, or "" (a journal has none).
 func schemaOf(b []byte) string {
+	prefix := b[:min(len(b), 512)]
+	if m := leadingSchema.FindSubmatch(prefix); m != nil {
+		return string(m[1])
+	}
 	var head struct {
 		Schema any `json:"schema"`
 	}

@@ -176,6 +176,11 @@ func TestBadInputsAreSkipped(t *testing.T) {
 	write("foreign.json", `{"name": "<b>someone else's</b>", "values": [1, 2]}`)
 	write("analysis.json", `{"schema": "benchy/analysis/v1"}`)
 	write("notes.txt", "not JSON and not .json: ignored")
+	// A file that cannot be read (a link to nothing: as root, permissions
+	// would not stop the read).
+	if err := os.Symlink(filepath.Join(dir, "gone"), filepath.Join(dir, "unreadable.json")); err != nil {
+		t.Fatal(err)
+	}
 	real, err := os.ReadFile(filepath.Join("testdata", "quickstart.json"))
 	if err != nil {
 		t.Fatal(err)

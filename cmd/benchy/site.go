@@ -36,7 +36,7 @@ not benchy documents are listed on the index as skipped, with the reason.
 Change points: E-Divisive means with a t-test (docs/site.md).
 
 DIR must be new, empty, or a site benchy built before (it is replaced).`,
-		Example: `  benchy site data/runs -o site --title "myproject benchmarks"
+		Example: `  benchy site data/runs -o public --title "myproject benchmarks"
   benchy site benchy-out -o /tmp/site && xdg-open /tmp/site/index.html`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
