@@ -74,7 +74,7 @@ func TestGoldenSite(t *testing.T) {
 	if len(h.Runs) != 15 || len(h.Skipped) != 0 {
 		t.Fatalf("%d runs, %d skipped; want 15 and 0", len(h.Runs), len(h.Skipped))
 	}
-	golden.Check(t, filepath.Join("testdata", "golden", "index.html"), []byte(readSite(t, out, "index.html")))
+	golden.Check(t, filepath.Join("testdata", "golden", "index.html"), withoutStyle(t, readSite(t, out, "index.html")))
 	benches := benchmarks(h.Runs)
 	var slower *Benchmark
 	for _, b := range benches {
@@ -86,7 +86,7 @@ func TestGoldenSite(t *testing.T) {
 		t.Fatal("no page for the slower arm")
 	}
 	page := readSite(t, out, "bench/"+slower.Slug+".html")
-	golden.Check(t, filepath.Join("testdata", "golden", "bench-slower.html"), []byte(page))
+	golden.Check(t, filepath.Join("testdata", "golden", "bench-slower.html"), withoutStyle(t, page))
 	// Two machines: two series, never one line.
 	if len(slower.Series) != 2 {
 		t.Fatalf("%d series, want one per machine (2)", len(slower.Series))
@@ -120,6 +120,20 @@ func TestGoldenSite(t *testing.T) {
 		t.Errorf("runs are not listed newest first (%d, %d)", first, last)
 	}
 	checkLinks(t, out)
+}
+
+// withoutStyle is the page with its style sheet (the report's CSS, whose
+// golden files are the report's) replaced by a placeholder.
+func withoutStyle(t *testing.T, page string) []byte {
+	t.Helper()
+	start, end := strings.Index(page, "<style>"), strings.Index(page, "</style>")
+	if start < 0 || end < start {
+		t.Fatal("the page has no style sheet")
+	}
+	if !strings.Contains(page[start:end], "svg.plot .change-line") || !strings.Contains(page[start:end], "svg.plot .trace") {
+		t.Error("the style sheet lacks the site's or the report's plot classes")
+	}
+	return []byte(page[:start] + "<style>/* the report's and the site's CSS */" + page[end:])
 }
 
 // checkLinks follows every relative href and src of every page.
@@ -378,4 +392,45 @@ func TestDetectChanges(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestJournalInput reads the journal of a killed run, in a folder without
+// results.json, as a run; beside a results.json the journal is not read.
+func TestJournalInput(t *testing.T) {
+	doc := loadReal(t)
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "killed"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	j, err := results.CreateJournal(filepath.Join(dir, "killed", "journal.jsonl"), doc, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := doc.Workloads[0]
+	if err := j.Workload(w); err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range w.Blocks[:5] {
+		if err := j.Block(w.Name, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := j.Close(); err != nil {
+		t.Fatal(err)
+	}
+	h, err := Load([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Runs) != 1 || h.Runs[0].Doc.Status != results.StatusInterrupted || len(h.Skipped) != 0 {
+		t.Fatalf("%d runs (%+v), %d skipped: want the killed run, interrupted", len(h.Runs), h.Runs, len(h.Skipped))
+	}
+	if err := results.WriteFile(filepath.Join(dir, "killed", "results.json"), doc); err != nil {
+		t.Fatal(err)
+	}
+	if h, err = Load([]string{dir}); err != nil || len(h.Runs) != 1 || h.Runs[0].Doc.Status != doc.Status {
+		t.Fatalf("with results.json beside the journal: %v, %+v", err, h)
+	}
+	out, _ := buildSite(t, dir)
+	checkLinks(t, out)
 }
