@@ -23,6 +23,13 @@ func xAxis(n int) reports.Scale {
 	return reports.Scale{D0: -0.5, D1: float64(n) - 0.5, R0: chartL, R1: chartW - chartR}
 }
 
+// markSize scales a mark to the points' spacing, so that a long series
+// stays readable: full at up to about 60 points, never below 1.6.
+func markSize(full float64, n int) float64 {
+	spacing := (chartW - chartL - chartR) / float64(max(n, 1))
+	return max(1.6, min(full, 0.35*spacing))
+}
+
 // pointLabel is the short label of a point under the x axis: its commit,
 // else its date.
 func pointLabel(p Point) string {
@@ -114,6 +121,7 @@ func timeChart(b *Benchmark, ser *Series, root string) template.HTML {
 	if len(pts) > 1 {
 		s.Polyline(line, "trace")
 	}
+	r := markSize(pointRadius, len(pts))
 	for i, p := range pts {
 		ci := "CI"
 		if !p.Exact {
@@ -123,7 +131,7 @@ func timeChart(b *Benchmark, ser *Series, root string) template.HTML {
 			reports.FormatValue(p.Median, b.Metric), 100*p.Confidence, ci, reports.FormatValue(p.Lo, b.Metric), reports.FormatValue(p.Hi, b.Metric), p.Blocks)
 		s.OpenLink(runHref(root, p.Run))
 		s.Open("pt", tip)
-		s.Circle(xs.At(float64(i)), ys.At(p.Median), pointRadius, "mark")
+		s.Circle(xs.At(float64(i)), ys.At(p.Median), r, "mark")
 		s.Close()
 		s.CloseLink()
 	}
@@ -163,6 +171,11 @@ func relChart(b *Benchmark, ser *Series, root string) template.HTML {
 	s.Line(chartL, chartTop, chartL, bottom, "axis")
 	s.RotatedText(14, (chartTop+bottom)/2, -90, "middle", "axis-title", "vs "+reports.Ellipsize(b.Baseline, 24)+" (%)")
 	commitAxis(s, pts, xs, bottom, "run (oldest to newest), labelled by commit; whiskers: the run's CI")
+	w := markSize(relPointWidth, len(pts))
+	ciClass := "ci"
+	if w < relPointWidth { // dense: thin whiskers, so that the estimates stay visible
+		ciClass = "ci thin"
+	}
 	for i, p := range pts {
 		if p.Rel == nil {
 			continue
@@ -174,8 +187,8 @@ func relChart(b *Benchmark, ser *Series, root string) template.HTML {
 		s.OpenLink(runHref(root, p.Run))
 		s.Open("est "+reports.VerdictClass(p.Verdict), tip)
 		y0, y1 := ys.At(100*e.CILo), ys.At(100*e.CIHi)
-		s.Line(x, y0, x, y1, "ci")
-		s.Rect(x-relPointWidth/2, ys.At(100*e.Estimate)-relPointWidth/2, relPointWidth, relPointWidth, "point")
+		s.Line(x, y0, x, y1, ciClass)
+		s.Rect(x-w/2, ys.At(100*e.Estimate)-w/2, w, w, "point")
 		s.Close()
 		s.CloseLink()
 	}

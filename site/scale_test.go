@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -18,6 +19,9 @@ import (
 // CPU and the load average. It asserts what was built, never how fast.
 //
 //	BENCHY_SITE_SCALE=1000x20 go test ./site -run TestScale -v -timeout 30m
+//
+// BENCHY_SITE_KEEP=DIR builds the site in DIR (new, or built before) and
+// leaves it there.
 func TestScale(t *testing.T) {
 	spec := os.Getenv("BENCHY_SITE_SCALE")
 	if spec == "" {
@@ -38,18 +42,26 @@ func TestScale(t *testing.T) {
 	t.Logf("generated %d runs × %d workload instances in %s: %.1f MB of results", runs, instances, time.Since(genStart).Round(time.Millisecond), float64(inBytes)/1e6)
 
 	load0 := loadavg()
+	cpu0 := cpuTime()
 	start := time.Now()
 	h, err := Load([]string{in})
 	if err != nil {
 		t.Fatal(err)
 	}
-	loaded := time.Since(start)
+	loaded, loadCPU := time.Since(start), cpuTime()-cpu0
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	t.Logf("after Load: heap %.0f MB, %d GC cycles, GC CPU fraction %.2f", float64(ms.HeapAlloc)/1e6, ms.NumGC, ms.GCCPUFraction)
 	out := filepath.Join(t.TempDir(), "site")
+	if keep := os.Getenv("BENCHY_SITE_KEEP"); keep != "" {
+		out = keep // to look at the site afterwards
+	}
 	sum, err := Build(out, h, Options{Version: "scale"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	total := time.Since(start)
+	cpu := cpuTime() - cpu0
 	if sum.Runs != runs || len(h.Skipped) != 0 {
 		t.Fatalf("%d runs, %d skipped", sum.Runs, len(h.Skipped))
 	}
@@ -60,7 +72,19 @@ func TestScale(t *testing.T) {
 	t.Logf("built in %s (load and analysis %s, %d workers): %d files, %.1f MB (run reports %.1f MB, results.json copies %.1f MB, the rest %.1f MB); %d change point(s)",
 		total.Round(10*time.Millisecond), loaded.Round(10*time.Millisecond), runtime.GOMAXPROCS(0), sum.Files, float64(sum.Bytes)/1e6,
 		float64(reports)/1e6, float64(jsons)/1e6, float64(sum.Bytes-reports-jsons)/1e6, sum.Changes)
+	t.Logf("CPU time (user + system): Load %s, Build %s; together %s, i.e. %s of wall time on %d idle CPUs",
+		loadCPU.Round(10*time.Millisecond), (cpu - loadCPU).Round(10*time.Millisecond), cpu.Round(10*time.Millisecond),
+		(cpu / time.Duration(runtime.NumCPU())).Round(10*time.Millisecond), runtime.NumCPU())
 	t.Logf("CPU: %s × %d; load average before %s, after %s", cpuModel(), runtime.NumCPU(), load0, loadavg())
+}
+
+// cpuTime is the process's user and system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func dirBytes(t *testing.T, dir string) int64 {
