@@ -434,3 +434,35 @@ func TestJournalInput(t *testing.T) {
 	out, _ := buildSite(t, dir)
 	checkLinks(t, out)
 }
+
+// TestRunCommits reads the commits of a run from what --arm-from-git
+// records (var.base and var.head name the builds base-SHA and head-SHA;
+// these values are from a real run) and else from bench-gpu.yml's folder
+// names.
+func TestRunCommits(t *testing.T) {
+	vars := func(base, head string) []results.Variable {
+		return []results.Variable{{Name: "base", Value: jsonString(base)}, {Name: "head", Value: jsonString(head)}}
+	}
+	tests := []struct {
+		name       string
+		vars       []results.Variable
+		file       string
+		base, head string
+	}{
+		{"arm-from-git", vars("/tmp/benchy-git-3983149987/base-393573fb1914", "/tmp/benchy-git-3983149987/head-aca80b57f59d"),
+			"out/ab/results.json", "393573fb1914", "aca80b57f59d"},
+		{"dirty head", vars("/tmp/g/base-393573fb1914", "/tmp/g/head-aca80b57f59d-dirty"), "r.json", "393573fb1914", "aca80b57f59d-dirty"},
+		{"swapped names are not builds", vars("/tmp/g/head-393573fb1914", "/tmp/g/base-aca80b57f59d"), "r.json", "", ""},
+		{"ordinary variables", vars("main", "<b>x</b>"), "r.json", "", ""},
+		{"stored run folder", nil, "runs/20261201T101500Z-aca80b57f59d-123/results.json", "", "aca80b57f59d"},
+		{"other folder", nil, "runs/latest/results.json", "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newRun(tc.file, tc.file, &results.Document{Variables: tc.vars}, nil)
+			if r.BaseCommit != tc.base || r.Commit != tc.head {
+				t.Errorf("base %q, head %q; want %q, %q", r.BaseCommit, r.Commit, tc.base, tc.head)
+			}
+		})
+	}
+}
