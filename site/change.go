@@ -36,8 +36,9 @@ type ChangePoint struct {
 // detectChanges finds the change points of the positive values xs (one per
 // run, in run order). Candidates come from E-Divisive means with α = 1 on
 // the logarithms, by recursive bisection: in each segment the split that
-// maximizes the energy statistic Q̂ is kept when Welch's t-test between the
-// two sides (on the log scale) rejects equal means at changeAlpha. Then,
+// maximizes the energy statistic Q̂ is kept when Student's t-test between
+// the two sides (on the log scale) rejects equal means at changeAlpha over
+// the number of places the split could have been. Then,
 // as Hunter does, every change point is tested again between its
 // neighbouring change points, and the weakest that fails is dropped until
 // all pass. The returned CIs are at the confidence conf.
@@ -59,7 +60,7 @@ func detectChanges(xs []float64, conf float64) []ChangePoint {
 			return
 		}
 		tau += lo
-		if welchP(xs[lo:tau], xs[tau:hi]) >= changeLevel(hi-lo) {
+		if splitP(xs[lo:tau], xs[tau:hi]) >= changeLevel(hi-lo) {
 			return
 		}
 		cuts = append(cuts, tau)
@@ -74,7 +75,7 @@ func detectChanges(xs []float64, conf float64) []ChangePoint {
 		weakest, weakestP := -1, -1.0
 		for i, c := range cuts {
 			lo, hi := neighbours(cuts, i, len(xs))
-			if p := welchP(xs[lo:c], xs[c:hi]); p >= changeLevel(hi-lo) && p > weakestP {
+			if p := splitP(xs[lo:c], xs[c:hi]); p >= changeLevel(hi-lo) && p > weakestP {
 				weakest, weakestP = i, p
 			}
 		}
@@ -165,14 +166,16 @@ func changeLevel(n int) float64 {
 	return changeAlpha / float64(max(1, n-2*changeMinSegment+1))
 }
 
-// welchP is the two-sided p-value of Welch's t-test of equal mean logs of
-// a and b (1 when it cannot be computed).
-func welchP(a, b []float64) float64 {
-	e, err := stats.WelchLogRatio(a, b, 0.95)
+// splitP is the two-sided p-value of Student's t-test (pooled variance)
+// of equal mean logs of a and b, 1 when it cannot be computed. Pooling, as
+// in Hunter, lends a short segment at either end of the series the spread
+// of the long one.
+func splitP(a, b []float64) float64 {
+	p, err := stats.StudentLogPValue(a, b)
 	if err != nil {
 		return 1
 	}
-	return e.PValue()
+	return p
 }
 
 func geomean(xs []float64) float64 {

@@ -2,6 +2,7 @@ package site
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -464,5 +465,33 @@ func TestRunCommits(t *testing.T) {
 				t.Errorf("base %q, head %q; want %q, %q", r.BaseCommit, r.Commit, tc.base, tc.head)
 			}
 		})
+	}
+}
+
+// TestChangeDetectionOnHistories runs the change detection on generated
+// histories of the real run: 20 series of 80 runs with nothing changed
+// (every change point found would be a false one) and a 10% step in one
+// instance's slower arm at run 50, which must be found there and nowhere
+// else. The seed is fixed, so the outcome is too.
+func TestChangeDetectionOnHistories(t *testing.T) {
+	docs := generate(t, loadReal(t), historySpec{Runs: 80, Instances: 10, Seed: 11,
+		Steps: []step{{Instance: "sleep/n=4", Arm: "slower", From: 50, Factor: 1.10}}})
+	var runs []*Run
+	for i, d := range docs {
+		runs = append(runs, newRun(fmt.Sprint(i), "", d, nil))
+	}
+	found := 0
+	for _, b := range benchmarks(runs) {
+		for _, s := range b.Series {
+			for _, c := range s.Changes {
+				found++
+				if b.Instance != "sleep/n=4" || b.Arm != "slower" || c.Index != 50 {
+					t.Errorf("false change point in %s · %s at run %d: %+v", b.Instance, b.Arm, c.Index, c)
+				}
+			}
+		}
+	}
+	if found != 1 {
+		t.Errorf("%d change points, want the planted one", found)
 	}
 }
