@@ -10,6 +10,7 @@ package runners
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"sync"
@@ -67,6 +68,29 @@ type Spec struct {
 	// argv, extra environment and working directory. Otherwise the arm is
 	// served by `benchy worker NAME`.
 	External func(config json.RawMessage) (argv []string, env map[string]string, dir string, ok bool)
+	// Instances, when non-nil, lists the instances one decoded
+	// configuration stands for, such as one per Go benchmark that a
+	// regexp matches. It may build and run programs, so it is not called
+	// by suites.Load but by suites.Expand before a run. suiteDir is the
+	// suite's directory and workdir the one the arm's worker runs in.
+	Instances func(ctx context.Context, config json.RawMessage, suiteDir, workdir string) ([]Instance, error)
+}
+
+// ErrNoInstances is wrapped by a Spec's Instances function when the
+// configuration stands for no instance at all, such as a benchmark
+// regexp that matches no benchmark: a usage error, not a failed arm.
+var ErrNoInstances = errors.New("no instances")
+
+// Instance is one of the instances a runner configuration stands for.
+type Instance struct {
+	// Key identifies the instance across the arms of a workload: the
+	// instances of different arms with the same key are compared.
+	Key string
+	// Axes name the instance as matrix axes do, in order; each is a
+	// name and a value.
+	Axes [][2]string
+	// Config is the configuration that runs only this instance.
+	Config json.RawMessage
 }
 
 var (

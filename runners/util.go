@@ -2,8 +2,23 @@ package runners
 
 import (
 	"bytes"
+	"path/filepath"
 	"strings"
 )
+
+// ResolveDir resolves a runner's directory setting against the suite's
+// directory: "" is the suite's directory itself, an absolute path stays as
+// it is, and a relative one is joined to suiteDir.
+func ResolveDir(suiteDir, dir string) string {
+	switch {
+	case dir == "":
+		return suiteDir
+	case filepath.IsAbs(dir) || suiteDir == "":
+		return dir
+	default:
+		return filepath.Join(suiteDir, dir)
+	}
+}
 
 // MergeEnv returns base (KEY=value entries) with extra set; extra wins.
 func MergeEnv(base []string, extra map[string]string) []string {

@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	osexec "os/exec"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -56,7 +55,7 @@ func (r *Runner) Setup(_ context.Context, s runners.Setup) (map[string]any, erro
 	if r.cfg.Scale == 0 {
 		r.cfg.Scale = 1
 	}
-	r.dir = resolveDir(s.SuiteDir, r.cfg.Workdir)
+	r.dir = runners.ResolveDir(s.SuiteDir, r.cfg.Workdir)
 	if r.dir != "" {
 		// posix_spawn reports a bad directory only as the child's errno.
 		if st, err := os.Stat(r.dir); err != nil {
@@ -304,15 +303,4 @@ func external(raw json.RawMessage) (argv []string, env map[string]string, dir st
 		return nil, nil, "", false
 	}
 	return c.Command, c.Env, c.Workdir, true
-}
-
-func resolveDir(suiteDir, workdir string) string {
-	switch {
-	case workdir == "":
-		return suiteDir
-	case filepath.IsAbs(workdir) || suiteDir == "":
-		return workdir
-	default:
-		return filepath.Join(suiteDir, workdir)
-	}
 }
