@@ -4,5 +4,6 @@ package main
 import (
 	_ "github.com/benchy-dev/benchy/runners/exec"
 	_ "github.com/benchy-dev/benchy/runners/gaussrank"
+	_ "github.com/benchy-dev/benchy/runners/gobench"
 	_ "github.com/benchy-dev/benchy/runners/onnx"
 )

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +12,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"golang.org/x/term"
 
+	"github.com/benchy-dev/benchy/runners"
 	"github.com/benchy-dev/benchy/suites"
 )
 
@@ -34,8 +37,40 @@ func suiteOptions(vars, varFiles []string) suites.Options {
 // detail), and fails with exit code 2 when any suite has an error. All
 // suites are loaded before it returns, so every error is reported in one
 // run.
+//
+// Arms whose runners stand for several instances (a gobench block whose
+// regexp matches several benchmarks) are then expanded (suites.Expand),
+// which builds and lists; a failure there is exit 1, a runner that lists
+// nothing at all exit 2.
 func loadPlans(args, vars, varFiles []string, stderr io.Writer) ([]*suites.Plan, error) {
-	return loadSuites(args, vars, varFiles, false, stderr)
+	plans, err := loadSuites(args, vars, varFiles, false, stderr)
+	if err != nil {
+		return nil, err
+	}
+	for i, p := range plans {
+		if plans[i], err = expandPlan(context.Background(), p, stderr); err != nil {
+			return nil, err
+		}
+	}
+	return plans, nil
+}
+
+// expandPlan lists the instances of the plan's arms (suites.Expand) and
+// prints what it left out; a runner that could not list them is exit 1,
+// one that listed none (a regexp matching no benchmark) exit 2.
+func expandPlan(ctx context.Context, p *suites.Plan, stderr io.Writer) (*suites.Plan, error) {
+	e, err := suites.Expand(ctx, p)
+	if err != nil {
+		code := exitFailure
+		if errors.Is(err, runners.ErrNoInstances) {
+			code = exitUsage
+		}
+		return nil, withCode(code, fmt.Errorf("%s: %w", p.Path, err))
+	}
+	for _, w := range e.Warnings[len(p.Warnings):] {
+		fmt.Fprintf(stderr, "benchy: %s\n", w)
+	}
+	return e, nil
 }
 
 // loadSuites is loadPlans that, with checkFiles, also checks the files

@@ -1,0 +1,5 @@
+// Package notests has no test files.
+package notests
+
+// X is nothing.
+const X = 1
