@@ -592,17 +592,8 @@ func unscaled(v int64, decimals int) string {
 
 // execRunSettings turns the block flags into run block attributes.
 func execRunSettings(fl *pflag.FlagSet, f execFlags, s *execSpec) ([][2]string, error) {
-	minB, maxB := f.minBlocks, f.maxBlocks
-	if fl.Changed("blocks") {
-		if fl.Changed("min-blocks") || fl.Changed("max-blocks") {
-			return nil, usagef("--blocks N sets both --min-blocks and --max-blocks; give one or the others")
-		}
-		minB, maxB = f.blocks, f.blocks
-		if f.blocks < 2 {
-			return nil, usagef("--blocks %d: %s", f.blocks, jackknifeNeedsTwo)
-		}
-	}
-	if err := checkBlockFlags(fl, minB, maxB); err != nil {
+	minB, maxB, err := blockRange(fl, f.blocks, f.minBlocks, f.maxBlocks, usagef)
+	if err != nil {
 		return nil, err
 	}
 	// One limit alone moves the other default out of its way.

@@ -136,46 +136,19 @@ func (f gitArmFlags) prepare(ctx context.Context, stop <-chan struct{}, cwd stri
 	if strings.TrimSpace(f.build) == "" {
 		return nil, withCode(exitUsage, errors.New(`--arm-from-git needs --git-build "CMD", the command that builds one revision and writes it to $`+gitBuildOutEnv))
 	}
-	top, err := gitOutput(ctx, cwd, "rev-parse", "--show-toplevel")
+	g, baseSrc, err := checkout(ctx, "--arm-from-git", f.ref, cwd)
 	if err != nil {
-		return nil, withCode(exitUsage, fmt.Errorf("--arm-from-git: %s is not in a git repository: %w", cwd, err))
+		return nil, err
 	}
-	rel, err := gitOutput(ctx, cwd, "rev-parse", "--show-prefix")
-	if err != nil {
-		return nil, withCode(exitEnvironment, err)
-	}
-	base, err := gitOutput(ctx, top, "rev-parse", "--verify", "--end-of-options", f.ref+"^{commit}")
-	if err != nil {
-		return nil, withCode(exitUsage, fmt.Errorf("--arm-from-git: %q is not a commit in %s: %w", f.ref, top, err))
-	}
-	head, err := gitOutput(ctx, top, "rev-parse", "--verify", "HEAD^{commit}")
-	if err != nil {
-		return nil, withCode(exitUsage, fmt.Errorf("--arm-from-git: the working tree has no HEAD commit: %w", err))
-	}
-	if status, err := gitOutput(ctx, top, "status", "--porcelain", "--untracked-files=no"); err == nil && status != "" {
-		head += "-dirty"
-	}
-	dir, err := os.MkdirTemp("", "benchy-git-")
-	if err != nil {
-		return nil, withCode(exitEnvironment, err)
-	}
-	g := &gitArms{dir: dir, repo: top, BaseRev: base, HeadRev: head}
 	fail := func(code int, err error) (*gitArms, error) {
 		_ = g.Close()
 		return nil, withCode(code, err)
 	}
-	// A SIGKILLed `git worktree add` would leave a locked, half-made
-	// worktree, so it is not cancelled: it is quick, and git cleans up
-	// after a SIGINT of its own.
-	wt := filepath.Join(dir, "base-src")
-	g.worktree = wt
-	if _, err := gitOutput(context.WithoutCancel(ctx), top, "worktree", "add", "--detach", wt, base); err != nil {
-		return fail(exitEnvironment, fmt.Errorf("--arm-from-git: %w", err))
-	}
+	base, head, dir := g.BaseRev, g.HeadRev, g.dir
 	basePath := filepath.Join(dir, "base-"+shortRev(base))
 	headPath := filepath.Join(dir, "head-"+shortRev(head))
 	steps := []struct{ what, dir, rev, out string }{
-		{"base " + shortRev(base) + " (" + f.ref + ")", filepath.Join(wt, rel), base, basePath},
+		{"base " + shortRev(base) + " (" + f.ref + ")", baseSrc, base, basePath},
 		{"head " + shortRev(head) + " (working tree)", cwd, head, headPath},
 	}
 	for _, s := range steps {
@@ -199,6 +172,47 @@ func (f gitArmFlags) prepare(ctx context.Context, stop <-chan struct{}, cwd stri
 	}
 	g.Vars = []string{gitArmBaseVar + "=" + basePath, gitArmHeadVar + "=" + headPath}
 	return g, nil
+}
+
+// checkout resolves ref in the git repository around cwd and checks it
+// out, detached, in a temporary worktree; src is cwd's counterpart in that
+// checkout. flag names the option that asked for it, in errors. Close
+// removes the worktree.
+func checkout(ctx context.Context, flag, ref, cwd string) (g *gitArms, src string, err error) {
+	top, err := gitOutput(ctx, cwd, "rev-parse", "--show-toplevel")
+	if err != nil {
+		return nil, "", withCode(exitUsage, fmt.Errorf("%s: %s is not in a git repository: %w", flag, cwd, err))
+	}
+	rel, err := gitOutput(ctx, cwd, "rev-parse", "--show-prefix")
+	if err != nil {
+		return nil, "", withCode(exitEnvironment, err)
+	}
+	base, err := gitOutput(ctx, top, "rev-parse", "--verify", "--end-of-options", ref+"^{commit}")
+	if err != nil {
+		return nil, "", withCode(exitUsage, fmt.Errorf("%s: %q is not a commit in %s: %w", flag, ref, top, err))
+	}
+	head, err := gitOutput(ctx, top, "rev-parse", "--verify", "HEAD^{commit}")
+	if err != nil {
+		return nil, "", withCode(exitUsage, fmt.Errorf("%s: the working tree has no HEAD commit: %w", flag, err))
+	}
+	if status, err := gitOutput(ctx, top, "status", "--porcelain", "--untracked-files=no"); err == nil && status != "" {
+		head += "-dirty"
+	}
+	dir, err := os.MkdirTemp("", "benchy-git-")
+	if err != nil {
+		return nil, "", withCode(exitEnvironment, err)
+	}
+	g = &gitArms{dir: dir, repo: top, BaseRev: base, HeadRev: head}
+	// A SIGKILLed `git worktree add` would leave a locked, half-made
+	// worktree, so it is not cancelled: it is quick, and git cleans up
+	// after a SIGINT of its own.
+	wt := filepath.Join(dir, "base-src")
+	g.worktree = wt
+	if _, err := gitOutput(context.WithoutCancel(ctx), top, "worktree", "add", "--detach", wt, base); err != nil {
+		_ = g.Close()
+		return nil, "", withCode(exitEnvironment, fmt.Errorf("%s: %w", flag, err))
+	}
+	return g, filepath.Join(wt, rel), nil
 }
 
 // apply prepares the builds when --arm-from-git is set and returns the

@@ -128,6 +128,25 @@ func checkBlockFlags(fl *pflag.FlagSet, minBlocks, maxBlocks int) error {
 	return nil
 }
 
+// blockRange resolves a one-liner's --blocks N (both limits at N),
+// --min-blocks and --max-blocks (0 when not given), checked as
+// checkBlockFlags checks them; usage makes the one-liner's usage errors.
+func blockRange(fl *pflag.FlagSet, blocks, minBlocks, maxBlocks int, usage func(string, ...any) error) (int, int, error) {
+	if fl.Changed("blocks") {
+		if fl.Changed("min-blocks") || fl.Changed("max-blocks") {
+			return 0, 0, usage("--blocks N sets both --min-blocks and --max-blocks; give one or the others")
+		}
+		if blocks < 2 {
+			return 0, 0, usage("--blocks %d: %s", blocks, jackknifeNeedsTwo)
+		}
+		minBlocks, maxBlocks = blocks, blocks
+	}
+	if err := checkBlockFlags(fl, minBlocks, maxBlocks); err != nil {
+		return 0, 0, err
+	}
+	return minBlocks, maxBlocks, nil
+}
+
 // checkBlockLimits checks one block flag against the other limit as the
 // suites set it. --min-blocks above a workload instance's max_blocks is a
 // usage error, as the same limits in a suite file are (the harness would
