@@ -5,7 +5,6 @@ import (
 	"math/bits"
 	"slices"
 	"sync"
-	"unsafe"
 )
 
 // Conventions (the blog's CPU code, pinned by the oracle's vectors):
@@ -154,31 +153,18 @@ func (ws *Workspace) FitTransform(x []float64, eps float64, m *Model, g []float6
 		adviseHuge(ws.pa)
 		adviseHuge(ws.pb)
 	}
-	// Sort (upper 32 key bits, index) words carrying the values, then
-	// settle runs of equal upper halves by the lower halves.
-	p := ws.pa[:n]
-	parallel(n, ws.Threads, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			p[i] = pair{w: key64(x[i])&^0xFFFFFFFF | uint64(i), x: x[i]}
-		}
-	})
-	p = radixSortPairs(p, ws.pb[:n], ws.Threads)
-	free := ws.pa[:n]
-	if &p[0] == &ws.pa[0] {
-		free = ws.pb[:n]
-	}
-	// The free pair buffer holds the sorted words and the settling scratch.
-	words := unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(free))), 2*n)
-	w, tmp := words[:n:n], words[n:]
-	ws.order = w
+	// Sort (key window, index) words carrying the values, then settle
+	// runs of equal windows by the key bits below the window.
+	shift, varying := sharedKeyBits(x, ws.Threads)
 	nodes := m.nodes
-	// Copy out the words and values and settle the runs, in chunks that
-	// begin and end at run boundaries.
+	w, tmp := sortWindows(x, shift, varying, nodes, ws.pa[:n], ws.pb[:n], ws.Threads)
+	ws.order = w
+	// Settle the runs in chunks that begin and end at run boundaries.
 	t := workers(n, ws.Threads)
 	cuts := make([]int, t+1)
 	for c := range cuts {
 		k := n * c / t
-		for k > 0 && k < n && p[k].w>>32 == p[k-1].w>>32 {
+		for k > 0 && k < n && w[k]>>32 == w[k-1]>>32 {
 			k++
 		}
 		cuts[c] = k
@@ -186,9 +172,6 @@ func (ws *Workspace) FitTransform(x []float64, eps float64, m *Model, g []float6
 	parallel(n, ws.Threads, func(lo, hi int) {
 		c := chunkOf(lo, n, t)
 		lo, hi = cuts[c], cuts[c+1]
-		for k := lo; k < hi; k++ {
-			w[k], nodes[k].x = p[k].w, p[k].x
-		}
 		settleRuns(w[lo:hi], tmp[lo:hi], nodes[lo:hi])
 	})
 	ws.fillGaussian(w, nodes, g, eps)
@@ -240,10 +223,11 @@ type settleScratch struct {
 	xs  []float64
 }
 
-// settleRuns orders each run of equal upper key halves in w (sorted by
-// upper half, then index) by the lower key halves, stably, permuting
-// nodes[].x (the values, in the same order) along. tmp is scratch of
-// len(w).
+// settleRuns orders each run of equal upper halves in w (sorted by key
+// window, then index) by the lower 32 key bits, stably, permuting
+// nodes[].x (the values, in the same order) along. Within a run the key
+// bits above them are equal (the window starts at or above bit 32). tmp is
+// scratch of len(w).
 func settleRuns(w, tmp []uint64, nodes []node) {
 	var scr settleScratch
 	n := len(w)

@@ -79,11 +79,16 @@ func inputs(n int) map[string][]float64 {
 	ties := make([]float64, n)
 	mixed := make([]float64, n)
 	narrow := make([]float64, n)
+	lowbits := make([]float64, n)
 	for i, v := range u {
 		ties[i] = math.Floor(v*7) - 3 // 7 levels, negative too
 		mixed[i] = (v - 0.5) * 1e3
 		// All in [1, 1+2^-19): equal upper key halves for long runs.
 		narrow[i] = 1 + math.Floor(v*4096)*0x1p-31
+		// Three levels told apart by the exponent, each with 4096
+		// values that differ only below the sorted 32-bit window:
+		// long runs of equal windows.
+		lowbits[i] = math.Floor(v*3) + 1 + float64(uint32(i*2654435761)>>20)*0x1p-45
 		switch i % 97 {
 		case 5:
 			mixed[i] = math.Copysign(0, -1)
@@ -97,14 +102,14 @@ func inputs(n int) map[string][]float64 {
 			mixed[i] = math.NaN()
 		}
 	}
-	out["ties"], out["mixed"], out["narrow"] = ties, mixed, narrow
+	out["ties"], out["mixed"], out["narrow"], out["lowbits"] = ties, mixed, narrow, lowbits
 	return out
 }
 
 func TestAgainstNaive(t *testing.T) {
 	for _, n := range []int{1, 2, 3, 17, 100, 1000, 50_000, 300_000} {
 		for name, x := range inputs(n) {
-			if n == 300_000 && name != "narrow" && name != "mixed" {
+			if n == 300_000 && name != "narrow" && name != "mixed" && name != "lowbits" {
 				continue // the parallel sort and long runs; keep the test short
 			}
 			checkAgainstNaive(t, name, x, 1e-6)
@@ -315,5 +320,33 @@ func TestConcurrentInverse(t *testing.T) {
 		if err := <-errs; err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+func TestSharedKeyBits(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		x     []float64
+		shift uint
+	}{
+		{"all equal", []float64{3, 3, 3}, 32},
+		{"-0 and +0", []float64{math.Copysign(0, -1), 0}, 32},
+		{"sign differs", []float64{-1, 1}, 0},
+		{"top exponent bit differs", []float64{1, 2}, 1},
+		{"NaN beside 1", []float64{1, math.NaN()}, 1},
+		{"same exponent", []float64{0.5, 0.75}, 12},
+		{"lowest mantissa bit", []float64{1, math.Nextafter(1, 2)}, 32},
+	} {
+		for _, threads := range []int{1, 2} {
+			if got, _ := sharedKeyBits(tc.x, threads); got != tc.shift {
+				t.Errorf("%s, %d threads: shift %d, want %d", tc.name, threads, got, tc.shift)
+			}
+		}
+	}
+	// Uniform [0, 1) at 1e6: the sign and the exponent's top bits are shared.
+	x := Generate(1_000_000, 0, DistUniform)
+	shift, varying := sharedKeyBits(x, 2)
+	if shift < 6 || varying>>(64-shift) != 0 || varying>>(63-shift) != 1 {
+		t.Errorf("uniform: shift %d, varying %#x", shift, varying)
 	}
 }
