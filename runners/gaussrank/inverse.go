@@ -204,10 +204,13 @@ func (m *Model) inverseBucketed(dst, q []float64, recs []rec) {
 			if hi == lo {
 				continue
 			}
+			// One load per 64-byte line (4 nodes) is enough.
 			first := b << shift
-			for _, nd := range nodes[first:min(first+1<<shift+1, last+1)] {
-				sink += nd.y
+			part := nodes[first:min(first+1<<shift+1, last+1)]
+			for i := 0; i < len(part); i += 4 {
+				sink += part[i].y
 			}
+			sink += part[len(part)-1].y
 			for _, r := range recs[lo:hi] {
 				out[r.k] = interpAt(nodes, settle(nodes, int(r.j), r.v), r.v)
 			}
