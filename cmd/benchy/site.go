@@ -27,8 +27,8 @@ SVG, no scripts, no network) in DIR, rebuilt from the inputs every time:
                       iteration over the runs (median with its CI band) and the
                       per-run difference from the baseline with its CI, one
                       series per machine fingerprint, points linking to runs
-  runs/ID/index.html  each run's full report, rendered by this benchy, with its
-  runs/ID/results.json results document beside it
+  runs/ID/            each run's full report (index.html), rendered by this
+                      benchy, beside its results.json
 
 RUNS are results documents (or journals of killed runs), fleet documents
 written by benchy merge, and directories searched for them. Inputs that are
