@@ -515,7 +515,7 @@ func (r *run) startArm(ctx context.Context, pw *suites.Workload, a *armState, s 
 		ws.dir = resolve(r.plan.Dir, a.plan.Workdir)
 	}
 	a.spec = ws
-	a.setupReq = runners.Request{Op: runners.OpSetup, Config: a.plan.Config, Seed: r.doc.Seed, SuiteDir: r.plan.Dir}
+	a.setupReq = runners.Request{Op: runners.OpSetup, Protocol: runners.ProtocolVersion, Config: a.plan.Config, Seed: r.doc.Seed, SuiteDir: r.plan.Dir}
 	a.active = true
 	if !r.spawn(ctx, a) {
 		return // a hard stop; the run ends
@@ -538,10 +538,12 @@ func (r *run) spawn(ctx context.Context, a *armState) bool {
 	a.w = w
 	resp, err := w.call(ctx, a.setupReq, a.callTimeout(true))
 	if err == nil && resp.OK {
-		if a.rec.Info == nil {
-			a.rec.Info = resp.Info
+		if _, err = resp.Version(a.setupReq.Protocol); err == nil {
+			if a.rec.Info == nil {
+				a.rec.Info = resp.Info
+			}
+			return true
 		}
-		return true
 	}
 	w.close(2 * time.Second)
 	a.w = nil
@@ -551,11 +553,11 @@ func (r *run) spawn(ctx context.Context, a *armState) bool {
 	a.rec.Stderr = w.stderrTail() // before the status change is journaled
 	switch {
 	case err != nil:
-		a.fail("setup: " + err.Error())
+		a.fail(w.failure("setup: " + err.Error()))
 	case resp.Skip:
 		a.skip(resp.Error)
 	default:
-		a.fail("setup: " + resp.Error)
+		a.fail(w.failure("setup: " + resp.Error))
 	}
 	return true
 }
@@ -611,12 +613,17 @@ func (r *run) calibrate(ctx context.Context, pw *suites.Workload, arms []*armSta
 // call sends a request to a's worker; a broken worker fails the arm.
 func (r *run) call(ctx context.Context, a *armState, req runners.Request) (runners.Response, error) {
 	resp, err := a.w.call(ctx, req, a.callTimeout(false))
-	if err == nil && !resp.OK {
+	switch {
+	case err != nil:
+	case !resp.OK:
 		err = errors.New(resp.Error)
+	case req.Op == runners.OpRun:
+		err = resp.CheckRun(req)
 	}
 	if err != nil {
 		a.w.close(time.Second)
 		a.rec.Stderr = a.w.stderrTail()
+		err = errors.New(a.w.failure(err.Error()))
 		a.w = nil
 	}
 	return resp, err
@@ -675,11 +682,6 @@ func (r *run) turn(ctx context.Context, pw *suites.Workload, a *armState, s suit
 		ar.Error = err.Error()
 		a.fail(err.Error())
 		r.logf("   %s failed: %v", a.plan.Name, err)
-		return ar
-	}
-	if len(resp.NS) == 0 {
-		ar.Error = "the worker returned no samples"
-		a.fail(ar.Error)
 		return ar
 	}
 	ar.NS, ar.Metrics = resp.NS, resp.Metrics

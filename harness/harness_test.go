@@ -57,6 +57,10 @@ func fakeWorker(mode string) {
 				fmt.Println(`{"ok":false,"error":"model not found"}`)
 				continue
 			}
+			if v, ok := strings.CutPrefix(mode, "protocol="); ok { // a wrong version
+				fmt.Println(`{"ok":true,"protocol":` + v + `}`)
+				continue
+			}
 			if key, ok := strings.CutPrefix(mode, "named="); ok { // info key and metric name
 				fmt.Println(`{"ok":true,"info":{"` + key + `":1}}`)
 				continue
@@ -71,10 +75,24 @@ func fakeWorker(mode string) {
 			case mode == "hang" && runs == 3:
 				time.Sleep(time.Hour)
 			case mode == "garbage" && runs == 3:
+				fmt.Fprintln(os.Stderr, "fake worker: about to print garbage")
 				fmt.Println("hello, I am not JSON")
 				continue
 			case mode == "stderr-flood":
 				os.Stderr.Write([]byte(strings.Repeat("x", 1<<20) + "END-OF-FLOOD\n"))
+			case mode == "short" && runs == 3:
+				fmt.Println(`{"ok":true,"ns":[5]}`)
+				continue
+			case mode == "negative" && runs == 3:
+				fmt.Println(`{"ok":true,"ns":[5,-3]}`)
+				continue
+			case mode == "float" && runs == 3:
+				fmt.Println(`{"ok":true,"ns":[5.5,3]}`)
+				continue
+			case mode == "raises" && runs == 3:
+				fmt.Fprintln(os.Stderr, "Traceback (most recent call last):\nZeroDivisionError: division by zero")
+				fmt.Println(`{"ok":false,"error":"ZeroDivisionError: division by zero"}`)
+				continue
 			case mode == "empty" && runs == 3:
 				fmt.Println(`{"ok":true,"ns":[]}`)
 				continue
@@ -236,8 +254,15 @@ func TestFailingArmsFailAlone(t *testing.T) {
 		{"crash", "crash", "exit status 139"},
 		{"segfault", "segfault", "segmentation fault"},
 		{"hang", "hang", "timed out"},
-		{"garbage", "garbage", "protocol error"},
-		{"empty", "empty", "no samples"},
+		{"garbage", "garbage", `protocol error: worker printed "hello, I am not JSON" on stdout, not a JSON response (stdout carries protocol lines only; log to stderr); stderr ends: fake worker: about to print garbage`},
+		{"crash-tail", "crash", "exit status 139; stderr ends: fake worker: segmentation fault (simulated)"},
+		{"raises", "raises", "ZeroDivisionError: division by zero; stderr ends: Traceback (most recent call last): | ZeroDivisionError: division by zero"},
+		{"short", "short", "worker returned 1 duration(s) for 2 iteration(s)"},
+		{"negative", "negative", "negative duration, ns[1] = -3"},
+		{"float", "float", "field ns holds a JSON number 5.5 where the protocol wants an integer"},
+		{"newer-protocol", "protocol=2", "setup: worker speaks protocol 2; this benchy speaks 1 — upgrade benchy"},
+		{"bad-protocol", "protocol=\"1\"", `worker answered protocol "1", which is not a version`},
+		{"empty", "empty", "0 duration(s) for 2 iteration(s)"},
 		{"setup-fails", "setup-fails", "model not found"},
 	}
 	for _, tc := range cases {

@@ -134,7 +134,11 @@ func (w *worker) call(ctx context.Context, req runners.Request, timeout time.Dur
 		}
 		if err := json.Unmarshal(l.line, &resp); err != nil {
 			w.kill()
-			return resp, fmt.Errorf("protocol error: worker printed %q, not a JSON response", clip(string(l.line), 200))
+			var te *json.UnmarshalTypeError
+			if errors.As(err, &te) {
+				return resp, fmt.Errorf("protocol error: the worker's response %q does not fit the protocol: field %s holds a JSON %s where the protocol wants %s (docs/protocol.md)", clip(string(l.line), 200), te.Field, te.Value, goKind(te.Type.String()))
+			}
+			return resp, fmt.Errorf("protocol error: worker printed %q on stdout, not a JSON response (stdout carries protocol lines only; log to stderr)", clip(string(l.line), 200))
 		}
 		return resp, nil
 	case <-timer:
@@ -193,6 +197,54 @@ func (w *worker) close(grace time.Duration) {
 	}
 	// A worker's children may outlive it; the group goes with it.
 	w.kill()
+}
+
+// goKind names a Go type of Response's fields as a protocol value.
+func goKind(t string) string {
+	switch t {
+	case "int64", "int":
+		return "an integer"
+	case "float64":
+		return "a number"
+	case "bool":
+		return "true or false"
+	case "string":
+		return "a string"
+	}
+	switch {
+	case strings.HasPrefix(t, "[]"):
+		return "an array"
+	case strings.HasPrefix(t, "map["):
+		return "an object"
+	}
+	return t
+}
+
+// reasonLines and reasonLineMax bound the stderr a failure reason quotes.
+const (
+	reasonLines   = 3
+	reasonLineMax = 300
+)
+
+// failure is a failure reason for this worker: cause, then the last lines
+// of its stderr when it wrote any. A line too long to quote whole is
+// named by its length instead (a cut line could hide half a secret from
+// the redaction); all of the tail is kept in the arm's record.
+func (w *worker) failure(cause string) string {
+	tail := strings.TrimRight(w.stderrTail(), "\n")
+	if strings.TrimSpace(tail) == "" || tail == runners.CutMark {
+		return cause
+	}
+	lines := strings.Split(tail, "\n")
+	lines = lines[max(0, len(lines)-reasonLines):]
+	for i, l := range lines {
+		l = strings.TrimRight(l, "\r")
+		if len(l) > reasonLineMax {
+			l = fmt.Sprintf("[a line of %d bytes]", len(l))
+		}
+		lines[i] = l
+	}
+	return cause + "; stderr ends: " + strings.Join(lines, " | ")
 }
 
 // stderrTail returns the end of what the worker wrote to stderr.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 )
 
 // MaxLine is the longest protocol line a worker or the harness accepts.
@@ -14,7 +15,8 @@ const MaxLine = 256 << 20
 
 // Serve speaks the worker protocol for r: it reads requests from in, one
 // JSON object per line, and writes one response line per request to out.
-// It returns after a close request or at the end of in.
+// It returns after a close request or at the end of in. A setup answers
+// with the protocol version both sides speak (docs/protocol.md).
 func Serve(ctx context.Context, r Runner, in io.Reader, out io.Writer) error {
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 64<<10), MaxLine)
@@ -31,9 +33,17 @@ func Serve(ctx context.Context, r Runner, in io.Reader, out io.Writer) error {
 		var resp Response
 		switch req.Op {
 		case OpSetup:
+			asked := req.RequestedVersion()
+			if asked < MinProtocolVersion {
+				resp = Response{Error: fmt.Sprintf("benchy asked for protocol %d; this worker speaks protocol %d to %d — upgrade benchy", asked, MinProtocolVersion, ProtocolVersion)}
+				break
+			}
 			info, err := r.Setup(ctx, Setup{Config: req.Config, Seed: req.Seed, SuiteDir: req.SuiteDir})
 			resp = respond(err)
 			resp.Info = info
+			if err == nil {
+				resp.Protocol = json.RawMessage(strconv.Itoa(min(asked, ProtocolVersion)))
+			}
 			set = err == nil
 		case OpRun:
 			if !set {

@@ -115,3 +115,73 @@ func TestMergeEnvAndTail(t *testing.T) {
 		t.Fatalf("tail after a big write = %q", buf.String())
 	}
 }
+
+// TestServeNegotiatesVersion: setup answers the version both sides speak,
+// the lower of the one asked for and ProtocolVersion; a request without a
+// version (an older benchy) gets 1; a version below what the worker speaks
+// fails setup naming both versions.
+func TestServeNegotiatesVersion(t *testing.T) {
+	cases := []struct {
+		req  string
+		ok   bool
+		want string // protocol field, or error text
+	}{
+		{`{"op":"setup","protocol":1}`, true, "1"},
+		{`{"op":"setup"}`, true, "1"},
+		{`{"op":"setup","protocol":7}`, true, "1"},
+		{`{"op":"setup","protocol":-1}`, false, "benchy asked for protocol -1; this worker speaks protocol 1 to 1"},
+	}
+	for _, c := range cases {
+		got := serve(t, &countingRunner{}, c.req)[0]
+		if got.OK != c.ok {
+			t.Errorf("%s: %+v", c.req, got)
+			continue
+		}
+		if c.ok && string(got.Protocol) != c.want {
+			t.Errorf("%s: protocol %s, want %s", c.req, got.Protocol, c.want)
+		}
+		if !c.ok && !strings.Contains(got.Error, c.want) {
+			t.Errorf("%s: error %q, want %q", c.req, got.Error, c.want)
+		}
+	}
+}
+
+func TestResponseVersion(t *testing.T) {
+	cases := []struct {
+		protocol string
+		want     int
+		err      string
+	}{
+		{"", 1, ""},
+		{"1", 1, ""},
+		{"2", 2, "worker speaks protocol 2; this benchy speaks 1 — upgrade benchy"},
+		{"0", 0, "worker answered protocol 0, which is not a version"},
+		{"1.5", 0, "worker answered protocol 1.5, which is not a version"},
+		{`"1"`, 0, `worker answered protocol "1", which is not a version`},
+	}
+	for _, c := range cases {
+		n, err := Response{OK: true, Protocol: json.RawMessage(c.protocol)}.Version(ProtocolVersion)
+		if c.err == "" && (err != nil || n != c.want) || c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)) {
+			t.Errorf("protocol %s: %d, %v; want %d, %q", c.protocol, n, err, c.want, c.err)
+		}
+	}
+}
+
+func TestCheckRun(t *testing.T) {
+	req := Request{Op: OpRun, Iterations: 2}
+	cases := []struct {
+		ns  []int64
+		err string
+	}{
+		{[]int64{0, 5}, ""},
+		{[]int64{5}, "returned 1 duration(s) for 2 iteration(s)"},
+		{[]int64{5, 6, 7}, "returned 3 duration(s) for 2 iteration(s)"},
+		{[]int64{5, -1}, "negative duration, ns[1] = -1"},
+	}
+	for _, c := range cases {
+		err := Response{OK: true, NS: c.ns}.CheckRun(req)
+		if c.err == "" && err != nil || c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)) {
+			t.Errorf("ns %v: %v, want %q", c.ns, err, c.err)
+		}
+	}
+}

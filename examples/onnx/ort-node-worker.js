@@ -214,7 +214,7 @@ async function main() {
         }
         state = await setup(found.ort, opts, req.seed || 0);
         state.info.binding = found.where;
-        out({ ok: true, info: state.info });
+        out({ ok: true, protocol: 1, info: state.info });
       } else if (req.op === 'run') {
         if (!state) throw new Error('run before a successful setup');
         const { session, feeds } = state;

@@ -383,7 +383,7 @@ class Worker:
                      "eps": cfg["eps"], "inverse": cfg["inverse"], "sort_kind": cfg["sort_kind"],
                      "seed": seed, "generate_ms": round(gen_ms, 3), "first_iteration_ms": round(first_ms, 3),
                      "roundtrip_mismatches": mismatches})
-        return {"ok": True, "info": info}
+        return {"ok": True, "protocol": 1, "info": info}
 
     def run(self, req):
         if self.arm is None:
