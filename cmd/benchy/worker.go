@@ -44,22 +44,13 @@ func newWorkerCmd(stdout, stderr io.Writer) *cobra.Command {
 	}
 }
 
-// protocolStdout keeps the protocol channel clean: when stdout is the real
-// file descriptor 1, it duplicates it for the protocol and points fd 1 at
-// stderr, so that a library printing to stdout (a C runtime, say) cannot
-// corrupt the protocol stream.
+// protocolStdout is the protocol's channel: stdout itself in tests, which
+// pass a buffer, and runners.ProtocolStdout for the real file descriptor.
 func protocolStdout(stdout io.Writer) (io.Writer, error) {
 	if stdout != os.Stdout {
 		return stdout, nil
 	}
-	fd, err := syscall.Dup(1)
-	if err != nil {
-		return nil, fmt.Errorf("worker: dup stdout: %w", err)
-	}
-	if err := syscall.Dup2(2, 1); err != nil {
-		return nil, fmt.Errorf("worker: redirect stdout: %w", err)
-	}
-	return os.NewFile(uintptr(fd), "protocol"), nil
+	return runners.ProtocolStdout()
 }
 
 // keepDescendants makes this worker answer for everything its runner
