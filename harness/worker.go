@@ -114,12 +114,30 @@ func (w *worker) readLines(r io.Reader) {
 // (0: no limit) or until ctx ends. On a timeout the worker is killed.
 func (w *worker) call(ctx context.Context, req runners.Request, timeout time.Duration) (runners.Response, error) {
 	var resp runners.Response
-	b, err := json.Marshal(req)
+	line, err := w.callLine(ctx, req, timeout)
 	if err != nil {
 		return resp, err
 	}
+	if err := json.Unmarshal(line, &resp); err != nil {
+		w.kill()
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return resp, fmt.Errorf("protocol error: the worker's response %q does not fit the protocol: field %s holds a JSON %s where the protocol wants %s (docs/protocol.md)", clip(string(line), 200), te.Field, te.Value, goKind(te.Type.String()))
+		}
+		return resp, fmt.Errorf("protocol error: worker printed %q on stdout, not a JSON response (stdout carries protocol lines only; log to stderr)", clip(string(line), 200))
+	}
+	return resp, nil
+}
+
+// callLine sends req (any JSON value) and returns the next line the worker
+// prints, as call does but undecoded.
+func (w *worker) callLine(ctx context.Context, req any, timeout time.Duration) ([]byte, error) {
+	b, err := json.Marshal(req)
+	if err != nil {
+		return nil, err
+	}
 	if _, err := w.stdin.Write(append(b, '\n')); err != nil {
-		return resp, w.exitError(fmt.Errorf("worker stopped accepting requests: %w", err))
+		return nil, w.exitError(fmt.Errorf("worker stopped accepting requests: %w", err))
 	}
 	var timer <-chan time.Time
 	if timeout > 0 {
@@ -130,23 +148,15 @@ func (w *worker) call(ctx context.Context, req runners.Request, timeout time.Dur
 	select {
 	case l, ok := <-w.lines:
 		if !ok || l.err != nil {
-			return resp, w.exitError(errors.New("worker closed its output"))
+			return nil, w.exitError(errors.New("worker closed its output"))
 		}
-		if err := json.Unmarshal(l.line, &resp); err != nil {
-			w.kill()
-			var te *json.UnmarshalTypeError
-			if errors.As(err, &te) {
-				return resp, fmt.Errorf("protocol error: the worker's response %q does not fit the protocol: field %s holds a JSON %s where the protocol wants %s (docs/protocol.md)", clip(string(l.line), 200), te.Field, te.Value, goKind(te.Type.String()))
-			}
-			return resp, fmt.Errorf("protocol error: worker printed %q on stdout, not a JSON response (stdout carries protocol lines only; log to stderr)", clip(string(l.line), 200))
-		}
-		return resp, nil
+		return l.line, nil
 	case <-timer:
 		w.kill()
-		return resp, fmt.Errorf("timed out after %v; the worker's process group was killed", timeout)
+		return nil, fmt.Errorf("timed out after %v; the worker's process group was killed", timeout)
 	case <-ctx.Done():
 		w.kill()
-		return resp, fmt.Errorf("interrupted: %w", context.Cause(ctx))
+		return nil, fmt.Errorf("interrupted: %w", context.Cause(ctx))
 	}
 }
 

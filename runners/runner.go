@@ -106,6 +106,9 @@ func Register(s Spec) {
 	if s.Name == "" || s.Decode == nil {
 		panic("runners: Register needs a name and a Decode function")
 	}
+	if s.Name == "check" { // `benchy worker check` is the conformance checker
+		panic(`runners: a runner may not be named "check"`)
+	}
 	if _, dup := specs[s.Name]; dup {
 		panic(fmt.Sprintf("runners: runner %q registered twice", s.Name))
 	}

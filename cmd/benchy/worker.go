@@ -17,11 +17,15 @@ import (
 func init() { registerCommand(newWorkerCmd) }
 
 func newWorkerCmd(stdout, stderr io.Writer) *cobra.Command {
-	return &cobra.Command{
-		Use:    "worker RUNNER",
-		Short:  "Serve a built-in runner over the worker protocol (started by benchy run)",
-		Hidden: true,
-		Args:   cobra.ExactArgs(1),
+	cmd := &cobra.Command{
+		Use:   "worker RUNNER | worker check -- COMMAND [ARGS...]",
+		Short: "Check a program against the worker protocol (worker check), or serve a built-in runner (started by benchy run)",
+		Long: `benchy worker check -- COMMAND [ARGS...] checks that a program speaks benchy's
+worker protocol (docs/protocol.md).
+
+benchy worker RUNNER serves a built-in runner over the protocol on stdin and
+stdout; benchy run starts it for the arms of that runner.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			spec, ok := runners.Lookup(args[0])
 			if !ok || spec.New == nil {
@@ -42,6 +46,8 @@ func newWorkerCmd(stdout, stderr io.Writer) *cobra.Command {
 			return nil
 		},
 	}
+	cmd.AddCommand(newWorkerCheckCmd(stdout, stderr))
+	return cmd
 }
 
 // protocolStdout is the protocol's channel: stdout itself in tests, which

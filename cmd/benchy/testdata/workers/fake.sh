@@ -7,6 +7,7 @@
 #   silent         never answers setup
 #   hang           answers setup, never answers a run
 #   exit           exits in the middle of the first block
+#   skip           skips at setup (a missing prerequisite)
 #   setup-raises   fails setup with a traceback on stderr
 #   run-raises     fails the second run with a traceback on stderr
 #   newer          answers setup with protocol 2
@@ -27,6 +28,7 @@ while IFS= read -r line; do
       echo 'Traceback (most recent call last):' >&2
       echo 'ModuleNotFoundError: No module named torch' >&2
       echo '{"ok":false,"error":"ModuleNotFoundError: No module named torch"}' ;;
+    skip) echo '{"ok":false,"skip":true,"error":"skipped: no accelerator here"}' ;;
     newer) echo '{"ok":true,"protocol":2}' ;;
     not-a-version) echo '{"ok":true,"protocol":"1"}' ;;
     old) echo '{"ok":true,"info":{"fake":"old"}}' ;;
