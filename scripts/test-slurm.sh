@@ -101,7 +101,7 @@ strays() {
 	return 0
 }
 teardown() {
-	local status=$? jobs left pid i
+	local status=$? jobs left pid i t_stop=$SECONDS
 	trap - EXIT INT TERM
 	set +e
 	if ((${#pids[@]})) && alive "${pids[1]:-0}"; then
@@ -115,10 +115,13 @@ teardown() {
 			done
 		fi
 	fi
-	# slurmd, then slurmctld (and its slurmscriptd), then munged.
-	for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
-		stop "${pids[i]}"
-	done
+	# slurmd and slurmctld (which stops its slurmscriptd), then munged.
+	if ((${#pids[@]} > 1)); then
+		stop "${pids[@]:1}"
+	fi
+	if ((${#pids[@]})); then
+		stop "${pids[0]}"
+	fi
 	left="$(strays)"
 	if [[ -n $left ]]; then
 		for pid in $left; do
@@ -136,6 +139,7 @@ teardown() {
 		say "FAIL: files written outside $tmp: $left"
 		((status != 0)) || status=1
 	fi
+	say "stopped in $((SECONDS - t_stop)) s; $((SECONDS - start)) s in all"
 	if [[ ${KEEP:-} == 1 ]]; then
 		say "kept $tmp"
 	else
@@ -297,22 +301,23 @@ cd "$tmp/submit"
 export PATH="$tmp/bin:$PATH"
 t=$SECONDS
 say "submitting the array (quickstart, 3 tasks) and its merges"
-a="$(sbatch --parsable --array=0-2 --export=ALL,BENCHY_ARGS="--min-blocks 4 --max-blocks 4" \
+# The knobs go in sbatch's environment, which the jobs get (--export=ALL).
+a="$(BENCHY_ARGS="--min-blocks 4 --max-blocks 4" sbatch --parsable --partition=cpu --array=0-2 \
 	"$repo/examples/fleet/slurm-array.sh" quickstart)" || fail "sbatch slurm-array.sh"
 a="${a%%;*}"
 ra="$tmp/submit/benchy-fleet/$a"
-m_node="$(sbatch --parsable --dependency=afterany:"$a" "$repo/examples/fleet/slurm-merge.sh" "$ra")" ||
+m_node="$(sbatch --parsable --partition=cpu --dependency=afterany:"$a" "$repo/examples/fleet/slurm-merge.sh" "$ra")" ||
 	fail "sbatch slurm-merge.sh"
-m_task="$(sbatch --parsable --dependency=afterany:"$a" --export=ALL,BENCHY_STRATA=task,BENCHY_FLEET="$ra/fleet-tasks" \
+m_task="$(BENCHY_STRATA=task BENCHY_FLEET="$ra/fleet-tasks" sbatch --parsable --partition=cpu --dependency=afterany:"$a" \
 	"$repo/examples/fleet/slurm-merge.sh" "$ra")" || fail "sbatch slurm-merge.sh (task strata)"
 say "submitting an array whose task 1 fails, its merge, and a merge of both arrays (different suites)"
-f="$(sbatch --parsable --array=0-2 "$repo/examples/fleet/slurm-array.sh" "$tmp/fails-on-task-1.benchy.hcl")" ||
+f="$(sbatch --parsable --partition=cpu --array=0-2 "$repo/examples/fleet/slurm-array.sh" "$tmp/fails-on-task-1.benchy.hcl")" ||
 	fail "sbatch slurm-array.sh (failing task)"
 f="${f%%;*}"
 rf="$tmp/submit/benchy-fleet/$f"
-m_fail="$(sbatch --parsable --dependency=afterany:"$f" --export=ALL,BENCHY_STRATA=task \
+m_fail="$(BENCHY_STRATA=task sbatch --parsable --partition=cpu --dependency=afterany:"$f" \
 	"$repo/examples/fleet/slurm-merge.sh" "$rf")" || fail "sbatch slurm-merge.sh (failing task)"
-m_mixed="$(sbatch --parsable --dependency=afterany:"$a":"$f" --export=ALL,BENCHY_FLEET="$tmp/submit/mixed" \
+m_mixed="$(BENCHY_FLEET="$tmp/submit/mixed" sbatch --parsable --partition=cpu --dependency=afterany:"$a":"$f" \
 	"$repo/examples/fleet/slurm-merge.sh" "$ra" "$rf")" || fail "sbatch slurm-merge.sh (both arrays)"
 wait_jobs 120 "$a" "$f" "$m_node" "$m_task" "$m_fail" "$m_mixed"
 say "jobs done in $((SECONDS - t)) s"
