@@ -92,12 +92,12 @@ stop() {
 # jobs).
 strays() {
 	local e pid
-	for e in /proc/[0-9]*/environ; do
+	# (grep itself runs without SLURM_CONF, so it does not find itself.)
+	while IFS= read -r e; do
 		pid="${e#/proc/}"
 		pid="${pid%/environ}"
-		[[ $pid == "$$" || $pid == "$BASHPID" ]] && continue
-		{ tr '\0' '\n' <"$e"; } 2>/dev/null | grep -qxF "SLURM_CONF=$conf" && echo "$pid"
-	done
+		[[ $pid == "$$" || $pid == "$BASHPID" ]] || echo "$pid"
+	done < <(env -u SLURM_CONF grep -lsazxF "SLURM_CONF=$conf" /proc/[0-9]*/environ)
 	return 0
 }
 teardown() {
