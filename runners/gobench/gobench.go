@@ -257,7 +257,7 @@ func (r *Runner) Setup(ctx context.Context, s runners.Setup) (map[string]any, er
 	out, err := b.run(ctx, r.pattern, "1x")
 	res := result(out, r.cfg.Benchmark)
 	if err != nil || res == nil {
-		if err == nil {
+		if _, names := results(out); err == nil && len(names) == 0 && !bytes.Contains(out, []byte(r.cfg.Benchmark)) {
 			return nil, fmt.Errorf("gobench: no benchmark %s in %s", r.cfg.Benchmark, b.pkg)
 		}
 		return nil, b.failure(r.cfg.Benchmark, out, err)

@@ -52,9 +52,9 @@ func instances(ctx context.Context, raw json.RawMessage, suiteDir, workdir strin
 }
 
 // discover returns the full names of the benchmarks the bench regexp
-// matches, sub-benchmarks included. A benchmark that fails when run once
-// is listed under its top-level name, so that its instance fails on its
-// own; a regexp that matches nothing is an error wrapping
+// matches, sub-benchmarks included. A benchmark that fails when run once,
+// or prints no result, is listed under its top-level name, so that its
+// instance fails on its own; a regexp that matches nothing is an error wrapping
 // runners.ErrNoInstances, listing what the package has.
 func (b *binary) discover(ctx context.Context, bench string) ([]string, error) {
 	top, rest := splitBench(bench)
@@ -69,11 +69,14 @@ func (b *binary) discover(ctx context.Context, bench string) ([]string, error) {
 			pattern += "/" + rest
 		}
 		out, err := b.run(ctx, pattern, "1x")
-		if err != nil {
+		_, subs := results(out)
+		if err != nil || (len(subs) == 0 && rest == "") {
+			// It failed, or printed no result (a panicking benchmark
+			// sometimes exits 0 having printed only its name): its
+			// instance fails on its own, with the message.
 			names = append(names, t)
 			continue
 		}
-		_, subs := results(out)
 		names = append(names, subs...)
 	}
 	if len(names) == 0 {
