@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 
+	"github.com/benchy-dev/benchy/hw"
 	"github.com/benchy-dev/benchy/reports"
 	"github.com/benchy-dev/benchy/results"
 	"github.com/benchy-dev/benchy/suites"
@@ -325,6 +326,18 @@ func runGobench(cmd *cobra.Command, f gobenchFlags, pkgs []string, stdout, stder
 	}
 	if _, err := buf.WriteTo(stdout); err != nil {
 		return withCode(exitEnvironment, err)
+	}
+	// The run's report went unprinted; its load warnings matter here.
+	var samples []hw.LoadSample
+	for _, w := range doc.Workloads {
+		for _, b := range w.Blocks {
+			if s, ok := hw.ParseLoadSample(b.Load); ok && b.Measured() {
+				samples = append(samples, s)
+			}
+		}
+	}
+	for _, w := range hw.AssessLoad(samples).Warnings() {
+		fmt.Fprintln(stderr, "benchy: warning: "+w)
 	}
 	if runErr != nil {
 		return runErr
