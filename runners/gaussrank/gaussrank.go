@@ -107,6 +107,7 @@ type Workspace struct {
 	pa, pb []pair   // float64 input: words with values
 	recs   [][]rec  // bucketed scatter
 	order  []uint64 // the last call's sorted words (index in the lower half)
+	counts digitCounts
 }
 
 func (ws *Workspace) buffers(n int) (w, tmp []uint64) {
@@ -157,7 +158,7 @@ func (ws *Workspace) FitTransform(x []float64, eps float64, m *Model, g []float6
 	// runs of equal windows by the key bits below the window.
 	shift, varying := sharedKeyBits(x, ws.Threads)
 	nodes := m.nodes
-	w, tmp := sortWindows(x, shift, varying, nodes, ws.pa[:n], ws.pb[:n], ws.Threads)
+	w, tmp := sortWindows(x, shift, varying, nodes, ws.pa[:n], ws.pb[:n], &ws.counts, ws.Threads)
 	ws.order = w
 	// Settle the runs in chunks that begin and end at run boundaries.
 	t := workers(n, ws.Threads)

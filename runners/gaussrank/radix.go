@@ -176,6 +176,26 @@ func window(v float64, shift uint, i int) uint64 {
 	return key64(v)<<shift&^0xFFFFFFFF | uint64(i)
 }
 
+// digitCounts is sortWindows' digit counts for t chunks, kept across calls:
+// cnt[c] counts the current pass's digits in chunk c of its source, and
+// next[s][c] counts, for source chunk s, the next pass's digits of the
+// elements that land in destination chunk c.
+type digitCounts struct {
+	cnt  [][buckets]uint32
+	next [][][buckets]uint32
+}
+
+func (d *digitCounts) get(t int) (cnt [][buckets]uint32, next [][][buckets]uint32) {
+	if len(d.cnt) != t {
+		d.cnt = make([][buckets]uint32, t)
+		d.next = make([][][buckets]uint32, t)
+		for s := range d.next {
+			d.next[s] = make([][buckets]uint32, t)
+		}
+	}
+	return d.cnt, d.next
+}
+
 // sortWindows sorts x stably by the window of its keys (see sharedKeyBits)
 // with an LSD radix sort of 11-bit digits, skipping digits that no two
 // elements differ in. It writes the sorted words (window, index) to w and
@@ -185,7 +205,7 @@ func window(v float64, shift uint, i int) uint64 {
 // counts the next pass's digits per destination chunk while it scatters,
 // so no pass reads the data only to count it; the last pass writes w and
 // nodes directly.
-func sortWindows(x []float64, shift uint, varying uint64, nodes []node, pa, pb []pair, threads int) (w, tmp []uint64) {
+func sortWindows(x []float64, shift uint, varying uint64, nodes []node, pa, pb []pair, counts *digitCounts, threads int) (w, tmp []uint64) {
 	n := len(x)
 	t := workers(n, threads)
 	wv := varying << shift >> 32
@@ -213,14 +233,7 @@ func sortWindows(x []float64, shift uint, varying uint64, nodes []node, pa, pb [
 	for c := range bound {
 		bound[c] = uint32(n * c / t)
 	}
-	// cnt[c] counts the current pass's digits in chunk c of its source;
-	// next[s][c] counts, for source chunk s, the next pass's digits of the
-	// elements that land in destination chunk c.
-	cnt := make([][buckets]uint32, t)
-	next := make([][][buckets]uint32, t)
-	for s := range next {
-		next[s] = make([][buckets]uint32, t)
-	}
+	cnt, next := counts.get(t)
 	sh0 := shifts[0]
 	parallel(n, threads, func(lo, hi int) {
 		h := &cnt[chunkOf(lo, n, t)]
