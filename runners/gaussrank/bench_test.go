@@ -6,6 +6,7 @@ import (
 	"os"
 	"slices"
 	"testing"
+	"time"
 )
 
 var benchHuge = flag.Bool("gaussrank.huge", os.Getenv("GAUSSRANK_BENCH_1E8") != "",
@@ -101,4 +102,77 @@ func BenchmarkParts(b *testing.B) {
 			}
 		})
 	}
+}
+
+// trafficPerRow is what the float64 round trip reads and writes per row,
+// in bytes, when the sort makes passes non-trivial radix passes and no run
+// of equal key windows needs settling (uniform data); docs/gaussrank.md
+// itemises it. Write-allocate reads are not counted, as in the copy that
+// measures the bandwidth.
+func trafficPerRow(passes int) int {
+	const (
+		shared  = 8          // sharedKeyBits reads x
+		build   = 8 + 16     // read x, write (word, value) pairs
+		middle  = 16 + 16    // each pass but the last: read and write pairs
+		last    = 16 + 8 + 8 // read pairs, write the word and map_x
+		settle  = 8          // scan the words for runs
+		fill    = 8          // write map_y
+		scatter = 8 + 8 + 16 + 16 + 8
+		// inverse: locate (read q, write the guess), distribute (read q
+		// and the guess, write records), answer (read the map and the
+		// records, write the result)
+		inverse = 8 + 8 + 8 + 8 + 16 + 16 + 16 + 8
+	)
+	return shared + build + (passes-1)*middle + last + settle + fill + scatter + inverse
+}
+
+// parallelCopy copies src to dst on every core, in contiguous chunks.
+func parallelCopy(dst, src []byte) {
+	parallel(len(src), 0, func(lo, hi int) { copy(dst[lo:hi], src[lo:hi]) })
+}
+
+// BenchmarkLowerBound times the 1e7 float64 round trip beside a parallel
+// copy of 256 MiB (far beyond the caches), alternating the two so that both
+// see the same load. It reports the copy bandwidth (bytes read + written
+// per second), the time the round trip's memory traffic would take at that
+// bandwidth (bound-ms) and the round trip's time over that bound.
+func BenchmarkLowerBound(b *testing.B) {
+	const n = 10_000_000
+	x := Generate(n, 0, DistUniform)
+	shift, varying := sharedKeyBits(x, 0)
+	passes := 0
+	for p := uint(0); p < 32; p += digitBits {
+		if (varying<<shift>>32)>>p&digitMask != 0 {
+			passes++
+		}
+	}
+	src := make([]byte, 256<<20)
+	dst := make([]byte, len(src))
+	for i := range src {
+		src[i] = byte(i)
+	}
+	var ws Workspace
+	m, g := ws.FitTransform(x, DefaultEps, nil, nil)
+	back := make([]float64, n)
+	m.InverseInto(back, g)
+	parallelCopy(dst, src)
+	var tCopy, tRun time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		parallelCopy(dst, src)
+		t1 := time.Now()
+		m, g = ws.FitTransform(x, DefaultEps, m, g)
+		m.InverseInto(back, g)
+		tCopy += t1.Sub(t0)
+		tRun += time.Since(t1)
+	}
+	iters := float64(b.N)
+	bw := 2 * float64(len(src)) * iters / tCopy.Seconds()
+	bound := float64(trafficPerRow(passes)) * n / bw
+	run := tRun.Seconds() / iters
+	b.ReportMetric(bw/1e9, "copy-GB/s")
+	b.ReportMetric(float64(trafficPerRow(passes)), "B/row")
+	b.ReportMetric(bound*1e3, "bound-ms")
+	b.ReportMetric(run*1e3, "roundtrip-ms")
+	b.ReportMetric(run/bound, "x-bound")
 }
