@@ -2,20 +2,14 @@ package gaussrank
 
 import (
 	"bytes"
-	"crypto/sha256"
 	_ "embed"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	osexec "os/exec"
-	"path/filepath"
 	"strconv"
-	"syscall"
 
-	"github.com/benchy-dev/benchy/internal/atomicfile"
+	"github.com/benchy-dev/benchy/internal/scriptcache"
 )
 
 // workerPy is the Python reference worker: the blog's CPU path (pandas +
@@ -32,76 +26,14 @@ func WorkerScriptSource() []byte { return bytes.Clone(workerPy) }
 
 // WorkerScript returns the path of the embedded Python worker on disk,
 // writing it there first when it is absent or differs from the embedded
-// bytes. The file lives at
-// <user cache dir>/benchy/gaussrank/<sha256 prefix>/gaussrank_worker.py, or
-// under os.TempDir() in a per-user folder when there is no usable cache
-// directory. Different builds of benchy therefore never overwrite each
-// other's script, and a damaged file is rewritten.
+// bytes: <user cache dir>/benchy/gaussrank/<sha256 prefix>/gaussrank_worker.py,
+// or a per-user folder under os.TempDir() (internal/scriptcache).
 func WorkerScript() (string, error) {
-	var errs []error
-	if dir, err := os.UserCacheDir(); err == nil {
-		p, err := materialise(filepath.Join(dir, "benchy"), workerPy)
-		if err == nil {
-			return p, nil
-		}
-		errs = append(errs, err)
-	} else {
-		errs = append(errs, fmt.Errorf("no user cache directory: %w", err))
-	}
-	tmpRoot := filepath.Join(os.TempDir(), fmt.Sprintf("benchy-%d", os.Getuid()))
-	err := privateDir(tmpRoot)
-	if err == nil {
-		var p string
-		if p, err = materialise(tmpRoot, workerPy); err == nil {
-			return p, nil
-		}
-	}
-	errs = append(errs, err)
-	return "", fmt.Errorf("gaussrank: cannot write the Python worker: %w", errors.Join(errs...))
-}
-
-// privateDir makes sure dir, in a shared folder such as /tmp, is a real
-// directory that only this user can write: anyone else who made it first
-// could swap the script that benchy then runs.
-func privateDir(dir string) error {
-	if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
-		return err
-	}
-	st, err := os.Lstat(dir)
+	p, err := scriptcache.Path("gaussrank", WorkerScriptName, workerPy)
 	if err != nil {
-		return err
+		return "", fmt.Errorf("gaussrank: cannot write the Python worker: %w", err)
 	}
-	sys, ok := st.Sys().(*syscall.Stat_t)
-	switch {
-	case !st.IsDir():
-		return fmt.Errorf("%s is not a directory", dir)
-	case !ok || int(sys.Uid) != os.Getuid():
-		return fmt.Errorf("%s belongs to another user", dir)
-	case st.Mode().Perm()&0o022 != 0:
-		return fmt.Errorf("%s can be written by others (mode %v)", dir, st.Mode().Perm())
-	}
-	return nil
-}
-
-// materialise makes root/gaussrank/<first 16 hex digits of sha256(src)>/
-// gaussrank_worker.py hold exactly src and returns its path. A file that
-// already holds src is reused as it is; otherwise src goes to a temporary
-// file in the same folder that is then renamed over the path, so a reader
-// never sees a partial script.
-func materialise(root string, src []byte) (string, error) {
-	sum := sha256.Sum256(src)
-	dir := filepath.Join(root, "gaussrank", hex.EncodeToString(sum[:])[:16])
-	path := filepath.Join(dir, WorkerScriptName)
-	if b, err := os.ReadFile(path); err == nil && bytes.Equal(b, src) {
-		return path, nil
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", err
-	}
-	if err := atomicfile.Write(path, src, 0o644); err != nil {
-		return "", err
-	}
-	return path, nil
+	return p, nil
 }
 
 // pythonArgv returns the Python worker's command line for a configuration
