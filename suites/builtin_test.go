@@ -10,6 +10,7 @@ import (
 	_ "github.com/benchy-dev/benchy/runners/exec"
 	_ "github.com/benchy-dev/benchy/runners/gaussrank"
 	_ "github.com/benchy-dev/benchy/runners/onnx"
+	_ "github.com/benchy-dev/benchy/runners/python"
 	"github.com/benchy-dev/benchy/suites"
 )
 

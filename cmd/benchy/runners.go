@@ -6,4 +6,5 @@ import (
 	_ "github.com/benchy-dev/benchy/runners/gaussrank"
 	_ "github.com/benchy-dev/benchy/runners/gobench"
 	_ "github.com/benchy-dev/benchy/runners/onnx"
+	_ "github.com/benchy-dev/benchy/runners/python"
 )

@@ -1,0 +1,236 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/benchy-dev/benchy/results"
+)
+
+// systemPython is the interpreter the python {} tests use: Debian's, which
+// has NumPy and (after scripts/setup.sh) PyTorch from apt.
+const systemPython = "/usr/bin/python3"
+
+// needPython skips a test without systemPython, or without the modules
+// given importing in it, with the reason.
+func needPython(t *testing.T, modules ...string) {
+	t.Helper()
+	if _, err := os.Stat(systemPython); err != nil {
+		t.Skipf("skipped: %s is missing (%v); scripts/setup.sh installs it", systemPython, err)
+	}
+	for _, m := range modules {
+		if out, err := exec.Command(systemPython, "-c", "import "+m).CombinedOutput(); err != nil {
+			t.Skipf("skipped: %s cannot import %s (%v: %s); scripts/setup.sh installs it", systemPython, m, err, lastLine(string(out)))
+		}
+	}
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
+
+// armsByName reads a results document's arms of its first workload.
+func armsByName(t *testing.T, path string) map[string]*results.Arm {
+	t.Helper()
+	doc, err := results.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]*results.Arm{}
+	for _, a := range doc.Workloads[0].Arms {
+		m[a.Name] = a
+	}
+	return m
+}
+
+// TestPythonBadInput: each kind of bad user code fails (or skips) its own
+// arm, with a reason that names the cause, and the run goes on and exits 1
+// (#17.3, #17.4).
+func TestPythonBadInput(t *testing.T) {
+	needPython(t)
+	dir := t.TempDir()
+	for _, f := range []string{"arms.py", "missing_module.py"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "python", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	arm := func(name, script, function, extra string) string {
+		return `
+  arm "` + name + `" {
+    baseline = ` + map[bool]string{true: "true", false: "false"}[name == "ok"] + `
+    timeout  = "5s"
+    python {
+      script      = "` + script + `"
+      function    = "` + function + `"
+      interpreter = var.python
+      config      = { n = 100, batch = 8 }` + extra + `
+    }
+  }`
+	}
+	suite := `
+variable "python" {
+  type    = string
+  default = "` + systemPython + `"
+}
+
+run {
+  warmup     = 1
+  min_blocks = 3
+  max_blocks = 3
+  iterations = 2
+}
+
+workload "bad" {` +
+		arm("ok", "arms.py", "ok", "") +
+		arm("raise_setup", "arms.py", "raise_setup", "") +
+		arm("raise_call", "arms.py", "raise_call", "") +
+		arm("hang", "arms.py", "hang", "") +
+		arm("prints", "arms.py", "prints", "") +
+		arm("exits", "arms.py", "exits", "") +
+		arm("sys_exit", "arms.py", "sys_exit", "") +
+		arm("not_callable", "arms.py", "not_callable", "") +
+		arm("typo", "arms.py", "raise_stup", "") +
+		arm("missing_module", "missing_module.py", "f", "") +
+		arm("missing_interpreter", "arms.py", "ok", "\n      interpreter = \"/nonexistent/python3\"") + `
+}
+`
+	// interpreter twice is an HCL error: the last arm names its own.
+	suite = strings.Replace(suite, "interpreter = var.python\n      config      = { n = 100, batch = 8 }\n      interpreter = \"/nonexistent/python3\"",
+		"interpreter = \"/nonexistent/python3\"\n      config      = { n = 100, batch = 8 }", 1)
+	path := filepath.Join(dir, "bad.benchy.hcl")
+	if err := os.WriteFile(path, []byte(suite), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	code, _, errs := benchy(t, "run", path, "--out", out, "--force", "--seed", "1")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (failed arms):\n%s", code, errs)
+	}
+	arms := armsByName(t, filepath.Join(out, "bad", "results.json"))
+	cases := []struct {
+		arm, status string
+		reason      []string // substrings of the reason
+		stderr      []string // substrings of the stderr tail
+	}{
+		{"ok", results.ArmOK, nil, nil},
+		{"raise_setup", results.ArmFailed,
+			[]string{"setup: raise_setup(config) raised ValueError: no such batch size: 8", "Traceback", `arms.py", line 15, in raise_setup`},
+			[]string{"ValueError: no such batch size: 8"}},
+		{"raise_call", results.ArmFailed,
+			[]string{"the callable that raise_call(config) returned raised RuntimeError: the kernel broke", `arms.py", line 20, in call`},
+			[]string{"RuntimeError: the kernel broke"}},
+		{"hang", results.ArmFailed, []string{"timed out after 5s"}, []string{"hang: going to sleep"}},
+		// The SDK moves user output off the protocol stream: the arm runs.
+		{"prints", results.ArmOK, nil, []string{"setup chatter on stdout", "call chatter on stdout", "raw bytes on fd 1"}},
+		{"exits", results.ArmFailed, []string{"worker closed its output", "exit status 3"}, []string{"exits: leaving in the middle of a block"}},
+		{"sys_exit", results.ArmFailed, []string{"the callable that sys_exit(config) returned called sys.exit(4)"}, nil},
+		{"not_callable", results.ArmFailed, []string{"not_callable(config) returned int, not the zero-argument callable to time"}, nil},
+		{"typo", results.ArmFailed, []string{"arms.py has no function 'raise_stup'. Did you mean 'raise_setup'?", "its functions: exits, hang, not_callable, ok, prints, raise_call, raise_setup, sys_exit"}, nil},
+		{"missing_module", results.ArmSkipped, []string{"missing_module.py cannot be imported: ModuleNotFoundError: No module named 'benchy_no_such_module'", systemPython}, nil},
+		{"missing_interpreter", results.ArmSkipped, []string{"the interpreter /nonexistent/python3 cannot be run"}, nil},
+	}
+	for _, tc := range cases {
+		a := arms[tc.arm]
+		if a == nil {
+			t.Errorf("%s: no such arm in the results", tc.arm)
+			continue
+		}
+		if a.Status != tc.status {
+			t.Errorf("%s: status %s (%s), want %s\nstderr: %s", tc.arm, a.Status, a.Reason, tc.status, a.Stderr)
+		}
+		for _, s := range tc.reason {
+			if !strings.Contains(a.Reason, s) {
+				t.Errorf("%s: reason %q lacks %q", tc.arm, a.Reason, s)
+			}
+		}
+		for _, s := range tc.stderr {
+			if !strings.Contains(a.Stderr, s) {
+				t.Errorf("%s: stderr %q lacks %q", tc.arm, a.Stderr, s)
+			}
+		}
+	}
+}
+
+// TestPythonValidateScript: benchy validate checks that a python {}
+// block's script is a regular file, with the attribute's range (#17.4).
+func TestPythonValidateScript(t *testing.T) {
+	suite := func(script string) string {
+		return `workload "w" {
+  arm "a" {
+    baseline = true
+    python {
+      script   = "` + script + `"
+      function = "f"
+    }
+  }
+}
+`
+	}
+	path := writeSuite(t, suite("bench.py"))
+	dir := filepath.Dir(path)
+	code, _, errs := benchy(t, "validate", path)
+	if code != exitUsage || !strings.Contains(errs, "Error: Unusable script") ||
+		!strings.Contains(errs, "s.benchy.hcl:5:18") || !strings.Contains(errs, "bench.py: no such file.") ||
+		!strings.Contains(errs, `script = "bench.py" is relative to the suite's directory`) {
+		t.Fatalf("missing script: exit %d:\n%s", code, errs)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "pkg"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(suite("pkg")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := benchy(t, "validate", path); code != exitUsage || !strings.Contains(errs, "is a directory, not a regular file") {
+		t.Fatalf("a directory: exit %d:\n%s", code, errs)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "bench.py"), []byte("def f(config):\n    return lambda: None\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(suite("bench.py")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errs := benchy(t, "validate", path); code != 0 {
+		t.Fatalf("a script that exists: exit %d:\n%s%s", code, out, errs)
+	}
+}
+
+// TestPythonExampleSort runs examples/python/sort.benchy.hcl, NumPy's sort
+// against its stable argsort and Python's sorted(), with Debian's
+// interpreter: every arm runs and records its samples (#17.6).
+func TestPythonExampleSort(t *testing.T) {
+	needPython(t, "numpy")
+	out := t.TempDir()
+	code, _, errs := benchy(t, "run", filepath.Join("..", "..", "examples", "python", "sort.benchy.hcl"),
+		"--var", "python="+systemPython, "--var", "n=20000", "--min-blocks", "2", "--max-blocks", "2", "--out", out, "--seed", "3")
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, errs)
+	}
+	doc, err := results.ReadFile(filepath.Join(out, "sort", "results.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range doc.Workloads[0].Arms {
+		if a.Status != results.ArmOK || a.Info["numpy"] == nil || a.Info["gc"] != "disabled in the timed loop" {
+			t.Errorf("%s: %s (%s), info %v", a.Name, a.Status, a.Reason, a.Info)
+		}
+	}
+	n := map[string]int{}
+	for _, b := range doc.Workloads[0].Blocks {
+		for _, r := range b.Runs {
+			n[r.Arm] += len(r.NS)
+		}
+	}
+	for _, arm := range []string{"np_sort", "np_argsort_stable", "sorted"} {
+		if n[arm] == 0 {
+			t.Errorf("%s recorded no samples (%v)", arm, n)
+		}
+	}
+}
