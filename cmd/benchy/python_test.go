@@ -234,3 +234,50 @@ func TestPythonExampleSort(t *testing.T) {
 		}
 	}
 }
+
+// TestPyTorchExample runs examples/pytorch/convnet.benchy.hcl in a copy of
+// its folder: the workload's setup exports the net with torch.onnx.export,
+// and eager, traced and the ONNX Runtime arm run in one interleaved run.
+// Without PyTorch the torch arms are skipped with the reason (#17.6).
+func TestPyTorchExample(t *testing.T) {
+	needPython(t)
+	dir := t.TempDir()
+	for _, f := range []string{"convnet.py", "convnet.benchy.hcl"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "examples", "pytorch", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := t.TempDir()
+	code, _, errs := benchy(t, "run", filepath.Join(dir, "convnet.benchy.hcl"), "--var", "python="+systemPython,
+		"--min-blocks", "2", "--max-blocks", "2", "--out", out, "--seed", "5")
+	arms := armsByName(t, filepath.Join(out, "convnet", "results.json"))
+	torch := exec.Command(systemPython, "-c", "import torch").Run() == nil
+	if !torch {
+		for _, name := range []string{"eager", "traced"} {
+			if a := arms[name]; a.Status != results.ArmSkipped || !strings.Contains(a.Reason, "No module named 'torch'") {
+				t.Errorf("%s without torch: %s (%s), want skipped naming torch", name, a.Status, a.Reason)
+			}
+		}
+		t.Skipf("skipped the rest: %s cannot import torch (scripts/setup.sh installs python3-torch)", systemPython)
+	}
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, errs)
+	}
+	for _, name := range []string{"eager", "traced", "onnxruntime"} {
+		a := arms[name]
+		if name == "onnxruntime" && a.Status == results.ArmSkipped {
+			t.Logf("onnxruntime skipped: %s", a.Reason)
+			continue
+		}
+		if a.Status != results.ArmOK {
+			t.Errorf("%s: %s (%s)\nstderr: %s", name, a.Status, a.Reason, a.Stderr)
+		}
+	}
+	if arms["eager"].Info["torch"] == nil || arms["eager"].Info["torch_threads"] != float64(1) {
+		t.Errorf("eager's info lacks torch's version or its thread count: %v", arms["eager"].Info)
+	}
+}
