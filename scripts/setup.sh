@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 # models, headless Chromium for the HTML report test, and hyperfine and the
 # workflow linter for the comparison and lint scripts.
 packages=(python3-numpy python3-scipy python3-pandas python3-onnx libonnx-testdata chromium hyperfine shellcheck)
+packages+=(python3-torch) # PyTorch 1.13 (about 45 s to install) for examples/pytorch and the python {} runner tests
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
