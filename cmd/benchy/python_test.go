@@ -201,3 +201,24 @@ func TestPythonValidateScript(t *testing.T) {
 		t.Fatalf("a script that exists: exit %d:\n%s%s", code, out, errs)
 	}
 }
+
+// TestWorkerCheckPythonSDK: the Python SDK conforms to the worker protocol
+// by benchy worker check, serving a factory of the tests' script (#17.2,
+// #17.3).
+func TestWorkerCheckPythonSDK(t *testing.T) {
+	needPython(t)
+	script, err := filepath.Abs(filepath.Join("testdata", "python", "arms.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sdk, err := filepath.Abs(filepath.Join("..", "..", "sdk", "python", "benchy_worker.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := runBin(t, t.TempDir(), nil, "worker", "check", "--blocks", "2", "--iterations", "5", "--round-trips", "3", "--timeout", "40s",
+		"--config", `{"config":{"n":100}}`, "--", systemPython, sdk, script, "ok")
+	if r.code != 0 || !strings.Contains(r.stdout, "conforms to worker protocol 1") ||
+		!strings.Contains(r.stdout, "asked for protocol 2, the worker answered 1") {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
