@@ -241,6 +241,7 @@ const (
 // named by its length instead (a cut line could hide half a secret from
 // the redaction); all of the tail is kept in the arm's record.
 func (w *worker) failure(cause string) string {
+	w.settleStderr()
 	tail := strings.TrimRight(w.stderrTail(), "\n")
 	if strings.TrimSpace(tail) == "" || tail == runners.CutMark {
 		return cause
@@ -257,6 +258,42 @@ func (w *worker) failure(cause string) string {
 	return cause + "; stderr ends: " + strings.Join(lines, " | ")
 }
 
+// Bounds of settleStderr's wait.
+const (
+	stderrSettleMax   = 500 * time.Millisecond
+	stderrSettleQuiet = 20 * time.Millisecond
+	stderrSettleEmpty = 100 * time.Millisecond
+)
+
+// settleStderr gives the copy of a live worker's stderr a moment to catch
+// up before a failure quotes it. A worker writes its traceback to stderr
+// and then its failure line to stdout, but the two pipes are read by
+// different goroutines, so the line can arrive first, most of all on a
+// loaded machine. It returns once the worker has exited (Wait has copied
+// everything), or once stderr has been quiet for stderrSettleQuiet after
+// growing (stderrSettleEmpty when nothing came at all), and after
+// stderrSettleMax at most. Only failures wait.
+func (w *worker) settleStderr() {
+	start := time.Now()
+	last, lastAt := w.stderr.written(), start
+	for time.Since(start) < stderrSettleMax {
+		select {
+		case <-w.done:
+			return
+		case <-time.After(5 * time.Millisecond):
+		}
+		n := w.stderr.written()
+		if n != last {
+			last, lastAt = n, time.Now()
+			continue
+		}
+		quiet := time.Since(lastAt)
+		if (n > 0 && quiet >= stderrSettleQuiet) || quiet >= stderrSettleEmpty {
+			return
+		}
+	}
+}
+
 // stderrTail returns the end of what the worker wrote to stderr.
 func (w *worker) stderrTail() string { return w.stderr.String() }
 
@@ -264,12 +301,21 @@ type lockedTail struct {
 	mu   sync.Mutex
 	buf  bytes.Buffer
 	tail *runners.TailWriter
+	n    int64 // bytes written in all, kept or not
 }
 
 func (l *lockedTail) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.n += int64(len(p))
 	return l.tail.Write(p)
+}
+
+// written is how many bytes have been written in all.
+func (l *lockedTail) written() int64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.n
 }
 
 // String is the tail, its cut-off first line dropped (runners.TrimCut) so

@@ -1,0 +1,35 @@
+package harness
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/benchy-dev/benchy/runners"
+)
+
+// TestFailureWaitsForStderr: a worker whose traceback reaches benchy's
+// stderr copy after its failure line (here on purpose, 50 ms later; on a
+// loaded machine by scheduling) still has it quoted in the reason.
+func TestFailureWaitsForStderr(t *testing.T) {
+	script := `read -r line
+(sleep 0.05; echo 'Traceback (most recent call last):' >&2; echo 'ValueError: late' >&2) &
+echo '{"ok":false,"error":"ValueError: late"}'
+read -r line
+`
+	w, err := startWorker(workerSpec{argv: []string{"sh", "-c", script}, env: os.Environ()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.close(time.Second)
+	resp, err := w.call(context.Background(), runners.Request{Op: runners.OpSetup, Protocol: runners.ProtocolVersion}, 10*time.Second)
+	if err != nil || resp.OK {
+		t.Fatalf("setup: %+v, %v", resp, err)
+	}
+	got := w.failure("setup: " + resp.Error)
+	if !strings.Contains(got, "stderr ends: Traceback (most recent call last): | ValueError: late") {
+		t.Errorf("reason %q lacks the late stderr", got)
+	}
+}
