@@ -278,7 +278,12 @@ workload "w" {
 }
 `)
 			cmd, stderr := startBenchy(t, "run", suite, "--out", t.TempDir())
-			waitRunning(t, tc.markers[len(tc.markers)-1])
+			// Every marked process must be running before the kill: a
+			// daemon still on its way (forked, not yet setsid and exec'd)
+			// is another case than a daemon that runs.
+			for _, m := range tc.markers {
+				waitRunning(t, m)
+			}
 			_ = cmd.Process.Kill()
 			exitWithin(t, cmd, stderr, 10*time.Second)
 			checkGone(t, tc.markers...)
