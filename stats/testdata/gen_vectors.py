@@ -1,10 +1,13 @@
 #!/usr/bin/python3
 """Extra known-answer vectors for package stats, computed by the project's
-independent oracle (shared/oracle/benchy_oracle.py).
+independent oracle (a benchy_oracle.py kept outside the repository, so that
+the vectors are not computed by the code they test).
 
 Regenerate (Debian python with numpy, scipy, statsmodels, mpmath):
 
-    /usr/bin/python3 stats/testdata/gen_vectors.py /work/shared/oracle stats/testdata/vectors/extra
+    /usr/bin/python3 stats/testdata/gen_vectors.py ORACLE_DIR stats/testdata/vectors/extra
+
+where ORACLE_DIR holds benchy_oracle.py.
 
 The files use the same layout as the oracle's own vectors (kinds jackknife,
 cmh, cmh_jackknife), plus "labels" in a jackknife method for the
