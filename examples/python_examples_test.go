@@ -11,12 +11,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/benchy-dev/benchy/internal/syspython"
 	"github.com/benchy-dev/benchy/results"
 )
 
-// systemPython is Debian's interpreter, which has NumPy and (after
-// scripts/setup.sh) PyTorch from apt.
-const systemPython = "/usr/bin/python3"
+// systemPython is the interpreter the Python tests use (syspython.Path).
+const systemPython = syspython.Path
 
 var benchyBin string
 
@@ -36,18 +36,7 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func needPython(t *testing.T, modules ...string) {
-	t.Helper()
-	if _, err := os.Stat(systemPython); err != nil {
-		t.Skipf("skipped: %s is missing (%v); scripts/setup.sh installs it", systemPython, err)
-	}
-	for _, m := range modules {
-		if out, err := exec.Command(systemPython, "-c", "import "+m).CombinedOutput(); err != nil {
-			lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-			t.Skipf("skipped: %s cannot import %s (%v: %s); scripts/setup.sh installs it", systemPython, m, err, lines[len(lines)-1])
-		}
-	}
-}
+func needPython(t *testing.T, modules ...string) { t.Helper(); syspython.Need(t, modules...) }
 
 // benchy runs the binary and returns its exit code and stderr.
 func benchy(t *testing.T, args ...string) (int, string) {

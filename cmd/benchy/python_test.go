@@ -2,36 +2,20 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/benchy-dev/benchy/internal/syspython"
 	"github.com/benchy-dev/benchy/results"
 )
 
-// systemPython is the interpreter the python {} tests use: Debian's, which
-// has NumPy and (after scripts/setup.sh) PyTorch from apt.
-const systemPython = "/usr/bin/python3"
+// systemPython is the interpreter the Python tests use (syspython.Path).
+const systemPython = syspython.Path
 
 // needPython skips a test without systemPython, or without the modules
 // given importing in it, with the reason.
-func needPython(t *testing.T, modules ...string) {
-	t.Helper()
-	if _, err := os.Stat(systemPython); err != nil {
-		t.Skipf("skipped: %s is missing (%v); scripts/setup.sh installs it", systemPython, err)
-	}
-	for _, m := range modules {
-		if out, err := exec.Command(systemPython, "-c", "import "+m).CombinedOutput(); err != nil {
-			t.Skipf("skipped: %s cannot import %s (%v: %s); scripts/setup.sh installs it", systemPython, m, err, lastLine(string(out)))
-		}
-	}
-}
-
-func lastLine(s string) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	return lines[len(lines)-1]
-}
+func needPython(t *testing.T, modules ...string) { t.Helper(); syspython.Need(t, modules...) }
 
 // armsByName reads a results document's arms of its first workload.
 func armsByName(t *testing.T, path string) map[string]*results.Arm {
