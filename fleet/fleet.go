@@ -1,6 +1,7 @@
 package fleet
 
 import (
+	"github.com/benchy-dev/benchy/metric"
 	"github.com/benchy-dev/benchy/results"
 	"github.com/benchy-dev/benchy/stats"
 )
@@ -108,10 +109,10 @@ type Run struct {
 
 // Instance is one workload instance across the hosts.
 type Instance struct {
-	Name   string `json:"name"`
-	Metric string `json:"metric"`
-	Better string `json:"better"`
-	Kind   string `json:"kind"`
+	Name   string           `json:"name"`
+	Metric string           `json:"metric"`
+	Better metric.Direction `json:"better"`
+	Kind   string           `json:"kind"`
 	// Baseline is the baseline arm's name ("" when the hosts disagree or
 	// have none).
 	Baseline string `json:"baseline"`
@@ -123,6 +124,24 @@ type Instance struct {
 	Pooled []*Pooled `json:"pooled,omitempty"`
 	// Notes say, in words, what could not be done and why.
 	Notes []string `json:"notes,omitempty"`
+}
+
+// Direction is the way the instance's values are better: higher for a
+// pass/fail rate, else the suite's direction.
+func (in *Instance) Direction() metric.Direction {
+	if in.Kind == KindPassFail {
+		return metric.Higher
+	}
+	return in.Better
+}
+
+// Verdict words an estimate of the instance as the single-run reports do
+// (metric.Judge); "" for none.
+func (in *Instance) Verdict(e *Estimate) metric.Verdict {
+	if e == nil {
+		return ""
+	}
+	return metric.Judge(e.Significant, e.Estimate, metric.KindOf(in.Metric), in.Direction())
 }
 
 // Row is one host's results for one instance.

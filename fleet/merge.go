@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/benchy-dev/benchy/metric"
 	"github.com/benchy-dev/benchy/results"
 	"github.com/benchy-dev/benchy/stats"
 )
@@ -21,15 +22,6 @@ type IncompatibleError struct {
 
 func (e *IncompatibleError) Error() string {
 	return "refusing to merge: " + strings.Join(e.Problems, "; ") + " (pass --force to merge anyway)"
-}
-
-// passFailMetrics are the metric names of binary outcomes.
-var passFailMetrics = map[string]bool{"pass": true, "success": true, "pass/fail": true, "bool": true}
-
-// IsPassFail reports whether a workload's metric is a pass/fail outcome,
-// recorded as 1 (pass) or 0 (fail) per timed iteration.
-func IsPassFail(metric string) bool {
-	return passFailMetrics[strings.ToLower(strings.TrimSpace(metric))]
 }
 
 // Merge combines results documents from several hosts. It returns an
@@ -401,7 +393,7 @@ func mergeInstance(d *Document, name string) *Instance {
 	his := gather(d, name)
 	first := his[0].workloads[0]
 	in := &Instance{Name: name, Metric: first.Metric, Better: first.Better, Kind: KindContinuous}
-	if IsPassFail(first.Metric) {
+	if metric.KindOf(first.Metric) == metric.PassFail {
 		in.Kind = KindPassFail
 	}
 	poolable := true
@@ -479,22 +471,41 @@ func armStatus(hi *hostInstance, arm string) (status, reason string, baseline, f
 	return
 }
 
+// passCount is an arm's pass/fail counts in one block.
+type passCount struct{ succ, trials int }
+
 // outcome is an arm's pass/fail counts in one block.
-func outcome(b *results.Block, arm string) (succ, trials int, ok bool, err error) {
+func outcome(b *results.Block, arm string) (passCount, bool, error) {
 	r, found := b.Run(arm)
 	if !found || r.Error != "" || len(r.NS) == 0 {
-		return 0, 0, false, nil
+		return passCount{}, false, nil
 	}
+	var c passCount
 	for _, v := range r.NS {
 		switch v {
 		case 0:
 		case 1:
-			succ++
+			c.succ++
 		default:
-			return 0, 0, false, fmt.Errorf("block %d: arm %s recorded %d; a pass/fail metric records 1 or 0 per iteration", b.Index, arm, v)
+			return passCount{}, false, fmt.Errorf("block %d: arm %s recorded %d; a pass/fail metric records 1 or 0 per iteration", b.Index, arm, v)
 		}
 	}
-	return succ, len(r.NS), true, nil
+	c.trials = len(r.NS)
+	return c, true, nil
+}
+
+// pairedOutcomes pairs the arms' pass/fail counts over blocks
+// (results.PairedBy); err is the first block whose counts are not 1 or 0.
+func pairedOutcomes(blocks []*results.Block, arms ...string) ([][]passCount, error) {
+	var first error
+	rows := results.PairedBy(blocks, func(b *results.Block, arm string) (passCount, bool) {
+		c, ok, err := outcome(b, arm)
+		if first == nil {
+			first = err
+		}
+		return c, ok
+	}, arms...)
+	return rows, first
 }
 
 func hostRow(hi *hostInstance, in *Instance, conf float64) *Row {
@@ -544,15 +555,15 @@ func hostRow(hi *hostInstance, in *Instance, conf float64) *Row {
 
 func passFailCell(hi *hostInstance, arm string, c *Cell) {
 	for _, b := range hi.blocks {
-		s, n, ok, err := outcome(b, arm)
+		o, ok, err := outcome(b, arm)
 		if err != nil {
 			c.RelError = err.Error()
 			return
 		}
 		if ok {
 			c.Blocks++
-			c.Successes += s
-			c.Samples += n
+			c.Successes += o.succ
+			c.Samples += o.trials
 		}
 	}
 	if c.Samples > 0 {
@@ -567,13 +578,10 @@ func continuousEstimate(his []*hostInstance, base, arm string, conf float64, byH
 	var m [][]float64
 	var labels []string
 	for _, hi := range his {
-		for _, b := range hi.blocks {
-			y0, ok0 := b.Value(base)
-			yk, okk := b.Value(arm)
-			if ok0 && okk {
-				m = append(m, []float64{y0, yk})
-				labels = append(labels, hi.host.Name)
-			}
+		rows := results.PairedBy(hi.blocks, (*results.Block).Value, base, arm)
+		m = append(m, rows...)
+		for range rows {
+			labels = append(labels, hi.host.Name)
 		}
 	}
 	opt := stats.Options{Confidence: conf}
@@ -603,21 +611,14 @@ func passFail(his []*hostInstance, base, arm string, conf float64, byHost bool) 
 	var labels []string
 	id := 0
 	for _, hi := range his {
-		for _, b := range hi.blocks {
-			s0, n0, ok0, err := outcome(b, base)
-			if err != nil {
-				return nil, nil, fmt.Sprintf("%s: %v", hi.host.Name, err)
-			}
-			sk, nk, okk, err := outcome(b, arm)
-			if err != nil {
-				return nil, nil, fmt.Sprintf("%s: %v", hi.host.Name, err)
-			}
-			if !ok0 || !okk {
-				continue
-			}
+		rows, err := pairedOutcomes(hi.blocks, base, arm)
+		if err != nil {
+			return nil, nil, fmt.Sprintf("%s: %v", hi.host.Name, err)
+		}
+		for _, r := range rows {
 			recs = append(recs,
-				stats.BinaryRecord{Block: id, Stratum: hi.host.Name, Arm: 0, Successes: s0, Trials: n0},
-				stats.BinaryRecord{Block: id, Stratum: hi.host.Name, Arm: 1, Successes: sk, Trials: nk})
+				stats.BinaryRecord{Block: id, Stratum: hi.host.Name, Arm: 0, Successes: r[0].succ, Trials: r[0].trials},
+				stats.BinaryRecord{Block: id, Stratum: hi.host.Name, Arm: 1, Successes: r[1].succ, Trials: r[1].trials})
 			labels = append(labels, hi.host.Name)
 			id++
 		}
@@ -661,23 +662,11 @@ func pool(his []*hostInstance, in *Instance, arm string, conf float64) *Pooled {
 }
 
 func pairedBlocks(hi *hostInstance, in *Instance, arm string) int {
-	n := 0
-	for _, b := range hi.blocks {
-		if in.Kind == KindPassFail {
-			_, _, ok0, _ := outcome(b, in.Baseline)
-			_, _, okk, _ := outcome(b, arm)
-			if ok0 && okk {
-				n++
-			}
-			continue
-		}
-		_, ok0 := b.Value(in.Baseline)
-		_, okk := b.Value(arm)
-		if ok0 && okk {
-			n++
-		}
+	if in.Kind == KindPassFail {
+		rows, _ := pairedOutcomes(hi.blocks, in.Baseline, arm)
+		return len(rows)
 	}
-	return n
+	return len(results.PairedBy(hi.blocks, (*results.Block).Value, in.Baseline, arm))
 }
 
 // cellOf returns the row's cell for arm, or nil.

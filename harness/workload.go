@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/benchy-dev/benchy/internal/proctree"
+	"github.com/benchy-dev/benchy/metric"
 	"github.com/benchy-dev/benchy/results"
 	"github.com/benchy-dev/benchy/runners"
 	"github.com/benchy-dev/benchy/suites"
@@ -33,7 +34,7 @@ type armState struct {
 func (r *run) runWorkload(ctx context.Context, pw *suites.Workload) {
 	settings := r.settings(pw)
 	rw := &results.Workload{
-		Name: pw.Name, Description: pw.Description, Metric: pw.Metric, Better: pw.Better,
+		Name: pw.Name, Description: pw.Description, Metric: pw.Metric, Better: metric.Direction(pw.Better),
 		Status: results.StatusRunning, Published: (*results.Published)(pw.Published),
 	}
 	if b, err := json.Marshal(settings); err == nil {

@@ -15,19 +15,20 @@ import (
 	"math"
 	"strings"
 
+	"github.com/benchy-dev/benchy/metric"
 	"github.com/benchy-dev/benchy/results"
 	"github.com/benchy-dev/benchy/stats"
 )
 
-// Verdicts of an arm against its baseline.
+// Verdicts of an arm against its baseline: the words of package metric.
 const (
-	VerdictBaseline     = "baseline"
-	VerdictFaster       = "faster"
-	VerdictSlower       = "slower"
-	VerdictBetter       = "better"
-	VerdictWorse        = "worse"
-	VerdictNoDifference = "no significant difference"
-	VerdictNotCompared  = "not compared"
+	VerdictBaseline     = string(metric.Baseline)
+	VerdictFaster       = string(metric.Faster)
+	VerdictSlower       = string(metric.Slower)
+	VerdictBetter       = string(metric.Better)
+	VerdictWorse        = string(metric.Worse)
+	VerdictNoDifference = string(metric.NoDifference)
+	VerdictNotCompared  = string(metric.NotCompared)
 )
 
 const (
@@ -48,9 +49,11 @@ type Analysis struct {
 
 // WorkloadAnalysis holds one workload instance's numbers.
 type WorkloadAnalysis struct {
-	Name       string
-	Metric     string
-	Better     string
+	Name   string
+	Metric string
+	// Kind is the metric's kind (metric.KindOf), Better its direction.
+	Kind       metric.Kind
+	Better     metric.Direction
 	Status     string
 	StopReason string
 	Confidence float64
@@ -157,7 +160,7 @@ func confidenceOf(w *results.Workload) float64 {
 
 func analyzeWorkload(w *results.Workload) *WorkloadAnalysis {
 	wa := &WorkloadAnalysis{
-		Name: w.Name, Metric: w.Metric, Better: w.Better, Status: w.Status,
+		Name: w.Name, Metric: w.Metric, Kind: metric.KindOf(w.Metric), Better: w.Better, Status: w.Status,
 		StopReason: w.StopReason, Confidence: confidenceOf(w), Blocks: len(w.Blocks), Published: w.Published, Source: w,
 	}
 	for _, b := range w.Blocks {
@@ -182,13 +185,11 @@ func analyzeWorkload(w *results.Workload) *WorkloadAnalysis {
 		if w.Published != nil {
 			aa.Published = w.Published.Arms[arm.Name]
 		}
+		aa.BlockValues = w.Values(arm.Name)
 		var samples []float64
 		for _, b := range w.Blocks {
 			if !b.Measured() {
 				continue
-			}
-			if v, ok := b.Value(arm.Name); ok {
-				aa.BlockValues = append(aa.BlockValues, v)
 			}
 			r, ok := b.Run(arm.Name)
 			if !ok {
@@ -213,7 +214,7 @@ func analyzeWorkload(w *results.Workload) *WorkloadAnalysis {
 		case base == nil:
 			aa.Verdict, aa.RelError = VerdictNotCompared, "the workload has no baseline arm"
 		default:
-			aa.Rel, aa.Verdict, aa.RelError = pairedRel(w, base.Name, aa.Name, wa.Confidence, wa.Better, IsTimeMetric(wa.Metric), blockValue)
+			aa.Rel, aa.Verdict, aa.RelError = pairedRel(w, base.Name, aa.Name, wa.Confidence, wa.Kind, wa.Better, (*results.Block).Value)
 		}
 		wa.Arms = append(wa.Arms, aa)
 	}
@@ -222,8 +223,6 @@ func analyzeWorkload(w *results.Workload) *WorkloadAnalysis {
 	}
 	return wa
 }
-
-func blockValue(b *results.Block, arm string) (float64, bool) { return b.Value(arm) }
 
 // BlockCounts says how many blocks the workload ran, in words: "3
 // measured block(s), 1 warm-up", and ", 1 incomplete" when an interrupt
@@ -238,7 +237,7 @@ func (wa *WorkloadAnalysis) BlockCounts() string {
 
 // VerdictNotRun is the verdict of an arm that is ok but has no measured
 // sample: the run stopped before it ran in a complete measured block.
-const VerdictNotRun = "not measured"
+const VerdictNotRun = string(metric.NotMeasured)
 
 // noDataVerdict is the verdict cell of an arm without measured samples:
 // its status when it failed or was skipped, else VerdictNotRun.
@@ -251,19 +250,9 @@ func (a *ArmAnalysis) noDataVerdict() string {
 
 // pairedRel pairs arm with the baseline over the measured blocks where both
 // have a value (complete-case) and computes the jackknife CI.
-func pairedRel(w *results.Workload, base, arm string, conf float64, better string, timeMetric bool,
+func pairedRel(w *results.Workload, base, arm string, conf float64, kind metric.Kind, better metric.Direction,
 	value func(*results.Block, string) (float64, bool)) (*stats.Estimate, string, string) {
-	var m [][]float64
-	for _, b := range w.Blocks {
-		if !b.Measured() {
-			continue
-		}
-		y0, ok0 := value(b, base)
-		yk, okk := value(b, arm)
-		if ok0 && okk {
-			m = append(m, []float64{y0, yk})
-		}
-	}
+	m := results.PairedBy(w.Blocks, value, base, arm)
 	if len(m) < minComparableBlocks {
 		return nil, VerdictNotCompared, fmt.Sprintf("%d block(s) where both the arm and the baseline ran; at least %d are needed", len(m), minComparableBlocks)
 	}
@@ -275,42 +264,13 @@ func pairedRel(w *results.Workload, base, arm string, conf float64, better strin
 		return nil, VerdictNotCompared, "no estimate"
 	}
 	e := est[0]
-	return &e, verdict(e, better, timeMetric), ""
-}
-
-func verdict(e stats.Estimate, better string, timeMetric bool) string {
-	if !e.Significant {
-		return VerdictNoDifference
-	}
-	up := e.Estimate > 0
-	if better == "higher" {
-		if up {
-			return VerdictBetter
-		}
-		return VerdictWorse
-	}
-	switch {
-	case timeMetric && up:
-		return VerdictSlower
-	case timeMetric:
-		return VerdictFaster
-	case up:
-		return VerdictWorse
-	default:
-		return VerdictBetter
-	}
+	return &e, string(metric.Judge(e.Significant, e.Estimate, kind, better)), ""
 }
 
 // IsTimeMetric reports whether a workload's metric is a duration, so that
-// values (recorded in nanoseconds) print as durations.
-func IsTimeMetric(metric string) bool {
-	unit, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(metric)), "/")
-	switch unit {
-	case "", "ns", "us", "µs", "ms", "s", "sec", "seconds", "time":
-		return true
-	}
-	return false
-}
+// values (recorded in nanoseconds) print as durations: metric.KindOf's
+// rule.
+func IsTimeMetric(m string) bool { return metric.KindOf(m) == metric.Time }
 
 // Headline is a one-line summary of a workload instance's verdicts.
 func (wa *WorkloadAnalysis) Headline() string {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/benchy-dev/benchy/metric"
 	"github.com/benchy-dev/benchy/results"
 	"github.com/benchy-dev/benchy/stats"
 )
@@ -106,8 +107,9 @@ type CompareRow struct {
 	Workload string
 	// Arm is the HEAD arm; BaseArm the arm it is compared with (the same
 	// name across files, the baseline arm within one file).
-	Arm, BaseArm   string
-	Metric, Better string
+	Arm, BaseArm string
+	Metric       string
+	Better       metric.Direction
 	// BaseValue and HeadValue are the geometric means of the per-block
 	// values; BaseBlocks and HeadBlocks count the blocks used.
 	BaseValue, HeadValue   float64
@@ -172,20 +174,10 @@ func ComparePaired(doc *results.Document, opt CompareOptions) (*Comparison, erro
 				continue
 			}
 			row.BaseArm = base.Name
-			var m [][]float64
-			for _, b := range w.Blocks {
-				if !b.Measured() {
-					continue
-				}
-				y0, ok0 := b.Value(base.Name)
-				yk, okk := b.Value(a.Name)
-				if ok0 && okk {
-					m = append(m, []float64{y0, yk})
-				}
-			}
+			m := w.Paired(base.Name, a.Name)
 			row.BaseBlocks, row.HeadBlocks = len(m), len(m)
 			if len(m) > 0 {
-				row.BaseValue, row.HeadValue = geomean(column(m, 0)), geomean(column(m, 1))
+				row.BaseValue, row.HeadValue = geomean(results.Column(m, 0)), geomean(results.Column(m, 1))
 			}
 			if a.Status != results.ArmOK && len(m) < minComparableBlocks {
 				row.Reason = fmt.Sprintf("%s: %s", a.Status, a.Reason)
@@ -256,7 +248,7 @@ func Compare(base, head *results.Document, opt CompareOptions) (*Comparison, err
 		for _, ba := range bw.Arms {
 			seen[ba.Name] = true
 			row := &CompareRow{Workload: bw.Name, Arm: ba.Name, BaseArm: ba.Name, Metric: bw.Metric, Better: bw.Better}
-			bv := measuredValues(bw, ba.Name)
+			bv := bw.Values(ba.Name)
 			row.BaseBlocks = len(bv)
 			row.BaseValue = geomean(bv)
 			if hw == nil {
@@ -276,7 +268,7 @@ func Compare(base, head *results.Document, opt CompareOptions) (*Comparison, err
 				c.add(row)
 				continue
 			}
-			hv := measuredValues(hw, ba.Name)
+			hv := hw.Values(ba.Name)
 			row.HeadBlocks = len(hv)
 			row.HeadValue = geomean(hv)
 			if len(bv) < minComparableBlocks || len(hv) < minComparableBlocks {
@@ -525,7 +517,7 @@ func (r *CompareRow) decide(opt CompareOptions) {
 	}
 	// Orient the CI so that positive is worse.
 	worseLo, worseHi := r.CILo, r.CIHi
-	if r.Better == "higher" {
+	if r.Better.HigherIsBetter() {
 		worseLo, worseHi = -r.CIHi, -r.CILo
 	}
 	t := opt.Threshold
@@ -542,27 +534,6 @@ func (r *CompareRow) decide(opt CompareOptions) {
 	default:
 		r.Verdict = CompareNoChange
 	}
-}
-
-func measuredValues(w *results.Workload, arm string) []float64 {
-	var out []float64
-	for _, b := range w.Blocks {
-		if !b.Measured() {
-			continue
-		}
-		if v, ok := b.Value(arm); ok {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
-func column(m [][]float64, k int) []float64 {
-	out := make([]float64, len(m))
-	for i, row := range m {
-		out[i] = row[k]
-	}
-	return out
 }
 
 // geomean is the geometric mean of positive values (NaN when empty or

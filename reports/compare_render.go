@@ -203,7 +203,7 @@ func CompareJSON(w io.Writer, c *Comparison) error {
 		out.Setup = append(out.Setup, jsonSetupDifference(d))
 	}
 	for _, r := range c.Rows {
-		jr := jsonCompareRow{Workload: r.Workload, Arm: r.Arm, BaseArm: r.BaseArm, Metric: r.Metric, Better: r.Better,
+		jr := jsonCompareRow{Workload: r.Workload, Arm: r.Arm, BaseArm: r.BaseArm, Metric: r.Metric, Better: string(r.Better),
 			BaseBlocks: r.BaseBlocks, HeadBlocks: r.HeadBlocks, Confidence: r.Confidence, Verdict: r.Verdict, Reason: r.Reason, Fails: r.Fails}
 		if r.BaseBlocks > 0 {
 			jr.BaseValue = ptr(r.BaseValue)

@@ -9,13 +9,14 @@ import (
 	"testing"
 
 	"github.com/benchy-dev/benchy/internal/golden"
+	"github.com/benchy-dev/benchy/metric"
 	"github.com/benchy-dev/benchy/results"
 )
 
 // mkDoc builds a results document with one workload whose arms have the
 // given per-block values (one iteration per block; the first arm is the
 // baseline), after one warm-up block.
-func mkDoc(workload, better string, arms []string, values [][]float64) *results.Document {
+func mkDoc(workload string, better metric.Direction, arms []string, values [][]float64) *results.Document {
 	w := &results.Workload{Name: workload, Metric: "ns", Better: better, Status: results.StatusComplete}
 	for i, a := range arms {
 		w.Arms = append(w.Arms, &results.Arm{Name: a, Baseline: i == 0, Runner: "exec", Status: results.ArmOK})
@@ -43,7 +44,7 @@ func scaled(xs []float64, f float64) []float64 {
 func TestCompareVerdicts(t *testing.T) {
 	tests := []struct {
 		name      string
-		better    string
+		better    metric.Direction
 		lo, hi    float64
 		threshold float64
 		strict    bool

@@ -156,7 +156,7 @@ func JSON(w io.Writer, a *Analysis) error {
 		Order: d.Order, Status: d.Status, StopReason: d.StopReason, Fingerprint: a.Fingerprint, Headline: a.Headline(),
 		Workloads: []jsonWorkload{}}
 	for _, wa := range a.Workloads {
-		jw := jsonWorkload{Name: wa.Name, Metric: wa.Metric, Unit: unitOf(wa.Metric), Better: wa.Better, Status: wa.Status,
+		jw := jsonWorkload{Name: wa.Name, Metric: wa.Metric, Unit: unitOf(wa.Metric), Better: string(wa.Better), Status: wa.Status,
 			StopReason: wa.StopReason, Confidence: wa.Confidence, Blocks: wa.Blocks, Measured: wa.Measured,
 			Headline: wa.Headline(), Arms: []jsonArm{}}
 		if p := wa.Published; p != nil {

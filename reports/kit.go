@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"html/template"
 	"strings"
+
+	"github.com/benchy-dev/benchy/metric"
 )
 
 // This file exports the HTML report's drawing kit for other renderers of
@@ -139,4 +141,4 @@ func (a *Analysis) MachineLine() string { return machineLine(a.Doc.Environment) 
 func MetricTitle(metric string) string { return metricTitle(metric) }
 
 // BetterWord is "higher" or "lower": which way a workload's metric is better.
-func BetterWord(better string) string { return betterWord(better) }
+func BetterWord(better string) string { return metric.Direction(better).Word() }

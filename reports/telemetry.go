@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/benchy-dev/benchy/metric"
 	"github.com/benchy-dev/benchy/results"
 	"github.com/benchy-dev/benchy/stats"
 )
@@ -170,6 +171,6 @@ func compareEnergy(w *results.Workload, base string, wa *WorkloadAnalysis) {
 			aa.Energy.Verdict = VerdictBaseline
 			continue
 		}
-		aa.Energy.Rel, aa.Energy.Verdict, aa.Energy.RelError = pairedRel(w, base, aa.Name, wa.Confidence, "lower", false, energyValue)
+		aa.Energy.Rel, aa.Energy.Verdict, aa.Energy.RelError = pairedRel(w, base, aa.Name, wa.Confidence, metric.Quantity, metric.Lower, energyValue)
 	}
 }

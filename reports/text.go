@@ -9,6 +9,7 @@ import (
 	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/benchy-dev/benchy/internal/termtext"
+	"github.com/benchy-dev/benchy/metric"
 )
 
 // TextOptions tune the terminal report.
@@ -196,12 +197,7 @@ func metricName(m string) string {
 	return m
 }
 
-func betterWord(b string) string {
-	if b == "higher" {
-		return "higher"
-	}
-	return "lower"
-}
+func betterWord(b metric.Direction) string { return b.Word() }
 
 // termSafe shows the control characters of recorded text (a command's
 // coloured stderr, a name or a citation from a suite) as escapes, so that

@@ -1,12 +1,14 @@
 // Package results is benchy's on-disk contract: one versioned JSON document
 // that holds everything a run produced (the suite source, resolved variables,
 // seed, environment, every block's order, every raw sample), from which every
-// report can be recomputed. It imports nothing else of benchy's.
+// report can be recomputed. Of benchy's packages it imports only metric.
 package results
 
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/benchy-dev/benchy/metric"
 )
 
 // Schema is the version tag of the results document.
@@ -82,13 +84,14 @@ type Environment struct {
 
 // Workload is one workload instance's results.
 type Workload struct {
-	Name        string          `json:"name"`
-	Description string          `json:"description,omitempty"`
-	Metric      string          `json:"metric"`
-	Better      string          `json:"better"`
-	Run         json.RawMessage `json:"run,omitempty"`
-	Status      string          `json:"status"`
-	StopReason  string          `json:"stop_reason,omitempty"`
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	Metric      string `json:"metric"`
+	// Better is the direction in which the metric is better.
+	Better     metric.Direction `json:"better"`
+	Run        json.RawMessage  `json:"run,omitempty"`
+	Status     string           `json:"status"`
+	StopReason string           `json:"stop_reason,omitempty"`
 	// Published is the published result the workload reproduces, as the
 	// suite cited it; nil when it cites none.
 	Published *Published `json:"published,omitempty"`

@@ -72,7 +72,7 @@ func benchmarks(runs []*Run) []*Benchmark {
 					byKey[key] = b
 					out = append(out, b)
 				}
-				b.Metric, b.Better = wa.Metric, wa.Better
+				b.Metric, b.Better = wa.Metric, string(wa.Better)
 				if !arm.Baseline {
 					b.Baseline = base
 				}

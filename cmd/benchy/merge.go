@@ -175,29 +175,7 @@ func renderFleet(w io.Writer, d *fleet.Document, format string) error {
 }
 
 // fleetVerdict words a significant estimate as the single-run reports do.
-func fleetVerdict(e *fleet.Estimate, in *fleet.Instance) string {
-	if e == nil {
-		return ""
-	}
-	if !e.Significant {
-		return reports.VerdictNoDifference
-	}
-	up := e.Estimate > 0
-	switch {
-	case in.Better == "higher" || in.Kind == fleet.KindPassFail:
-		if up {
-			return reports.VerdictBetter
-		}
-		return reports.VerdictWorse
-	case reports.IsTimeMetric(in.Metric) && up:
-		return reports.VerdictSlower
-	case reports.IsTimeMetric(in.Metric):
-		return reports.VerdictFaster
-	case up:
-		return reports.VerdictWorse
-	}
-	return reports.VerdictBetter
-}
+func fleetVerdict(e *fleet.Estimate, in *fleet.Instance) string { return string(in.Verdict(e)) }
 
 func fmtRel(e *fleet.Estimate) string {
 	return fmt.Sprintf("%+.1f%% [%+.1f%%, %+.1f%%]", 100*e.Estimate, 100*e.CILo, 100*e.CIHi)
@@ -314,11 +292,7 @@ func metricWords(in *fleet.Instance) string {
 	if in.Kind == fleet.KindPassFail {
 		return fmt.Sprintf("%s, pass rate; higher is better", in.Metric)
 	}
-	b := "lower"
-	if in.Better == "higher" {
-		b = "higher"
-	}
-	return fmt.Sprintf("%s, %s is better", in.Metric, b)
+	return fmt.Sprintf("%s, %s is better", in.Metric, in.Better.Word())
 }
 
 func poolingLine(d *fleet.Document) string {
