@@ -23,7 +23,7 @@ const (
 	MethodHosts       = "logratio, delete-a-group jackknife by host"
 	MethodMHBlocks    = "Mantel-Haenszel risk ratio, delete-one-block jackknife"
 	MethodMHHosts     = "Mantel-Haenszel risk ratio stratified by host, delete-a-group jackknife by host"
-	defaultConfidence = 0.95
+	defaultConfidence = results.DefaultConfidence
 )
 
 // Input is one results document to merge.

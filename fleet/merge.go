@@ -92,46 +92,10 @@ func describe(in Input) string {
 
 // hostOf fingerprints a host from its first document's environment.
 func hostOf(name string, env results.Environment) *Host {
-	h := &Host{Name: name, CPUModel: env.CPUModel, Platform: env.OS + "/" + env.Arch, GPUModels: gpuModels(env)}
-	h.Device = deviceLabel(h.GPUModels, gpuCount(env), env.CPUModel)
+	setup := results.SetupOf(env)
+	h := &Host{Name: name, CPUModel: env.CPUModel, Platform: env.OS + "/" + env.Arch, GPUModels: setup.Models()}
+	h.Device = deviceLabel(h.GPUModels, len(setup.GPUs), env.CPUModel)
 	return h
-}
-
-// gpuModels returns the distinct GPU model names of env, sorted: from the
-// hardware inventory when present, else from the one-line summaries.
-func gpuModels(env results.Environment) []string {
-	var names []string
-	var inv struct {
-		GPUs []struct {
-			Name string `json:"name"`
-		} `json:"gpus"`
-	}
-	if len(env.Hardware) > 0 && json.Unmarshal(env.Hardware, &inv) == nil && len(inv.GPUs) > 0 {
-		for _, g := range inv.GPUs {
-			names = append(names, g.Name)
-		}
-	} else {
-		// "NAME (sm_90, 80 GiB, driver 550.54)": the details are the last
-		// parenthesised group.
-		for _, s := range env.GPUs {
-			if i := strings.LastIndex(s, " ("); i > 0 && strings.HasSuffix(s, ")") {
-				s = s[:i]
-			}
-			names = append(names, s)
-		}
-	}
-	slices.Sort(names)
-	return slices.Compact(names)
-}
-
-func gpuCount(env results.Environment) int {
-	var inv struct {
-		GPUs []json.RawMessage `json:"gpus"`
-	}
-	if len(env.Hardware) > 0 && json.Unmarshal(env.Hardware, &inv) == nil && len(inv.GPUs) > 0 {
-		return len(inv.GPUs)
-	}
-	return len(env.GPUs)
 }
 
 func deviceLabel(models []string, count int, cpu string) string {
@@ -312,7 +276,7 @@ func runsConfidence(runs []*Run) (float64, string) {
 	seen := map[float64]bool{}
 	for _, r := range runs {
 		for _, w := range r.Document.Workloads {
-			seen[workloadConfidence(w)] = true
+			seen[w.Confidence()] = true
 		}
 	}
 	if len(seen) == 1 {
@@ -324,16 +288,6 @@ func runsConfidence(runs []*Run) (float64, string) {
 		return defaultConfidence, ""
 	}
 	return defaultConfidence, fmt.Sprintf("the runs used different confidence levels; the merge uses %g (set --confidence to choose)", defaultConfidence)
-}
-
-func workloadConfidence(w *results.Workload) float64 {
-	var s struct {
-		Confidence float64 `json:"confidence"`
-	}
-	if len(w.Run) > 0 && json.Unmarshal(w.Run, &s) == nil && s.Confidence > 0 && s.Confidence < 1 {
-		return s.Confidence
-	}
-	return defaultConfidence
 }
 
 // instanceNames lists workload instance names in first-seen order.

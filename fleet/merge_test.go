@@ -37,8 +37,7 @@ func mkDoc(o docOpt, values [][2][]int64) *results.Document {
 	if conf == 0 {
 		conf = 0.95
 	}
-	run, _ := json.Marshal(map[string]any{"confidence": conf})
-	w := &results.Workload{Name: "w", Metric: o.metric, Better: "lower", Status: results.StatusComplete, Run: run,
+	w := &results.Workload{Name: "w", Metric: o.metric, Better: "lower", Status: results.StatusComplete, Run: &results.RunSettings{Confidence: conf},
 		Arms: []*results.Arm{
 			{Name: "base", Baseline: o.baseline == "base", Runner: "exec", Status: results.ArmOK},
 			{Name: "new", Baseline: o.baseline == "new", Runner: "exec", Status: results.ArmOK},

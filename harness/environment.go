@@ -5,10 +5,12 @@ import (
 
 	"github.com/benchy-dev/benchy/hw"
 	"github.com/benchy-dev/benchy/results"
+	"github.com/benchy-dev/benchy/suites"
 )
 
 // EnvironmentOf turns a hardware inventory into the results fingerprint:
-// the basic facts every report shows, plus the whole inventory.
+// the basic facts every report shows, the setup (results.Setup), plus the
+// whole inventory.
 func EnvironmentOf(inv *hw.Inventory) results.Environment {
 	env := results.Environment{
 		Host:      inv.Host.Hostname,
@@ -23,5 +25,20 @@ func EnvironmentOf(inv *hw.Inventory) results.Environment {
 	if b, err := json.Marshal(inv); err == nil {
 		env.Hardware = b
 	}
+	// The setup is read from the inventory once, here, by the rule that
+	// derives it for documents that did not record it.
+	s := results.SetupOf(env)
+	env.Setup = &s
 	return env
+}
+
+// runSettingsOf records a workload instance's resolved run settings.
+func runSettingsOf(s suites.RunSettings) *results.RunSettings {
+	return &results.RunSettings{
+		Warmup: s.Warmup, MinBlocks: s.MinBlocks, MaxBlocks: s.MaxBlocks,
+		TargetCIHalfWidth: s.TargetCIHalfWidth, Confidence: s.Confidence, Seed: s.Seed, SeedSet: s.SeedSet,
+		TimeBudget: s.TimeBudget, Cooldown: s.Cooldown, Order: string(s.Order), Iterations: s.Iterations,
+		MinBlockTime: s.MinBlockTime, WarmupIterations: s.WarmupIterations,
+		GPUSettle: s.GPUSettle, GPUSettleTemp: s.GPUSettleTemp, LockGPUClocks: s.LockGPUClocks,
+	}
 }

@@ -3,7 +3,6 @@ package harness
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -37,9 +36,7 @@ func (r *run) runWorkload(ctx context.Context, pw *suites.Workload) {
 		Name: pw.Name, Description: pw.Description, Metric: pw.Metric, Better: metric.Direction(pw.Better),
 		Status: results.StatusRunning, Published: (*results.Published)(pw.Published),
 	}
-	if b, err := json.Marshal(settings); err == nil {
-		rw.Run = b
-	}
+	rw.Run = runSettingsOf(settings)
 	r.doc.Workloads = append(r.doc.Workloads, rw)
 	arms := make([]*armState, 0, len(pw.Arms))
 	for _, a := range pw.Arms {

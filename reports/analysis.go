@@ -10,7 +10,6 @@ package reports
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
@@ -32,7 +31,7 @@ const (
 )
 
 const (
-	defaultConfidence    = 0.95
+	defaultConfidence    = results.DefaultConfidence
 	minComparableBlocks  = 2
 	nanosecondsPerSecond = 1e9
 )
@@ -148,20 +147,10 @@ func Fingerprint(env results.Environment) string {
 	return hex.EncodeToString(sum[:6])
 }
 
-func confidenceOf(w *results.Workload) float64 {
-	var s struct {
-		Confidence float64 `json:"confidence"`
-	}
-	if len(w.Run) > 0 && json.Unmarshal(w.Run, &s) == nil && s.Confidence > 0 && s.Confidence < 1 {
-		return s.Confidence
-	}
-	return defaultConfidence
-}
-
 func analyzeWorkload(w *results.Workload) *WorkloadAnalysis {
 	wa := &WorkloadAnalysis{
 		Name: w.Name, Metric: w.Metric, Kind: metric.KindOf(w.Metric), Better: w.Better, Status: w.Status,
-		StopReason: w.StopReason, Confidence: confidenceOf(w), Blocks: len(w.Blocks), Published: w.Published, Source: w,
+		StopReason: w.StopReason, Confidence: w.Confidence(), Blocks: len(w.Blocks), Published: w.Published, Source: w,
 	}
 	for _, b := range w.Blocks {
 		switch {

@@ -54,7 +54,7 @@ type CalibrationWorkload struct {
 func (c *Calibration) AddRun(doc *results.Document, dir string) {
 	rep := CalibrationRepeat{Seed: doc.Seed, Dir: dir}
 	for _, w := range doc.Workloads {
-		cw := CalibrationWorkload{Name: w.Name, Confidence: confidenceOf(w)}
+		cw := CalibrationWorkload{Name: w.Name, Confidence: w.Confidence()}
 		base := -1
 		var cols []string
 		for _, a := range w.Arms {

@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -80,7 +79,7 @@ type Comparison struct {
 	Rows        []*CompareRow
 	// Setup lists how the setups of two compared runs differ (unpaired
 	// comparisons only); with Strict, any difference fails the gate.
-	Setup []SetupDifference
+	Setup []results.SetupDifference
 	// DifferentSuites says, for two runs, why they come from different
 	// suites (their suite names differ, or they share no workload
 	// instance); "" when they are runs of the same suite. benchy compare
@@ -90,17 +89,6 @@ type Comparison struct {
 	// machine fingerprint, or that a run did not complete.
 	Notes []string
 }
-
-// SetupDifference is one way in which the setups of two runs differ that
-// can change their results on its own.
-type SetupDifference struct {
-	// What is "GPU", "driver", "ONNX Runtime" or "benchy".
-	What       string
-	Base, Head string
-}
-
-// String reads "GPU: NVIDIA A100-SXM4-80GB vs NVIDIA H100 80GB HBM3".
-func (d SetupDifference) String() string { return d.What + ": " + d.Base + " vs " + d.Head }
 
 // CompareRow is one workload/arm instance's change from BASE to HEAD.
 type CompareRow struct {
@@ -215,7 +203,7 @@ func Compare(base, head *results.Document, opt CompareOptions) (*Comparison, err
 		c.Notes = append(c.Notes, fmt.Sprintf("the runs were made on different machine setups (fingerprint %s vs %s): %s vs %s",
 			fb, fh, machineLine(base.Environment), machineLine(head.Environment)))
 	}
-	c.Setup = SetupDifferences(base, head)
+	c.Setup = results.SetupDifferences(base, head)
 	for _, d := range c.Setup {
 		c.Notes = append(c.Notes, "setup differs — "+d.String())
 	}
@@ -359,93 +347,6 @@ func incompleteNote(side string, doc *results.Document) string {
 	return n + "; its instances may hold fewer blocks than planned"
 }
 
-// SetupDifferences lists how the setups of two runs differ in what can
-// change results by itself: the GPU models, the NVIDIA driver, the ONNX
-// Runtime version (when either run has an onnx arm) and benchy's version.
-// What either document does not record is not compared.
-func SetupDifferences(base, head *results.Document) []SetupDifference {
-	b, h := setupOf(base), setupOf(head)
-	var out []SetupDifference
-	add := func(what, x, y string) {
-		if x != "" && y != "" && x != y {
-			out = append(out, SetupDifference{What: what, Base: x, Head: y})
-		}
-	}
-	add("GPU", b.gpus, h.gpus)
-	add("driver", b.driver, h.driver)
-	if usesRunner(base, "onnx") || usesRunner(head, "onnx") {
-		add("ONNX Runtime", b.ort, h.ort)
-	}
-	add("benchy", base.Benchy, head.Benchy)
-	return out
-}
-
-// setup holds what SetupDifferences compares; "" where not recorded.
-type setup struct{ gpus, driver, ort string }
-
-// setupOf reads a document's setup: the GPUs from Environment.GPUs (one
-// "NAME (details)" line each), the driver and ONNX Runtime from the
-// hardware inventory (the benchy/hw/v1 fields nvml.driver_version and
-// extra.onnxruntime) when the document carries one.
-func setupOf(doc *results.Document) setup {
-	var s setup
-	env := doc.Environment
-	counts := map[string]int{}
-	var names []string
-	for _, g := range env.GPUs {
-		name, _, _ := strings.Cut(g, " (")
-		if counts[name] == 0 {
-			names = append(names, name)
-		}
-		counts[name]++
-	}
-	for i, n := range names {
-		if counts[n] > 1 {
-			names[i] = fmt.Sprintf("%dx %s", counts[n], n)
-		}
-	}
-	s.gpus = strings.Join(names, ", ")
-	if len(env.Hardware) == 0 {
-		return s
-	}
-	var inv struct {
-		NVML struct {
-			DriverVersion string `json:"driver_version"`
-		} `json:"nvml"`
-		Extra struct {
-			ONNXRuntime *struct {
-				Available bool   `json:"available"`
-				Version   string `json:"version"`
-			} `json:"onnxruntime"`
-		} `json:"extra"`
-	}
-	if json.Unmarshal(env.Hardware, &inv) != nil {
-		return s
-	}
-	if s.gpus == "" { // an inventory was taken and found none
-		s.gpus = "no GPU"
-	}
-	s.driver = inv.NVML.DriverVersion
-	if o := inv.Extra.ONNXRuntime; o != nil {
-		s.ort = "not available"
-		if o.Available && o.Version != "" {
-			s.ort = o.Version
-		}
-	}
-	return s
-}
-
-func usesRunner(doc *results.Document, runner string) bool {
-	for _, w := range doc.Workloads {
-		for _, a := range w.Arms {
-			if a.Runner == runner {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // refusesSetup reports whether Strict refuses the runs for their setups.
 func (c *Comparison) refusesSetup() bool { return c.Strict && len(c.Setup) > 0 }
 
@@ -463,7 +364,7 @@ func confidenceOr(conf float64, w *results.Workload) float64 {
 	if conf > 0 {
 		return conf
 	}
-	return confidenceOf(w)
+	return w.Confidence()
 }
 
 // add records a row; decide gives it its verdict once every row is in.

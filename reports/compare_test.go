@@ -184,7 +184,7 @@ func TestComparePaired(t *testing.T) {
 		t.Fatalf("correction %q over %d comparisons, want bonferroni over 4", c.Correction, c.Comparisons)
 	}
 	doc := load(t, "gpu")
-	doc.Workloads[0].Run = json.RawMessage(`{"confidence": 0.9875}`)
+	doc.Workloads[0].Run = &results.RunSettings{Confidence: 0.9875}
 	e := Analyze(doc).Workloads[0].Arms[1].Rel
 	if r := c.Rows[0]; r.Confidence != 0.9875 || r.Change != e.Estimate || !closeTo(r.CILo, e.CILo) || !closeTo(r.CIHi, e.CIHi) {
 		t.Errorf("corrected %v [%v, %v] at %v vs analysis at 98.75%% %v [%v, %v]", r.Change, r.CILo, r.CIHi, r.Confidence, e.Estimate, e.CILo, e.CIHi)
@@ -298,7 +298,7 @@ func TestSetupDifferences(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var got []string
-			for _, d := range SetupDifferences(tc.base, tc.head) {
+			for _, d := range results.SetupDifferences(tc.base, tc.head) {
 				got = append(got, d.String())
 			}
 			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {

@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"encoding/json"
 	"fmt"
 	"html"
 	"html/template"
@@ -12,7 +11,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/benchy-dev/benchy/results"
 	"github.com/benchy-dev/benchy/stats"
 )
 
@@ -431,7 +429,7 @@ func timelinePlot(wa *WorkloadAnalysis, label string) template.HTML {
 	s.line(L, H-bottom, W-R, H-bottom, "axis")
 	s.line(L, top, L, H-bottom, "axis")
 	title := "block (in run order)"
-	if sequentialOrder(w) {
+	if w.Sequential() {
 		title = "block (sequential: every block of one arm ran before the next arm's)"
 	}
 	if w.Blocks[0].Warmup {
@@ -625,15 +623,4 @@ func distributionPlot(wa *WorkloadAnalysis, label string) template.HTML {
 		s.text(W-R+10, y+7, "start", "value", "median "+FormatValue(bs.med, wa.Metric))
 	}
 	return s.html()
-}
-
-// sequentialOrder reports whether the workload ran in sequential order.
-func sequentialOrder(w *results.Workload) bool {
-	var run struct {
-		Order string `json:"order"`
-	}
-	if len(w.Run) > 0 {
-		_ = json.Unmarshal(w.Run, &run)
-	}
-	return run.Order == "sequential"
 }

@@ -75,7 +75,12 @@ type Environment struct {
 	GoVersion string `json:"go_version"`
 	// GPUs is a one-line description per detected GPU; empty without one.
 	GPUs []string `json:"gpus,omitempty"`
-	// Hardware is the full inventory written by the hw package, if any.
+	// Setup is what of the setup can change results by itself, recorded
+	// when the run started; nil in documents from before it was (read it
+	// with SetupOf, which derives it for those).
+	Setup *Setup `json:"setup,omitempty"`
+	// Hardware is the full inventory written by the hw package, if any: an
+	// archive for people and for deriving a missing Setup.
 	Hardware json.RawMessage `json:"hardware,omitempty"`
 	// Overhead records measured harness overheads, e.g. the wall time of
 	// spawning a no-op process, in nanoseconds.
@@ -88,16 +93,73 @@ type Workload struct {
 	Description string `json:"description,omitempty"`
 	Metric      string `json:"metric"`
 	// Better is the direction in which the metric is better.
-	Better     metric.Direction `json:"better"`
-	Run        json.RawMessage  `json:"run,omitempty"`
-	Status     string           `json:"status"`
-	StopReason string           `json:"stop_reason,omitempty"`
+	Better metric.Direction `json:"better"`
+	// Run holds the run settings the workload instance ran with.
+	Run        *RunSettings `json:"run,omitempty"`
+	Status     string       `json:"status"`
+	StopReason string       `json:"stop_reason,omitempty"`
 	// Published is the published result the workload reproduces, as the
 	// suite cited it; nil when it cites none.
 	Published *Published `json:"published,omitempty"`
 	Arms      []*Arm     `json:"arms"`
 	Blocks    []*Block   `json:"blocks"`
 }
+
+// RunSettings are the run settings a workload instance ran with, as the
+// suite and the command line resolved them (suites.RunSettings, field for
+// field, with the same JSON).
+type RunSettings struct {
+	// Warmup is the number of warm-up blocks.
+	Warmup int `json:"warmup"`
+	// MinBlocks and MaxBlocks bound the number of measured blocks.
+	MinBlocks int `json:"min_blocks"`
+	MaxBlocks int `json:"max_blocks"`
+	// TargetCIHalfWidth is a fraction (0.02 = 2%); 0 disables precision
+	// stopping.
+	TargetCIHalfWidth float64 `json:"target_ci_half_width"`
+	// Confidence is the level of the workload's CIs.
+	Confidence float64 `json:"confidence"`
+	// Seed is the schedule seed; SeedSet is false when the suite gave none.
+	Seed    int64 `json:"seed"`
+	SeedSet bool  `json:"seed_set"`
+	// TimeBudget caps the workload instance; 0 means no cap.
+	TimeBudget time.Duration `json:"time_budget"`
+	// Cooldown is idle time between blocks.
+	Cooldown time.Duration `json:"cooldown"`
+	// Order is "interleaved-random", "interleaved" or "sequential".
+	Order string `json:"order"`
+	// Iterations is the number of timed iterations per arm per block; 0
+	// means calibrated to MinBlockTime.
+	Iterations   int           `json:"iterations"`
+	MinBlockTime time.Duration `json:"min_block_time"`
+	// WarmupIterations are untimed iterations at the start of every turn.
+	WarmupIterations int `json:"warmup_iterations"`
+	// GPUSettle and GPUSettleTemp: the wait before every block for the
+	// GPUs to cool.
+	GPUSettle     time.Duration `json:"gpu_settle,omitempty"`
+	GPUSettleTemp float64       `json:"gpu_settle_temp,omitempty"`
+	// LockGPUClocks is the clock lock the run asked for; empty: none.
+	LockGPUClocks string `json:"lock_gpu_clocks,omitempty"`
+}
+
+// DefaultConfidence is the confidence level of a workload that records
+// none.
+const DefaultConfidence = 0.95
+
+// OrderSequential is RunSettings.Order for arms run one after another.
+const OrderSequential = "sequential"
+
+// Confidence is the workload's confidence level: the recorded one when it
+// lies in (0, 1), else DefaultConfidence.
+func (w *Workload) Confidence() float64 {
+	if w.Run != nil && w.Run.Confidence > 0 && w.Run.Confidence < 1 {
+		return w.Run.Confidence
+	}
+	return DefaultConfidence
+}
+
+// Sequential reports whether the workload ran its arms in sequential order.
+func (w *Workload) Sequential() bool { return w.Run != nil && w.Run.Order == OrderSequential }
 
 // Published cites a published result beside which reports show what was
 // measured. It has the fields of suites.Published in the same order, so

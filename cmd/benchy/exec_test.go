@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"syscall"
@@ -222,8 +223,8 @@ func TestExecSaveSuiteRoundTrip(t *testing.T) {
 		t.Errorf("suite %s vs %s, seed %d vs %d", r1.Suite.SHA256, r2.Suite.SHA256, r1.Seed, r2.Seed)
 	}
 	w1, w2 := r1.Workloads[0], r2.Workloads[0]
-	if w1.Name != w2.Name || len(w1.Arms) != len(w2.Arms) || string(w1.Run) != string(w2.Run) {
-		t.Fatalf("plans differ: %s %s", w1.Run, w2.Run)
+	if w1.Name != w2.Name || len(w1.Arms) != len(w2.Arms) || !reflect.DeepEqual(w1.Run, w2.Run) {
+		t.Fatalf("plans differ: %+v %+v", w1.Run, w2.Run)
 	}
 	for i := range w1.Arms {
 		if w1.Arms[i].Name != w2.Arms[i].Name || string(w1.Arms[i].Config) != string(w2.Arms[i].Config) || w1.Arms[i].Baseline != w2.Arms[i].Baseline {
