@@ -321,24 +321,5 @@ func blockMatrix(rw *results.Workload, arms []*armState) ([][]float64, []string,
 	if base < 0 || len(cols) < 2 {
 		return nil, nil, -1
 	}
-	var m [][]float64
-	for _, b := range rw.Blocks {
-		if !b.Measured() {
-			continue
-		}
-		row := make([]float64, len(cols))
-		complete := true
-		for i, c := range cols {
-			v, ok := b.Value(c)
-			if !ok {
-				complete = false
-				break
-			}
-			row[i] = v
-		}
-		if complete {
-			m = append(m, row)
-		}
-	}
-	return m, cols, base
+	return rw.Paired(cols...), cols, base
 }
