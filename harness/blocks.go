@@ -10,35 +10,52 @@ import (
 	"github.com/benchy-dev/benchy/results"
 	"github.com/benchy-dev/benchy/runners"
 	"github.com/benchy-dev/benchy/stats"
-	"github.com/benchy-dev/benchy/suites"
 )
 
-// runInterrupted is the error of an arm's run cut short by a hard stop
-// (second Ctrl-C); its block is recorded as incomplete.
+// runInterrupted is the recorded error of an arm's run cut short by a hard
+// stop (second Ctrl-C); its block is recorded as incomplete.
 const runInterrupted = "interrupted: benchy was stopped during this run"
 
-// turn runs one arm once inside a block and returns what it recorded.
-func (r *run) turn(ctx context.Context, pw *suites.Workload, a *armState, s suites.RunSettings) *results.ArmRun {
+// outcome is how an arm's turn ended.
+type outcome int
+
+const (
+	// turnRan: the arm ran; its times are recorded.
+	turnRan outcome = iota
+	// turnEnded: the arm failed or was skipped in this turn, and runs no
+	// more; the recorded error says why.
+	turnEnded
+	// turnInterrupted: a hard stop cut the turn short, which is not the
+	// arm's failure; the block it was in is incomplete.
+	turnInterrupted
+)
+
+// turn runs one arm once inside a block and returns what it recorded and
+// how it ended.
+func (w *workloadRun) turn(ctx context.Context, a *armState) (*results.ArmRun, outcome) {
+	r, pw, s := w.r, w.pw, w.s
 	ar := &results.ArmRun{Arm: a.plan.Name}
+	interrupted := func() (*results.ArmRun, outcome) {
+		ar.Error = runInterrupted
+		return ar, turnInterrupted
+	}
 	if a.w == nil && a.active { // fresh process per block, or first use
 		if !r.spawn(ctx, a) {
-			ar.Error = runInterrupted
-			return ar
+			return interrupted()
 		}
 		if !a.active {
 			ar.Error = a.rec.Reason
-			return ar
+			return ar, turnEnded
 		}
 	}
 	if len(pw.Prepare) > 0 {
 		if err := r.command(ctx, pw.Prepare, "prepare"); err != nil {
 			if ctx.Err() != nil {
-				ar.Error = runInterrupted
-				return ar
+				return interrupted()
 			}
 			ar.Error = "prepare: " + err.Error()
 			a.fail(ar.Error)
-			return ar
+			return ar, turnEnded
 		}
 	}
 	var before any
@@ -52,13 +69,12 @@ func (r *run) turn(ctx context.Context, pw *suites.Workload, a *armState, s suit
 	}
 	if err != nil {
 		if ctx.Err() != nil { // a hard stop killed the worker: not the arm's failure
-			ar.Error = runInterrupted
-			return ar
+			return interrupted()
 		}
 		ar.Error = err.Error()
 		a.fail(err.Error())
 		r.logf("   %s failed: %v", a.plan.Name, err)
-		return ar
+		return ar, turnEnded
 	}
 	ar.NS, ar.Metrics = resp.NS, resp.Metrics
 	if len(pw.Conclude) > 0 {
@@ -71,36 +87,45 @@ func (r *run) turn(ctx context.Context, pw *suites.Workload, a *armState, s suit
 		a.rec.Stderr = a.w.stderrTail()
 		a.w = nil
 	}
-	return ar
+	return ar, turnRan
 }
 
-func (r *run) runInterleaved(ctx context.Context, pw *suites.Workload, rw *results.Workload, arms []*armState, s suites.RunSettings, sch schedule, start time.Time) {
+// settle waits for the GPUs to cool before a block (or sequential turn)
+// when the run settings ask for it, and records what it found with b.
+func (w *workloadRun) settle(ctx context.Context, b *results.Block) {
+	if w.s.GPUSettle > 0 && w.r.opt.Settle != nil {
+		b.Settle = w.r.opt.Settle(ctx, w.s.GPUSettle, cmp.Or(w.s.GPUSettleTemp, DefaultSettleTemp))
+	}
+}
+
+// interleaved runs blocks in which every active arm has one turn, in the
+// block's scheduled order, until a limit, the stopping rule or a stop ends
+// the workload.
+func (w *workloadRun) interleaved(ctx context.Context) {
+	r, s := w.r, w.s
 	byName := map[string]*armState{}
-	for _, a := range arms {
+	for _, a := range w.arms {
 		byName[a.plan.Name] = a
 	}
 	measured := 0
 	for b := 0; ; b++ {
 		warm := b < s.Warmup
 		if !warm && measured >= s.MaxBlocks {
-			rw.StopReason = fmt.Sprintf("reached max_blocks = %d", s.MaxBlocks)
+			w.rec.StopReason = fmt.Sprintf("reached max_blocks = %d", s.MaxBlocks)
 			return
 		}
-		if s.TimeBudget > 0 && time.Since(start) >= s.TimeBudget {
-			rw.Status = results.StatusBudgetExhausted
-			rw.StopReason = fmt.Sprintf("time budget %v spent after %d measured block(s)", s.TimeBudget, measured)
+		if s.TimeBudget > 0 && time.Since(w.start) >= s.TimeBudget {
+			w.end(results.StatusBudgetExhausted, fmt.Sprintf("time budget %v spent after %d measured block(s)", s.TimeBudget, measured))
 			return
 		}
 		if b > 0 && s.Cooldown > 0 {
 			if !sleepCtx(ctx, s.Cooldown) {
-				rw.Status, rw.StopReason = results.StatusInterrupted, fmt.Sprintf("stopped after %d measured block(s), in the cooldown", measured)
+				w.end(results.StatusInterrupted, fmt.Sprintf("stopped after %d measured block(s), in the cooldown", measured))
 				return
 			}
 		}
-		block := &results.Block{Index: b, Warmup: warm, Order: sch.blockOrder(b)}
-		if s.GPUSettle > 0 && r.opt.Settle != nil {
-			block.Settle = r.opt.Settle(ctx, s.GPUSettle, cmp.Or(s.GPUSettleTemp, DefaultSettleTemp))
-		}
+		block := &results.Block{Index: b, Warmup: warm, Order: w.sch.blockOrder(b)}
+		w.settle(ctx, block)
 		block.Start = time.Now().UTC()
 		r.blocks.Store(true)
 		interrupted := false
@@ -113,9 +138,9 @@ func (r *run) runInterleaved(ctx context.Context, pw *suites.Workload, rw *resul
 			if !a.active {
 				continue
 			}
-			run := r.turn(ctx, pw, a, s)
+			run, out := w.turn(ctx, a)
 			block.Runs = append(block.Runs, run)
-			if run.Error == runInterrupted {
+			if out == turnInterrupted {
 				interrupted = true
 				break
 			}
@@ -123,62 +148,74 @@ func (r *run) runInterleaved(ctx context.Context, pw *suites.Workload, rw *resul
 		if interrupted {
 			if len(block.Runs) > 0 {
 				block.Incomplete = true
-				r.appendBlock(rw, block, s, measured)
+				w.appendBlock(block, measured)
 			}
-			rw.Status, rw.StopReason = results.StatusInterrupted, fmt.Sprintf("stopped after %d measured block(s); the block in progress is kept as incomplete", measured)
+			w.end(results.StatusInterrupted, fmt.Sprintf("stopped after %d measured block(s); the block in progress is kept as incomplete", measured))
 			return
 		}
 		if !warm {
 			measured++
 		}
 		block.Load = r.hostLoad()
-		r.appendBlock(rw, block, s, measured)
-		if len(activeNames(arms)) == 0 {
-			rw.StopReason = "every arm failed"
+		w.appendBlock(block, measured)
+		if len(activeNames(w.arms)) == 0 {
+			w.rec.StopReason = "every arm failed"
 			return
 		}
 		if ctx.Err() != nil || r.softStopped() {
-			rw.Status, rw.StopReason = results.StatusInterrupted, fmt.Sprintf("stopped after %d measured block(s)", measured)
+			w.end(results.StatusInterrupted, fmt.Sprintf("stopped after %d measured block(s)", measured))
 			return
 		}
 		if !warm && measured >= s.MinBlocks && s.TargetCIHalfWidth > 0 {
-			matrix, cols, base := blockMatrix(rw, arms)
-			if base >= 0 && len(matrix) > 0 {
-				d, _ := stats.EvaluateStop(matrix, base, stats.StopRule{
-					MinBlocks: s.MinBlocks, MaxBlocks: s.MaxBlocks,
-					TargetHalfWidth: s.TargetCIHalfWidth, Confidence: s.Confidence,
-				})
-				if d.Stop {
-					rw.StopReason = d.Reason
-					if d.WorstArm >= 0 && d.WorstArm < len(cols) {
-						rw.StopReason = strings.Replace(d.Reason, fmt.Sprintf("(arm %d)", d.WorstArm), "("+cols[d.WorstArm]+")", 1)
-					}
-					return
-				}
+			if reason, stop := w.precise(); stop {
+				w.rec.StopReason = reason
+				return
 			}
 		}
 	}
 }
 
-// runSequential runs every block of one arm before the next arm: only for
+// precise applies the stopping rule to the measured blocks so far: it
+// reports true, with the reason, once every arm's confidence interval is
+// narrow enough.
+func (w *workloadRun) precise() (string, bool) {
+	s := w.s
+	matrix, cols, base := blockMatrix(w.rec, w.arms)
+	if base < 0 || len(matrix) == 0 {
+		return "", false
+	}
+	d, _ := stats.EvaluateStop(matrix, base, stats.StopRule{
+		MinBlocks: s.MinBlocks, MaxBlocks: s.MaxBlocks,
+		TargetHalfWidth: s.TargetCIHalfWidth, Confidence: s.Confidence,
+	})
+	if !d.Stop {
+		return "", false
+	}
+	if d.WorstArm >= 0 && d.WorstArm < len(cols) {
+		return strings.Replace(d.Reason, fmt.Sprintf("(arm %d)", d.WorstArm), "("+cols[d.WorstArm]+")", 1), true
+	}
+	return d.Reason, true
+}
+
+// sequential runs every block of one arm before the next arm: only for
 // A/A studies and teaching, since drift then looks like a difference. A
 // block is journaled after every arm's turn in it (incomplete until every
 // arm has had its turn), so that a kill keeps every finished turn; the
 // time budget, cooldown and GPU settling apply per turn.
-func (r *run) runSequential(ctx context.Context, pw *suites.Workload, rw *results.Workload, arms []*armState, s suites.RunSettings, sch schedule, start time.Time) {
+func (w *workloadRun) sequential(ctx context.Context) {
+	r, s := w.r, w.s
 	total := s.Warmup + s.MaxBlocks
 	blocks := make([]*results.Block, total)
 	for b := range blocks {
-		blocks[b] = &results.Block{Index: b, Warmup: b < s.Warmup, Order: sch.blockOrder(b), Incomplete: true}
+		blocks[b] = &results.Block{Index: b, Warmup: b < s.Warmup, Order: w.sch.blockOrder(b), Incomplete: true}
 	}
 	// covered[b] counts the arms done with block b: they ran in it, or
 	// failed before it and will not run again.
 	covered := make([]int, total)
-	runnable := len(activeNames(arms))
+	runnable := len(activeNames(w.arms))
 	turns := 0
-	stop := func(status, reason string) { rw.Status, rw.StopReason = status, reason }
 outer:
-	for _, a := range arms {
+	for _, a := range w.arms {
 		if !a.active {
 			continue
 		}
@@ -186,37 +223,35 @@ outer:
 		for ; b < total; b++ {
 			switch {
 			case ctx.Err() != nil || r.softStopped():
-				stop(results.StatusInterrupted, fmt.Sprintf("stopped after %d turn(s)", turns))
+				w.end(results.StatusInterrupted, fmt.Sprintf("stopped after %d turn(s)", turns))
 				break outer
-			case s.TimeBudget > 0 && time.Since(start) >= s.TimeBudget:
-				stop(results.StatusBudgetExhausted, fmt.Sprintf("time budget %v spent after %d turn(s)", s.TimeBudget, turns))
+			case s.TimeBudget > 0 && time.Since(w.start) >= s.TimeBudget:
+				w.end(results.StatusBudgetExhausted, fmt.Sprintf("time budget %v spent after %d turn(s)", s.TimeBudget, turns))
 				break outer
 			case turns > 0 && s.Cooldown > 0 && !sleepCtx(ctx, s.Cooldown):
-				stop(results.StatusInterrupted, fmt.Sprintf("stopped after %d turn(s)", turns))
+				w.end(results.StatusInterrupted, fmt.Sprintf("stopped after %d turn(s)", turns))
 				break outer
 			}
 			blk := blocks[b]
-			if s.GPUSettle > 0 && r.opt.Settle != nil {
-				blk.Settle = r.opt.Settle(ctx, s.GPUSettle, cmp.Or(s.GPUSettleTemp, DefaultSettleTemp))
-			}
+			w.settle(ctx, blk)
 			if blk.Start.IsZero() {
 				blk.Start = time.Now().UTC()
 			}
 			r.blocks.Store(true)
-			run := r.turn(ctx, pw, a, s)
+			run, out := w.turn(ctx, a)
 			blk.Runs = append(blk.Runs, run)
 			turns++
-			if run.Error == runInterrupted {
-				r.journalBlock(rw, blk)
-				stop(results.StatusInterrupted, fmt.Sprintf("stopped after %d turn(s)", turns))
+			if out == turnInterrupted {
+				w.journalBlock(blk)
+				w.end(results.StatusInterrupted, fmt.Sprintf("stopped after %d turn(s)", turns))
 				break outer
 			}
 			covered[b]++
 			blk.Incomplete = covered[b] < runnable
 			blk.Load = r.hostLoad()
-			r.journalBlock(rw, blk)
-			r.blockDone(rw, blk, s, max(b+1-s.Warmup, 0))
-			if !a.active {
+			w.journalBlock(blk)
+			w.blockDone(blk, max(b+1-s.Warmup, 0))
+			if out == turnEnded {
 				b++
 				break
 			}
@@ -226,43 +261,44 @@ outer:
 			covered[b]++
 			if blk := blocks[b]; len(blk.Runs) > 0 && blk.Incomplete && covered[b] >= runnable {
 				blk.Incomplete = false
-				r.journalBlock(rw, blk)
+				w.journalBlock(blk)
 			}
 		}
 	}
 	for _, blk := range blocks {
 		if len(blk.Runs) > 0 {
-			rw.Blocks = append(rw.Blocks, blk)
+			w.rec.Blocks = append(w.rec.Blocks, blk)
 		}
 	}
-	if rw.StopReason == "" {
-		rw.StopReason = fmt.Sprintf("sequential order runs exactly max_blocks = %d", s.MaxBlocks)
+	if w.rec.StopReason == "" {
+		w.rec.StopReason = fmt.Sprintf("sequential order runs exactly max_blocks = %d", s.MaxBlocks)
 	}
 }
 
 // journalBlock journals a block's current state without adding it to the
 // workload: a later record of the same block supersedes it.
-func (r *run) journalBlock(rw *results.Workload, b *results.Block) {
-	if r.journal != nil {
-		r.note(r.journal.Block(rw.Name, b))
+func (w *workloadRun) journalBlock(b *results.Block) {
+	if w.r.journal != nil {
+		w.r.note(w.r.journal.Block(w.rec.Name, b))
 	}
 }
 
 // appendBlock records a finished block; measured counts the workload's
 // measured blocks, this one included.
-func (r *run) appendBlock(rw *results.Workload, b *results.Block, s suites.RunSettings, measured int) {
-	rw.Blocks = append(rw.Blocks, b)
-	r.journalBlock(rw, b)
-	r.blockDone(rw, b, s, measured)
+func (w *workloadRun) appendBlock(b *results.Block, measured int) {
+	w.rec.Blocks = append(w.rec.Blocks, b)
+	w.journalBlock(b)
+	w.blockDone(b, measured)
 }
 
 // blockDone reports a finished block (or turn): to Options.Blocks when
 // set, else as a progress line.
-func (r *run) blockDone(rw *results.Workload, b *results.Block, s suites.RunSettings, measured int) {
+func (w *workloadRun) blockDone(b *results.Block, measured int) {
+	r := w.r
 	line := r.plan.Redact(blockLine(b))
 	if r.opt.Blocks != nil {
-		r.opt.Blocks(BlockProgress{Workload: r.plan.Redact(rw.Name), Index: b.Index, Warmup: b.Warmup,
-			Measured: measured, MinBlocks: s.MinBlocks, MaxBlocks: s.MaxBlocks, Line: line})
+		r.opt.Blocks(BlockProgress{Workload: r.plan.Redact(w.rec.Name), Index: b.Index, Warmup: b.Warmup,
+			Measured: measured, MinBlocks: w.s.MinBlocks, MaxBlocks: w.s.MaxBlocks, Line: line})
 		return
 	}
 	r.logf("   block %d%s: %s", b.Index, map[bool]string{true: " (warm-up)", false: ""}[b.Warmup], line)

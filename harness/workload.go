@@ -30,98 +30,140 @@ type armState struct {
 	active     bool
 }
 
-func (r *run) runWorkload(ctx context.Context, pw *suites.Workload) {
-	settings := r.settings(pw)
+// workloadRun is one workload instance during its run: the plan's
+// workload, its record in the document, its arms, its run settings and,
+// once its arms are set up, its block schedule and start time.
+type workloadRun struct {
+	r     *run
+	pw    *suites.Workload
+	rec   *results.Workload
+	arms  []*armState
+	s     suites.RunSettings
+	sch   schedule
+	start time.Time
+}
+
+// newWorkload records pw in the document and the journal, with its arms.
+func (r *run) newWorkload(pw *suites.Workload) *workloadRun {
+	w := &workloadRun{r: r, pw: pw, s: r.settings(pw)}
 	rw := &results.Workload{
 		Name: pw.Name, Description: pw.Description, Metric: pw.Metric, Better: metric.Direction(pw.Better),
 		Status: results.StatusRunning, Published: (*results.Published)(pw.Published),
 	}
-	rw.Run = runSettingsOf(settings)
+	rw.Run = runSettingsOf(w.s)
+	w.rec = rw
 	r.doc.Workloads = append(r.doc.Workloads, rw)
-	arms := make([]*armState, 0, len(pw.Arms))
+	w.arms = make([]*armState, 0, len(pw.Arms))
 	for _, a := range pw.Arms {
 		st := &armState{plan: a, rec: &results.Arm{Name: a.Name, Baseline: a.Baseline, Runner: a.Runner, Config: a.Config, Status: results.ArmOK}}
 		if r.journal != nil {
 			st.changed = func() { r.note(r.journal.Arm(rw.Name, st.rec)) }
 		}
 		rw.Arms = append(rw.Arms, st.rec)
-		arms = append(arms, st)
+		w.arms = append(w.arms, st)
 	}
 	if r.journal != nil {
 		r.note(r.journal.Workload(rw))
 	}
-	r.logf("== %s: %d arm(s)", pw.Name, len(arms))
-	defer func() {
-		for _, a := range arms {
-			if a.w != nil {
-				a.w.close(5 * time.Second)
-				a.rec.Stderr = a.w.stderrTail()
-			}
-		}
-		if len(pw.Cleanup) > 0 {
-			cctx := ctx
-			if ctx.Err() != nil || r.stopped.Load() { // a stop: still clean up, briefly
-				var cancel context.CancelFunc
-				cctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), cleanupAfterStop)
-				defer cancel()
-			}
-			if err := r.command(cctx, pw.Cleanup, "cleanup"); err != nil {
-				r.logf("   cleanup failed: %v", err)
-			}
-		}
-		r.sweep(pw.Name)
-		if r.journal != nil {
-			for _, a := range arms {
-				r.note(r.journal.Arm(rw.Name, a.rec))
-			}
-			r.note(r.journal.End(rw.Name, rw.Status, rw.StopReason))
-		}
-	}()
+	return w
+}
 
+// runWorkload runs one workload instance from its setup command to its
+// cleanup; what happened is in its record.
+func (r *run) runWorkload(ctx context.Context, pw *suites.Workload) {
+	w := r.newWorkload(pw)
+	r.logf("== %s: %d arm(s)", pw.Name, len(w.arms))
+	defer w.close(ctx)
+	if !w.setUp(ctx) {
+		return
+	}
+	w.start = time.Now()
+	names := activeNames(w.arms)
+	if len(names) == 0 {
+		w.end(results.StatusFailed, "no arm could run")
+		return
+	}
+	w.sch = schedule{order: w.s.Order, arms: names, seed: r.doc.Seed, name: pw.Name}
+	if w.s.Order == suites.OrderSequential {
+		w.sequential(ctx)
+	} else {
+		w.interleaved(ctx)
+	}
+	if w.rec.Status == results.StatusRunning {
+		w.rec.Status = results.StatusComplete
+	}
+	if n := len(activeNames(w.arms)); n == 0 && w.rec.Status == results.StatusComplete {
+		w.end(results.StatusFailed, "every arm failed")
+	}
+}
+
+// end sets the workload's status and the reason it stopped.
+func (w *workloadRun) end(status, reason string) {
+	w.rec.Status, w.rec.StopReason = status, reason
+}
+
+// setUp runs the workload's setup command, then starts and calibrates its
+// arms. It reports false, with the workload's status set, when the
+// workload cannot go on to its blocks.
+func (w *workloadRun) setUp(ctx context.Context) bool {
+	r, pw := w.r, w.pw
 	if len(pw.Setup) > 0 {
 		if err := r.command(ctx, pw.Setup, "setup"); err != nil {
 			if ctx.Err() != nil {
-				rw.Status, rw.StopReason = results.StatusInterrupted, "stopped during the setup command"
-				return
+				w.end(results.StatusInterrupted, "stopped during the setup command")
+				return false
 			}
-			rw.Status, rw.StopReason = results.StatusFailed, fmt.Sprintf("setup command failed: %v", err)
-			for _, a := range arms {
+			w.end(results.StatusFailed, fmt.Sprintf("setup command failed: %v", err))
+			for _, a := range w.arms {
 				a.fail(fmt.Sprintf("workload setup failed: %v", err))
 			}
-			return
+			return false
 		}
 	}
-	for _, a := range arms {
+	for _, a := range w.arms {
 		if ctx.Err() != nil {
 			break
 		}
-		r.startArm(ctx, pw, a, settings)
+		r.startArm(ctx, a)
 	}
 	if ctx.Err() == nil {
-		r.calibrate(ctx, pw, arms, settings)
+		r.calibrate(ctx, w.arms, w.s)
 	}
 	if ctx.Err() != nil { // a hard stop while arms were being set up
-		rw.Status, rw.StopReason = results.StatusInterrupted, "stopped while the arms were being set up"
-		return
+		w.end(results.StatusInterrupted, "stopped while the arms were being set up")
+		return false
 	}
+	return true
+}
 
-	start := time.Now()
-	names := activeNames(arms)
-	if len(names) == 0 {
-		rw.Status, rw.StopReason = results.StatusFailed, "no arm could run"
-		return
+// close ends the workload's workers, runs its cleanup command (briefly
+// after a stop), sweeps what its processes left running and journals the
+// arms' and the workload's final records.
+func (w *workloadRun) close(ctx context.Context) {
+	r, pw := w.r, w.pw
+	for _, a := range w.arms {
+		if a.w != nil {
+			a.w.close(5 * time.Second)
+			a.rec.Stderr = a.w.stderrTail()
+		}
 	}
-	sch := schedule{order: settings.Order, arms: names, seed: r.doc.Seed, name: pw.Name}
-	if settings.Order == suites.OrderSequential {
-		r.runSequential(ctx, pw, rw, arms, settings, sch, start)
-	} else {
-		r.runInterleaved(ctx, pw, rw, arms, settings, sch, start)
+	if len(pw.Cleanup) > 0 {
+		cctx := ctx
+		if ctx.Err() != nil || r.stopped.Load() { // a stop: still clean up, briefly
+			var cancel context.CancelFunc
+			cctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), cleanupAfterStop)
+			defer cancel()
+		}
+		if err := r.command(cctx, pw.Cleanup, "cleanup"); err != nil {
+			r.logf("   cleanup failed: %v", err)
+		}
 	}
-	if rw.Status == results.StatusRunning {
-		rw.Status = results.StatusComplete
-	}
-	if n := len(activeNames(arms)); n == 0 && rw.Status == results.StatusComplete {
-		rw.Status, rw.StopReason = results.StatusFailed, "every arm failed"
+	r.sweep(pw.Name)
+	if r.journal != nil {
+		for _, a := range w.arms {
+			r.note(r.journal.Arm(w.rec.Name, a.rec))
+		}
+		r.note(r.journal.End(w.rec.Name, w.rec.Status, w.rec.StopReason))
 	}
 }
 
@@ -181,7 +223,7 @@ func activeNames(arms []*armState) []string {
 }
 
 // startArm checks requirements, starts the arm's worker and sets it up.
-func (r *run) startArm(ctx context.Context, pw *suites.Workload, a *armState, s suites.RunSettings) {
+func (r *run) startArm(ctx context.Context, a *armState) {
 	if req := a.plan.Requires; req.GPU || req.MinGPUMemory > 0 || req.ComputeCapability != "" {
 		ok, reason := r.requires(req)
 		if !ok {
@@ -266,7 +308,7 @@ func resolve(base, p string) string {
 
 // calibrate picks each active arm's iterations per block: the fixed count,
 // or (pyperf style) enough that one arm's turn lasts at least MinBlockTime.
-func (r *run) calibrate(ctx context.Context, pw *suites.Workload, arms []*armState, s suites.RunSettings) {
+func (r *run) calibrate(ctx context.Context, arms []*armState, s suites.RunSettings) {
 	for _, a := range arms {
 		if !a.active {
 			continue
