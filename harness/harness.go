@@ -22,6 +22,7 @@ import (
 
 	"github.com/benchy-dev/benchy/hw"
 	"github.com/benchy-dev/benchy/results"
+	"github.com/benchy-dev/benchy/runners"
 	"github.com/benchy-dev/benchy/suites"
 )
 
@@ -314,16 +315,12 @@ func overallStatus(doc *results.Document, interrupted bool) (string, string) {
 	}
 }
 
+// needsSpawnOverhead reports whether an arm of p times whole processes, as
+// its runner declares (runners.Spec.TimesProcesses).
 func needsSpawnOverhead(p *suites.Plan) bool {
 	for _, w := range p.Workloads {
 		for _, a := range w.Arms {
-			if a.Runner != "exec" {
-				continue
-			}
-			var c struct {
-				Measure string `json:"measure"`
-			}
-			if json.Unmarshal(a.Config, &c) == nil && (c.Measure == "" || c.Measure == "wall") {
+			if spec, ok := runners.Lookup(a.Runner); ok && spec.TimesProcesses != nil && spec.TimesProcesses(a.Config) {
 				return true
 			}
 		}

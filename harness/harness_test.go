@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/hcl/v2"
+
 	"github.com/benchy-dev/benchy/results"
 	"github.com/benchy-dev/benchy/runners"
 	_ "github.com/benchy-dev/benchy/runners/exec"
@@ -468,5 +470,42 @@ func TestSpawnOverheadRecordedForWallArms(t *testing.T) {
 	doc = runPlan(t, testPlan(quickRun(2), fakeArm("p", "ok")), opt)
 	if calls != 0 || doc.Environment.Overhead != nil {
 		t.Fatalf("protocol-only plan: %d calls, overhead %v", calls, doc.Environment.Overhead)
+	}
+}
+
+// wholeProcessRunner is a runner that declares, through the registry, that
+// every arm of it times whole processes.
+const wholeProcessRunner = "test-whole-process"
+
+func init() {
+	runners.Register(runners.Spec{
+		Name:           wholeProcessRunner,
+		Decode:         func(hcl.Body, *hcl.EvalContext) (any, hcl.Diagnostics) { return nil, nil },
+		TimesProcesses: func(json.RawMessage) bool { return true },
+	})
+}
+
+// The harness asks each arm's runner whether it times whole processes: a
+// new runner declares it in its Spec, and the harness knows no runner's
+// configuration.
+func TestSpawnOverheadIsTheRunnersDeclaration(t *testing.T) {
+	other := &suites.Arm{Name: "o", Runner: wholeProcessRunner, Config: json.RawMessage(`{}`)}
+	unknown := &suites.Arm{Name: "u", Runner: "no-such-runner", Config: json.RawMessage(`{}`)}
+	metric := execArm("m", false, []string{"true"}, "stdout-metric")
+	for _, tc := range []struct {
+		name string
+		arms []*suites.Arm
+		want bool
+	}{
+		{"exec wall", []*suites.Arm{execArm("a", true, []string{"true"}, "wall")}, true},
+		{"exec default measure", []*suites.Arm{execArm("a", true, []string{"true"}, "")}, true},
+		{"exec protocol", []*suites.Arm{fakeArm("p", "ok")}, false},
+		{"exec stdout-metric", []*suites.Arm{metric}, false},
+		{"another runner that declares it", []*suites.Arm{fakeArm("p", "ok"), other}, true},
+		{"an unknown runner", []*suites.Arm{unknown}, false},
+	} {
+		if got := needsSpawnOverhead(testPlan(quickRun(2), tc.arms...)); got != tc.want {
+			t.Errorf("%s: needsSpawnOverhead = %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }

@@ -68,6 +68,12 @@ type Spec struct {
 	// argv, extra environment and working directory. Otherwise the arm is
 	// served by `benchy worker NAME`.
 	External func(config json.RawMessage) (argv []string, env map[string]string, dir string, ok bool)
+	// TimesProcesses, when non-nil, reports whether a decoded
+	// configuration times whole processes, their start and exit included
+	// (exec's measure = "wall"): a run of such an arm records what
+	// starting and reaping a no-op process costs on the machine, beside
+	// the results and never subtracted from them.
+	TimesProcesses func(config json.RawMessage) bool
 	// Instances, when non-nil, lists the instances one decoded
 	// configuration stands for, such as one per Go benchmark that a
 	// regexp matches. It may build and run programs, so it is not called

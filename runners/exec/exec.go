@@ -304,3 +304,10 @@ func external(raw json.RawMessage) (argv []string, env map[string]string, dir st
 	}
 	return c.Command, c.Env, c.Workdir, true
 }
+
+// timesProcesses reports whether an arm times whole processes: measure =
+// "wall", the default.
+func timesProcesses(raw json.RawMessage) bool {
+	var c Config
+	return json.Unmarshal(raw, &c) == nil && (c.Measure == "" || c.Measure == MeasureWall)
+}

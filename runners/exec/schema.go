@@ -83,5 +83,7 @@ func init() {
 		Decode:   decode,
 		New:      func() runners.Runner { return &Runner{} },
 		External: external,
+		// Whole-process timing includes the spawn; the run records its cost.
+		TimesProcesses: timesProcesses,
 	})
 }
