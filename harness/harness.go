@@ -8,8 +8,6 @@ package harness
 import (
 	"bytes"
 	"context"
-	crand "crypto/rand"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -36,15 +34,12 @@ const DefaultSettleTemp = 50
 // maxCalibratedIterations caps the calibrated iteration count.
 const maxCalibratedIterations = 10_000_000
 
-// Options configure a run. The zero value runs the plan as written.
+// Options configure a run. The zero value runs the plan as written; the
+// command line's overrides of its settings are applied before, once, by
+// suites.Plan.Resolve.
 type Options struct {
 	// OutDir receives journal.jsonl and results.json; empty keeps nothing on disk.
 	OutDir string
-	// Seed overrides the plan's seed when non-nil.
-	Seed *int64
-	// MinBlocks, MaxBlocks and Order override the plan when non-zero.
-	MinBlocks, MaxBlocks int
-	Order                suites.Order
 	// Progress receives progress lines (stderr); nil is silent.
 	Progress io.Writer
 	// Blocks, when set, is told of every finished block (in the sequential
@@ -103,8 +98,10 @@ type Telemetry interface {
 	Summarize(before, after any, iterations int) json.RawMessage
 }
 
-// Run executes plan and returns its results document. The document is also
-// journaled and written to OutDir as the run goes. The error is non-nil
+// Run executes plan and returns its results document. The plan is the
+// resolved one (suites.Plan.Resolve); one that is not resolved runs as
+// written, with a seed drawn and recorded if the suite gives none. The
+// document is also journaled and written to OutDir as the run goes. The error is non-nil
 // only when the run could not be recorded at all; arm failures and
 // interruptions are in the document's statuses.
 func Run(ctx context.Context, plan *suites.Plan, opt Options) (*results.Document, error) {
@@ -136,17 +133,9 @@ type run struct {
 }
 
 func newRun(ctx context.Context, plan *suites.Plan, opt Options) (*run, error) {
-	seed := plan.Run.Seed
-	switch {
-	case opt.Seed != nil:
-		seed = *opt.Seed
-	case !plan.Run.SeedSet:
-		seed = drawSeed()
-	}
-	order := plan.Run.Order
-	if opt.Order != "" {
-		order = opt.Order
-	}
+	// Without overrides, resolving only draws the seed of a plan that was
+	// not resolved; a resolved plan stays as it is.
+	plan, _ = plan.Resolve(suites.Overrides{})
 	envf := opt.Environment
 	if envf == nil {
 		envf = func() results.Environment { return EnvironmentOf(hw.Detect(context.Background())) }
@@ -155,8 +144,8 @@ func newRun(ctx context.Context, plan *suites.Plan, opt Options) (*run, error) {
 		Schema:      results.Schema,
 		Benchy:      opt.Version,
 		Suite:       results.Suite{Path: plan.Path, Source: plan.RedactedSource(), SHA256: plan.SHA256},
-		Seed:        seed,
-		Order:       string(order),
+		Seed:        plan.Run.Seed,
+		Order:       string(plan.Run.Order),
 		Started:     time.Now().UTC(),
 		Status:      results.StatusRunning,
 		Environment: envf(),
@@ -198,14 +187,6 @@ func newRun(ctx context.Context, plan *suites.Plan, opt Options) (*run, error) {
 		r.journal = j
 	}
 	return r, nil
-}
-
-func drawSeed() int64 {
-	var b [8]byte
-	if _, err := crand.Read(b[:]); err != nil {
-		return time.Now().UnixNano()
-	}
-	return int64(binary.LittleEndian.Uint64(b[:]) >> 1)
 }
 
 // logf writes a progress line, with sensitive values redacted.

@@ -175,9 +175,15 @@ func TestSeededOrdersRepeatAndVary(t *testing.T) {
 		execArm("b", false, []string{"true"}, "wall"),
 		execArm("c", false, []string{"true"}, "wall"),
 	)
-	seed := int64(7)
-	first := orders(runPlan(t, plan, Options{Seed: &seed}))
-	second := orders(runPlan(t, plan, Options{Seed: &seed}))
+	seeded := func(seed int64) *suites.Plan {
+		p, diags := plan.Resolve(suites.Overrides{Seed: &seed})
+		if diags.HasErrors() {
+			t.Fatal(diags)
+		}
+		return p
+	}
+	first := orders(runPlan(t, seeded(7), Options{}))
+	second := orders(runPlan(t, seeded(7), Options{}))
 	if !slices.EqualFunc(first, second, slices.Equal) {
 		t.Fatalf("same seed, different orders:\n%v\n%v", first, second)
 	}
@@ -188,8 +194,7 @@ func TestSeededOrdersRepeatAndVary(t *testing.T) {
 	if len(distinct) < 2 {
 		t.Fatalf("interleaved-random gave the same order in all %d blocks: %v", len(first), first)
 	}
-	other := int64(8)
-	if third := orders(runPlan(t, plan, Options{Seed: &other})); slices.EqualFunc(first, third, slices.Equal) {
+	if third := orders(runPlan(t, seeded(8), Options{})); slices.EqualFunc(first, third, slices.Equal) {
 		t.Fatalf("seeds 7 and 8 gave identical schedules %v", first)
 	}
 }

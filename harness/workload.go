@@ -45,7 +45,7 @@ type workloadRun struct {
 
 // newWorkload records pw in the document and the journal, with its arms.
 func (r *run) newWorkload(pw *suites.Workload) *workloadRun {
-	w := &workloadRun{r: r, pw: pw, s: r.settings(pw)}
+	w := &workloadRun{r: r, pw: pw, s: pw.Run}
 	rw := &results.Workload{
 		Name: pw.Name, Description: pw.Description, Metric: pw.Metric, Better: metric.Direction(pw.Better),
 		Status: results.StatusRunning, Published: (*results.Published)(pw.Published),
@@ -165,25 +165,6 @@ func (w *workloadRun) close(ctx context.Context) {
 		}
 		r.note(r.journal.End(w.rec.Name, w.rec.Status, w.rec.StopReason))
 	}
-}
-
-// settings applies the command-line overrides to a workload's run settings.
-func (r *run) settings(pw *suites.Workload) suites.RunSettings {
-	s := pw.Run
-	if r.opt.MinBlocks > 0 {
-		s.MinBlocks = r.opt.MinBlocks
-	}
-	if r.opt.MaxBlocks > 0 {
-		s.MaxBlocks = r.opt.MaxBlocks
-	}
-	if s.MinBlocks > s.MaxBlocks {
-		s.MinBlocks = s.MaxBlocks
-	}
-	if r.opt.Order != "" {
-		s.Order = r.opt.Order
-	}
-	s.Seed, s.SeedSet = r.doc.Seed, true
-	return s
 }
 
 func (a *armState) fail(reason string) {

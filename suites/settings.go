@@ -1,6 +1,8 @@
 package suites
 
 import (
+	crand "crypto/rand"
+	"encoding/binary"
 	"fmt"
 	"strconv"
 	"strings"
@@ -205,4 +207,104 @@ func checkClockSpec(s string) error {
 		return fmt.Errorf(`lock_gpu_clocks must be "base", "max", a clock in MHz such as "1755", or a range such as "1410-1755", not %q`, s)
 	}
 	return nil
+}
+
+// Overrides are the command line's changes to a plan's run settings
+// (benchy run's and calibrate's --seed, --min-blocks, --max-blocks and
+// --order). A zero field keeps what the suite says.
+type Overrides struct {
+	// Seed, when non-nil, replaces the suite's seed.
+	Seed *int64
+	// MinBlocks and MaxBlocks, when positive, replace every workload
+	// instance's block limits.
+	MinBlocks, MaxBlocks int
+	// Order, when not empty, replaces every workload instance's order.
+	Order Order
+}
+
+// Resolve returns the plan that runs: p with o applied to the suite's and
+// every workload instance's run settings, and the seed fixed once, for the
+// run to record: o.Seed, else the suite's, else one drawn at random. The
+// result's run settings all have SeedSet, with that seed; resolving it
+// again without overrides returns the same settings.
+//
+// A conflict between an override and the suite is an error diagnostic,
+// and the plan is nil: --min-blocks above a workload instance's
+// max_blocks (as the same limits in a suite file are an error). A
+// --max-blocks below a workload instance's min_blocks caps its run, which
+// is what it is for: min_blocks is lowered to it, with a warning.
+func (p *Plan) Resolve(o Overrides) (*Plan, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	if o.MinBlocks > 0 && o.MaxBlocks > 0 && o.MinBlocks > o.MaxBlocks {
+		return nil, diags.Append(errorf(nil, "Inconsistent block limits",
+			"--min-blocks (%d) is greater than --max-blocks (%d); raise --max-blocks or lower --min-blocks", o.MinBlocks, o.MaxBlocks))
+	}
+	out := *p
+	out.Run = o.apply(p.Run)
+	if !out.Run.SeedSet {
+		out.Run.Seed, out.Run.SeedSet = drawSeed(), true
+	}
+	var capped []string
+	var at *hcl.Range
+	out.Workloads = make([]*Workload, len(p.Workloads))
+	for i, w := range p.Workloads {
+		if o.MinBlocks > 0 && o.MaxBlocks == 0 && o.MinBlocks > w.Run.MaxBlocks {
+			return nil, diags.Append(errorf(w.At.rng(), "Inconsistent block limits",
+				"for %s in %s, --min-blocks (%d) is greater than max_blocks (%d), which comes from the suite; raise it with --max-blocks %d or lower --min-blocks",
+				w.Name, p.Path, o.MinBlocks, w.Run.MaxBlocks, o.MinBlocks))
+		}
+		nw := *w
+		nw.Run = o.apply(w.Run)
+		nw.Run.Seed, nw.Run.SeedSet = out.Run.Seed, true
+		if nw.Run.MinBlocks > nw.Run.MaxBlocks { // only --max-blocks can get here from Load
+			nw.Run.MinBlocks = nw.Run.MaxBlocks
+			capped = append(capped, fmt.Sprintf("%s (%d)", w.Name, w.Run.MinBlocks))
+			if at == nil {
+				at = w.At.rng()
+			}
+		}
+		out.Workloads[i] = &nw
+	}
+	if len(capped) > 0 && o.MaxBlocks > 0 {
+		more := ""
+		if len(capped) > 3 {
+			capped, more = capped[:3], fmt.Sprintf(" and %d more", len(capped)-3)
+		}
+		diags = diags.Append(warnf(at, "Block limit capped",
+			"--max-blocks %d is below min_blocks of %s%s; they run at most %d measured blocks", o.MaxBlocks, strings.Join(capped, ", "), more, o.MaxBlocks))
+	}
+	return &out, diags
+}
+
+// apply returns s with the overrides applied.
+func (o Overrides) apply(s RunSettings) RunSettings {
+	if o.Seed != nil {
+		s.Seed, s.SeedSet = *o.Seed, true
+	}
+	if o.MinBlocks > 0 {
+		s.MinBlocks = o.MinBlocks
+	}
+	if o.MaxBlocks > 0 {
+		s.MaxBlocks = o.MaxBlocks
+	}
+	if o.Order != "" {
+		s.Order = o.Order
+	}
+	return s
+}
+
+// drawSeed draws a schedule seed for a suite that gives none.
+func drawSeed() int64 {
+	var b [8]byte
+	_, _ = crand.Read(b[:]) // never fails: it crashes the program instead
+	return int64(binary.LittleEndian.Uint64(b[:]) >> 1)
+}
+
+// rng is l as a source range, for a diagnostic; nil when l is unknown.
+func (l Location) rng() *hcl.Range {
+	if l.File == "" {
+		return nil
+	}
+	pos := hcl.Pos{Line: l.Line, Column: l.Column}
+	return &hcl.Range{Filename: l.File, Start: pos, End: pos}
 }

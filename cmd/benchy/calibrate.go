@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	crand "crypto/rand"
-	"encoding/binary"
 	"fmt"
 	"io"
 	"os"
@@ -73,14 +71,11 @@ Exit status 1 means the setup is miscalibrated.`,
 			if err != nil {
 				return err
 			}
-			if err := checkBlockLimits(plans, f.minBlocks, f.maxBlocks, stderr); err != nil {
+			plans, err = resolvePlans(plans, runOverrides(cmd.Flags(), f.seed, f.minBlocks, f.maxBlocks, f.order), stderr)
+			if err != nil {
 				return err
 			}
-			var seed *int64
-			if cmd.Flags().Changed("seed") {
-				seed = &f.seed
-			}
-			return calibrate(cmd.Context(), plans[0], f, seed, stdout, stderr)
+			return calibrate(cmd.Context(), plans[0], f, stdout, stderr)
 		},
 	}
 	fl := cmd.Flags()
@@ -126,15 +121,9 @@ func aaPlan(p *suites.Plan, k int) (*suites.Plan, []string) {
 	return &out, left
 }
 
-func randomSeed() int64 {
-	var b [8]byte
-	if _, err := crand.Read(b[:]); err != nil {
-		return 1
-	}
-	return int64(binary.LittleEndian.Uint64(b[:]) >> 1)
-}
-
-func calibrate(ctx context.Context, plan *suites.Plan, f calibrateFlags, seed *int64, stdout, stderr io.Writer) error {
+// calibrate runs the A/A study of plan, which is resolved (resolvePlans):
+// repeat r runs with its seed plus r.
+func calibrate(ctx context.Context, plan *suites.Plan, f calibrateFlags, stdout, stderr io.Writer) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -146,17 +135,7 @@ func calibrate(ctx context.Context, plan *suites.Plan, f calibrateFlags, seed *i
 		return withCode(exitUsage, fmt.Errorf("%s: no workload instance has a baseline arm to calibrate", plan.Path))
 	}
 	shareONNXRuntime([]*suites.Plan{aa}, stderr)
-	first := plan.Run.Seed
-	switch {
-	case seed != nil:
-		first = *seed
-	case !plan.Run.SeedSet:
-		first = randomSeed()
-	}
-	order := f.order
-	if order == "" {
-		order = string(plan.Run.Order)
-	}
+	first, order := aa.Run.Seed, string(aa.Run.Order)
 	// Every calibration gets a run directory of its own, as a run does:
 	// a fresh benchy-out/calibrate-SUITE/<time>/ (and .../latest), or
 	// --out, refused over an earlier run unless --force.
@@ -180,16 +159,17 @@ func calibrate(ctx context.Context, plan *suites.Plan, f calibrateFlags, seed *i
 		if err != nil {
 			return err
 		}
-		opt := harness.Options{
-			OutDir: repDir, Seed: &s, MinBlocks: f.minBlocks, MaxBlocks: f.maxBlocks,
-			Order: suites.Order(f.order), Stop: stop, Version: buildVersion(),
+		seeded, diags := aa.Resolve(suites.Overrides{Seed: &s})
+		if diags.HasErrors() { // none: aa is resolved, and only the seed changes
+			return withCode(exitUsage, diags)
 		}
+		opt := harness.Options{OutDir: repDir, Stop: stop, Version: buildVersion()}
 		if f.verbose {
 			opt.Progress = stderr
 		}
 		release := configureMachine(ctx, &opt)
-		restore := lockClocks(aa, stderr)
-		doc, err := harness.Run(ctx, aa, opt)
+		restore := lockClocks(seeded, stderr)
+		doc, err := harness.Run(ctx, seeded, opt)
 		restore()
 		release()
 		if err != nil {

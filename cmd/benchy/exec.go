@@ -929,11 +929,8 @@ func runExec(cmd *cobra.Command, f execFlags, args []string, stdout, stderr io.W
 	rf := runFlags{out: f.out, force: f.force, format: f.format, color: f.color, finished: func(doc *results.Document) {
 		exportErr = writeExecExports(doc, f, execCommandLines(plan, spec))
 	}}
-	var seed *int64
-	if cmd.Flags().Changed("seed") {
-		seed = &f.seed
-	}
-	runErr := runPlans(in, []*suites.Plan{plan}, rf, seed, stdout, stderr)
+	// --seed is in the suite's run block, as the other flags are.
+	runErr := runPlans(in, []*suites.Plan{plan}, rf, suites.Overrides{}, stdout, stderr)
 	if exportErr != nil {
 		return exportErr
 	}

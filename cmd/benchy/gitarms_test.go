@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/benchy-dev/benchy/results"
+	"github.com/benchy-dev/benchy/suites"
 )
 
 // gitRepo makes a repository whose prog.sh prints "base" at the first
@@ -128,7 +129,7 @@ workload "prog" {
 	var stdout, stderr bytes.Buffer
 	in := watchInterrupts(context.Background(), &stderr)
 	defer in.release()
-	if err := runPlans(in, plans, runFlags{out: out, format: "text"}, nil, &stdout, &stderr); err != nil {
+	if err := runPlans(in, plans, runFlags{out: out, format: "text"}, suites.Overrides{}, &stdout, &stderr); err != nil {
 		t.Fatalf("%v\n%s", err, stderr.String())
 	}
 	doc, err := results.ReadFile(filepath.Join(out, "s", "results.json"))

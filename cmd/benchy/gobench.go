@@ -293,11 +293,8 @@ func runGobench(cmd *cobra.Command, f gobenchFlags, pkgs []string, stdout, stder
 	in.say(stopAfterArm)
 	var doc *results.Document
 	rf := runFlags{out: f.out, force: f.force, format: "text", color: "never", finished: func(d *results.Document) { doc = d }}
-	var seed *int64
-	if cmd.Flags().Changed("seed") {
-		seed = &f.seed
-	}
-	runErr := runPlans(in, []*suites.Plan{plan}, rf, seed, io.Discard, stderr)
+	// --seed is in the suite's run block, as the other flags are.
+	runErr := runPlans(in, []*suites.Plan{plan}, rf, suites.Overrides{}, io.Discard, stderr)
 	if doc == nil {
 		return runErr
 	}

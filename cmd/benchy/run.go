@@ -1,12 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
@@ -83,14 +85,7 @@ docs/lifetime.md says what ends the processes an arm starts.`,
 			if err != nil {
 				return err
 			}
-			if err := checkBlockLimits(plans, f.minBlocks, f.maxBlocks, stderr); err != nil {
-				return err
-			}
-			var seed *int64
-			if cmd.Flags().Changed("seed") {
-				seed = &f.seed
-			}
-			return runPlans(in, plans, f, seed, stdout, stderr)
+			return runPlans(in, plans, f, runOverrides(cmd.Flags(), f.seed, f.minBlocks, f.maxBlocks, f.order), stdout, stderr)
 		},
 	}
 	fl := cmd.Flags()
@@ -147,34 +142,34 @@ func blockRange(fl *pflag.FlagSet, blocks, minBlocks, maxBlocks int, usage func(
 	return minBlocks, maxBlocks, nil
 }
 
-// checkBlockLimits checks one block flag against the other limit as the
-// suites set it. --min-blocks above a workload instance's max_blocks is a
-// usage error, as the same limits in a suite file are (the harness would
-// quietly cut it to max_blocks); --max-blocks below its min_blocks caps the
-// run, which is what it is for, and is said on stderr.
-func checkBlockLimits(plans []*suites.Plan, minBlocks, maxBlocks int, stderr io.Writer) error {
-	var capped []string
-	capTo := 0
-	for _, p := range plans {
-		for _, w := range p.Workloads {
-			switch {
-			case minBlocks > 0 && maxBlocks == 0 && minBlocks > w.Run.MaxBlocks:
-				return withCode(exitUsage, fmt.Errorf("for %s in %s, --min-blocks (%d) is greater than max_blocks (%d), which comes from the suite; raise it with --max-blocks %d or lower --min-blocks",
-					w.Name, p.Path, minBlocks, w.Run.MaxBlocks, minBlocks))
-			case maxBlocks > 0 && minBlocks == 0 && maxBlocks < w.Run.MinBlocks:
-				capped = append(capped, fmt.Sprintf("%s (%d)", w.Name, w.Run.MinBlocks))
-				capTo = maxBlocks
+// runOverrides are run's and calibrate's --seed (when given), --min-blocks,
+// --max-blocks and --order (0 and "" when not given).
+func runOverrides(fl *pflag.FlagSet, seed int64, minBlocks, maxBlocks int, order string) suites.Overrides {
+	o := suites.Overrides{MinBlocks: minBlocks, MaxBlocks: maxBlocks, Order: suites.Order(order)}
+	if fl.Changed("seed") {
+		o.Seed = &seed
+	}
+	return o
+}
+
+// resolvePlans applies o to every plan, once (suites.Plan.Resolve), for
+// run, calibrate and the one-liners alike. A conflict with a suite, such
+// as --min-blocks above a workload's max_blocks, is a usage error, as the
+// same limits in a suite file are; a --max-blocks that caps a workload's
+// min_blocks, which is what it is for, is said on stderr.
+func resolvePlans(plans []*suites.Plan, o suites.Overrides, stderr io.Writer) ([]*suites.Plan, error) {
+	out := make([]*suites.Plan, len(plans))
+	for i, p := range plans {
+		r, diags := p.Resolve(o)
+		for _, d := range diags {
+			if d.Severity == hcl.DiagError {
+				return nil, withCode(exitUsage, errors.New(d.Detail))
 			}
+			fmt.Fprintf(stderr, "benchy: %s\n", d.Detail)
 		}
+		out[i] = r
 	}
-	if len(capped) > 0 {
-		more := ""
-		if len(capped) > 3 {
-			capped, more = capped[:3], fmt.Sprintf(" and %d more", len(capped)-3)
-		}
-		fmt.Fprintf(stderr, "benchy: --max-blocks %d is below min_blocks of %s%s; they run at most %d measured blocks\n", capTo, strings.Join(capped, ", "), more, capTo)
-	}
-	return nil
+	return out, nil
 }
 
 func validFormat(v string, allowed ...string) bool {
@@ -186,9 +181,14 @@ func validFormat(v string, allowed ...string) bool {
 	return false
 }
 
-func runPlans(in *interrupts, plans []*suites.Plan, f runFlags, seed *int64, stdout, stderr io.Writer) error {
+// runPlans resolves the plans with o, runs them and reports each.
+func runPlans(in *interrupts, plans []*suites.Plan, f runFlags, o suites.Overrides, stdout, stderr io.Writer) error {
 	ctx, stop := in.ctx, in.stop
 	code := exitOK
+	plans, err := resolvePlans(plans, o, stderr)
+	if err != nil {
+		return err
+	}
 	rd, err := prepareRunDir(f.out, f.force, stderr)
 	if err != nil {
 		return err
@@ -202,15 +202,11 @@ func runPlans(in *interrupts, plans []*suites.Plan, f runFlags, seed *int64, std
 			return err
 		}
 		opt := harness.Options{
-			OutDir:    dir,
-			Seed:      seed,
-			MinBlocks: f.minBlocks,
-			MaxBlocks: f.maxBlocks,
-			Order:     suites.Order(f.order),
-			Progress:  progress.Lines,
-			Blocks:    progress.Blocks,
-			Stop:      stop,
-			Version:   buildVersion(),
+			OutDir:   dir,
+			Progress: progress.Lines,
+			Blocks:   progress.Blocks,
+			Stop:     stop,
+			Version:  buildVersion(),
 		}
 		release := configureMachine(ctx, &opt)
 		restore := lockClocks(plan, stderr)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -246,6 +247,69 @@ workload "w" {
 	code, stdout, errs := benchy(t, "run", suite, "--out", t.TempDir())
 	if code != exitEnvironment || !strings.Contains(errs, "no arm could run") || !strings.Contains(stdout, "no NVIDIA GPU detected") {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, errs)
+	}
+}
+
+// TestOverridesResolvedOnce: run and calibrate resolve the seed and the
+// order once, the same way: --seed, else drawn; the seed the document
+// records is the one every workload's run settings and the schedule used,
+// and calibrate's repeats count up from it.
+func TestOverridesResolvedOnce(t *testing.T) {
+	suite := writeSuite(t, twoArmSuite) // no seed
+	recorded := func(t *testing.T, path string) (int64, string) {
+		t.Helper()
+		doc, err := results.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal(doc.Workloads[0].Run)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var s struct {
+			Seed    int64  `json:"seed"`
+			SeedSet bool   `json:"seed_set"`
+			Order   string `json:"order"`
+		}
+		if err := json.Unmarshal(b, &s); err != nil {
+			t.Fatal(err)
+		}
+		if s.Seed != doc.Seed || !s.SeedSet || s.Order != doc.Order {
+			t.Fatalf("the workload ran with seed %d (set %v), order %q; the document records %d, %q", s.Seed, s.SeedSet, s.Order, doc.Seed, doc.Order)
+		}
+		return doc.Seed, doc.Order
+	}
+	for _, seedFlag := range [][]string{nil, {"--seed", "21"}} {
+		name := "drawn"
+		if seedFlag != nil {
+			name = "given"
+		}
+		t.Run("run/"+name, func(t *testing.T) {
+			out := t.TempDir()
+			code, _, errs := benchy(t, append([]string{"run", suite, "--out", out, "--order", "interleaved"}, seedFlag...)...)
+			if code != exitOK {
+				t.Fatalf("exit %d\n%s", code, errs)
+			}
+			seed, order := recorded(t, filepath.Join(out, "s", "results.json"))
+			if order != "interleaved" || (seedFlag != nil && seed != 21) {
+				t.Errorf("seed %d, order %q", seed, order)
+			}
+		})
+		t.Run("calibrate/"+name, func(t *testing.T) {
+			out := t.TempDir()
+			code, _, errs := benchy(t, append([]string{"calibrate", suite, "--out", out, "--order", "interleaved", "--repeats", "2"}, seedFlag...)...)
+			if code != exitOK && code != exitFailure { // an A/A false positive is exit 1
+				t.Fatalf("exit %d\n%s", code, errs)
+			}
+			first, order := recorded(t, filepath.Join(out, "repeat-01", "results.json"))
+			second, _ := recorded(t, filepath.Join(out, "repeat-02", "results.json"))
+			if order != "interleaved" || second != first+1 || (seedFlag != nil && first != 21) {
+				t.Errorf("seeds %d and %d, order %q", first, second, order)
+			}
+			if want := fmt.Sprintf("order interleaved, seeds %d...", first); !strings.Contains(errs, want) {
+				t.Errorf("stderr lacks %q:\n%s", want, errs)
+			}
+		})
 	}
 }
 
