@@ -611,16 +611,11 @@ func execRunSettings(fl *pflag.FlagSet, f execFlags, s *execSpec) ([][2]string, 
 	if maxB > 0 {
 		num("max_blocks", int64(maxB))
 	}
-	if f.targetCI != "" {
-		v, err := parseFraction(f.targetCI)
-		if err != nil {
-			return nil, usagef("--target-ci %q: %v", f.targetCI, err)
-		}
-		run = append(run, [2]string{"target_ci_half_width", strconv.FormatFloat(v, 'g', -1, 64)})
+	ciSeed, err := targetCISeed(fl, f.targetCI, f.seed, usagef)
+	if err != nil {
+		return nil, err
 	}
-	if fl.Changed("seed") {
-		num("seed", f.seed)
-	}
+	run = append(run, ciSeed...)
 	if f.order != "" {
 		run = append(run, [2]string{"order", hclString(f.order)})
 	}
@@ -633,6 +628,23 @@ func execRunSettings(fl *pflag.FlagSet, f execFlags, s *execSpec) ([][2]string, 
 		num("warmup_iterations", int64(f.warmup))
 	case perRun:
 		num("warmup_iterations", 0)
+	}
+	return run, nil
+}
+
+// targetCISeed turns a one-liner's --target-ci and --seed (when given)
+// into run block attributes; usage makes the one-liner's usage errors.
+func targetCISeed(fl *pflag.FlagSet, targetCI string, seed int64, usage func(string, ...any) error) ([][2]string, error) {
+	var run [][2]string
+	if targetCI != "" {
+		v, err := parseFraction(targetCI)
+		if err != nil {
+			return nil, usage("--target-ci %q: %v", targetCI, err)
+		}
+		run = append(run, [2]string{"target_ci_half_width", strconv.FormatFloat(v, 'g', -1, 64)})
+	}
+	if fl.Changed("seed") {
+		run = append(run, [2]string{"seed", strconv.FormatInt(seed, 10)})
 	}
 	return run, nil
 }

@@ -119,17 +119,11 @@ func gobenchRun(cmd *cobra.Command, f gobenchFlags) ([][2]string, error) {
 	// ramps up from 1).
 	run := [][2]string{{"iterations", "1"}, {"warmup_iterations", "0"},
 		{"min_blocks", strconv.Itoa(minB)}, {"max_blocks", strconv.Itoa(maxB)}}
-	if f.targetCI != "" {
-		v, err := parseFraction(f.targetCI)
-		if err != nil {
-			return nil, gobenchUsage("--target-ci %q: %v", f.targetCI, err)
-		}
-		run = append(run, [2]string{"target_ci_half_width", strconv.FormatFloat(v, 'g', -1, 64)})
+	ciSeed, err := targetCISeed(fl, f.targetCI, f.seed, gobenchUsage)
+	if err != nil {
+		return nil, err
 	}
-	if fl.Changed("seed") {
-		run = append(run, [2]string{"seed", strconv.FormatInt(f.seed, 10)})
-	}
-	return run, nil
+	return append(run, ciSeed...), nil
 }
 
 // gobenchLabel is a workload label for a package argument: its path with
