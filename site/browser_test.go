@@ -9,8 +9,9 @@ import (
 	"github.com/benchy-dev/benchy/internal/chromium"
 )
 
-// TestSiteInChromium opens the index and a benchmark page of the fixed
-// history (with a hostile run among it) in headless Chromium: no console
+// TestSiteInChromium opens the index, a benchmark page and a run's summary
+// page of the fixed history (with a hostile run among it) in headless
+// Chromium, every page linking the site's style sheet: no console
 // message (the pages have no scripts, so any message is a CSP violation, a
 // blocked load or a parse problem), the charts in the parsed DOM with a
 // link on every point, and the charts' colours painted in a screenshot.
@@ -20,7 +21,7 @@ func TestSiteInChromium(t *testing.T) {
 		t.Skip("skipped in -short mode: starts a browser")
 	}
 	browser := chromium.Find(t)
-	out, h := buildSite(t, historyDir, filepath.Join("testdata", "xss.json"))
+	out, h, _ := buildSiteWith(t, Options{FullReports: 3}, historyDir, filepath.Join("testdata", "xss.json"))
 	var slower *Benchmark
 	for _, b := range benchmarks(h.Runs) {
 		if b.Arm == "slower" {
@@ -34,6 +35,7 @@ func TestSiteInChromium(t *testing.T) {
 	}{
 		{"index", "index.html", nil, 0},
 		{"bench", "bench/" + slower.Slug + ".html", map[string]int{"history": 2, "history-rel": 2}, 2 * 15},
+		{"summary", "runs/" + h.Runs[0].ID + "/index.html", nil, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -58,6 +60,12 @@ func TestSiteInChromium(t *testing.T) {
 				t.Errorf("console messages while taking the screenshot:\n%s", strings.Join(console, "\n"))
 			}
 			img := chromium.ReadPNG(t, shot)
+			if tc.name == "summary" {
+				// The notice's panel (#f5f7fa): the linked style sheet loaded.
+				if n := chromium.CountColor(img, 0xf5, 0xf7, 0xfa); n < 2000 {
+					t.Errorf("%d pixels of the panel colour in the screenshot: the style sheet did not apply", n)
+				}
+			}
 			if tc.name == "bench" {
 				// The series' blue (#0072b2) and the change point's red (#c43e00).
 				for _, c := range []struct {

@@ -16,7 +16,16 @@ const (
 	maxCommitLabels            = 14
 	changeLabelY               = 14.0
 	pointRadius, relPointWidth = 3.2, 7.0
+	// denseSpacing is the spacing of points, in user units, below which a
+	// chart draws its series as lines and bands without a mark, link or
+	// tooltip per point: marks that close cannot be told apart or clicked
+	// (at 760 units wide, more than 224 runs), and the page's table lists
+	// and links every run.
+	denseSpacing = 3.0
 )
+
+// dense reports whether n points are too close to mark one by one.
+func dense(n int) bool { return (chartW-chartL-chartR)/float64(max(n, 1)) < denseSpacing }
 
 // xAxis places the points of a series evenly, in run order.
 func xAxis(n int) reports.Scale {
@@ -121,6 +130,10 @@ func timeChart(b *Benchmark, ser *Series, root string) template.HTML {
 	if len(pts) > 1 {
 		s.Polyline(line, "trace")
 	}
+	if dense(len(pts)) {
+		s.Close()
+		return s.HTML()
+	}
 	r := markSize(pointRadius, len(pts))
 	for i, p := range pts {
 		ci := "CI"
@@ -171,6 +184,10 @@ func relChart(b *Benchmark, ser *Series, root string) template.HTML {
 	s.Line(chartL, chartTop, chartL, bottom, "axis")
 	s.RotatedText(14, (chartTop+bottom)/2, -90, "middle", "axis-title", "vs "+reports.Ellipsize(b.Baseline, 24)+" (%)")
 	commitAxis(s, pts, xs, bottom, "run (oldest to newest), labelled by commit; whiskers: the run's CI")
+	if dense(len(pts)) {
+		relBand(s, pts, xs, ys)
+		return s.HTML()
+	}
 	w := markSize(relPointWidth, len(pts))
 	ciClass := "ci"
 	if w < relPointWidth { // dense: thin whiskers, so that the estimates stay visible
@@ -193,4 +210,35 @@ func relChart(b *Benchmark, ser *Series, root string) template.HTML {
 		s.CloseLink()
 	}
 	return s.HTML()
+}
+
+// relBand draws a dense series' relative differences as their CI band and
+// a line through the estimates, broken where a run has none.
+func relBand(s *reports.SVG, pts []Point, xs, ys reports.Scale) {
+	for i := 0; i < len(pts); {
+		if pts[i].Rel == nil {
+			i++
+			continue
+		}
+		j := i
+		for j < len(pts) && pts[j].Rel != nil {
+			j++
+		}
+		run := pts[i:j]
+		band := make([]float64, 0, 4*len(run))
+		line := make([]float64, 0, 2*len(run))
+		for k, p := range run {
+			x := xs.At(float64(i + k))
+			band = append(band, x, ys.At(100*p.Rel.CIHi))
+			line = append(line, x, ys.At(100*p.Rel.Estimate))
+		}
+		for k := len(run) - 1; k >= 0; k-- {
+			band = append(band, xs.At(float64(i+k)), ys.At(100*run[k].Rel.CILo))
+		}
+		s.Polygon(band, "band")
+		s.Open("series c1", "")
+		s.Polyline(line, "trace")
+		s.Close()
+		i = j
+	}
 }

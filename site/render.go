@@ -32,8 +32,22 @@ var pages = template.Must(template.New("site").Parse(templateText))
 // rebuild may replace it.
 const Marker = ".benchy-site"
 
+const markerText = "This folder is a site built by `benchy site`; the next build replaces all of it.\n"
+
 // DefaultTitle is the site's title when Options gives none.
 const DefaultTitle = "benchy: benchmark history"
+
+// ResultsName is the file beside each run's page that holds its results
+// document: compact JSON, gzip-compressed (a tenth of the size).
+const ResultsName = "results.json.gz"
+
+// StyleName is the site's style sheet, at its root: the report's CSS and
+// the site's own.
+const StyleName = "style.css"
+
+// DefaultFullReports is how many of the newest runs get their full report
+// when Options do not say.
+const DefaultFullReports = 30
 
 // Options tune Build.
 type Options struct {
@@ -46,12 +60,21 @@ type Options struct {
 	Version string
 	// Workers renders that many run reports at once; 0 means GOMAXPROCS.
 	Workers int
+	// FullReports is how many of the newest runs get their full HTML
+	// report as their page; the others get a summary of the run (every
+	// instance and arm with its median and difference from the baseline)
+	// that says how to render the full report from the results document
+	// beside it. Runs at a change point always get their full report. 0
+	// means DefaultFullReports; a negative number, every run.
+	FullReports int
 }
 
 // Summary counts what Build wrote.
 type Summary struct {
 	Runs, Benchmarks, Series, Changes, Skipped, Files int
-	Bytes                                             int64
+	// FullReports counts the runs whose page is their full report.
+	FullReports int
+	Bytes       int64
 }
 
 // CheckOutput refuses an output folder that would lose something: one
@@ -183,19 +206,27 @@ func (w *writer) write(rel string, b []byte) error {
 }
 
 func (w *writer) page(rel, name string, data any) error {
-	var b bytes.Buffer
-	if err := pages.ExecuteTemplate(&b, name, data); err != nil {
+	b, err := pageBytes(name, data)
+	if err != nil {
 		return fmt.Errorf("rendering %s: %w", rel, err)
 	}
-	return w.write(rel, b.Bytes())
+	return w.write(rel, b)
+}
+
+// pageBytes renders one of the site's templates.
+func pageBytes(name string, data any) ([]byte, error) {
+	var b bytes.Buffer
+	if err := pages.ExecuteTemplate(&b, name, data); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
 
 func build(w *writer, h *History, opt Options) (Summary, error) {
 	sum := Summary{Runs: len(h.Runs), Skipped: len(h.Skipped)}
-	if err := w.write(Marker, []byte("This folder is a site built by `benchy site`; the next build replaces all of it.\n")); err != nil {
+	if err := w.write(Marker, []byte(markerText)); err != nil {
 		return sum, err
 	}
-	failed := renderRuns(w, h.Runs, opt.Workers)
 	benches := benchmarks(h.Runs)
 	sum.Benchmarks = len(benches)
 	for _, b := range benches {
@@ -204,7 +235,26 @@ func build(w *writer, h *History, opt Options) (Summary, error) {
 			sum.Changes += len(s.Changes)
 		}
 	}
-	base := pageBase{Title: opt.Title, CSS: template.CSS(reports.StyleSheet() + siteCSS), Version: opt.Version, RunCount: len(h.Runs)}
+	if err := w.write(StyleName, []byte(reports.StyleSheet()+siteCSS)); err != nil {
+		return sum, err
+	}
+	base := pageBase{Title: opt.Title, Style: StyleName, Version: opt.Version, RunCount: len(h.Runs)}
+	newest := opt.FullReports
+	if newest == 0 {
+		newest = DefaultFullReports
+	}
+	full := fullReports(h.Runs, benches, newest)
+	sum.FullReports = len(full)
+	failed := renderRuns(w, h.Runs, opt.Workers, func(r *Run) ([]byte, error) {
+		if full[r] {
+			var b bytes.Buffer
+			if err := reports.HTML(&b, r.Analysis); err != nil {
+				return nil, err
+			}
+			return b.Bytes(), nil
+		}
+		return pageBytes("run", runView(base.at("../../", opt, "runs/"+r.ID+"/index.html"), r, newest))
+	})
 	all := filter{}
 	suites, machines := facets(h.Runs)
 	if err := w.page("index.html", "index", indexView(base.at("", opt, "index.html"), h, benches, failed, all, suites, machines)); err != nil {
@@ -231,9 +281,27 @@ func build(w *writer, h *History, opt Options) (Summary, error) {
 	return sum, nil
 }
 
-// renderRuns writes every run's report and results document, several at
-// once; it returns, per run ID, why a report could not be rendered.
-func renderRuns(w *writer, runs []*Run, workers int) map[string]string {
+// fullReports picks the runs whose page is their full report: the newest
+// n (every run when n is negative) and every run at a change point.
+func fullReports(runs []*Run, benches []*Benchmark, n int) map[*Run]bool {
+	full := map[*Run]bool{}
+	for i := len(runs) - 1; i >= 0 && (n < 0 || len(full) < n); i-- {
+		full[runs[i]] = true
+	}
+	for _, b := range benches {
+		for _, s := range b.Series {
+			for _, c := range s.Changes {
+				full[s.Points[c.Index].Run] = true
+			}
+		}
+	}
+	return full
+}
+
+// renderRuns writes every run's page, made by page, and its results
+// document, several at once; it returns, per run ID, why a page could not
+// be rendered.
+func renderRuns(w *writer, runs []*Run, workers int, page func(*Run) ([]byte, error)) map[string]string {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -246,7 +314,7 @@ func renderRuns(w *writer, runs []*Run, workers int) map[string]string {
 		go func() {
 			defer wg.Done()
 			for r := range jobs {
-				if err := renderRun(w, r); err != nil {
+				if err := renderRun(w, r, page); err != nil {
 					mu.Lock()
 					failed[r.ID] = err.Error()
 					mu.Unlock()
@@ -262,23 +330,25 @@ func renderRuns(w *writer, runs []*Run, workers int) map[string]string {
 	return failed
 }
 
-func renderRun(w *writer, r *Run) error {
+func renderRun(w *writer, r *Run, page func(*Run) ([]byte, error)) error {
 	dir := "runs/" + r.ID + "/"
-	if err := w.write(dir+"results.json", append(r.raw, '\n')); err != nil {
+	if err := w.write(dir+ResultsName, r.gz); err != nil {
 		return err
 	}
-	var b bytes.Buffer
-	if err := reports.HTML(&b, r.Analysis); err != nil {
+	b, err := page(r)
+	if err != nil {
 		return err
 	}
-	return w.write(dir+"index.html", b.Bytes())
+	return w.write(dir+"index.html", b)
 }
 
 // pageBase is what every page shows.
 type pageBase struct {
 	Title, PageTitle, Root, Canonical, Version string
-	CSS                                        template.CSS
-	RunCount                                   int
+	// Style is the site's one style sheet, which every page but the
+	// reports (which carry their own) links to.
+	Style    string
+	RunCount int
 }
 
 func (p pageBase) at(root string, opt Options, rel string) pageBase {
@@ -430,7 +500,7 @@ func indexView(base pageBase, h *History, benches []*Benchmark, failed map[strin
 			continue
 		}
 		row := runRow{
-			Href: runHref(base.Root, r), JSONHref: base.Root + "runs/" + r.ID + "/results.json",
+			Href: runHref(base.Root, r), JSONHref: base.Root + "runs/" + r.ID + "/" + ResultsName,
 			SuiteHref: base.Root + "suite/" + suiteSlug[r.Doc.Suite.Path] + ".html", MachineHref: base.Root + "machine/" + machineSlug[r.Analysis.Fingerprint] + ".html",
 			Time: r.Doc.Started.UTC().Format("2006-01-02 15:04:05"), Commit: shortCommit(r.Commit), Suite: r.Doc.Suite.Path,
 			Machine: machineName(r), Status: r.Analysis.Status(), StatusClass: "neutral", Headline: r.Analysis.Headline(),
@@ -545,13 +615,16 @@ type benchPage struct {
 type seriesView struct {
 	Machine, Fingerprint, Confidence string
 	Points                           int
-	Time, Rel                        template.HTML
-	Changes                          []changeRow
-	Rows                             []pointRow
+	// Dense is set when the charts have too many runs to mark each.
+	Dense     bool
+	Time, Rel template.HTML
+	Changes   []changeRow
+	Rows      []pointRow
 }
 
 type pointRow struct {
-	Href, Time, Commit, Median, CI, Blocks, Rel, RelClass string
+	Href, Time, Commit, Median, CI, Blocks, RelClass string
+	Rel                                              template.HTML
 }
 
 func benchView(base pageBase, b *Benchmark) benchPage {
@@ -562,7 +635,7 @@ func benchView(base pageBase, b *Benchmark) benchPage {
 		if n := len(s.Points); n > 0 {
 			conf = s.Points[n-1].Confidence
 		}
-		v := seriesView{Machine: s.Machine, Fingerprint: s.Fingerprint, Confidence: fmt.Sprintf("%g%%", 100*conf), Points: len(s.Points),
+		v := seriesView{Machine: s.Machine, Fingerprint: s.Fingerprint, Confidence: fmt.Sprintf("%g%%", 100*conf), Points: len(s.Points), Dense: dense(len(s.Points)),
 			Time: timeChart(b, s, base.Root), Changes: changeRows(base.Root, b, s)}
 		if b.Baseline != "" {
 			v.Rel = relChart(b, s, base.Root)
@@ -577,11 +650,99 @@ func benchView(base pageBase, b *Benchmark) benchPage {
 				row.CI += " (range)"
 			}
 			if pt.Rel != nil {
-				row.Rel, row.RelClass = reports.FormatRel(pt.Rel), reports.VerdictClass(pt.Verdict)
+				row.Rel, row.RelClass = plainHTML(reports.FormatRel(pt.Rel)), reports.VerdictClass(pt.Verdict)
 			}
 			v.Rows = append(v.Rows, row)
 		}
 		p.Series = append(p.Series, v)
 	}
 	return p
+}
+
+// runPage is the summary page of a run whose full report the site does
+// not keep.
+type runPage struct {
+	pageBase
+	Heading, Headline, HeadlineClass string
+	Meta                             [][2]string
+	ResultsHref, Command             string
+	FullReports                      int
+	Workloads                        []runWorkload
+}
+
+type runWorkload struct {
+	Name, Confidence string
+	Rows             []runArmRow
+}
+
+type runArmRow struct {
+	Href, Arm, Median, CI, Blocks, RelClass, Verdict string
+	Rel                                              template.HTML
+	Baseline                                         bool
+}
+
+// runView summarizes a run: what its report's header and verdict tables
+// say, with each arm linked to its history page. full is how many of the
+// newest runs got their full report.
+func runView(base pageBase, r *Run, full int) runPage {
+	d := r.Doc
+	p := runPage{pageBase: base, Heading: "Run of " + d.Suite.Path, Headline: r.Analysis.Headline(), HeadlineClass: "neutral",
+		ResultsHref: ResultsName, FullReports: full,
+		Command: "gunzip -k " + ResultsName + " && benchy report results.json --format html -o report.html"}
+	p.PageTitle = p.Heading + " at " + d.Started.UTC().Format("2006-01-02 15:04") + " — " + base.Title
+	if d.Status == results.StatusFailed || len(r.Analysis.FailedArms()) > 0 {
+		p.HeadlineClass = "bad"
+	}
+	commit := "—"
+	if r.Commit != "" {
+		commit = r.Commit
+		if r.BaseCommit != "" {
+			commit = "head " + r.Commit + " against base " + r.BaseCommit
+		}
+	}
+	p.Meta = [][2]string{
+		{"started", d.Started.UTC().Format("2006-01-02 15:04:05 UTC")},
+		{"commit", commit},
+		{"suite", d.Suite.Path},
+		{"machine", machineName(r)},
+		{"status", r.Analysis.Status() + ": " + d.StopReason},
+		{"seed", fmt.Sprint(d.Seed)},
+		{"run by", "benchy " + d.Benchy},
+	}
+	for _, wa := range r.Analysis.Workloads {
+		w := runWorkload{Name: wa.Name, Confidence: fmt.Sprintf("%g%%", 100*wa.Confidence)}
+		for _, arm := range wa.Arms {
+			row := runArmRow{Arm: arm.Name, Baseline: arm.Baseline, Median: "—", CI: "—", Blocks: fmt.Sprint(len(arm.BlockValues)),
+				Rel: "—", RelClass: "neutral", Verdict: arm.Verdict}
+			if len(arm.BlockValues) > 0 {
+				key := strings.Join([]string{d.Suite.Path, wa.Name, arm.Name}, "\x00")
+				row.Href = base.Root + "bench/" + slug(key, wa.Name+"-"+arm.Name) + ".html"
+				med, lo, hi, exact := medianCI(arm.BlockValues, wa.Confidence)
+				row.Median = reports.FormatValue(med, wa.Metric)
+				row.CI = reports.FormatValue(lo, wa.Metric) + " to " + reports.FormatValue(hi, wa.Metric)
+				if !exact {
+					row.CI += " (range)"
+				}
+			}
+			if arm.Rel != nil {
+				row.Rel, row.RelClass = plainHTML(reports.FormatRel(arm.Rel)), reports.VerdictClass(arm.Verdict)
+			} else if arm.RelError != "" && !arm.Baseline {
+				row.Rel = plainHTML(arm.RelError)
+			}
+			if arm.Status != "" && arm.Status != results.ArmOK {
+				row.Verdict = strings.TrimSpace(arm.Status + " " + arm.Reason)
+				row.RelClass = "bad"
+			}
+			w.Rows = append(w.Rows, row)
+		}
+		p.Workloads = append(p.Workloads, w)
+	}
+	return p
+}
+
+// plainHTML escapes text for HTML as html/template would, but leaves "+"
+// as it is (html/template writes &#43;, five bytes for one, in every
+// signed number of a table).
+func plainHTML(s string) template.HTML {
+	return template.HTML(template.HTMLEscapeString(s)) // escaped: <, >, &, ' and " become entities
 }

@@ -68,10 +68,14 @@ func TestScale(t *testing.T) {
 	if want := 2 * instances; sum.Benchmarks != want {
 		t.Errorf("%d benchmark pages, want %d", sum.Benchmarks, want)
 	}
-	reports, jsons := sizeOf(t, out, "index.html"), sizeOf(t, out, "results.json")
-	t.Logf("built in %s (load and analysis %s, %d workers): %d files, %.1f MB (run reports %.1f MB, results.json copies %.1f MB, the rest %.1f MB); %d change point(s)",
+	k := sizeByKind(t, out)
+	t.Logf("built in %s (load and analysis %s, %d workers): %d files, %.1f MB: %d full run reports %.1f MB, %d run summaries %.1f MB, %s copies %.1f MB, history pages %.1f MB, index and filter pages %.1f MB; %d change point(s)",
 		total.Round(10*time.Millisecond), loaded.Round(10*time.Millisecond), runtime.GOMAXPROCS(0), sum.Files, float64(sum.Bytes)/1e6,
-		float64(reports)/1e6, float64(jsons)/1e6, float64(sum.Bytes-reports-jsons)/1e6, sum.Changes)
+		sum.FullReports, float64(k.reports)/1e6, sum.Runs-sum.FullReports, float64(k.summaries)/1e6, ResultsName, float64(k.results)/1e6,
+		float64(k.bench)/1e6, float64(k.index)/1e6, sum.Changes)
+	if k.reports+k.summaries+k.results+k.bench+k.index != sum.Bytes-int64(len(markerText)) {
+		t.Errorf("the kinds add up to %d bytes, the site has %d", k.reports+k.summaries+k.results+k.bench+k.index, sum.Bytes)
+	}
 	t.Logf("CPU time (user + system): Load %s, Build %s; together %s, i.e. %s of wall time on %d idle CPUs",
 		loadCPU.Round(10*time.Millisecond), (cpu - loadCPU).Round(10*time.Millisecond), cpu.Round(10*time.Millisecond),
 		(cpu / time.Duration(runtime.NumCPU())).Round(10*time.Millisecond), runtime.NumCPU())
@@ -100,18 +104,43 @@ func dirBytes(t *testing.T, dir string) int64 {
 	return n
 }
 
-// sizeOf sums the files named name under DIR/runs.
-func sizeOf(t *testing.T, dir, name string) int64 {
-	var n int64
-	if err := filepath.Walk(filepath.Join(dir, "runs"), func(_ string, info os.FileInfo, err error) error {
-		if err == nil && info.Name() == name {
-			n += info.Size()
+// siteKinds are the bytes of a site's files by kind.
+type siteKinds struct{ reports, summaries, results, bench, index int64 }
+
+// sizeByKind sums a site's files by kind; a run's page is a summary when
+// it is the site's own run template (it names the results file in its
+// notice) rather than the report.
+func sizeByKind(t *testing.T, dir string) siteKinds {
+	var k siteKinds
+	if err := filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() || info.Name() == Marker {
+			return err
 		}
-		return err
+		rel, _ := filepath.Rel(dir, p)
+		n := info.Size()
+		switch first, _, _ := strings.Cut(filepath.ToSlash(rel), "/"); {
+		case info.Name() == ResultsName:
+			k.results += n
+		case first == "runs":
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			if bytes.Contains(b, []byte(`<p class="notice">`)) {
+				k.summaries += n
+			} else {
+				k.reports += n
+			}
+		case first == "bench":
+			k.bench += n
+		default:
+			k.index += n
+		}
+		return nil
 	}); err != nil {
 		t.Fatal(err)
 	}
-	return n
+	return k
 }
 
 func loadavg() string {

@@ -1,8 +1,11 @@
 package site
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -47,6 +50,14 @@ func TestFixedHistory(t *testing.T) {
 // buildSite loads the inputs and builds the site in a new folder.
 func buildSite(t *testing.T, inputs ...string) (string, *History) {
 	t.Helper()
+	out, h, _ := buildSiteWith(t, Options{}, inputs...)
+	return out, h
+}
+
+// buildSiteWith builds the site with the options (version and base URL
+// set as buildSite sets them).
+func buildSiteWith(t *testing.T, opt Options, inputs ...string) (string, *History, Summary) {
+	t.Helper()
 	h, err := Load(inputs)
 	if err != nil {
 		t.Fatal(err)
@@ -55,10 +66,12 @@ func buildSite(t *testing.T, inputs ...string) (string, *History) {
 	if err := CheckOutput(out, inputs); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Build(out, h, Options{Version: "test", BaseURL: "https://example.org/bench"}); err != nil {
+	opt.Version, opt.BaseURL = "test", "https://example.org/bench"
+	sum, err := Build(out, h, opt)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return out, h
+	return out, h, sum
 }
 
 func readSite(t *testing.T, dir, rel string) string {
@@ -75,7 +88,8 @@ func TestGoldenSite(t *testing.T) {
 	if len(h.Runs) != 15 || len(h.Skipped) != 0 {
 		t.Fatalf("%d runs, %d skipped; want 15 and 0", len(h.Runs), len(h.Skipped))
 	}
-	golden.Check(t, filepath.Join("testdata", "golden", "index.html"), withoutStyle(t, readSite(t, out, "index.html")))
+	checkStyle(t, out)
+	golden.Check(t, filepath.Join("testdata", "golden", "index.html"), []byte(readSite(t, out, "index.html")))
 	benches := benchmarks(h.Runs)
 	var slower *Benchmark
 	for _, b := range benches {
@@ -87,7 +101,7 @@ func TestGoldenSite(t *testing.T) {
 		t.Fatal("no page for the slower arm")
 	}
 	page := readSite(t, out, "bench/"+slower.Slug+".html")
-	golden.Check(t, filepath.Join("testdata", "golden", "bench-slower.html"), withoutStyle(t, page))
+	golden.Check(t, filepath.Join("testdata", "golden", "bench-slower.html"), []byte(page))
 	// Two machines: two series, never one line.
 	if len(slower.Series) != 2 {
 		t.Fatalf("%d series, want one per machine (2)", len(slower.Series))
@@ -123,18 +137,20 @@ func TestGoldenSite(t *testing.T) {
 	checkLinks(t, out)
 }
 
-// withoutStyle is the page with its style sheet (the report's CSS, whose
-// golden files are the report's) replaced by a placeholder.
-func withoutStyle(t *testing.T, page string) []byte {
+// checkStyle checks the site's one style sheet, which every page but the
+// reports links to (checkLinks follows the links): it holds the report's
+// plot classes and the site's own.
+func checkStyle(t *testing.T, dir string) {
 	t.Helper()
-	start, end := strings.Index(page, "<style>"), strings.Index(page, "</style>")
-	if start < 0 || end < start {
-		t.Fatal("the page has no style sheet")
-	}
-	if !strings.Contains(page[start:end], "svg.plot .change-line") || !strings.Contains(page[start:end], "svg.plot .trace") {
+	css := readSite(t, dir, StyleName)
+	if !strings.Contains(css, "svg.plot .change-line") || !strings.Contains(css, "svg.plot .trace") {
 		t.Error("the style sheet lacks the site's or the report's plot classes")
 	}
-	return []byte(page[:start] + "<style>/* the report's and the site's CSS */" + page[end:])
+	for _, page := range []string{"index.html", "suite/builtin-quickstart-2e3f740b.html"} {
+		if !strings.Contains(readSite(t, dir, page), `<link rel="stylesheet" href="`) {
+			t.Errorf("%s does not link the style sheet", page)
+		}
+	}
 }
 
 // checkLinks follows every relative href and src of every page.
@@ -260,9 +276,30 @@ func TestEmptyInputs(t *testing.T) {
 // host names, stderr and variables are markup, and checks that none of it
 // reaches any page as markup.
 func TestHostileNames(t *testing.T) {
-	out, h := buildSite(t, filepath.Join("testdata", "xss.json"), historyDir)
-	if len(h.Runs) != 16 {
+	for _, full := range []int{0, 1} {
+		t.Run(fmt.Sprintf("full reports %d", full), func(t *testing.T) { testHostileNames(t, full) })
+	}
+}
+
+// testHostileNames builds the fixed history with the hostile run; with
+// full 1, a run newer than the hostile one makes its page a summary.
+func testHostileNames(t *testing.T, full int) {
+	inputs := []string{filepath.Join("testdata", "xss.json"), historyDir}
+	if full > 0 {
+		newer := t.TempDir()
+		writeHistory(t, newer, generate(t, loadReal(t), historySpec{Runs: 1, Instances: 1, Seed: 3, First: 400}))
+		inputs = append(inputs, newer)
+	}
+	out, h, sum := buildSiteWith(t, Options{FullReports: full}, inputs...)
+	if len(h.Runs) != 16+full {
 		t.Fatalf("%d runs", len(h.Runs))
+	}
+	if full > 0 {
+		xss := h.Runs[len(h.Runs)-2]
+		page := readSite(t, out, "runs/"+xss.ID+"/index.html")
+		if !strings.Contains(page, `<p class="notice">`) || !strings.Contains(page, "&lt;h1&gt;host&lt;/h1&gt;") {
+			t.Errorf("the hostile run's page is not a summary showing its host as text (%d full reports)", sum.FullReports)
+		}
 	}
 	injected := regexp.MustCompile(`(?i)<(script|img|iframe|object|embed)\b|<svg onload|<h1>host|<b>bold`)
 	err := filepath.Walk(out, func(p string, info os.FileInfo, err error) error {
@@ -460,7 +497,10 @@ func TestRunCommits(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := newRun(tc.file, tc.file, &results.Document{Variables: tc.vars}, nil)
+			r, err := newRun(tc.file, tc.file, &results.Document{Variables: tc.vars}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if r.BaseCommit != tc.base || r.Commit != tc.head {
 				t.Errorf("base %q, head %q; want %q, %q", r.BaseCommit, r.Commit, tc.base, tc.head)
 			}
@@ -476,10 +516,7 @@ func TestRunCommits(t *testing.T) {
 func TestChangeDetectionOnHistories(t *testing.T) {
 	docs := generate(t, loadReal(t), historySpec{Runs: 80, Instances: 10, Seed: 11,
 		Steps: []step{{Instance: "sleep/n=4", Arm: "slower", From: 50, Factor: 1.10}}})
-	var runs []*Run
-	for i, d := range docs {
-		runs = append(runs, newRun(fmt.Sprint(i), "", d, nil))
-	}
+	runs := newRuns(t, docs)
 	found := 0
 	for _, b := range benchmarks(runs) {
 		for _, s := range b.Series {
@@ -494,4 +531,124 @@ func TestChangeDetectionOnHistories(t *testing.T) {
 	if found != 1 {
 		t.Errorf("%d change points, want the planted one", found)
 	}
+}
+
+// TestCompactValue checks the copy of a results document beside its
+// report against json.Compact: the real run, white space inside strings
+// and escaped quotes kept, and anything after the document dropped.
+func TestCompactValue(t *testing.T) {
+	real, err := os.ReadFile(filepath.Join("testdata", "quickstart.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ name, in, want string }{
+		{"strings", "{\n  \"a b\": \"x \\\" }\\n\\\\\",\n  \"c\": [ 1, { \"d\" : null } ]\n}\n", `{"a b":"x \" }\n\\","c":[1,{"d":null}]}`},
+		{"trailing data", `{"a": 1} {"b": 2}`, `{"a":1}`},
+		{"empty", " {\t} \n", `{}`},
+	}
+	for _, tc := range tests {
+		if got := string(compactValue([]byte(tc.in))); got != tc.want {
+			t.Errorf("%s: %s, want %s", tc.name, got, tc.want)
+		}
+	}
+	var want bytes.Buffer
+	if err := json.Compact(&want, real); err != nil {
+		t.Fatal(err)
+	}
+	if got := compactValue(real); !bytes.Equal(got, want.Bytes()) {
+		t.Errorf("the real run compacts to %d bytes, json.Compact to %d", len(got), want.Len())
+	}
+}
+
+// TestSummaryPages builds the fixed history keeping three full reports:
+// the newest three runs and the run at the change point get theirs, the
+// others a summary (golden for the oldest run) that links its results
+// document and its arms' history pages; every run's results.json.gz holds
+// its input document, compacted.
+func TestSummaryPages(t *testing.T) {
+	out, h, sum := buildSiteWith(t, Options{FullReports: 3}, historyDir)
+	if sum.FullReports != 4 {
+		t.Errorf("%d full reports, want 4 (the newest 3 and the change point's run)", sum.FullReports)
+	}
+	full := map[string]bool{}
+	for _, r := range h.Runs[len(h.Runs)-3:] {
+		full[r.ID] = true
+	}
+	full[h.Runs[6].ID] = true // the change point: the seventh run of host-1
+	for i, r := range h.Runs {
+		page := readSite(t, out, "runs/"+r.ID+"/index.html")
+		if isSummary := strings.Contains(page, `<p class="notice">`); isSummary == full[r.ID] {
+			t.Errorf("run %d (%s): summary %v, want %v", i, r.ID, isSummary, !full[r.ID])
+		}
+		if i == 0 {
+			golden.Check(t, filepath.Join("testdata", "golden", "run-summary.html"), []byte(page))
+		}
+		zr, err := gzip.NewReader(strings.NewReader(readSite(t, out, "runs/"+r.ID+"/"+ResultsName)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		copied, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in, err := os.ReadFile(r.Source)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want bytes.Buffer
+		if err := json.Compact(&want, in); err != nil {
+			t.Fatal(err)
+		}
+		want.WriteByte('\n')
+		if !bytes.Equal(copied, want.Bytes()) {
+			t.Errorf("%s: %s is not the input document, compacted", r.ID, ResultsName)
+		}
+	}
+	checkLinks(t, out)
+}
+
+// TestDenseHistory draws a series of more runs than its chart can mark one
+// by one (240: under 3 units apart): the charts draw lines and bands with
+// no per-point link, the captions say so, and the table links every run.
+func TestDenseHistory(t *testing.T) {
+	docs := generate(t, loadReal(t), historySpec{Runs: 240, Instances: 1, Seed: 5})
+	for _, b := range benchmarks(newRuns(t, docs)) {
+		page, err := pageBytes("bench", benchView(pageBase{Root: "../"}, b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		charts := regexp.MustCompile(`(?s)<svg.*?</svg>`).FindAllString(string(page), -1)
+		want := 2
+		if b.Baseline == "" {
+			want = 1 // the baseline has no difference from itself
+		}
+		if len(charts) != want {
+			t.Fatalf("%s: %d charts, want %d", b.Arm, len(charts), want)
+		}
+		for _, c := range charts {
+			if n := strings.Count(c, "<a "); n > 0 || !strings.Contains(c, `class="band"`) || !strings.Contains(c, `class="trace"`) {
+				t.Errorf("%s: a dense chart with %d links, band %v, trace %v", b.Arm, n, strings.Contains(c, `class="band"`), strings.Contains(c, `class="trace"`))
+			}
+		}
+		if n := strings.Count(string(page), `<tr><td><a href="../runs/`); n != 240 {
+			t.Errorf("%s: the table links %d runs, want 240", b.Arm, n)
+		}
+		if !strings.Contains(string(page), "Too many runs to mark one by one") {
+			t.Errorf("%s: the caption does not say why the points are not marked", b.Arm)
+		}
+	}
+}
+
+// newRuns analyses generated documents as runs, without their files.
+func newRuns(t *testing.T, docs []*results.Document) []*Run {
+	t.Helper()
+	var runs []*Run
+	for i, d := range docs {
+		r, err := newRun(fmt.Sprint(i), "", d, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		runs = append(runs, r)
+	}
+	return runs
 }
