@@ -77,7 +77,7 @@ func changeMarks(s *reports.SVG, b *Benchmark, ser *Series, xs reports.Scale, to
 }
 
 // timeChart draws the series' median per run with its confidence band,
-// every point a link to its run's report, and the change points.
+// every point a link to its run's page, and the change points.
 func timeChart(b *Benchmark, ser *Series, root string) template.HTML {
 	pts := ser.Points
 	lo, hi := math.Inf(1), math.Inf(-1)
