@@ -4,9 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
@@ -73,35 +71,6 @@ func cacheKey(name string, o Options) string {
 		h.Write(r)
 	}
 	return name + "-" + hex.EncodeToString(h.Sum(nil))[:16]
-}
-
-// CachedFile returns the path of a replica's export inside dir, building and
-// writing it (atomically: temp file and rename) when it is not there yet.
-// The file name carries the replica name, precision, input and a hash of
-// all options, so different builds never collide.
-func CachedFile(dir, name string, opt Options) (string, error) {
-	r, err := lookup(name)
-	if err != nil {
-		return "", err
-	}
-	ro, err := r.resolve(opt)
-	if err != nil {
-		return "", err
-	}
-	path := filepath.Join(dir, fmt.Sprintf("%s-%s-%s.onnx", cacheKey(name, ro.Options), ro.Precision, ro.Input))
-	if _, err := os.Stat(path); err == nil {
-		return path, nil
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return "", err
-	}
-	data, err := Bytes(name, ro.Options)
-	if err != nil {
-		return "", err
-	}
-	if err := WriteFile(path, data); err != nil {
-		return "", err
-	}
-	return path, nil
 }
 
 // WriteFile writes data to path atomically (mode 0644, see

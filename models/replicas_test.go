@@ -3,10 +3,7 @@ package models
 import (
 	"bytes"
 	"fmt"
-	"io/fs"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -206,35 +203,34 @@ func TestParseInput(t *testing.T) {
 	}
 }
 
-func TestCachedFile(t *testing.T) {
-	dir := t.TempDir()
-	p1, err := CachedFile(dir, "frill", Options{})
+// The build cache keys a replica by its resolved options: the defaults
+// spelled out are the same build, another variant is another.
+func TestCacheKey(t *testing.T) {
+	key := func(opt Options) string {
+		t.Helper()
+		r, err := lookup("frill")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ro, err := r.resolve(opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cacheKey("frill", ro.Options)
+	}
+	k1 := key(Options{})
+	if k2 := key(Options{Precision: "FP32", Seed: DefaultSeed}); k2 != k1 {
+		t.Errorf("same options gave key %s, want %s", k2, k1)
+	}
+	if k3 := key(Options{Variant: "2021"}); k3 == k1 {
+		t.Errorf("another variant gave the same key %s", k3)
+	}
+	data, err := Bytes("frill", Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	st1, _ := os.Stat(p1)
-	p2, err := CachedFile(dir, "frill", Options{Precision: "FP32", Seed: DefaultSeed})
-	if err != nil || p2 != p1 {
-		t.Fatalf("same options gave %s, %v; want %s", p2, err, p1)
-	}
-	st2, _ := os.Stat(p2)
-	if !st2.ModTime().Equal(st1.ModTime()) {
-		t.Error("the cached file was rewritten")
-	}
-	p3, err := CachedFile(dir, "frill", Options{Variant: "2021"})
-	if err != nil || p3 == p1 {
-		t.Fatalf("another variant gave %s, %v", p3, err)
-	}
-	data, _ := os.ReadFile(p1)
 	m, err := Unmarshal(data)
 	if err != nil || Meta(m, MetaReplica) != "frill" {
-		t.Fatalf("cached file does not hold the replica: %v", err)
+		t.Fatalf("Bytes does not hold the replica: %v", err)
 	}
-	// atomicfile's temporary files are named .<target>.tmp-*.
-	_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err == nil && strings.Contains(d.Name(), ".tmp-") {
-			t.Errorf("temporary file left: %s", path)
-		}
-		return nil
-	})
 }

@@ -114,11 +114,3 @@ func EvaluateStop(blocks [][]float64, baseline int, rule StopRule) (StopDecision
 	}
 	return d, err
 }
-
-// ShouldStop reports whether a run should stop after the blocks so far, and
-// why. It is EvaluateStop without the details: when the estimates cannot be
-// computed it keeps going (to MaxBlocks) and says why in the reason.
-func ShouldStop(blocks [][]float64, baseline int, rule StopRule) (stop bool, reason string) {
-	d, _ := EvaluateStop(blocks, baseline, rule)
-	return d.Stop, d.Reason
-}

@@ -22,9 +22,6 @@ func Builtins() []string {
 	return out
 }
 
-// BuiltinSource returns the source of the built-in suite name.
-func BuiltinSource(name string) ([]byte, bool) { return builtinSource(name) }
-
 func builtinSource(name string) ([]byte, bool) {
 	if name == "" || strings.ContainsAny(name, `/\.`) {
 		return nil, false
