@@ -327,12 +327,15 @@ func loadSamples(dir string, inputs []*onnx.ValueInfoProto) ([]sample, error) {
 }
 
 func loadInput(path string, in *onnx.ValueInfoProto) (ort.Value, error) {
-	f, err := os.Open(path)
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("calibration input: %w", err)
 	}
-	defer f.Close()
-	a, err := ReadNPY(f)
+	a, err := ParseNPY(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	data, err := a.values()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -347,7 +350,7 @@ func loadInput(path string, in *onnx.ValueInfoProto) (ort.Value, error) {
 		}
 	}
 	shape := ort.NewShape(a.Shape...)
-	switch v := a.Data.(type) {
+	switch v := data.(type) {
 	case []float32:
 		if elem == dtFloat {
 			return ort.NewTensor(shape, v)

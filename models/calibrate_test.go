@@ -80,25 +80,6 @@ func TestCalibrateSynthetic(t *testing.T) {
 	}
 }
 
-func writeNPY(t *testing.T, path string, shape []int64, v float32) {
-	t.Helper()
-	data := make([]float32, numElements(shape))
-	for i := range data {
-		data[i] = v
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := WriteNPY(f, shape, data); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestCalibrateFromDir(t *testing.T) {
 	needORT(t)
 	dir := t.TempDir()

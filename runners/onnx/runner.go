@@ -16,6 +16,7 @@ import (
 
 	ort "github.com/yalue/onnxruntime_go"
 
+	"github.com/benchy-dev/benchy/models"
 	"github.com/benchy-dev/benchy/runners"
 )
 
@@ -131,7 +132,7 @@ func (r *Runner) Setup(ctx context.Context, s runners.Setup) (map[string]any, er
 	if err != nil {
 		return nil, r.fail("ONNX Runtime cannot load the model: %v", err)
 	}
-	arrays := map[string]*Array{}
+	arrays := map[string]*models.NPY{}
 	for _, name := range sortedKeys(c.Inputs) {
 		if f := c.Inputs[name].File; f != "" {
 			p := resolve(s.SuiteDir, f)
@@ -139,7 +140,7 @@ func (r *Runner) Setup(ctx context.Context, s runners.Setup) (map[string]any, er
 			if err != nil {
 				return nil, r.fail("inputs.%s: %v", name, err)
 			}
-			a, err := ParseNpy(b)
+			a, err := models.ParseNPY(b)
 			if err != nil {
 				return nil, r.fail("inputs.%s: %s: %v", name, p, err)
 			}

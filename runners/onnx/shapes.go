@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/benchy-dev/benchy/models"
 )
 
 // tensorInfo is one model input as ONNX Runtime reports it.
@@ -23,7 +25,7 @@ type resolvedInput struct {
 	Shape []int64
 	Type  string
 	// Data is the .npy array to feed, nil for synthetic data.
-	Data *Array
+	Data *models.NPY
 	// How says how the shape was chosen: "model", "batch", "input", "inputs", "npy".
 	How string
 }
@@ -68,7 +70,7 @@ func describeInputs(ins []tensorInfo, params map[string][]string) string {
 // input = "HxW" on the image input's spatial axes, then batch on dynamic
 // leading axes. Any axis still dynamic is an error that says how to fill it.
 // It returns the image layout it detected ("" when input is unset).
-func resolveShapes(c *Config, ins []tensorInfo, params map[string][]string, arrays map[string]*Array) ([]resolvedInput, string, error) {
+func resolveShapes(c *Config, ins []tensorInfo, params map[string][]string, arrays map[string]*models.NPY) ([]resolvedInput, string, error) {
 	byName := map[string]bool{}
 	for _, in := range ins {
 		byName[in.Name] = true

