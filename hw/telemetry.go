@@ -334,20 +334,6 @@ func sampleErr(ss ...GPUSample) string {
 	return ""
 }
 
-// EnergyPerIteration divides EnergyDelta by iterations: joules per
-// iteration of a run bracketed by the two samplings. Pass every iteration
-// the bracket covers (warm-up iterations included, if they ran inside it).
-func EnergyPerIteration(before, after []GPUSample, iterations int) (float64, error) {
-	if iterations <= 0 {
-		return 0, fmt.Errorf("energy per iteration: %d iterations", iterations)
-	}
-	j, err := EnergyDelta(before, after)
-	if err != nil {
-		return 0, err
-	}
-	return j / float64(iterations), nil
-}
-
 // ThrottleBetween returns the throttling reasons (ThrottleMask only) that
 // affected the GPUs between two samplings: those active at either instant,
 // plus power or thermal capping implied by growth of the violation counters.
@@ -377,24 +363,6 @@ func ThrottleBetween(before, after []GPUSample, during ...GPUSample) ThrottleRea
 	return r & ThrottleMask
 }
 
-// SelectGPUs keeps the samples of the given GPU indices (all when none).
-func SelectGPUs(samples []GPUSample, indices ...int) []GPUSample {
-	if len(indices) == 0 {
-		return samples
-	}
-	keep := map[int]bool{}
-	for _, i := range indices {
-		keep[i] = true
-	}
-	var out []GPUSample
-	for _, s := range samples {
-		if keep[s.Index] {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 // RunTelemetry is what the harness records around one arm's run in one
 // block: the samplings before and after it (and any taken during it), the
 // throttling verdict and the energy drawn.
@@ -417,7 +385,8 @@ type RunTelemetry struct {
 }
 
 // NewRunTelemetry summarises the samples taken around a run of iterations
-// iterations (see EnergyPerIteration for what to count).
+// iterations: every iteration the samplings bracket (warm-up iterations
+// included, if they ran inside it).
 func NewRunTelemetry(before, after, during []GPUSample, iterations int) RunTelemetry {
 	rt := RunTelemetry{Before: before, After: after, During: during}
 	rt.Reasons = ThrottleBetween(before, after, during...)
@@ -450,27 +419,4 @@ func NewRunTelemetry(before, after, during []GPUSample, iterations int) RunTelem
 		}
 	}
 	return rt
-}
-
-// Probe adapts a Telemetry to callers that keep samples as opaque values,
-// such as the harness's Telemetry interface: Sample returns []GPUSample as
-// an any, and Summarize turns two of them into a RunTelemetry as JSON.
-type Probe struct{ T *Telemetry }
-
-// Sample returns T.Sample() as an any.
-func (p Probe) Sample() any { return p.T.Sample() }
-
-// Summarize returns NewRunTelemetry(before, after, nil, iterations) as JSON,
-// or nil when neither side holds samples.
-func (p Probe) Summarize(before, after any, iterations int) json.RawMessage {
-	b, _ := before.([]GPUSample)
-	a, _ := after.([]GPUSample)
-	if len(b) == 0 && len(a) == 0 {
-		return nil
-	}
-	out, err := json.Marshal(NewRunTelemetry(b, a, nil, iterations))
-	if err != nil {
-		return nil
-	}
-	return out
 }

@@ -82,16 +82,16 @@ func TestEnergyPerIteration(t *testing.T) {
 	if err != nil || j != 1140 {
 		t.Errorf("EnergyDelta = %v, %v; want 1140 J", j, err)
 	}
-	per, err := EnergyPerIteration(SelectGPUs(before, 0), SelectGPUs(after, 0), 400)
-	if err != nil || per != 2.5 {
-		t.Errorf("EnergyPerIteration(GPU 0) = %v, %v; want 2.5 J", per, err)
+	rt := NewRunTelemetry(before[:1], after[:1], nil, 400)
+	if rt.EnergyJ != 1000 || rt.EnergyPerIterationJ != 2.5 || rt.EnergyError != "" {
+		t.Errorf("RunTelemetry(GPU 0) = %+v; want 1000 J, 2.5 J per iteration", rt)
 	}
-	rt := NewRunTelemetry(SelectGPUs(before, 0, 1), SelectGPUs(after, 0, 1), nil, 100)
+	rt = NewRunTelemetry(before[:2], after[:2], nil, 100)
 	if rt.EnergyJ != 1140 || rt.EnergyPerIterationJ != 11.4 || rt.EnergyError != "" || rt.Throttled {
 		t.Errorf("RunTelemetry = %+v", rt)
 	}
-	if _, err := EnergyPerIteration(before, after, 0); err == nil {
-		t.Error("0 iterations accepted")
+	if rt := NewRunTelemetry(before, after, nil, 0); rt.EnergyPerIterationJ != 0 || rt.EnergyJ == 0 {
+		t.Errorf("RunTelemetry of 0 iterations = %+v; want the energy, no per-iteration figure", rt)
 	}
 }
 
@@ -354,25 +354,6 @@ func BenchmarkSample(b *testing.B) {
 				tel.Sample()
 			}
 		})
-	}
-}
-
-func TestProbe(t *testing.T) {
-	m := hwtest.DGXH100()
-	p := Probe{T: newTelemetry(t, m)}
-	before := p.Sample()
-	m.GPUs[0].Run(time.Second, 300000, 1980)
-	m.GPUs[0].Set(func(s *hwtest.State) { s.Reasons = uint64(ReasonSWPowerCap) })
-	raw := p.Summarize(before, p.Sample(), 10)
-	var rt RunTelemetry
-	if err := json.Unmarshal(raw, &rt); err != nil {
-		t.Fatal(err)
-	}
-	if rt.EnergyJ != 300 || rt.EnergyPerIterationJ != 30 || !rt.Throttled || len(rt.Before) != 8 {
-		t.Errorf("Probe summary = %+v", rt)
-	}
-	if got := (Probe{}).Summarize(Probe{}.Sample(), nil, 1); got != nil {
-		t.Errorf("empty probe summary = %s", got)
 	}
 }
 

@@ -77,11 +77,17 @@ func lockClocks(plan *suites.Plan, stderr io.Writer) (restore func()) {
 // energy per iteration.
 type gpuTelemetry struct{ t *hw.Telemetry }
 
+// Sample returns t.Sample() as an any.
 func (g gpuTelemetry) Sample() any { return g.t.Sample() }
 
+// Summarize returns hw.NewRunTelemetry(before, after, nil, iterations) as
+// JSON, or nil when neither side holds samples.
 func (g gpuTelemetry) Summarize(before, after any, iterations int) json.RawMessage {
 	b, _ := before.([]hw.GPUSample)
 	a, _ := after.([]hw.GPUSample)
+	if len(b) == 0 && len(a) == 0 {
+		return nil
+	}
 	out, err := json.Marshal(hw.NewRunTelemetry(b, a, nil, iterations))
 	if err != nil {
 		return nil
