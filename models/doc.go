@@ -6,8 +6,8 @@
 // activation ranges calibrated on ONNX Runtime).
 //
 // A replica has the layers, shapes, parameter count and multiply-accumulate
-// count of the network it copies (see docs/models.md and the research note
-// model-architectures.md for sources), but not its trained weights: its
+// count of the network it copies (see docs/models.md for the sources), but
+// not its trained weights: its
 // outputs are meaningless and it is fit for latency and memory measurements
 // only. Every replica says so in its doc_string and in the metadata_props
 // key "benchy.replica".

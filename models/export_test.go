@@ -22,7 +22,7 @@ type export struct {
 	name, precision, variant string
 	path                     string
 	stats                    Stats
-	wantParams               int64 // folded FP32 parameters from the research note (0: not pinned)
+	wantParams               int64 // folded FP32 parameters, as docs/models.md tabulates (0: not pinned)
 }
 
 // smallInput keeps the full-size pose networks quick on a 2-core CI

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -42,5 +43,60 @@ func TestDocLinksResolve(t *testing.T) {
 	}
 	if checked < 20 {
 		t.Fatalf("only %d relative links checked", checked)
+	}
+}
+
+// docRef is a docs page named in source code.
+var docRef = regexp.MustCompile(`docs/[A-Za-z0-9_-]+\.md`)
+
+// TestSourcesCiteTheRepository keeps the comments of the Go, Python and shell
+// sources (#19.6) from citing what is not in the repository: the design
+// notes and research folder kept beside it, or a docs page that does not
+// exist. Test data is left out: it is recorded, not written.
+func TestSourcesCiteTheRepository(t *testing.T) {
+	root := filepath.Join("..", "..")
+	outside := []string{"DESIGN.md", "research/", "research note", "../shared", "/work/shared"}
+	checked := 0
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if p != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata" || d.Name() == "node_modules") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		switch filepath.Ext(p) {
+		case ".go", ".py", ".sh":
+		default:
+			return nil
+		}
+		if filepath.Base(p) == "doclinks_test.go" {
+			return nil // names what it looks for
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		for _, o := range outside {
+			if strings.Contains(string(b), o) {
+				t.Errorf("%s cites %s, which is not in the repository", rel, o)
+			}
+		}
+		for _, ref := range docRef.FindAllString(string(b), -1) {
+			if _, err := os.Stat(filepath.Join(root, ref)); err != nil {
+				t.Errorf("%s cites %s, which does not exist", rel, ref)
+			}
+		}
+		checked++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if checked < 100 {
+		t.Fatalf("only %d source files checked", checked)
 	}
 }
