@@ -5,6 +5,7 @@ import (
 
 	"github.com/agext/levenshtein"
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/gohcl"
 )
 
 // BlockChecker collects a runner block's semantic diagnostics, each pointing
@@ -16,11 +17,30 @@ type BlockChecker struct {
 	Diags hcl.Diagnostics
 }
 
-// NewBlockChecker starts checking a decoded block whose definition is at
+// DecodeBlock decodes a runner block's body into v (a pointer to its config
+// struct) with gohcl and starts checking it. def points at the struct's
+// `hcl:",def_range"` field, read once decoding has filled it. ok is false
+// when decoding failed; the checker's Diags then hold why, and the runner's
+// decode returns them as they are:
+//
+//	var c Config
+//	chk, ok := runners.DecodeBlock(body, ctx, &c, &c.DefRange)
+//	if !ok {
+//		return nil, chk.Diags
+//	}
+func DecodeBlock(body hcl.Body, ctx *hcl.EvalContext, v any, def *hcl.Range) (chk *BlockChecker, ok bool) {
+	diags := gohcl.DecodeBody(body, ctx, v)
+	if diags.HasErrors() {
+		return &BlockChecker{Diags: diags}, false
+	}
+	return newBlockChecker(body, *def, diags), true
+}
+
+// newBlockChecker starts checking a decoded block whose definition is at
 // def. A body decoded on its own has no definition range (gohcl fills
 // def_range only for nested blocks); errors about the whole block then
 // point at the body itself.
-func NewBlockChecker(body hcl.Body, def hcl.Range, diags hcl.Diagnostics) *BlockChecker {
+func newBlockChecker(body hcl.Body, def hcl.Range, diags hcl.Diagnostics) *BlockChecker {
 	attrs, _ := body.JustAttributes()
 	if def.Filename == "" {
 		def = body.MissingItemRange()

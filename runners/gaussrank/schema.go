@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/gohcl"
 
 	"github.com/benchy-dev/benchy/runners"
 )
@@ -137,11 +136,10 @@ func (c Config) python() bool {
 
 func decode(body hcl.Body, ctx *hcl.EvalContext) (any, hcl.Diagnostics) {
 	var c Config
-	diags := gohcl.DecodeBody(body, ctx, &c)
-	if diags.HasErrors() {
-		return nil, diags
+	chk, ok := runners.DecodeBlock(body, ctx, &c, &c.DefRange)
+	if !ok {
+		return nil, chk.Diags
 	}
-	chk := runners.NewBlockChecker(body, c.DefRange, diags)
 	bad := chk.Error
 	givenPython := c.Python
 	c = c.withDefaults()

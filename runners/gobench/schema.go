@@ -19,7 +19,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/gohcl"
 
 	"github.com/benchy-dev/benchy/runners"
 )
@@ -79,11 +78,10 @@ func checkBenchtime(s string) string {
 
 func decode(body hcl.Body, ctx *hcl.EvalContext) (any, hcl.Diagnostics) {
 	var c Config
-	diags := gohcl.DecodeBody(body, ctx, &c)
-	if diags.HasErrors() {
-		return nil, diags
+	chk, ok := runners.DecodeBlock(body, ctx, &c, &c.DefRange)
+	if !ok {
+		return nil, chk.Diags
 	}
-	chk := runners.NewBlockChecker(body, c.DefRange, diags)
 	if c.Package == "" {
 		c.Package = DefaultPackage
 	}

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/gohcl"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"google.golang.org/protobuf/encoding/protowire"
@@ -220,11 +219,10 @@ func boolish(v string) string {
 
 func decode(body hcl.Body, ctx *hcl.EvalContext) (any, hcl.Diagnostics) {
 	var c Config
-	diags := gohcl.DecodeBody(body, ctx, &c)
-	if diags.HasErrors() {
-		return nil, diags
+	chk, ok := runners.DecodeBlock(body, ctx, &c, &c.DefRange)
+	if !ok {
+		return nil, chk.Diags
 	}
-	chk := runners.NewBlockChecker(body, c.DefRange, diags)
 	attrs, rangeOf, bad := chk.Attributes(), chk.Range, chk.Error
 
 	if c.Provider == "" {

@@ -21,7 +21,6 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/gohcl"
 	"github.com/zclconf/go-cty/cty"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
@@ -83,11 +82,10 @@ type Config struct {
 
 func decode(body hcl.Body, ctx *hcl.EvalContext) (any, hcl.Diagnostics) {
 	var c Config
-	diags := gohcl.DecodeBody(body, ctx, &c)
-	if diags.HasErrors() {
-		return nil, diags
+	chk, ok := runners.DecodeBlock(body, ctx, &c, &c.DefRange)
+	if !ok {
+		return nil, chk.Diags
 	}
-	chk := runners.NewBlockChecker(body, c.DefRange, diags)
 	c.ScriptRange = *chk.Range("script")
 	if strings.TrimSpace(c.Script) == "" {
 		chk.Error("script", "Empty script", `script names the Python file that holds the factory, relative to the suite, e.g. script = "bench.py".`)
