@@ -100,22 +100,9 @@ func (r *Runner) Setup(ctx context.Context, s runners.Setup) (map[string]any, er
 	if _, ok := ortProviderNames[c.Provider]; !ok {
 		return nil, fmt.Errorf("onnx: unknown provider %q (cpu, cuda or tensorrt)", c.Provider)
 	}
-
-	lib, err := Init()
-	var nf *NotFoundError
-	if errors.As(err, &nf) {
-		return nil, runners.Skip(nf.ArmReason())
+	if err := r.loadLibrary(); err != nil {
+		return nil, err
 	}
-	if err != nil {
-		return nil, fmt.Errorf("onnx: %w", err)
-	}
-	r.lib = lib
-	if c.Provider != ProviderCPU {
-		if st := ProbeProvider(lib, c.Provider); !st.Available {
-			return nil, runners.Skip(st.Reason)
-		}
-	}
-
 	if err := r.loadModel(s.SuiteDir); err != nil {
 		return nil, err
 	}
@@ -132,58 +119,17 @@ func (r *Runner) Setup(ctx context.Context, s runners.Setup) (map[string]any, er
 	if err != nil {
 		return nil, r.fail("ONNX Runtime cannot load the model: %v", err)
 	}
-	arrays := map[string]*models.NPY{}
-	for _, name := range sortedKeys(c.Inputs) {
-		if f := c.Inputs[name].File; f != "" {
-			p := resolve(s.SuiteDir, f)
-			b, err := readBounded(p, MaxInputBytes, "inputs are read only from regular .npy files", "inputs may have at most 2 GiB")
-			if err != nil {
-				return nil, r.fail("inputs.%s: %v", name, err)
-			}
-			a, err := models.ParseNPY(b)
-			if err != nil {
-				return nil, r.fail("inputs.%s: %s: %v", name, p, err)
-			}
-			arrays[name] = a
-		}
+	arrays, err := r.readInputFiles(s.SuiteDir)
+	if err != nil {
+		return nil, err
 	}
 	resolved, layout, err := resolveShapes(c, ins, facts.DimParams, arrays)
 	if err != nil {
 		return nil, r.fail("%v", err)
 	}
-	for _, in := range resolved {
-		v, err := newInputValue(in, s.Seed)
-		if err != nil {
-			return nil, r.fail("%v", err)
-		}
-		r.inputs = append(r.inputs, v)
-	}
-	inNames := make([]string, len(ins))
-	for i, in := range ins {
-		inNames[i] = in.Name
-	}
-	r.outNames = make([]string, len(outs))
-	for i, o := range outs {
-		r.outNames[i] = o.Name
-		switch o.OrtValueType {
-		case ort.ONNXTypeTensor, ort.ONNXTypeSequence, ort.ONNXTypeMap:
-		default:
-			// onnxruntime_go cannot hold other kinds of outputs (an absent
-			// optional output crashes it), so refuse before running.
-			return nil, r.fail("output %q is of kind %s; benchy measures models whose outputs are tensors, sequences or maps", o.Name, o.OrtValueType)
-		}
-	}
-	if r.scratch, err = os.MkdirTemp("", "benchy-onnx-"); err != nil {
-		return nil, fmt.Errorf("onnx: %w", err)
-	}
-
-	if len(inNames) == 0 {
-		return nil, r.fail("the model has no inputs; benchy measures models that take at least one input")
-	}
-	// Outputs whose shapes the model fixes are pre-allocated now.
-	r.outputs = make([]ort.Value, len(outs))
-	for i, o := range outs {
-		r.outputs[i] = preallocateInfo(o)
+	inNames, err := r.prepareIO(resolved, ins, outs, s.Seed)
+	if err != nil {
+		return nil, err
 	}
 
 	// Provider verification: for a GPU provider, one profiled inference in
@@ -209,76 +155,15 @@ func (r *Runner) Setup(ctx context.Context, s runners.Setup) (map[string]any, er
 		return nil, err
 	}
 
-	// The measured session.
-	so, err := r.sessionOptions(provOpts, "")
+	buildMS, err := r.buildSession(inNames, provOpts)
 	if err != nil {
-		return nil, r.fail("%v", err)
+		return nil, err
 	}
-	t0 := time.Now()
-	r.session, err = r.newSession(inNames, so)
-	so.Destroy()
+	first, err := r.firstRun(outs)
 	if err != nil {
-		return nil, r.fail("creating the session: %v", err)
+		return nil, err
 	}
-	buildMS := ms(time.Since(t0))
-	if r.runOpts, err = ort.NewRunOptions(); err != nil {
-		return nil, fmt.Errorf("onnx: %w", err)
-	}
-
-	// The first inference: ONNX Runtime allocates the outputs whose shapes
-	// the model leaves open, and their shapes then size the buffers every
-	// sample reuses.
-	t0 = time.Now()
-	first, err := r.runOnce(r.session)
-	firstMS := ms(time.Since(t0))
-	if err != nil {
-		return nil, r.fail("the first inference failed: %v", err)
-	}
-	prealloc := 0
-	outInfo := map[string]any{}
-	for i, v := range first {
-		if isNil(v) {
-			continue
-		}
-		outInfo[r.outNames[i]] = describeValue(v)
-		if r.outputs[i] == nil {
-			r.outputs[i] = preallocate(v, outs[i].Dimensions)
-			v.Destroy()
-		}
-		if r.outputs[i] != nil {
-			prealloc++
-		}
-	}
-	r.work = make([]ort.Value, len(outs))
-
-	inInfo := map[string]any{}
-	for _, in := range resolved {
-		inInfo[in.Name] = map[string]any{"shape": in.Shape, "type": in.Type, "from": in.How}
-	}
-	sum := sha256.Sum256(r.data)
-	info := map[string]any{
-		"ort_version":          lib.Version,
-		"ort_library":          lib.Path,
-		"provider":             c.Provider,
-		"model":                r.modelName(),
-		"model_bytes":          len(r.data),
-		"model_sha256":         hex.EncodeToString(sum[:]),
-		"model_weight_type":    facts.WeightType,
-		"model_opset":          facts.Opset,
-		"model_nodes":          facts.Nodes,
-		"precision":            c.Precision,
-		"graph_optimization":   c.GraphOptimization,
-		"intra_op_threads":     threadsInfo(c.Threads),
-		"inter_op_threads":     threadsInfo(c.InterThreads),
-		"inputs":               inInfo,
-		"outputs":              outInfo,
-		"outputs_preallocated": fmt.Sprintf("%d/%d", prealloc, len(outs)),
-		"session_build_ms":     buildMS,
-		"first_run_ms":         firstMS,
-	}
-	if lib.Source != "" {
-		info["ort_source"] = lib.Source
-	}
+	info := r.setupInfo(facts, resolved, first, buildMS)
 	if assign != nil {
 		info["providers_used"] = assign.Used()
 		info["nodes_by_provider"] = assign.Nodes
@@ -298,6 +183,176 @@ func (r *Runner) Setup(ctx context.Context, s runners.Setup) (map[string]any, er
 		info["provider_options"] = provOpts
 	}
 	return info, nil
+}
+
+// loadLibrary loads ONNX Runtime and checks that the arm's provider can run;
+// either missing skips the arm.
+func (r *Runner) loadLibrary() error {
+	lib, err := Init()
+	var nf *NotFoundError
+	if errors.As(err, &nf) {
+		return runners.Skip(nf.ArmReason())
+	}
+	if err != nil {
+		return fmt.Errorf("onnx: %w", err)
+	}
+	r.lib = lib
+	if r.cfg.Provider != ProviderCPU {
+		if st := ProbeProvider(lib, r.cfg.Provider); !st.Available {
+			return runners.Skip(st.Reason)
+		}
+	}
+	return nil
+}
+
+// readInputFiles reads the .npy files the arm's inputs name, by input.
+func (r *Runner) readInputFiles(suiteDir string) (map[string]*models.NPY, error) {
+	arrays := map[string]*models.NPY{}
+	for _, name := range sortedKeys(r.cfg.Inputs) {
+		if f := r.cfg.Inputs[name].File; f != "" {
+			p := resolve(suiteDir, f)
+			b, err := readBounded(p, MaxInputBytes, "inputs are read only from regular .npy files", "inputs may have at most 2 GiB")
+			if err != nil {
+				return nil, r.fail("inputs.%s: %v", name, err)
+			}
+			a, err := models.ParseNPY(b)
+			if err != nil {
+				return nil, r.fail("inputs.%s: %s: %v", name, p, err)
+			}
+			arrays[name] = a
+		}
+	}
+	return arrays, nil
+}
+
+// prepareIO creates the input values, checks the outputs' kinds, makes the
+// scratch folder and pre-allocates the outputs whose shapes the model fixes.
+// It returns the inputs' names.
+func (r *Runner) prepareIO(resolved []resolvedInput, ins []tensorInfo, outs []ort.InputOutputInfo, seed int64) ([]string, error) {
+	for _, in := range resolved {
+		v, err := newInputValue(in, seed)
+		if err != nil {
+			return nil, r.fail("%v", err)
+		}
+		r.inputs = append(r.inputs, v)
+	}
+	inNames := make([]string, len(ins))
+	for i, in := range ins {
+		inNames[i] = in.Name
+	}
+	r.outNames = make([]string, len(outs))
+	for i, o := range outs {
+		r.outNames[i] = o.Name
+		switch o.OrtValueType {
+		case ort.ONNXTypeTensor, ort.ONNXTypeSequence, ort.ONNXTypeMap:
+		default:
+			// onnxruntime_go cannot hold other kinds of outputs (an absent
+			// optional output crashes it), so refuse before running.
+			return nil, r.fail("output %q is of kind %s; benchy measures models whose outputs are tensors, sequences or maps", o.Name, o.OrtValueType)
+		}
+	}
+	var err error
+	if r.scratch, err = os.MkdirTemp("", "benchy-onnx-"); err != nil {
+		return nil, fmt.Errorf("onnx: %w", err)
+	}
+	if len(inNames) == 0 {
+		return nil, r.fail("the model has no inputs; benchy measures models that take at least one input")
+	}
+	r.outputs = make([]ort.Value, len(outs))
+	for i, o := range outs {
+		r.outputs[i] = preallocateInfo(o)
+	}
+	return inNames, nil
+}
+
+// buildSession creates the measured session and its run options, and
+// returns how long the session took to build, in milliseconds.
+func (r *Runner) buildSession(inNames []string, provOpts map[string]string) (float64, error) {
+	so, err := r.sessionOptions(provOpts, "")
+	if err != nil {
+		return 0, r.fail("%v", err)
+	}
+	t0 := time.Now()
+	r.session, err = r.newSession(inNames, so)
+	so.Destroy()
+	if err != nil {
+		return 0, r.fail("creating the session: %v", err)
+	}
+	buildMS := ms(time.Since(t0))
+	if r.runOpts, err = ort.NewRunOptions(); err != nil {
+		return 0, fmt.Errorf("onnx: %w", err)
+	}
+	return buildMS, nil
+}
+
+// firstInference is what the first inference found out about the outputs.
+type firstInference struct {
+	ms       float64
+	outputs  map[string]any // by name, as describeValue gives them
+	prealloc int            // outputs pre-allocated for every sample
+	total    int
+}
+
+// firstRun runs the first inference: ONNX Runtime allocates the outputs
+// whose shapes the model leaves open, and their shapes then size the
+// buffers every sample reuses.
+func (r *Runner) firstRun(outs []ort.InputOutputInfo) (firstInference, error) {
+	t0 := time.Now()
+	first, err := r.runOnce(r.session)
+	f := firstInference{ms: ms(time.Since(t0)), outputs: map[string]any{}, total: len(outs)}
+	if err != nil {
+		return f, r.fail("the first inference failed: %v", err)
+	}
+	for i, v := range first {
+		if isNil(v) {
+			continue
+		}
+		f.outputs[r.outNames[i]] = describeValue(v)
+		if r.outputs[i] == nil {
+			r.outputs[i] = preallocate(v, outs[i].Dimensions)
+			v.Destroy()
+		}
+		if r.outputs[i] != nil {
+			f.prealloc++
+		}
+	}
+	r.work = make([]ort.Value, len(outs))
+	return f, nil
+}
+
+// setupInfo is what Setup reports about the library, the model, its inputs
+// and outputs and the session.
+func (r *Runner) setupInfo(facts *ModelFacts, resolved []resolvedInput, first firstInference, buildMS float64) map[string]any {
+	c := &r.cfg
+	inInfo := map[string]any{}
+	for _, in := range resolved {
+		inInfo[in.Name] = map[string]any{"shape": in.Shape, "type": in.Type, "from": in.How}
+	}
+	sum := sha256.Sum256(r.data)
+	info := map[string]any{
+		"ort_version":          r.lib.Version,
+		"ort_library":          r.lib.Path,
+		"provider":             c.Provider,
+		"model":                r.modelName(),
+		"model_bytes":          len(r.data),
+		"model_sha256":         hex.EncodeToString(sum[:]),
+		"model_weight_type":    facts.WeightType,
+		"model_opset":          facts.Opset,
+		"model_nodes":          facts.Nodes,
+		"precision":            c.Precision,
+		"graph_optimization":   c.GraphOptimization,
+		"intra_op_threads":     threadsInfo(c.Threads),
+		"inter_op_threads":     threadsInfo(c.InterThreads),
+		"inputs":               inInfo,
+		"outputs":              first.outputs,
+		"outputs_preallocated": fmt.Sprintf("%d/%d", first.prealloc, first.total),
+		"session_build_ms":     buildMS,
+		"first_run_ms":         first.ms,
+	}
+	if r.lib.Source != "" {
+		info["ort_source"] = r.lib.Source
+	}
+	return info
 }
 
 func threadsInfo(n int) any {

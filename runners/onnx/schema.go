@@ -290,7 +290,27 @@ func decode(body hcl.Body, ctx *hcl.EvalContext) (any, hcl.Diagnostics) {
 		bad("batch", "Invalid batch size", fmt.Sprintf("batch must be 1 or more, not %d.", c.Batch))
 	}
 
-	// provider_options
+	checkProviderOptions(&c, chk, ctx)
+
+	// inputs
+	if c.InputsExpr != nil && !isNullExpr(c.InputsExpr) {
+		specs, d := decodeInputs(c.InputsExpr, ctx)
+		chk.Diags = append(chk.Diags, d...)
+		c.Inputs = specs
+		c.InputRanges = map[string]hcl.Range{}
+		for k, r := range objectItemRanges(c.InputsExpr, ctx, true) {
+			c.InputRanges[k] = *r
+		}
+	}
+	c.InputsExpr = nil
+	return &c, chk.Diags
+}
+
+// checkProviderOptions checks provider_options against the provider: the
+// CPU provider takes none, the others only their known options, and none may
+// contradict what precision sets.
+func checkProviderOptions(c *Config, chk *runners.BlockChecker, ctx *hcl.EvalContext) {
+	attrs, rangeOf, bad := chk.Attributes(), chk.Range, chk.Error
 	var optKeys, optValues map[string]*hcl.Range
 	if a, ok := attrs["provider_options"]; ok {
 		optKeys, optValues = objectItemRanges(a.Expr, ctx, true), objectItemRanges(a.Expr, ctx, false)
@@ -324,19 +344,6 @@ func decode(body hcl.Body, ctx *hcl.EvalContext) (any, hcl.Diagnostics) {
 			}
 		}
 	}
-
-	// inputs
-	if c.InputsExpr != nil && !isNullExpr(c.InputsExpr) {
-		specs, d := decodeInputs(c.InputsExpr, ctx)
-		chk.Diags = append(chk.Diags, d...)
-		c.Inputs = specs
-		c.InputRanges = map[string]hcl.Range{}
-		for k, r := range objectItemRanges(c.InputsExpr, ctx, true) {
-			c.InputRanges[k] = *r
-		}
-	}
-	c.InputsExpr = nil
-	return &c, chk.Diags
 }
 
 // objectItemRanges maps each key of an object literal to the range of its
