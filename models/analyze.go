@@ -93,122 +93,153 @@ func Analyze(m *onnx.ModelProto) (Stats, error) {
 	if g == nil {
 		return Stats{}, fmt.Errorf("model has no graph")
 	}
-	st := Stats{Ops: map[string]int{}}
-	inits := map[string]*onnx.TensorProto{}
+	a := newAnalysis(g)
+	for _, n := range g.Node {
+		a.st.Ops[n.OpType]++
+		if n.Domain != "" && n.Domain != "ai.onnx" {
+			continue
+		}
+		macs, sized, err := a.macs(n)
+		if err != nil {
+			return Stats{}, err
+		}
+		if !sized {
+			continue
+		}
+		if macs < 0 {
+			a.st.Unsized = append(a.st.Unsized, fmt.Sprintf("%s %q", n.OpType, n.Name))
+			continue
+		}
+		a.st.MACs += macs
+	}
+	return a.st, nil
+}
+
+// analysis is what Analyze knows of a graph: its initializers, the shapes
+// it declares, each tensor's producer and the parameters counted so far.
+type analysis struct {
+	st       Stats
+	inits    map[string]*onnx.TensorProto
+	shapes   map[string][]int64
+	producer map[string]*onnx.NodeProto
+	counted  map[string]bool
+}
+
+func newAnalysis(g *onnx.GraphProto) *analysis {
+	a := &analysis{
+		st:    Stats{Ops: map[string]int{}},
+		inits: map[string]*onnx.TensorProto{}, shapes: map[string][]int64{},
+		producer: map[string]*onnx.NodeProto{}, counted: map[string]bool{},
+	}
 	for _, t := range g.Initializer {
-		inits[t.Name] = t
+		a.inits[t.Name] = t
 		n := numElements(t.Dims)
 		if isFloatType(t.DataType) {
-			st.FloatParams += n
+			a.st.FloatParams += n
 		}
-		st.WeightBytes += int64(len(t.RawData)) + 4*int64(len(t.FloatData)+len(t.Int32Data)) + 8*int64(len(t.Int64Data)+len(t.DoubleData))
+		a.st.WeightBytes += int64(len(t.RawData)) + 4*int64(len(t.FloatData)+len(t.Int32Data)) + 8*int64(len(t.Int64Data)+len(t.DoubleData))
 	}
-	shapes := map[string][]int64{}
-	for name, t := range inits {
-		shapes[name] = t.Dims
+	for name, t := range a.inits {
+		a.shapes[name] = t.Dims
 	}
 	collect := func(vis []*onnx.ValueInfoProto, into *[]Tensor) {
 		for _, vi := range vis {
 			elem, dims, ok := shapeOf(vi)
 			if ok && known(dims) {
-				shapes[vi.Name] = dims
+				a.shapes[vi.Name] = dims
 			}
-			if into != nil && inits[vi.Name] == nil {
+			if into != nil && a.inits[vi.Name] == nil {
 				*into = append(*into, Tensor{Name: vi.Name, Type: elemTypeName(elem), Shape: dims})
 			}
 		}
 	}
-	collect(g.Input, &st.Inputs)
-	collect(g.Output, &st.Outputs)
+	collect(g.Input, &a.st.Inputs)
+	collect(g.Output, &a.st.Outputs)
 	collect(g.ValueInfo, nil)
-
-	producer := map[string]*onnx.NodeProto{}
 	for _, n := range g.Node {
 		for _, o := range n.Output {
-			producer[o] = n
+			a.producer[o] = n
 		}
 	}
-	// param resolves a weight input through DequantizeLinear and Cast to
-	// the initializer holding it.
-	param := func(name string) *onnx.TensorProto {
-		for range 4 {
-			if t := inits[name]; t != nil {
-				return t
-			}
-			p := producer[name]
-			if p == nil || (p.OpType != "DequantizeLinear" && p.OpType != "Cast") || len(p.Input) == 0 {
-				return nil
-			}
-			name = p.Input[0]
-		}
-		return nil
-	}
-	counted := map[string]bool{}
-	countParam := func(name string) []int64 {
-		t := param(name)
-		if t == nil {
-			return shapes[name]
-		}
-		if !counted[t.Name] {
-			counted[t.Name] = true
-			st.Params += numElements(t.Dims)
-		}
-		return t.Dims
-	}
+	return a
+}
 
-	for _, n := range g.Node {
-		st.Ops[n.OpType]++
-		if n.Domain != "" && n.Domain != "ai.onnx" {
-			continue
+// param resolves a weight input through DequantizeLinear and Cast to the
+// initializer holding it.
+func (a *analysis) param(name string) *onnx.TensorProto {
+	for range 4 {
+		if t := a.inits[name]; t != nil {
+			return t
 		}
-		var macs int64 = -1
-		switch n.OpType {
-		case "Conv", "ConvTranspose":
-			if len(n.Input) < 2 {
-				return Stats{}, fmt.Errorf("node %q (%s): fewer than 2 inputs", n.Name, n.OpType)
-			}
-			w := countParam(n.Input[1])
-			if len(n.Input) > 2 && n.Input[2] != "" {
-				countParam(n.Input[2])
-			}
-			spatial := shapes[n.Output[0]]
-			if n.OpType == "ConvTranspose" {
-				spatial = shapes[n.Input[0]]
-			}
-			if known(w) && known(spatial) && len(w) >= 2 {
-				macs = numElements(spatial) * numElements(w[1:])
-			}
-		case "Gemm", "MatMul":
-			if len(n.Input) < 2 {
-				return Stats{}, fmt.Errorf("node %q (%s): fewer than 2 inputs", n.Name, n.OpType)
-			}
-			var b []int64
-			if param(n.Input[1]) != nil {
-				b = countParam(n.Input[1])
-			} else {
-				b = shapes[n.Input[1]]
-			}
-			if n.OpType == "Gemm" && len(n.Input) > 2 && n.Input[2] != "" && param(n.Input[2]) != nil {
-				countParam(n.Input[2])
-			}
-			out := shapes[n.Output[0]]
-			if known(b) && known(out) && len(b) >= 2 {
-				k := b[len(b)-2]
-				if n.OpType == "Gemm" && attrI(n, "transB", 0) == 1 {
-					k = b[1]
-				}
-				macs = numElements(out) * k
-			}
-		default:
-			continue
+		p := a.producer[name]
+		if p == nil || (p.OpType != "DequantizeLinear" && p.OpType != "Cast") || len(p.Input) == 0 {
+			return nil
 		}
-		if macs < 0 {
-			st.Unsized = append(st.Unsized, fmt.Sprintf("%s %q", n.OpType, n.Name))
-			continue
-		}
-		st.MACs += macs
+		name = p.Input[0]
 	}
-	return st, nil
+	return nil
+}
+
+// countParam counts the parameter behind a weight input once, and returns
+// its shape.
+func (a *analysis) countParam(name string) []int64 {
+	t := a.param(name)
+	if t == nil {
+		return a.shapes[name]
+	}
+	if !a.counted[t.Name] {
+		a.counted[t.Name] = true
+		a.st.Params += numElements(t.Dims)
+	}
+	return t.Dims
+}
+
+// macs counts a node's parameters and returns its multiply-accumulates:
+// sized is false for an operator whose MACs are not counted, and macs is -1
+// when the shapes it needs are unknown.
+func (a *analysis) macs(n *onnx.NodeProto) (macs int64, sized bool, err error) {
+	macs = -1
+	switch n.OpType {
+	case "Conv", "ConvTranspose":
+		if len(n.Input) < 2 {
+			return 0, false, fmt.Errorf("node %q (%s): fewer than 2 inputs", n.Name, n.OpType)
+		}
+		w := a.countParam(n.Input[1])
+		if len(n.Input) > 2 && n.Input[2] != "" {
+			a.countParam(n.Input[2])
+		}
+		spatial := a.shapes[n.Output[0]]
+		if n.OpType == "ConvTranspose" {
+			spatial = a.shapes[n.Input[0]]
+		}
+		if known(w) && known(spatial) && len(w) >= 2 {
+			macs = numElements(spatial) * numElements(w[1:])
+		}
+	case "Gemm", "MatMul":
+		if len(n.Input) < 2 {
+			return 0, false, fmt.Errorf("node %q (%s): fewer than 2 inputs", n.Name, n.OpType)
+		}
+		var b []int64
+		if a.param(n.Input[1]) != nil {
+			b = a.countParam(n.Input[1])
+		} else {
+			b = a.shapes[n.Input[1]]
+		}
+		if n.OpType == "Gemm" && len(n.Input) > 2 && n.Input[2] != "" && a.param(n.Input[2]) != nil {
+			a.countParam(n.Input[2])
+		}
+		out := a.shapes[n.Output[0]]
+		if known(b) && known(out) && len(b) >= 2 {
+			k := b[len(b)-2]
+			if n.OpType == "Gemm" && attrI(n, "transB", 0) == 1 {
+				k = b[1]
+			}
+			macs = numElements(out) * k
+		}
+	default:
+		return 0, false, nil
+	}
+	return macs, true, nil
 }
 
 // attrI returns an int attribute of a node, or def when absent.

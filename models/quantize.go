@@ -250,33 +250,53 @@ func actParams(r Range) (scale float32, zp uint8, err error) {
 func (p plan) apply(m *onnx.ModelProto, ranges map[string]Range, perChannel bool) error {
 	g := m.Graph
 	uniq := newNamer(g)
-	inits := map[string]*onnx.TensorProto{}
-	for _, t := range g.Initializer {
-		inits[t.Name] = t
-	}
 	graphIn := map[string]bool{}
 	for _, in := range g.Input {
 		graphIn[in.Name] = true
 	}
+	inits := map[string]*onnx.TensorProto{}
+	for _, t := range g.Initializer {
+		inits[t.Name] = t
+	}
+	acts, err := p.activationQDQ(g, uniq, ranges, graphIn)
+	if err != nil {
+		return err
+	}
+	weightNodes, err := p.quantizeWeights(g, uniq, inits, acts.scales, perChannel)
+	if err != nil {
+		return err
+	}
+	g.Node = acts.insert(g, weightNodes)
+	dropUnread(g, graphIn)
+	return nil
+}
+
+// activations are the Q/DQ pairs of the quantized activations.
+type activations struct {
+	qdq         map[string][]*onnx.NodeProto // by tensor, to go right after its producer
+	dq          map[string]string            // tensor → its dequantized copy, where renamed
+	scales      map[string]float32
+	producerOut map[string]string // graph output → its producer's new output
+}
+
+// activationQDQ makes a QuantizeLinear/DequantizeLinear pair, with its scale
+// and zero point, for every activation the plan quantizes.
+func (p plan) activationQDQ(g *onnx.GraphProto, uniq *namer, ranges map[string]Range, graphIn map[string]bool) (activations, error) {
 	graphOut := map[string]*onnx.ValueInfoProto{}
 	for _, o := range g.Output {
 		graphOut[o.Name] = o
 	}
-	producerOut := map[string]string{} // graph output → its producer's new output
-	// Activation Q/DQ pairs, each right after its producer.
-	qdq := map[string][]*onnx.NodeProto{}
-	dq := map[string]string{}
-	scales := map[string]float32{}
+	a := activations{qdq: map[string][]*onnx.NodeProto{}, dq: map[string]string{}, scales: map[string]float32{}, producerOut: map[string]string{}}
 	for _, t := range p.order {
 		r, ok := ranges[t]
 		if !ok {
-			return fmt.Errorf("no calibration range for tensor %q", t)
+			return a, fmt.Errorf("no calibration range for tensor %q", t)
 		}
 		s, z, err := actParams(r)
 		if err != nil {
-			return fmt.Errorf("tensor %q: %w", t, err)
+			return a, fmt.Errorf("tensor %q: %w", t, err)
 		}
-		scales[t] = s
+		a.scales[t] = s
 		sn, zn := uniq.name(t+"_scale"), uniq.name(t+"_zero_point")
 		g.Initializer = append(g.Initializer,
 			floatTensor(sn, nil, []float32{s}),
@@ -288,21 +308,56 @@ func (p plan) apply(m *onnx.ModelProto, ranges map[string]Range, perChannel bool
 			// that its producer's only reader is the QuantizeLinear (which
 			// ONNX Runtime needs to fuse the producer).
 			src, dn = uniq.name(t+"_QuantizeLinear_Input"), t
-			producerOut[t] = src
+			a.producerOut[t] = src
 			vi := proto.Clone(o).(*onnx.ValueInfoProto)
 			vi.Name = src
 			g.ValueInfo = append(g.ValueInfo, vi)
 		}
-		qdq[t] = []*onnx.NodeProto{
+		a.qdq[t] = []*onnx.NodeProto{
 			{Name: uniq.name(t + "_QuantizeLinear"), OpType: "QuantizeLinear", Input: []string{src, sn, zn}, Output: []string{qn}},
 			{Name: uniq.name(t + "_DequantizeLinear"), OpType: "DequantizeLinear", Input: []string{qn, sn, zn}, Output: []string{dn}},
 		}
 		if dn != t {
-			dq[t] = dn
+			a.dq[t] = dn
 		}
 	}
+	return a, nil
+}
 
-	// Weights and biases.
+// weightAxis is the axis of a node's weight quantized per channel (-1: per
+// tensor) and the number of channels along it.
+func weightAxis(n *onnx.NodeProto, w *onnx.TensorProto, perChannel bool) (axis, channels int64) {
+	axis, channels = -1, 1
+	switch n.OpType {
+	case "Conv":
+		axis = 0
+	case "ConvTranspose":
+		if attrI(n, "group", 1) == 1 {
+			axis = 1
+		}
+	case "Gemm":
+		axis = 1
+		if attrI(n, "transB", 0) == 1 {
+			axis = 0
+		}
+	case "MatMul":
+		if len(w.Dims) == 2 {
+			axis = 1
+		}
+	}
+	if !perChannel || axis >= int64(len(w.Dims)) {
+		axis = -1
+	}
+	if axis >= 0 {
+		channels = w.Dims[axis]
+	}
+	return axis, channels
+}
+
+// quantizeWeights quantizes the float weights (int8) and biases (int32,
+// with scale = input scale × weight scale) of the plan's weighted nodes,
+// and returns the DequantizeLinear nodes that feed them.
+func (p plan) quantizeWeights(g *onnx.GraphProto, uniq *namer, inits map[string]*onnx.TensorProto, scales map[string]float32, perChannel bool) ([]*onnx.NodeProto, error) {
 	var weightNodes []*onnx.NodeProto
 	done := map[string]string{}
 	for _, n := range p.weights {
@@ -311,47 +366,23 @@ func (p plan) apply(m *onnx.ModelProto, ranges map[string]Range, perChannel bool
 		if w == nil || w.DataType != dtFloat {
 			continue // an activation (MatMul of two tensors): quantized above
 		}
-		axis, channels := int64(-1), int64(1)
-		switch n.OpType {
-		case "Conv":
-			axis = 0
-		case "ConvTranspose":
-			if attrI(n, "group", 1) == 1 {
-				axis = 1
-			}
-		case "Gemm":
-			axis = 1
-			if attrI(n, "transB", 0) == 1 {
-				axis = 0
-			}
-		case "MatMul":
-			if len(w.Dims) == 2 {
-				axis = 1
-			}
-		}
-		if !perChannel || axis >= int64(len(w.Dims)) {
-			axis = -1
-		}
-		if axis >= 0 {
-			channels = w.Dims[axis]
-		}
+		axis, channels := weightAxis(n, w, perChannel)
 		key := fmt.Sprintf("%s@%d", w.Name, axis)
 		wScales, err := weightScales(w, axis)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if out, ok := done[key]; ok {
 			n.Input[slot.weight] = out
 		} else {
 			nodes, out, err := quantizeWeight(g, uniq, w, axis, wScales)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			weightNodes = append(weightNodes, nodes...)
 			done[key] = out
 			n.Input[slot.weight] = out
 		}
-		// Bias: int32 with scale = input scale × weight scale.
 		if slot.bias < 0 || len(n.Input) <= slot.bias || n.Input[slot.bias] == "" {
 			continue
 		}
@@ -365,34 +396,42 @@ func (p plan) apply(m *onnx.ModelProto, ranges map[string]Range, perChannel bool
 		}
 		nodes, out, err := quantizeBias(g, uniq, b, xs, wScales)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		weightNodes = append(weightNodes, nodes...)
 		n.Input[slot.bias] = out
 	}
+	return weightNodes, nil
+}
 
-	// Readers of a quantized activation read its dequantized copy.
+// insert returns the graph's nodes with the weight nodes first and each
+// activation's Q/DQ pair right after its producer; readers of a quantized
+// activation read its dequantized copy.
+func (a activations) insert(g *onnx.GraphProto, weightNodes []*onnx.NodeProto) []*onnx.NodeProto {
 	var nodes []*onnx.NodeProto
 	nodes = append(nodes, weightNodes...)
 	for _, in := range g.Input {
-		nodes = append(nodes, qdq[in.Name]...)
+		nodes = append(nodes, a.qdq[in.Name]...)
 	}
 	for _, n := range g.Node {
 		for i, in := range n.Input {
-			if d, ok := dq[in]; ok {
+			if d, ok := a.dq[in]; ok {
 				n.Input[i] = d
 			}
 		}
 		nodes = append(nodes, n)
 		for i, o := range n.Output {
-			if r, ok := producerOut[o]; ok {
+			if r, ok := a.producerOut[o]; ok {
 				n.Output[i] = r
 			}
-			nodes = append(nodes, qdq[o]...)
+			nodes = append(nodes, a.qdq[o]...)
 		}
 	}
-	g.Node = nodes
-	// Drop float weights no node reads any more.
+	return nodes
+}
+
+// dropUnread drops the initializers (float weights) no node reads any more.
+func dropUnread(g *onnx.GraphProto, graphIn map[string]bool) {
 	read := map[string]bool{}
 	for _, n := range g.Node {
 		for _, in := range n.Input {
@@ -409,7 +448,6 @@ func (p plan) apply(m *onnx.ModelProto, ranges map[string]Range, perChannel bool
 		}
 	}
 	g.Initializer = kept
-	return nil
 }
 
 func attrF(n *onnx.NodeProto, name string, def float32) float32 {
