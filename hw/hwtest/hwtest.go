@@ -238,8 +238,17 @@ func enable(b bool) nvml.EnableState {
 
 // install sets the device's function fields.
 func (g *GPU) install(index int) {
-	d := g.dev
 	wrapIdentity(g)
+	g.installBus(index)
+	g.installClocks()
+	g.installPower()
+	g.installLoad()
+	g.installModes()
+}
+
+// installBus sets the PCI, NUMA and VBIOS calls.
+func (g *GPU) installBus(index int) {
+	d := g.dev
 	d.GetPciInfoFunc = func() (nvml.PciInfo, nvml.Return) {
 		return get(g, "GetPciInfo", func(*State) nvml.PciInfo {
 			var p nvml.PciInfo
@@ -251,6 +260,24 @@ func (g *GPU) install(index int) {
 			return p
 		})
 	}
+	d.GetVbiosVersionFunc = func() (string, nvml.Return) {
+		return get(g, "GetVbiosVersion", func(*State) string { return g.Spec.VBIOS })
+	}
+	d.GetNumaNodeIdFunc = func() (int, nvml.Return) {
+		return get(g, "GetNumaNodeId", func(*State) int { return index / 4 })
+	}
+	d.GetCurrPcieLinkGenerationFunc = func() (int, nvml.Return) {
+		return get(g, "GetCurrPcieLinkGeneration", func(*State) int { return 5 })
+	}
+	d.GetCurrPcieLinkWidthFunc = func() (int, nvml.Return) {
+		return get(g, "GetCurrPcieLinkWidth", func(*State) int { return 16 })
+	}
+}
+
+// installClocks sets the temperature and clock calls: reading, locking
+// and resetting the locked clocks.
+func (g *GPU) installClocks() {
+	d := g.dev
 	d.GetTemperatureFunc = func(nvml.TemperatureSensors) (uint32, nvml.Return) {
 		return get(g, "GetTemperature", func(s *State) uint32 {
 			t := s.TempC
@@ -293,12 +320,58 @@ func (g *GPU) install(index int) {
 		}
 		return clock(ct, g.Spec.MaxSMMHz, g.Spec.MaxMemMHz)
 	}
+	d.SetGpuLockedClocksFunc = func(lo, hi uint32) nvml.Return {
+		_, r := get(g, "SetGpuLockedClocks", func(s *State) int {
+			s.LockedMin, s.LockedMax = lo, hi
+			return 0
+		})
+		return r
+	}
+	d.ResetGpuLockedClocksFunc = func() nvml.Return {
+		_, r := get(g, "ResetGpuLockedClocks", func(s *State) int {
+			s.LockedMin, s.LockedMax = 0, 0
+			return 0
+		})
+		return r
+	}
+}
+
+// installPower sets the power, energy, power limit and violation calls.
+func (g *GPU) installPower() {
+	d := g.dev
 	d.GetPowerUsageFunc = func() (uint32, nvml.Return) {
 		return get(g, "GetPowerUsage", func(s *State) uint32 { return s.PowerMW })
 	}
 	d.GetTotalEnergyConsumptionFunc = func() (uint64, nvml.Return) {
 		return get(g, "GetTotalEnergyConsumption", func(s *State) uint64 { return s.EnergyMJ })
 	}
+	d.GetPowerManagementLimitFunc = func() (uint32, nvml.Return) {
+		return get(g, "GetPowerManagementLimit", func(s *State) uint32 { return s.PowerLimitMW })
+	}
+	d.GetPowerManagementDefaultLimitFunc = func() (uint32, nvml.Return) {
+		return get(g, "GetPowerManagementDefaultLimit", func(s *State) uint32 { return s.DefaultPowerMW })
+	}
+	d.GetEnforcedPowerLimitFunc = func() (uint32, nvml.Return) {
+		return get(g, "GetEnforcedPowerLimit", func(s *State) uint32 { return s.PowerLimitMW })
+	}
+	d.GetViolationStatusFunc = func(p nvml.PerfPolicyType) (nvml.ViolationTime, nvml.Return) {
+		return get(g, "GetViolationStatus", func(s *State) nvml.ViolationTime {
+			v := nvml.ViolationTime{ReferenceTime: uint64(time.Now().UnixMicro())}
+			switch p {
+			case nvml.PERF_POLICY_POWER:
+				v.ViolationTime = s.PowerViolationNS
+			case nvml.PERF_POLICY_THERMAL:
+				v.ViolationTime = s.ThermalViolationNS
+			}
+			return v
+		})
+	}
+}
+
+// installLoad sets the fan, utilization, memory, performance state, clock
+// event reason and process calls.
+func (g *GPU) installLoad() {
+	d := g.dev
 	d.GetFanSpeedFunc = func() (uint32, nvml.Return) {
 		return get(g, "GetFanSpeed", func(*State) uint32 { return 30 })
 	}
@@ -328,50 +401,6 @@ func (g *GPU) install(index int) {
 	d.GetCurrentClocksThrottleReasonsFunc = func() (uint64, nvml.Return) {
 		return get(g, "GetCurrentClocksThrottleReasons", func(s *State) uint64 { return s.Reasons })
 	}
-	d.GetViolationStatusFunc = func(p nvml.PerfPolicyType) (nvml.ViolationTime, nvml.Return) {
-		return get(g, "GetViolationStatus", func(s *State) nvml.ViolationTime {
-			v := nvml.ViolationTime{ReferenceTime: uint64(time.Now().UnixMicro())}
-			switch p {
-			case nvml.PERF_POLICY_POWER:
-				v.ViolationTime = s.PowerViolationNS
-			case nvml.PERF_POLICY_THERMAL:
-				v.ViolationTime = s.ThermalViolationNS
-			}
-			return v
-		})
-	}
-	d.GetPersistenceModeFunc = func() (nvml.EnableState, nvml.Return) {
-		return get(g, "GetPersistenceMode", func(s *State) nvml.EnableState { return enable(s.Persistence) })
-	}
-	d.SetPersistenceModeFunc = func(e nvml.EnableState) nvml.Return {
-		_, r := get(g, "SetPersistenceMode", func(s *State) int { s.Persistence = e == nvml.FEATURE_ENABLED; return 0 })
-		return r
-	}
-	d.GetEccModeFunc = func() (nvml.EnableState, nvml.EnableState, nvml.Return) {
-		s, r := get(g, "GetEccMode", func(s *State) State { return *s })
-		return enable(s.ECC), enable(s.ECCPending), r
-	}
-	d.GetPowerManagementLimitFunc = func() (uint32, nvml.Return) {
-		return get(g, "GetPowerManagementLimit", func(s *State) uint32 { return s.PowerLimitMW })
-	}
-	d.GetPowerManagementDefaultLimitFunc = func() (uint32, nvml.Return) {
-		return get(g, "GetPowerManagementDefaultLimit", func(s *State) uint32 { return s.DefaultPowerMW })
-	}
-	d.GetEnforcedPowerLimitFunc = func() (uint32, nvml.Return) {
-		return get(g, "GetEnforcedPowerLimit", func(s *State) uint32 { return s.PowerLimitMW })
-	}
-	d.GetVbiosVersionFunc = func() (string, nvml.Return) {
-		return get(g, "GetVbiosVersion", func(*State) string { return g.Spec.VBIOS })
-	}
-	d.GetNumaNodeIdFunc = func() (int, nvml.Return) {
-		return get(g, "GetNumaNodeId", func(*State) int { return index / 4 })
-	}
-	d.GetCurrPcieLinkGenerationFunc = func() (int, nvml.Return) {
-		return get(g, "GetCurrPcieLinkGeneration", func(*State) int { return 5 })
-	}
-	d.GetCurrPcieLinkWidthFunc = func() (int, nvml.Return) {
-		return get(g, "GetCurrPcieLinkWidth", func(*State) int { return 16 })
-	}
 	procs := func(method string) func() ([]nvml.ProcessInfo, nvml.Return) {
 		return func() ([]nvml.ProcessInfo, nvml.Return) {
 			return get(g, method, func(s *State) []nvml.ProcessInfo {
@@ -383,19 +412,21 @@ func (g *GPU) install(index int) {
 	d.GetGraphicsRunningProcessesFunc = func() ([]nvml.ProcessInfo, nvml.Return) {
 		return get(g, "GetGraphicsRunningProcesses", func(*State) []nvml.ProcessInfo { return nil })
 	}
-	d.SetGpuLockedClocksFunc = func(lo, hi uint32) nvml.Return {
-		_, r := get(g, "SetGpuLockedClocks", func(s *State) int {
-			s.LockedMin, s.LockedMax = lo, hi
-			return 0
-		})
+}
+
+// installModes sets the persistence and ECC mode calls.
+func (g *GPU) installModes() {
+	d := g.dev
+	d.GetPersistenceModeFunc = func() (nvml.EnableState, nvml.Return) {
+		return get(g, "GetPersistenceMode", func(s *State) nvml.EnableState { return enable(s.Persistence) })
+	}
+	d.SetPersistenceModeFunc = func(e nvml.EnableState) nvml.Return {
+		_, r := get(g, "SetPersistenceMode", func(s *State) int { s.Persistence = e == nvml.FEATURE_ENABLED; return 0 })
 		return r
 	}
-	d.ResetGpuLockedClocksFunc = func() nvml.Return {
-		_, r := get(g, "ResetGpuLockedClocks", func(s *State) int {
-			s.LockedMin, s.LockedMax = 0, 0
-			return 0
-		})
-		return r
+	d.GetEccModeFunc = func() (nvml.EnableState, nvml.EnableState, nvml.Return) {
+		s, r := get(g, "GetEccMode", func(s *State) State { return *s })
+		return enable(s.ECC), enable(s.ECCPending), r
 	}
 }
 
