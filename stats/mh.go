@@ -314,11 +314,75 @@ func (x cell) mhTerms() (r, s float64) {
 }
 
 func binaryArm(records []BinaryRecord, idx []recordIndex, nStrata, base, k int, u *units, blockIDs []int, conf float64, est Estimator, scale Scale) (Estimate, error) {
-	total := make([]cell, nStrata)
-	used := make([]bool, nStrata)
-	// contrib[unit] holds that unit's counts per stratum (usually one).
-	contrib := make([][]stratumCell, u.n)
-	first := make([]stratumCell, u.n) // backing for each unit's first cell
+	total, used, contrib := tallyCells(records, idx, nStrata, base, k, u.n)
+	// The units of this comparison are those holding its records.
+	var present []int
+	for g := range u.n {
+		if contrib[g] != nil {
+			present = append(present, g)
+		}
+	}
+	if len(present) < 2 {
+		return Estimate{}, newError(CodeInsufficientBlocks, k, -1, -1, false, "the arm and the baseline have records in %d block(s); the jackknife needs at least 2", len(present))
+	}
+	var grand cell
+	for _, c := range total {
+		grand.addTo(c, 1)
+	}
+	if grand.n1+grand.n0 == 0 {
+		return Estimate{}, newError(CodeNoData, k, -1, -1, false, "every stratum table is empty (no trials)")
+	}
+
+	// Per-stratum MH terms, with leave-one-stratum-out sums so that a unit
+	// touching a single stratum costs O(1).
+	rt := make([]ksum, len(total))
+	st := make([]ksum, len(total))
+	for s, c := range total {
+		r, q := c.mhTerms()
+		rt[s].add(r)
+		st[s].add(q)
+	}
+	sumR, looR := looSums(rt)
+	sumS, looS := looSums(st)
+
+	rs := riskStat{arm: k, u: u, blockIDs: blockIDs, est: est, scale: scale}
+	phi, err := rs.stat(sumR, sumS, grand, -1)
+	if err != nil {
+		return Estimate{}, err
+	}
+	reps := make([]float64, len(present))
+	for i, g := range present {
+		left := grand
+		for _, sc := range contrib[g] {
+			left.addTo(sc.c, -1)
+		}
+		a, b := withoutUnit(total, contrib[g], looR, looS)
+		if reps[i], err = rs.stat(a, b, left, g); err != nil {
+			return Estimate{}, err
+		}
+	}
+	t := TCritical(len(present)-1, conf)
+	e := finish(k, phi, reps, t, est, scale)
+	var tables []Table
+	for s, c := range total {
+		if used[s] {
+			tables = append(tables, Table{A: c.a, B: c.n1 - c.a, C: c.c, D: c.n0 - c.c})
+		}
+	}
+	if mh, err := MantelHaenszel(tables); err == nil {
+		e.MH = &mh
+	}
+	return e, nil
+}
+
+// tallyCells sums the records of arm k and the baseline into one cell per
+// stratum (total; used marks the strata holding any) and, per jackknife
+// unit, into that unit's cells by stratum (usually one).
+func tallyCells(records []BinaryRecord, idx []recordIndex, nStrata, base, k, nUnits int) (total []cell, used []bool, contrib [][]stratumCell) {
+	total = make([]cell, nStrata)
+	used = make([]bool, nStrata)
+	contrib = make([][]stratumCell, nUnits)
+	first := make([]stratumCell, nUnits) // backing for each unit's first cell
 	for i, r := range records {
 		if r.Arm != base && r.Arm != k {
 			continue
@@ -347,116 +411,78 @@ func binaryArm(records []BinaryRecord, idx []recordIndex, nStrata, base, k int, 
 			cs[j].c.addTo(c, 1)
 		}
 	}
-	// The units of this comparison are those holding its records.
-	var present []int
-	for g := range u.n {
-		if contrib[g] != nil {
-			present = append(present, g)
-		}
-	}
-	unitName := func(g int) int {
-		if u.grouped {
-			return g
-		}
-		return blockIDs[g]
-	}
-	if len(present) < 2 {
-		return Estimate{}, newError(CodeInsufficientBlocks, k, -1, -1, false, "the arm and the baseline have records in %d block(s); the jackknife needs at least 2", len(present))
-	}
-	var grand cell
-	for _, c := range total {
-		grand.addTo(c, 1)
-	}
-	if grand.n1+grand.n0 == 0 {
-		return Estimate{}, newError(CodeNoData, k, -1, -1, false, "every stratum table is empty (no trials)")
-	}
+	return total, used, contrib
+}
 
-	// Per-stratum MH terms, with leave-one-stratum-out sums so that a unit
-	// touching a single stratum costs O(1).
-	rt := make([]ksum, len(total))
-	st := make([]ksum, len(total))
-	for s, c := range total {
-		r, q := c.mhTerms()
-		rt[s].add(r)
-		st[s].add(q)
+// withoutUnit returns the RR_MH numerator and denominator sums with one
+// unit's cells removed: in O(1) from the leave-one-stratum-out sums when
+// the unit touches a single stratum, over every stratum otherwise.
+func withoutUnit(total []cell, unit []stratumCell, looR, looS []float64) (R, S float64) {
+	var a, b ksum
+	if len(unit) == 1 {
+		sc := unit[0]
+		x := total[sc.stratum]
+		x.addTo(sc.c, -1)
+		r, q := x.mhTerms()
+		a.add(looR[sc.stratum])
+		a.add(r)
+		b.add(looS[sc.stratum])
+		b.add(q)
+		return a.val(), b.val()
 	}
-	sumR, looR := looSums(rt)
-	sumS, looS := looSums(st)
+	for s, x := range total {
+		for _, sc := range unit {
+			if sc.stratum == s {
+				x.addTo(sc.c, -1)
+			}
+		}
+		r, q := x.mhTerms()
+		a.add(r)
+		b.add(q)
+	}
+	return a.val(), b.val()
+}
 
-	stat := func(R, S float64, g cell, unit int) (float64, error) {
-		where := -1
-		if unit >= 0 {
-			where = unitName(unit)
-		}
-		if g.n1+g.n0 == 0 {
-			return 0, newError(CodeNoData, k, -1, where, u.grouped, "no trials remain")
-		}
-		var rr float64
-		if est == CMH {
-			if S == 0 {
-				return 0, newError(CodeZeroDenominator, k, -1, where, u.grouped, "RR_MH is undefined: the baseline has no successes in any stratum where the arm also ran")
-			}
-			rr = R / S
-		} else {
-			if g.c == 0 || g.n1 == 0 || g.n0 == 0 {
-				return 0, newError(CodeZeroDenominator, k, -1, where, u.grouped, "the crude risk ratio is undefined: %v baseline successes, %v arm trials, %v baseline trials", g.c, g.n1, g.n0)
-			}
-			rr = (g.a / g.n1) / (g.c / g.n0)
-		}
-		if scale == Linear {
-			return rr - 1, nil
-		}
-		if rr <= 0 {
-			return 0, newError(CodeNonpositiveRatio, k, -1, where, u.grouped, "the risk ratio is %v (the arm has no successes); the log scale needs a ratio > 0 (use the linear scale)", rr)
-		}
-		return math.Log(rr), nil
-	}
-	phi, err := stat(sumR, sumS, grand, -1)
-	if err != nil {
-		return Estimate{}, err
-	}
-	reps := make([]float64, len(present))
-	for i, g := range present {
-		left := grand
-		for _, sc := range contrib[g] {
-			left.addTo(sc.c, -1)
-		}
-		var a, b ksum
-		if len(contrib[g]) == 1 {
-			sc := contrib[g][0]
-			x := total[sc.stratum]
-			x.addTo(sc.c, -1)
-			r, q := x.mhTerms()
-			a.add(looR[sc.stratum])
-			a.add(r)
-			b.add(looS[sc.stratum])
-			b.add(q)
-		} else {
-			for s, x := range total {
-				for _, sc := range contrib[g] {
-					if sc.stratum == s {
-						x.addTo(sc.c, -1)
-					}
-				}
-				r, q := x.mhTerms()
-				a.add(r)
-				b.add(q)
-			}
-		}
-		if reps[i], err = stat(a.val(), b.val(), left, g); err != nil {
-			return Estimate{}, err
+// riskStat computes one arm's statistic, the risk ratio on the chosen
+// scale, from the MH sums and the crude cell: on all the data (unit -1) or
+// with a unit left out.
+type riskStat struct {
+	arm      int
+	u        *units
+	blockIDs []int
+	est      Estimator
+	scale    Scale
+}
+
+func (rs riskStat) stat(R, S float64, g cell, unit int) (float64, error) {
+	k, grouped := rs.arm, rs.u.grouped
+	where := -1
+	if unit >= 0 {
+		where = unit
+		if !grouped {
+			where = rs.blockIDs[unit]
 		}
 	}
-	t := TCritical(len(present)-1, conf)
-	e := finish(k, phi, reps, t, est, scale)
-	var tables []Table
-	for s, c := range total {
-		if used[s] {
-			tables = append(tables, Table{A: c.a, B: c.n1 - c.a, C: c.c, D: c.n0 - c.c})
+	if g.n1+g.n0 == 0 {
+		return 0, newError(CodeNoData, k, -1, where, grouped, "no trials remain")
+	}
+	var rr float64
+	if rs.est == CMH {
+		if S == 0 {
+			return 0, newError(CodeZeroDenominator, k, -1, where, grouped, "RR_MH is undefined: the baseline has no successes in any stratum where the arm also ran")
 		}
+		rr = R / S
+	} else {
+		if g.c == 0 || g.n1 == 0 || g.n0 == 0 {
+			return 0, newError(CodeZeroDenominator, k, -1, where, grouped, "the crude risk ratio is undefined: %v baseline successes, %v arm trials, %v baseline trials", g.c, g.n1, g.n0)
+		}
+		rr = (g.a / g.n1) / (g.c / g.n0)
 	}
-	if mh, err := MantelHaenszel(tables); err == nil {
-		e.MH = &mh
+	if rs.scale == Linear {
+		return rr - 1, nil
 	}
-	return e, nil
+	if rr <= 0 {
+		return 0, newError(CodeNonpositiveRatio, k, -1, where, grouped, "the risk ratio is %v (the arm has no successes); the log scale needs a ratio > 0 (use the linear scale)", rr)
+	}
+	return math.Log(rr), nil
 }
