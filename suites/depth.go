@@ -134,127 +134,158 @@ func hclTooDeep(src []byte) (off int, heredoc bool) {
 // scanNesting is hclTooDeep; with template, src is the text of a template
 // (a JSON suite's string), which no quote ends.
 func scanNesting(src []byte, template bool) (off int, heredoc bool) {
-	stack := []frame{{mode: modeCode}}
+	s := &nestScanner{src: src, stack: []frame{{mode: modeCode}}, lineStart: true}
 	if template {
-		stack = append(stack, frame{mode: modeTemplate})
+		s.stack = append(s.stack, frame{mode: modeTemplate})
 	}
-	lineStart := true
 	for i := 0; i < len(src); i++ {
-		c := src[i]
-		top := &stack[len(stack)-1]
-		switch top.mode {
-		case modeString, modeHeredoc, modeTemplate:
-			switch top.mode {
-			case modeString:
-				if c == '\\' {
-					i++
-					continue
-				}
-				if c == '"' || c == '\n' {
-					stack = stack[:len(stack)-1]
-					continue
-				}
-			case modeHeredoc:
-				if lineStart {
-					end := bytes.IndexByte(src[i:], '\n')
-					if end < 0 {
-						end = len(src) - i
-					}
-					if bytes.Equal(bytes.TrimSpace(src[i:i+end]), top.marker) {
-						stack = stack[:len(stack)-1]
-						i += end - 1
-						lineStart = false
-						continue
-					}
-				}
-				lineStart = c == '\n'
-				if lineStart {
-					if top.lines++; top.lines > MaxHeredocLines {
-						return i, true
-					}
-				}
-			}
-			if c != '$' && c != '%' || i+1 >= len(src) {
-				continue
-			}
-			switch {
-			case src[i+1] == c && i+2 < len(src) && src[i+2] == '{':
-				i += 2 // $${ and %%{ are literal
-			case src[i+1] == '{':
-				i++
-				stack = append(stack, frame{mode: modeCode, open: '$'})
-				if len(stack)-1 > MaxNesting {
-					return i, false
-				}
-			}
-			continue
+		var stop bool
+		if s.stack[len(s.stack)-1].mode == modeCode {
+			i, stop = s.code(i)
+		} else {
+			i, stop = s.text(i)
 		}
-		// Code.
-		switch {
-		case c == ' ' || c == '\t' || c == '\r':
-			continue
-		case c == '#' || (c == '/' && i+1 < len(src) && src[i+1] == '/'):
-			for i < len(src) && src[i] != '\n' {
-				i++
-			}
-			i-- // the newline is handled below
-			continue
-		case c == '/' && i+1 < len(src) && src[i+1] == '*':
-			end := bytes.Index(src[i+2:], []byte("*/"))
-			if end < 0 {
-				return -1, false
-			}
-			i += 2 + end + 1
-			continue
-		case c == '\n':
-			if top.open == 0 || top.open == '{' {
-				top.ops = 0
-			}
-			continue
-		case c == ',':
-			top.ops = 0
-			continue
-		case c == '<' && i+1 < len(src) && src[i+1] == '<':
-			// <<EOT or <<-EOT, then a newline.
-			j := i + 2
-			if j < len(src) && src[j] == '-' {
-				j++
-			}
-			k := j
-			for k < len(src) && isIdentByte(src[k]) {
-				k++
-			}
-			if k > j && k < len(src) && (src[k] == '\n' || (src[k] == '\r' && k+1 < len(src) && src[k+1] == '\n')) {
-				stack = append(stack, frame{mode: modeHeredoc, marker: src[j:k]})
-				if src[k] == '\r' {
-					k++
-				}
-				i = k
-				lineStart = true
-				continue
-			}
-		}
-		if strings.IndexByte("+-*/%<>&|?:!", c) >= 0 {
-			if top.ops++; len(stack)-1+top.ops > MaxNesting {
-				return i, false
-			}
-			continue
-		}
-		switch c {
-		case '"':
-			stack = append(stack, frame{mode: modeString})
-		case '(', '[', '{':
-			stack = append(stack, frame{mode: modeCode, open: c})
-			if len(stack)-1 > MaxNesting {
-				return i, false
-			}
-		case ')', ']', '}':
-			if len(stack) > 1 {
-				stack = stack[:len(stack)-1]
-			}
+		if stop {
+			return s.off, s.heredoc
 		}
 	}
 	return -1, false
+}
+
+// nestScanner is scanNesting's state: the frames open at the byte being
+// read, and whether it starts a line (which matters in a heredoc).
+type nestScanner struct {
+	src       []byte
+	stack     []frame
+	lineStart bool
+	// off and heredoc are the result once a step stops the scan.
+	off     int
+	heredoc bool
+}
+
+// stop ends the scan with its result.
+func (s *nestScanner) stop(off int, heredoc bool) (int, bool) {
+	s.off, s.heredoc = off, heredoc
+	return off, true
+}
+
+// push opens a frame and stops the scan at i when it nests too deep.
+func (s *nestScanner) push(i int, f frame) (int, bool) {
+	s.stack = append(s.stack, f)
+	if f.mode == modeCode && len(s.stack)-1 > MaxNesting {
+		return s.stop(i, false)
+	}
+	return i, false
+}
+
+// text reads the byte at i of a quoted string, heredoc or template, and
+// returns the offset of the last byte it consumed.
+func (s *nestScanner) text(i int) (int, bool) {
+	src, c := s.src, s.src[i]
+	top := &s.stack[len(s.stack)-1]
+	switch top.mode {
+	case modeString:
+		if c == '\\' {
+			return i + 1, false
+		}
+		if c == '"' || c == '\n' {
+			s.stack = s.stack[:len(s.stack)-1]
+			return i, false
+		}
+	case modeHeredoc:
+		if s.lineStart {
+			end := bytes.IndexByte(src[i:], '\n')
+			if end < 0 {
+				end = len(src) - i
+			}
+			if bytes.Equal(bytes.TrimSpace(src[i:i+end]), top.marker) {
+				s.stack = s.stack[:len(s.stack)-1]
+				s.lineStart = false
+				return i + end - 1, false
+			}
+		}
+		s.lineStart = c == '\n'
+		if s.lineStart {
+			if top.lines++; top.lines > MaxHeredocLines {
+				return s.stop(i, true)
+			}
+		}
+	}
+	if c != '$' && c != '%' || i+1 >= len(src) {
+		return i, false
+	}
+	switch {
+	case src[i+1] == c && i+2 < len(src) && src[i+2] == '{':
+		return i + 2, false // $${ and %%{ are literal
+	case src[i+1] == '{':
+		return s.push(i+1, frame{mode: modeCode, open: '$'})
+	}
+	return i, false
+}
+
+// code reads the byte at i of an expression or body, and returns the
+// offset of the last byte it consumed.
+func (s *nestScanner) code(i int) (int, bool) {
+	src, c := s.src, s.src[i]
+	top := &s.stack[len(s.stack)-1]
+	switch {
+	case c == ' ' || c == '\t' || c == '\r':
+		return i, false
+	case c == '#' || (c == '/' && i+1 < len(src) && src[i+1] == '/'):
+		for i < len(src) && src[i] != '\n' {
+			i++
+		}
+		return i - 1, false // the newline is handled next
+	case c == '/' && i+1 < len(src) && src[i+1] == '*':
+		end := bytes.Index(src[i+2:], []byte("*/"))
+		if end < 0 {
+			return s.stop(-1, false)
+		}
+		return i + 2 + end + 1, false
+	case c == '\n':
+		if top.open == 0 || top.open == '{' {
+			top.ops = 0
+		}
+		return i, false
+	case c == ',':
+		top.ops = 0
+		return i, false
+	case c == '<' && i+1 < len(src) && src[i+1] == '<':
+		// <<EOT or <<-EOT, then a newline.
+		j := i + 2
+		if j < len(src) && src[j] == '-' {
+			j++
+		}
+		k := j
+		for k < len(src) && isIdentByte(src[k]) {
+			k++
+		}
+		if k > j && k < len(src) && (src[k] == '\n' || (src[k] == '\r' && k+1 < len(src) && src[k+1] == '\n')) {
+			s.stack = append(s.stack, frame{mode: modeHeredoc, marker: src[j:k]})
+			if src[k] == '\r' {
+				k++
+			}
+			s.lineStart = true
+			return k, false
+		}
+	}
+	if strings.IndexByte("+-*/%<>&|?:!", c) >= 0 {
+		if top.ops++; len(s.stack)-1+top.ops > MaxNesting {
+			return s.stop(i, false)
+		}
+		return i, false
+	}
+	switch c {
+	case '"':
+		s.stack = append(s.stack, frame{mode: modeString})
+	case '(', '[', '{':
+		return s.push(i, frame{mode: modeCode, open: c})
+	case ')', ']', '}':
+		if len(s.stack) > 1 {
+			s.stack = s.stack[:len(s.stack)-1]
+		}
+	}
+	return i, false
 }
 
 func isIdentByte(c byte) bool {

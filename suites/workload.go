@@ -301,6 +301,35 @@ type baselineProblem struct {
 	detail    func(first string, more int) string
 }
 
+// baselineProblems gathers, by kind, the workload instances whose arms do
+// not have exactly one baseline, so that each kind is one diagnostic.
+type baselineProblems struct {
+	byKey map[string]*baselineProblem
+	order []string
+}
+
+func (ps *baselineProblems) add(key string, subject *hcl.Range, inst string, detail func(string, int) string) {
+	p := ps.byKey[key]
+	if p == nil {
+		p = &baselineProblem{subject: subject, detail: detail}
+		ps.byKey[key] = p
+		ps.order = append(ps.order, key)
+	}
+	p.instances = append(p.instances, inst)
+}
+
+func (ps *baselineProblems) report(ld *load) {
+	for _, key := range ps.order {
+		p := ps.byKey[key]
+		ld.diags.add(&hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Workload needs exactly one baseline arm",
+			Detail:   p.detail(p.instances[0], len(p.instances)-1),
+			Subject:  p.subject,
+		})
+	}
+}
+
 // expandWorkload expands one workload block into its instances.
 func (ld *load) expandWorkload(wd *workloadDef, suiteRun RunSettings) []*Workload {
 	combos, ok := ld.expand(wd.matrix, ld.ctx, nil)
@@ -309,18 +338,7 @@ func (ld *load) expandWorkload(wd *workloadDef, suiteRun RunSettings) []*Workloa
 	}
 	var out []*Workload
 	var published publishedArms
-	problems := map[string]*baselineProblem{}
-	var order []string
-	problem := func(key string, subject *hcl.Range, inst string, detail func(string, int) string) {
-		p := problems[key]
-		if p == nil {
-			p = &baselineProblem{subject: subject, detail: detail}
-			problems[key] = p
-			order = append(order, key)
-		}
-		p.instances = append(p.instances, inst)
-	}
-
+	problems := &baselineProblems{byKey: map[string]*baselineProblem{}}
 	for _, c := range combos {
 		if ld.armInstances > MaxInstances {
 			break // reported
@@ -335,28 +353,7 @@ func (ld *load) expandWorkload(wd *workloadDef, suiteRun RunSettings) []*Workloa
 			Run:    suiteRun,
 			At:     ld.location(wd.block.DefRange),
 		}
-		ld.decodeAttr(wd.attrs, "description", ctx, &w.Description)
-		if ld.decodeAttr(wd.attrs, "metric", ctx, &w.Metric) {
-			if w.Metric == "" || strings.IndexFunc(w.Metric, func(r rune) bool { return r == ' ' || r == '\t' || r == '\n' }) >= 0 {
-				ld.diags.add(errorf(wd.attrs["metric"].Expr.Range().Ptr(), "Invalid metric",
-					"metric is a unit such as \"ns\", \"ms\" or \"frames/s\" and may not be empty or contain whitespace, not %q.", w.Metric))
-			}
-		}
-		if ld.decodeAttr(wd.attrs, "better", ctx, &w.Better) && w.Better != BetterLower && w.Better != BetterHigher {
-			ld.diags.add(errorf(wd.attrs["better"].Expr.Range().Ptr(), "Invalid better",
-				"better must be \"lower\" or \"higher\", not %q.%s", w.Better, suggestEnum(w.Better, []string{BetterLower, BetterHigher})))
-		}
-		w.Setup = ld.decodeArgv(wd.attrs, "setup", ctx)
-		w.Cleanup = ld.decodeArgv(wd.attrs, "cleanup", ctx)
-		w.Prepare = ld.decodeArgv(wd.attrs, "prepare", ctx)
-		w.Conclude = ld.decodeArgv(wd.attrs, "conclude", ctx)
-		if wd.requires != nil {
-			w.Requires, _ = ld.decodeRequires(wd.requires, ctx)
-		}
-		if wd.run != nil {
-			w.Run, _ = ld.applyRun(suiteRun, wd.run, ctx, "workload "+w.Name)
-		}
-
+		ld.decodeWorkloadAttrs(wd, ctx, w, suiteRun)
 		complete := !wd.broken
 		for _, ad := range wd.arms {
 			arms, known := ld.expandArm(ad, ctx, c, w)
@@ -367,65 +364,89 @@ func (ld *load) expandWorkload(wd *workloadDef, suiteRun RunSettings) []*Workloa
 			w.Published = ld.decodePublished(wd.published, ctx)
 			published.check(w, complete, wd.published, ctx)
 		}
-
-		var baselines []*Arm
-		for _, a := range w.Arms {
-			if a.Baseline {
-				baselines = append(baselines, a)
-			}
-		}
-		switch {
-		case len(wd.arms) == 0 || !complete:
-			// Reported already: counting baselines among the arms that
-			// decoded would only add a misleading error.
-		case len(w.Arms) == 0:
-			problem("none-left", wd.block.DefRange.Ptr(), w.Name, func(first string, more int) string {
-				return fmt.Sprintf("After exclude, %s has no arms left%s. Loosen the exclude entries or remove the workload matrix values that have no arms.", first, andMore(more))
-			})
-		case len(baselines) == 0:
-			problem("none", wd.block.DefRange.Ptr(), w.Name, func(first string, more int) string {
-				if first == wd.label {
-					return fmt.Sprintf("Workload %q has no arm with baseline = true. Mark exactly one arm as the baseline the others are compared against.", wd.label)
-				}
-				return fmt.Sprintf("In %s%s, no arm has baseline = true. Mark exactly one arm instance per workload instance as the baseline, e.g. baseline = matrix.precision == \"fp32\".", first, andMore(more))
-			})
-		case len(baselines) > 1:
-			names := make([]string, len(baselines))
-			for i, b := range baselines {
-				names[i] = b.Name
-			}
-			second := wd.block.DefRange.Ptr()
-			for _, ad := range wd.arms {
-				if ad.label == baselines[1].Label {
-					second = ad.block.DefRange.Ptr()
-					if a, ok := ad.attrs["baseline"]; ok {
-						second = a.Expr.Range().Ptr()
-					}
-				}
-			}
-			list := strings.Join(names, ", ")
-			problem("many:"+second.String(), second, w.Name, func(first string, more int) string {
-				return fmt.Sprintf("In %s%s, %d arms have baseline = true (%s). Exactly one arm per workload instance is the baseline the others are compared against.",
-					first, andMore(more), len(baselines), list)
-			})
+		if len(wd.arms) > 0 && complete {
+			// Otherwise reported already: counting baselines among the
+			// arms that decoded would only add a misleading error.
+			checkBaseline(wd, w, problems)
 		}
 		out = append(out, w)
 	}
-	for _, key := range order {
-		p := problems[key]
-		ld.diags.add(&hcl.Diagnostic{
-			Severity: hcl.DiagError,
-			Summary:  "Workload needs exactly one baseline arm",
-			Detail:   p.detail(p.instances[0], len(p.instances)-1),
-			Subject:  p.subject,
-		})
-	}
+	problems.report(ld)
 	published.report(ld, wd.label)
 	ld.warnUnmatchedExcludes(wd.matrix)
 	for _, ad := range wd.arms {
 		ld.warnUnmatchedExcludes(ad.matrix)
 	}
 	return out
+}
+
+// decodeWorkloadAttrs decodes a workload instance's own attributes and
+// blocks: description, metric, better, the hooks, requires and run.
+func (ld *load) decodeWorkloadAttrs(wd *workloadDef, ctx *hcl.EvalContext, w *Workload, suiteRun RunSettings) {
+	ld.decodeAttr(wd.attrs, "description", ctx, &w.Description)
+	if ld.decodeAttr(wd.attrs, "metric", ctx, &w.Metric) {
+		if w.Metric == "" || strings.IndexFunc(w.Metric, func(r rune) bool { return r == ' ' || r == '\t' || r == '\n' }) >= 0 {
+			ld.diags.add(errorf(wd.attrs["metric"].Expr.Range().Ptr(), "Invalid metric",
+				"metric is a unit such as \"ns\", \"ms\" or \"frames/s\" and may not be empty or contain whitespace, not %q.", w.Metric))
+		}
+	}
+	if ld.decodeAttr(wd.attrs, "better", ctx, &w.Better) && w.Better != BetterLower && w.Better != BetterHigher {
+		ld.diags.add(errorf(wd.attrs["better"].Expr.Range().Ptr(), "Invalid better",
+			"better must be \"lower\" or \"higher\", not %q.%s", w.Better, suggestEnum(w.Better, []string{BetterLower, BetterHigher})))
+	}
+	w.Setup = ld.decodeArgv(wd.attrs, "setup", ctx)
+	w.Cleanup = ld.decodeArgv(wd.attrs, "cleanup", ctx)
+	w.Prepare = ld.decodeArgv(wd.attrs, "prepare", ctx)
+	w.Conclude = ld.decodeArgv(wd.attrs, "conclude", ctx)
+	if wd.requires != nil {
+		w.Requires, _ = ld.decodeRequires(wd.requires, ctx)
+	}
+	if wd.run != nil {
+		w.Run, _ = ld.applyRun(suiteRun, wd.run, ctx, "workload "+w.Name)
+	}
+}
+
+// checkBaseline records a problem when a workload instance has no arm left,
+// no baseline arm or more than one.
+func checkBaseline(wd *workloadDef, w *Workload, problems *baselineProblems) {
+	var baselines []*Arm
+	for _, a := range w.Arms {
+		if a.Baseline {
+			baselines = append(baselines, a)
+		}
+	}
+	switch {
+	case len(w.Arms) == 0:
+		problems.add("none-left", wd.block.DefRange.Ptr(), w.Name, func(first string, more int) string {
+			return fmt.Sprintf("After exclude, %s has no arms left%s. Loosen the exclude entries or remove the workload matrix values that have no arms.", first, andMore(more))
+		})
+	case len(baselines) == 0:
+		problems.add("none", wd.block.DefRange.Ptr(), w.Name, func(first string, more int) string {
+			if first == wd.label {
+				return fmt.Sprintf("Workload %q has no arm with baseline = true. Mark exactly one arm as the baseline the others are compared against.", wd.label)
+			}
+			return fmt.Sprintf("In %s%s, no arm has baseline = true. Mark exactly one arm instance per workload instance as the baseline, e.g. baseline = matrix.precision == \"fp32\".", first, andMore(more))
+		})
+	case len(baselines) > 1:
+		names := make([]string, len(baselines))
+		for i, b := range baselines {
+			names[i] = b.Name
+		}
+		second := wd.block.DefRange.Ptr()
+		for _, ad := range wd.arms {
+			if ad.label == baselines[1].Label {
+				second = ad.block.DefRange.Ptr()
+				if a, ok := ad.attrs["baseline"]; ok {
+					second = a.Expr.Range().Ptr()
+				}
+			}
+		}
+		list := strings.Join(names, ", ")
+		problems.add("many:"+second.String(), second, w.Name, func(first string, more int) string {
+			return fmt.Sprintf("In %s%s, %d arms have baseline = true (%s). Exactly one arm per workload instance is the baseline the others are compared against.",
+				first, andMore(more), len(baselines), list)
+		})
+	}
 }
 
 func andMore(n int) string {
