@@ -98,9 +98,9 @@ func ClockStatePath() string {
 	return "/run/benchy/gpu-clocks.json"
 }
 
-// ReadClockLocks returns the locks recorded in the state file (none when
+// readClockLocks returns the locks recorded in the state file (none when
 // the file does not exist).
-func ReadClockLocks() ([]ClockLock, error) {
+func readClockLocks() ([]ClockLock, error) {
 	b, err := os.ReadFile(ClockStatePath())
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -155,7 +155,7 @@ func mergeLocks(old, add []ClockLock) []ClockLock {
 
 // attachLocks sets GPU.LockedClocks from the state file.
 func attachLocks(inv *Inventory) {
-	locks, err := ReadClockLocks()
+	locks, err := readClockLocks()
 	if err != nil {
 		inv.Problems = append(inv.Problems, err.Error())
 		return

@@ -53,7 +53,7 @@ func TestLockAndUnlockClocks(t *testing.T) {
 	if s := m.GPUs[0].State(); s.LockedMin != 0 || !s.Persistence {
 		t.Errorf("GPU 0 after restore: locked %d persistence %v (it was on before)", s.LockedMin, s.Persistence)
 	}
-	if locks, err := ReadClockLocks(); err != nil || len(locks) != 0 {
+	if locks, err := readClockLocks(); err != nil || len(locks) != 0 {
 		t.Errorf("locks left after restore: %v, %v", locks, err)
 	}
 }
@@ -67,22 +67,22 @@ func TestLockMaxThenUnlockCommand(t *testing.T) {
 	if s := m.GPUs[7].State(); s.LockedMin != 1410 || s.LockedMax != 1410 {
 		t.Errorf("A100 max lock = %d-%d", s.LockedMin, s.LockedMax)
 	}
-	locks, _ := ReadClockLocks()
+	locks, _ := readClockLocks()
 	if len(locks) != 8 || locks[7].MaxMHz != 1410 {
 		t.Fatalf("recorded locks = %+v", locks)
 	}
-	done, err := UnlockClocksWith(m, 7)
+	done, err := unlockClocksWith(m, 7)
 	if err != nil || len(done) != 1 || done[0] != "GPU 7: clocks unlocked" {
 		t.Errorf("unlock GPU 7 = %q, %v", done, err)
 	}
-	locks, _ = ReadClockLocks()
+	locks, _ = readClockLocks()
 	if len(locks) != 7 {
 		t.Errorf("%d locks left, want 7", len(locks))
 	}
-	if _, err := UnlockClocksWith(m); err != nil {
+	if _, err := unlockClocksWith(m); err != nil {
 		t.Fatal(err)
 	}
-	if locks, _ := ReadClockLocks(); len(locks) != 0 {
+	if locks, _ := readClockLocks(); len(locks) != 0 {
 		t.Errorf("locks left: %v", locks)
 	}
 }
@@ -105,7 +105,7 @@ func TestLockNeedsRoot(t *testing.T) {
 	if s := m.GPUs[0].State(); s.Persistence {
 		t.Error("GPU 0 persistence not restored after a failed lock")
 	}
-	if locks, _ := ReadClockLocks(); len(locks) != 0 {
+	if locks, _ := readClockLocks(); len(locks) != 0 {
 		t.Errorf("failed lock recorded: %v", locks)
 	}
 }
@@ -120,7 +120,7 @@ func TestLockErrors(t *testing.T) {
 	if _, err := LockClocksWith(m, ClockSpec{Mode: "base"}); !errors.Is(err, ErrNoGPU) || err.Error() != "no NVIDIA GPU detected (NVML: library not found)" {
 		t.Errorf("no driver: %v", err)
 	}
-	if _, err := UnlockClocksWith(m); !errors.Is(err, ErrNoGPU) {
+	if _, err := unlockClocksWith(m); !errors.Is(err, ErrNoGPU) {
 		t.Errorf("unlock without driver: %v", err)
 	}
 	var nothing *Locked

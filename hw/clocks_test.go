@@ -35,7 +35,7 @@ func TestParseClockSpec(t *testing.T) {
 func TestClockStateFile(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("BENCHY_STATE_DIR", dir)
-	if got, err := ReadClockLocks(); err != nil || got != nil {
+	if got, err := readClockLocks(); err != nil || got != nil {
 		t.Fatalf("no state file: %v, %v", got, err)
 	}
 	a := ClockLock{UUID: "GPU-a", Index: 0, Spec: ClockSpec{Mode: "base"}}
@@ -48,7 +48,7 @@ func TestClockStateFile(t *testing.T) {
 	if err := writeClockLocks(mergeLocks([]ClockLock{a, b}, []ClockLock{b2})); err != nil {
 		t.Fatal(err)
 	}
-	got, err := ReadClockLocks()
+	got, err := readClockLocks()
 	if err != nil || len(got) != 2 || got[0].UUID != "GPU-a" || got[1].Spec.MinMHz != 1500 {
 		t.Fatalf("after merge: %+v, %v", got, err)
 	}
@@ -61,7 +61,7 @@ func TestClockStateFile(t *testing.T) {
 	if err := os.WriteFile(ClockStatePath(), []byte("{"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ReadClockLocks(); err == nil {
+	if _, err := readClockLocks(); err == nil {
 		t.Error("corrupt state file accepted")
 	}
 }

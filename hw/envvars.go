@@ -12,7 +12,7 @@ type EnvVar struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
 	// Redacted is true when Value was withheld: it is RedactedValue when the
-	// name or the value looks like a secret, and SetValue for a suite
+	// name or the value looks like a secret, and setValue for a suite
 	// variable passed through the environment.
 	Redacted bool `json:"redacted,omitempty"`
 }
@@ -20,12 +20,12 @@ type EnvVar struct {
 // RedactedValue replaces the value of a variable that looks like a secret.
 const RedactedValue = secrets.Redacted
 
-// SetValue replaces the value of every BENCHY_VAR_<name> variable. Such a
+// setValue replaces the value of every BENCHY_VAR_<name> variable. Such a
 // variable sets a suite variable, which may be a secret whatever its name;
 // the results record the resolved suite variables already (sensitive ones
 // hidden), so the environment records only that the variable was set, which
 // tells where a resolved value came from and shows a stray export.
-const SetValue = "(set)"
+const setValue = "(set)"
 
 // suiteVarPrefix starts the variables that set suite variables
 // (suites.EnvPrefix; hw does not import suites).
@@ -64,13 +64,13 @@ var envAllowPrefixes = []string{
 	"BENCHY_",
 }
 
-// AllowedEnv picks, from environ ("NAME=value" strings as os.Environ returns
+// allowedEnv picks, from environ ("NAME=value" strings as os.Environ returns
 // them), the variables that change benchmark results, sorted by name. It
 // never records anything outside the allowlist; it records a suite variable
-// (BENCHY_VAR_<name>) as SetValue, never its value, and it replaces the
+// (BENCHY_VAR_<name>) as setValue, never its value, and it replaces the
 // value of any other variable whose name or value looks like a secret with
 // RedactedValue.
-func AllowedEnv(environ []string) []EnvVar {
+func allowedEnv(environ []string) []EnvVar {
 	var out []EnvVar
 	for _, kv := range environ {
 		name, value, ok := strings.Cut(kv, "=")
@@ -80,7 +80,7 @@ func AllowedEnv(environ []string) []EnvVar {
 		v := EnvVar{Name: name, Value: value}
 		switch {
 		case strings.HasPrefix(name, suiteVarPrefix):
-			v.Value, v.Redacted = SetValue, true
+			v.Value, v.Redacted = setValue, true
 		case secrets.LooksSecret(name, value):
 			v.Value, v.Redacted = RedactedValue, true
 		}

@@ -37,8 +37,8 @@ func TestAllowedEnv(t *testing.T) {
 	want := []EnvVar{
 		{Name: "BENCHY_API_TOKEN", Value: RedactedValue, Redacted: true},
 		{Name: "BENCHY_PROFILE", Value: "fast"},
-		{Name: "BENCHY_VAR_pw", Value: SetValue, Redacted: true},
-		{Name: "BENCHY_VAR_rows", Value: SetValue, Redacted: true},
+		{Name: "BENCHY_VAR_pw", Value: setValue, Redacted: true},
+		{Name: "BENCHY_VAR_rows", Value: setValue, Redacted: true},
 		{Name: "CUDA_MPS_PIPE_DIRECTORY", Value: RedactedValue, Redacted: true},
 		{Name: "CUDA_VISIBLE_DEVICES", Value: "GPU-8c1a2b3c-4d5e-6f70-8192-a3b4c5d6e7f8,MIG-0d5e6f70-8192-4a3b-8c5d-6e7f8a9b0c1d"},
 		{Name: "GOMAXPROCS", Value: "4"},
@@ -51,8 +51,8 @@ func TestAllowedEnv(t *testing.T) {
 		{Name: "ORT_TENSORRT_CACHE_PATH", Value: RedactedValue, Redacted: true},
 		{Name: "TF_ENABLE_ONEDNN_OPTS", Value: "0"},
 	}
-	if got := AllowedEnv(environ); !reflect.DeepEqual(got, want) {
-		t.Errorf("AllowedEnv:\n got %+v\nwant %+v", got, want)
+	if got := allowedEnv(environ); !reflect.DeepEqual(got, want) {
+		t.Errorf("allowedEnv:\n got %+v\nwant %+v", got, want)
 	}
 }
 
@@ -82,9 +82,9 @@ func TestSuiteVarsNeverRecorded(t *testing.T) {
 		got[v.Name] = v.Value
 	}
 	want := map[string]string{
-		"BENCHY_VAR_pw":       SetValue,
-		"BENCHY_VAR_rows":     SetValue,
-		"BENCHY_VAR_password": SetValue,
+		"BENCHY_VAR_pw":       setValue,
+		"BENCHY_VAR_rows":     setValue,
+		"BENCHY_VAR_password": setValue,
 		"BENCHY_ARGS":         RedactedValue,
 		"BENCHY_CACHE":        "/var/cache/benchy",
 	}

@@ -211,7 +211,7 @@ func readCPU(fsys hostFS) CPU {
 		c.NohzFull = ""
 	}
 	if s, err := readTrim(fsys, "sys/devices/system/node/online"); err == nil {
-		c.NUMANodes = len(ParseCPUList(s))
+		c.NUMANodes = len(parseCPUList(s))
 	} else {
 		c.Unavailable["numa_nodes"] = "no sys/devices/system/node/online"
 	}
@@ -274,7 +274,7 @@ func readTopology(fsys hostFS, c *CPU) {
 	if err != nil {
 		return
 	}
-	cpus := ParseCPUList(online)
+	cpus := parseCPUList(online)
 	sockets := map[string]bool{}
 	cores := map[string]bool{}
 	for _, n := range cpus {
@@ -298,7 +298,7 @@ func readTopology(fsys hostFS, c *CPU) {
 func readCPUFreq(fsys hostFS, c *CPU) {
 	online, _ := readTrim(fsys, cpuSys+"/online")
 	gov := map[string]int{}
-	for _, n := range ParseCPUList(online) {
+	for _, n := range parseCPUList(online) {
 		dir := path.Join(cpuSys, "cpu"+strconv.Itoa(n), "cpufreq")
 		if g, err := readTrim(fsys, dir+"/scaling_governor"); err == nil {
 			gov[g]++
@@ -384,9 +384,9 @@ func (c CPU) BoostText() string {
 	return c.Boost
 }
 
-// ParseCPUList expands a kernel CPU list such as "0-3,8,10-11" into CPU
+// parseCPUList expands a kernel CPU list such as "0-3,8,10-11" into CPU
 // numbers; malformed parts are skipped.
-func ParseCPUList(s string) []int {
+func parseCPUList(s string) []int {
 	var out []int
 	s = strings.TrimSpace(s)
 	if s == "" {

@@ -93,8 +93,8 @@ func TestParseCPUList(t *testing.T) {
 		{"-1", nil},
 	}
 	for _, tc := range tests {
-		if got := ParseCPUList(tc.in); !reflect.DeepEqual(got, tc.want) {
-			t.Errorf("ParseCPUList(%q) = %v, want %v", tc.in, got, tc.want)
+		if got := parseCPUList(tc.in); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("parseCPUList(%q) = %v, want %v", tc.in, got, tc.want)
 		}
 	}
 }
@@ -104,15 +104,15 @@ func FuzzParseCPUList(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		got := ParseCPUList(s)
+		got := parseCPUList(s)
 		for i := 1; i < len(got); i++ {
 			if got[i] < got[i-1] {
-				t.Fatalf("ParseCPUList(%q) not sorted: %v", s, got)
+				t.Fatalf("parseCPUList(%q) not sorted: %v", s, got)
 			}
 		}
 		for _, n := range got {
 			if n < 0 {
-				t.Fatalf("ParseCPUList(%q) has a negative CPU: %v", s, got)
+				t.Fatalf("parseCPUList(%q) has a negative CPU: %v", s, got)
 			}
 		}
 	})

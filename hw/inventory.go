@@ -209,7 +209,7 @@ func detectHost(_ context.Context, fsys hostFS, getenv func(string) string, envi
 	inv.CPU = readCPU(fsys)
 	inv.Memory = readMemory(fsys, &inv.Problems)
 	inv.Toolchain = readToolchain()
-	inv.Env = AllowedEnv(environ)
+	inv.Env = allowedEnv(environ)
 	return inv
 }
 

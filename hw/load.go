@@ -37,7 +37,7 @@ func sampleLoad(fsys hostFS) LoadSample {
 		}
 	}
 	online, _ := readTrim(fsys, cpuSys+"/online")
-	cpus := ParseCPUList(online)
+	cpus := parseCPUList(online)
 	s.CPUs = len(cpus)
 	if s.CPUs == 0 {
 		s.CPUs = runtime.NumCPU()

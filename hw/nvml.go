@@ -518,10 +518,6 @@ func (d *nvmlSampler) sample() GPUSample {
 // go-nvml declares the enum as a signed -255.
 const clockLimitTDP = uint32(int64(nvml.CLOCK_LIMIT_ID_TDP) & 0xffffffff)
 
-// ErrNoGPU is returned (wrapped, with the reason) when there is no GPU to
-// sample or lock.
-var ErrNoGPU = errors.New("no NVIDIA GPU detected")
-
 // NewTelemetry initialises lib and prepares to sample every GPU it lists.
 // It fails, wrapping ErrNoGPU with the reason, when NVML cannot start or
 // finds no GPU. Close releases lib.
@@ -555,8 +551,7 @@ func NewTelemetry(lib nvml.Interface) (*Telemetry, error) {
 	return t, nil
 }
 
-// OpenTelemetry is NewTelemetry over the system NVML.
-func OpenTelemetry() (*Telemetry, error) { return NewTelemetry(nvml.New()) }
+func openTelemetry() (*Telemetry, error) { return NewTelemetry(nvml.New()) }
 
 // brokenSampler stands for a GPU whose handle could not be obtained.
 type brokenSampler struct {
@@ -568,51 +563,12 @@ func (b brokenSampler) sample() GPUSample {
 	return GPUSample{Index: b.index, At: time.Now(), Error: b.err}
 }
 
-// LockClocks locks the SM clocks of the GPUs with the given indices (all
-// GPUs when none) to spec through the system NVML, turns persistence mode on
-// so the lock survives between processes, and records the lock in
-// ClockStatePath. It needs root. Undo it with the returned Locked's Restore
-// or with UnlockClocks.
-func LockClocks(spec ClockSpec, indices ...int) (*Locked, error) {
+func lockClocks(spec ClockSpec, indices []int) (*Locked, error) {
 	return LockClocksWith(nvml.New(), spec, indices...)
 }
 
-// UnlockClocks resets the locked clocks of the given GPUs (all when none)
-// through the system NVML, restores persistence mode where benchy changed it
-// and forgets the recorded locks. It needs root.
-func UnlockClocks(indices ...int) ([]string, error) {
-	return UnlockClocksWith(nvml.New(), indices...)
-}
-
-// Locked is a clock lock held for the duration of a run.
-type Locked struct {
-	lib   nvml.Interface
-	locks []ClockLock
-}
-
-// Locks returns what was locked.
-func (l *Locked) Locks() []ClockLock {
-	if l == nil {
-		return nil
-	}
-	return append([]ClockLock(nil), l.locks...)
-}
-
-// Restore undoes the lock: it resets the clocks and persistence mode of the
-// locked GPUs and forgets them in the state file. Safe on nil and to call
-// twice.
-func (l *Locked) Restore() error {
-	if l == nil || len(l.locks) == 0 {
-		return nil
-	}
-	locks := l.locks
-	l.locks = nil
-	if ret := call0(l.lib.Init); ret != nvml.SUCCESS {
-		return fmt.Errorf("restoring GPU clocks: %w", &nvmlError{"init", ret})
-	}
-	defer call0(l.lib.Shutdown)
-	_, err := undoLocks(l.lib, locks)
-	return err
+func unlockClocks(indices []int) ([]string, error) {
+	return unlockClocksWith(nvml.New(), indices...)
 }
 
 // pickDevices resolves indices (all when none) to handles.
@@ -662,7 +618,14 @@ func LockClocksWith(lib nvml.Interface, spec ClockSpec, indices ...int) (*Locked
 	if err != nil {
 		return nil, err
 	}
-	held := &Locked{lib: lib}
+	held := &Locked{undo: func(locks []ClockLock) error {
+		if ret := call0(lib.Init); ret != nvml.SUCCESS {
+			return fmt.Errorf("restoring GPU clocks: %w", &nvmlError{"init", ret})
+		}
+		defer call0(lib.Shutdown)
+		_, err := undoLocks(lib, locks)
+		return err
+	}}
 	fail := func(err error) (*Locked, error) {
 		if _, uerr := undoLocks(lib, held.locks); uerr != nil {
 			err = fmt.Errorf("%w (and undoing the partial lock failed: %v)", err, uerr)
@@ -708,7 +671,7 @@ func LockClocksWith(lib nvml.Interface, spec ClockSpec, indices ...int) (*Locked
 		}
 		held.locks = append(held.locks, lock)
 	}
-	old, err := ReadClockLocks()
+	old, err := readClockLocks()
 	if err != nil {
 		old = nil // an unreadable record is replaced
 	}
@@ -718,10 +681,10 @@ func LockClocksWith(lib nvml.Interface, spec ClockSpec, indices ...int) (*Locked
 	return held, nil
 }
 
-// UnlockClocksWith is UnlockClocks over lib. It returns a line per GPU
+// unlockClocksWith is UnlockClocks over lib. It returns a line per GPU
 // saying what it did. GPUs benchy did not lock are reset too (a lock made
 // with nvidia-smi is undone the same way).
-func UnlockClocksWith(lib nvml.Interface, indices ...int) ([]string, error) {
+func unlockClocksWith(lib nvml.Interface, indices ...int) ([]string, error) {
 	if ret := call0(lib.Init); ret != nvml.SUCCESS {
 		return nil, fmt.Errorf("%w (NVML: %s)", ErrNoGPU, nvmlWords(ret))
 	}
@@ -730,7 +693,7 @@ func UnlockClocksWith(lib nvml.Interface, indices ...int) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	recorded, rerr := ReadClockLocks()
+	recorded, rerr := readClockLocks()
 	var todo []ClockLock
 	for _, i := range sortedKeys(devs) {
 		uuid, _ := call(devs[i].GetUUID)
@@ -778,7 +741,7 @@ func undoLocks(lib nvml.Interface, locks []ClockLock) ([]string, error) {
 		undone[l.UUID] = true
 		done = append(done, msg)
 	}
-	recorded, err := ReadClockLocks()
+	recorded, err := readClockLocks()
 	if err != nil {
 		return done, errors.Join(append(errs, err)...)
 	}

@@ -45,16 +45,16 @@ func parseCapability(s string) (capability, error) {
 	return capability{maj, mn}, nil
 }
 
-// CapabilityConstraint is a parsed compute-capability requirement such as
+// capabilityConstraint is a parsed compute-capability requirement such as
 // ">= 7.5". A bare version means "at least".
-type CapabilityConstraint struct {
+type capabilityConstraint struct {
 	op  string
 	ver capability
 }
 
-// ParseCapabilityConstraint parses ">= 7.5", "> 8.0", "== 9.0", "!= 8.6",
+// parseCapabilityConstraint parses ">= 7.5", "> 8.0", "== 9.0", "!= 8.6",
 // "< 10", "<= 9.0", "sm_90" or "8.6" (the same as ">= 8.6").
-func ParseCapabilityConstraint(s string) (CapabilityConstraint, error) {
+func parseCapabilityConstraint(s string) (capabilityConstraint, error) {
 	t := strings.TrimSpace(s)
 	op := ">="
 	for _, o := range []string{">=", "<=", "==", "!=", ">", "<", "="} {
@@ -68,14 +68,14 @@ func ParseCapabilityConstraint(s string) (CapabilityConstraint, error) {
 	}
 	v, err := parseCapability(t)
 	if err != nil {
-		return CapabilityConstraint{}, err
+		return capabilityConstraint{}, err
 	}
-	return CapabilityConstraint{op: op, ver: v}, nil
+	return capabilityConstraint{op: op, ver: v}, nil
 }
 
 // Allows reports whether the compute capability cc ("9.0") meets the
 // constraint; an unparsable cc never does.
-func (c CapabilityConstraint) Allows(cc string) bool {
+func (c capabilityConstraint) Allows(cc string) bool {
 	v, err := parseCapability(cc)
 	if err != nil {
 		return false
@@ -98,21 +98,21 @@ func (c CapabilityConstraint) Allows(cc string) bool {
 }
 
 // String renders the constraint canonically, e.g. ">= 7.5".
-func (c CapabilityConstraint) String() string { return c.op + " " + c.ver.String() }
+func (c capabilityConstraint) String() string { return c.op + " " + c.ver.String() }
 
 // CheckRequires reports whether this machine meets a workload's or arm's
 // requirements: a GPU at all, at least minMemBytes of GPU memory (0: any),
 // and a compute capability constraint ("" for any; see
-// ParseCapabilityConstraint). Any memory or capability requirement implies a
+// parseCapabilityConstraint). Any memory or capability requirement implies a
 // GPU. When not ok, reason starts with "skipped: " and says why, e.g.
 // "skipped: no NVIDIA GPU detected (NVML: library not found)".
 func (inv *Inventory) CheckRequires(gpu bool, minMemBytes uint64, computeCapability string) (ok bool, reason string) {
 	if !gpu && minMemBytes == 0 && strings.TrimSpace(computeCapability) == "" {
 		return true, ""
 	}
-	var cons *CapabilityConstraint
+	var cons *capabilityConstraint
 	if strings.TrimSpace(computeCapability) != "" {
-		c, err := ParseCapabilityConstraint(computeCapability)
+		c, err := parseCapabilityConstraint(computeCapability)
 		if err != nil {
 			return false, "skipped: invalid compute_capability requirement: " + err.Error()
 		}

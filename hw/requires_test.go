@@ -33,9 +33,9 @@ func TestCapabilityConstraint(t *testing.T) {
 		{">= 7.5", "garbage", false},
 	}
 	for _, tc := range tests {
-		c, err := ParseCapabilityConstraint(tc.cons)
+		c, err := parseCapabilityConstraint(tc.cons)
 		if err != nil {
-			t.Errorf("ParseCapabilityConstraint(%q): %v", tc.cons, err)
+			t.Errorf("parseCapabilityConstraint(%q): %v", tc.cons, err)
 			continue
 		}
 		if got := c.Allows(tc.cc); got != tc.want {
@@ -43,8 +43,8 @@ func TestCapabilityConstraint(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"", ">=", "abc", ">= x.5", "sm_", "sm_x0", "7.-1", ">= 7.5.1x"} {
-		if _, err := ParseCapabilityConstraint(bad); err == nil {
-			t.Errorf("ParseCapabilityConstraint(%q) accepted", bad)
+		if _, err := parseCapabilityConstraint(bad); err == nil {
+			t.Errorf("parseCapabilityConstraint(%q) accepted", bad)
 		}
 	}
 }
@@ -54,12 +54,12 @@ func FuzzParseCapabilityConstraint(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		c, err := ParseCapabilityConstraint(s)
+		c, err := parseCapabilityConstraint(s)
 		if err != nil {
 			return
 		}
 		// A parsed constraint re-parses to itself from its canonical form.
-		c2, err := ParseCapabilityConstraint(c.String())
+		c2, err := parseCapabilityConstraint(c.String())
 		if err != nil || c2 != c {
 			t.Fatalf("%q -> %q -> %v, %v", s, c.String(), c2, err)
 		}

@@ -44,7 +44,7 @@ func trySMI(ctx context.Context, inv *Inventory) {
 		inv.Problems = append(inv.Problems, "nvidia-smi fallback: "+err.Error())
 		return
 	}
-	gpus, driver, err := ParseSMI(out, fields)
+	gpus, driver, err := parseSMI(out, fields)
 	if err != nil {
 		inv.Problems = append(inv.Problems, "nvidia-smi fallback: "+err.Error())
 		return
@@ -81,11 +81,11 @@ func smiMissing(v string) bool {
 	return false
 }
 
-// ParseSMI reads the output of
+// parseSMI reads the output of
 // `nvidia-smi --query-gpu=FIELDS --format=csv,noheader,nounits` for the
 // given fields (which must include "index" and "name"), and returns the GPUs
 // and the driver version.
-func ParseSMI(out []byte, fields []string) ([]GPU, string, error) {
+func parseSMI(out []byte, fields []string) ([]GPU, string, error) {
 	col := map[string]int{}
 	for i, f := range fields {
 		col[f] = i

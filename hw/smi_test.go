@@ -11,7 +11,7 @@ func TestParseSMI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gpus, driver, err := ParseSMI(out, smiFields)
+	gpus, driver, err := parseSMI(out, smiFields)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +36,7 @@ func TestParseSMI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gpus, driver, err = ParseSMI(basic, smiBasic)
+	gpus, driver, err = parseSMI(basic, smiBasic)
 	if err != nil || len(gpus) != 1 || driver != "470.57.02" || gpus[0].MemoryTotalBytes != 15109<<20 {
 		t.Fatalf("basic = %+v, %q, %v", gpus, driver, err)
 	}
@@ -44,11 +44,11 @@ func TestParseSMI(t *testing.T) {
 		t.Errorf("missing compute capability has no reason: %v", gpus[0].Unavailable)
 	}
 	for _, bad := range []string{"x, T4, u, b, d, 1\n", "0, T4\n", "0, T4, u, b, d, 1, extra\n"} {
-		if _, _, err := ParseSMI([]byte(bad), smiBasic); err == nil {
-			t.Errorf("ParseSMI(%q) accepted", bad)
+		if _, _, err := parseSMI([]byte(bad), smiBasic); err == nil {
+			t.Errorf("parseSMI(%q) accepted", bad)
 		}
 	}
-	if _, _, err := ParseSMI(basic, []string{"name"}); err == nil {
+	if _, _, err := parseSMI(basic, []string{"name"}); err == nil {
 		t.Error("a query without index accepted")
 	}
 }
@@ -64,7 +64,7 @@ func FuzzParseSMI(f *testing.F) {
 	f.Add([]byte("0, \"quoted, name\", [N/A], , , \n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for _, fields := range [][]string{smiFields, smiBasic} {
-			gpus, _, err := ParseSMI(b, fields)
+			gpus, _, err := parseSMI(b, fields)
 			if err != nil {
 				continue
 			}
