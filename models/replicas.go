@@ -105,6 +105,19 @@ func ParseInput(s string) (h, w int64, err error) {
 	return h, w, nil
 }
 
+// lookupResolved finds replica name and resolves opt against it.
+func lookupResolved(name string, opt Options) (*replica, resolved, error) {
+	r, err := lookup(name)
+	if err != nil {
+		return nil, resolved{}, err
+	}
+	ro, err := r.resolve(opt)
+	if err != nil {
+		return nil, resolved{}, err
+	}
+	return r, ro, nil
+}
+
 // resolved is Options with defaults applied and checked against a replica.
 type resolved struct {
 	Options
@@ -219,11 +232,7 @@ func Meta(m *onnx.ModelProto, key string) string {
 // INT8 calibrates activation ranges as opt.Calibration says (by default on
 // ONNX Runtime, which must then be loadable).
 func Build(name string, opt Options) (*onnx.ModelProto, error) {
-	r, err := lookup(name)
-	if err != nil {
-		return nil, err
-	}
-	ro, err := r.resolve(opt)
+	r, ro, err := lookupResolved(name, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -299,11 +308,7 @@ type Tensor struct {
 // Describe returns a replica's shapes, parameter and MAC counts without
 // generating its weights.
 func Describe(name string, opt Options) (Info, error) {
-	r, err := lookup(name)
-	if err != nil {
-		return Info{}, err
-	}
-	ro, err := r.resolve(opt)
+	r, ro, err := lookupResolved(name, opt)
 	if err != nil {
 		return Info{}, err
 	}
@@ -327,11 +332,7 @@ func Describe(name string, opt Options) (Info, error) {
 // 1 GiB) when the same options were built before. Callers must not modify
 // the returned slice.
 func Bytes(name string, opt Options) ([]byte, error) {
-	r, err := lookup(name)
-	if err != nil {
-		return nil, err
-	}
-	ro, err := r.resolve(opt)
+	_, ro, err := lookupResolved(name, opt)
 	if err != nil {
 		return nil, err
 	}

@@ -208,11 +208,7 @@ func TestParseInput(t *testing.T) {
 func TestCacheKey(t *testing.T) {
 	key := func(opt Options) string {
 		t.Helper()
-		r, err := lookup("frill")
-		if err != nil {
-			t.Fatal(err)
-		}
-		ro, err := r.resolve(opt)
+		_, ro, err := lookupResolved("frill", opt)
 		if err != nil {
 			t.Fatal(err)
 		}
