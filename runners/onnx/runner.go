@@ -74,6 +74,15 @@ func (r *Runner) modelName() string {
 // applyDefaults fills what decode fills, for configs that did not come
 // through a suite (tests, hand-written JSON).
 func (c *Config) applyDefaults() {
+	c.defaultNames()
+	if c.Batch == 0 {
+		c.Batch = 1
+	}
+}
+
+// defaultNames fills the provider, precision and graph optimization level
+// when they are unset.
+func (c *Config) defaultNames() {
 	if c.Provider == "" {
 		c.Provider = ProviderCPU
 	}
@@ -82,9 +91,6 @@ func (c *Config) applyDefaults() {
 	}
 	if c.GraphOptimization == "" {
 		c.GraphOptimization = OptAll
-	}
-	if c.Batch == 0 {
-		c.Batch = 1
 	}
 }
 

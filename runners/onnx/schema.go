@@ -225,17 +225,9 @@ func decode(body hcl.Body, ctx *hcl.EvalContext) (any, hcl.Diagnostics) {
 	}
 	attrs, rangeOf, bad := chk.Attributes(), chk.Range, chk.Error
 
-	if c.Provider == "" {
-		c.Provider = ProviderCPU
-	}
-	if c.Precision == "" {
-		c.Precision = PrecisionFP32
-	}
-	if c.GraphOptimization == "" {
-		c.GraphOptimization = OptAll
-	}
+	c.defaultNames()
 	if _, set := attrs["batch"]; !set {
-		c.Batch = 1
+		c.Batch = 1 // an explicit batch = 0 is refused below
 	}
 
 	// model
