@@ -211,6 +211,20 @@ func (v *variable) parseRaw(raw, what string) (cty.Value, hcl.Diagnostics) {
 	return expr.Value(nil)
 }
 
+// setRawVar parses raw, a value from the environment or the command line
+// (named parseName in a parse error's position), and applies it; a value
+// that does not parse is an error and leaves the variable unknown.
+func (ld *load) setRawVar(v *variable, raw, parseName, source, what string) {
+	cv, diags := v.parseRaw(raw, parseName)
+	if diags.HasErrors() {
+		v.given = append(v.given, cty.StringVal(raw))
+		ld.diags.add(varParseError(v, what, diags))
+		v.value, v.ok, v.source = cty.DynamicVal, false, source
+		return
+	}
+	ld.setVar(v, cv, source, what, nil)
+}
+
 // set applies a value from a source above the default.
 func (ld *load) setVar(v *variable, val cty.Value, source, what string, subject *hcl.Range) {
 	v.given = append(v.given, val)
@@ -238,15 +252,7 @@ func (ld *load) resolveVariables() {
 		if v == nil {
 			continue
 		}
-		what := "the environment variable " + k
-		cv, diags := v.parseRaw(val, k)
-		if diags.HasErrors() {
-			v.given = append(v.given, cty.StringVal(val))
-			ld.diags.add(varParseError(v, what, diags))
-			v.value, v.ok, v.source = cty.DynamicVal, false, SourceEnv
-			continue
-		}
-		ld.setVar(v, cv, SourceEnv, what, nil)
+		ld.setRawVar(v, val, k, SourceEnv, "the environment variable "+k)
 	}
 	// Variable files: the automatic ones in sorted order, then --var-file.
 	auto, _ := filepath.Glob(filepath.Join(ld.dir, AutoVarFilePattern))
@@ -273,15 +279,7 @@ func (ld *load) resolveVariables() {
 				name, ld.filename, runners.Suggest(name, ld.varNames()), name))
 			continue
 		}
-		what := "--var " + name
-		cv, diags := v.parseRaw(raw, what)
-		if diags.HasErrors() {
-			v.given = append(v.given, cty.StringVal(raw))
-			ld.diags.add(varParseError(v, what, diags))
-			v.value, v.ok, v.source = cty.DynamicVal, false, SourceCLI
-			continue
-		}
-		ld.setVar(v, cv, SourceCLI, what, nil)
+		ld.setRawVar(v, raw, "--var "+name, SourceCLI, "--var "+name)
 	}
 	for _, v := range ld.vars {
 		if v.value == cty.NilVal {
