@@ -210,6 +210,16 @@ func (r gpuReader) miss(field string, ret nvml.Return) {
 	r.g.Unavailable[field] = nvmlWords(ret)
 }
 
+// readField reads one field with get and stores it with set, or notes why
+// it is missing.
+func readField[T any](r gpuReader, field string, get func() (T, nvml.Return), set func(T)) {
+	if v, ret := call(get); ret == nvml.SUCCESS {
+		set(v)
+	} else {
+		r.miss(field, ret)
+	}
+}
+
 func orInit(m map[string]string) map[string]string {
 	if m == nil {
 		return map[string]string{}
@@ -250,16 +260,8 @@ func enabled(s nvml.EnableState) *bool {
 func readGPU(dev nvml.Device, index int, has func(string) bool) GPU {
 	g := GPU{Index: index}
 	r := gpuReader{&g}
-	if v, ret := call(dev.GetName); ret == nvml.SUCCESS {
-		g.Name = v
-	} else {
-		r.miss("name", ret)
-	}
-	if v, ret := call(dev.GetUUID); ret == nvml.SUCCESS {
-		g.UUID = v
-	} else {
-		r.miss("uuid", ret)
-	}
+	readField(r, "name", dev.GetName, func(v string) { g.Name = v })
+	readField(r, "uuid", dev.GetUUID, func(v string) { g.UUID = v })
 	if v, ret := call(dev.GetPciInfo); ret != nvml.SUCCESS {
 		r.miss("pci_bus_id", ret)
 	} else if g.PCIBusID = cString(v.BusId[:]); g.PCIBusID == "" {
@@ -282,21 +284,9 @@ func readGPU(dev nvml.Device, index int, has func(string) bool) GPU {
 	} else {
 		r.miss("compute_capability", ret)
 	}
-	if v, ret := call(dev.GetMemoryInfo); ret == nvml.SUCCESS {
-		g.MemoryTotalBytes = v.Total
-	} else {
-		r.miss("memory_total_bytes", ret)
-	}
-	if v, ret := call(dev.GetVbiosVersion); ret == nvml.SUCCESS {
-		g.VBIOS = v
-	} else {
-		r.miss("vbios", ret)
-	}
-	if v, ret := call(dev.GetPersistenceMode); ret == nvml.SUCCESS {
-		g.Persistence = enabled(v)
-	} else {
-		r.miss("persistence", ret)
-	}
+	readField(r, "memory_total_bytes", dev.GetMemoryInfo, func(v nvml.Memory) { g.MemoryTotalBytes = v.Total })
+	readField(r, "vbios", dev.GetVbiosVersion, func(v string) { g.VBIOS = v })
+	readField(r, "persistence", dev.GetPersistenceMode, func(v nvml.EnableState) { g.Persistence = enabled(v) })
 	if cur, pend, ret := call2(dev.GetEccMode); ret == nvml.SUCCESS {
 		g.ECC = enabled(cur)
 		if pend != cur {
@@ -310,21 +300,9 @@ func readGPU(dev nvml.Device, index int, has func(string) bool) GPU {
 	} else {
 		r.miss("mig", errNotImplemented)
 	}
-	if v, ret := call(dev.GetPowerManagementLimit); ret == nvml.SUCCESS {
-		g.PowerLimitW = float64(v) / 1000
-	} else {
-		r.miss("power_limit_w", ret)
-	}
-	if v, ret := call(dev.GetPowerManagementDefaultLimit); ret == nvml.SUCCESS {
-		g.PowerLimitDefaultW = float64(v) / 1000
-	} else {
-		r.miss("power_limit_default_w", ret)
-	}
-	if v, ret := call(dev.GetEnforcedPowerLimit); ret == nvml.SUCCESS {
-		g.PowerLimitEnforcedW = float64(v) / 1000
-	} else {
-		r.miss("power_limit_enforced_w", ret)
-	}
+	readField(r, "power_limit_w", dev.GetPowerManagementLimit, func(v uint32) { g.PowerLimitW = float64(v) / 1000 })
+	readField(r, "power_limit_default_w", dev.GetPowerManagementDefaultLimit, func(v uint32) { g.PowerLimitDefaultW = float64(v) / 1000 })
+	readField(r, "power_limit_enforced_w", dev.GetEnforcedPowerLimit, func(v uint32) { g.PowerLimitEnforcedW = float64(v) / 1000 })
 	g.AppClocks = readClocks(r, "app_clocks", dev.GetApplicationsClock)
 	g.DefaultAppClocks = readClocks(r, "default_app_clocks", dev.GetDefaultApplicationsClock)
 	g.MaxClocks = readClocks(r, "max_clocks", dev.GetMaxClockInfo)
