@@ -22,7 +22,7 @@ import (
 func writeHTML(t *testing.T, name string) string {
 	t.Helper()
 	var b bytes.Buffer
-	if err := HTML(&b, Analyze(load(t, name))); err != nil {
+	if err := htmlReport(&b, Analyze(load(t, name))); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), name+".html")
@@ -128,7 +128,7 @@ func TestHTMLFiveArmsStayInColumn(t *testing.T) {
 	}
 	browser := chromium.Find(t)
 	var b bytes.Buffer
-	if err := HTML(&b, Analyze(fiveArmDoc())); err != nil {
+	if err := htmlReport(&b, Analyze(fiveArmDoc())); err != nil {
 		t.Fatal(err)
 	}
 	page := filepath.Join(t.TempDir(), "five.html")

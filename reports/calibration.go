@@ -189,8 +189,8 @@ func calibrationVerdict(t CalibrationTotal) string {
 	}
 }
 
-// CalibrationText writes the A/A calibration for the terminal.
-func CalibrationText(w io.Writer, c *Calibration, opt TextOptions) error {
+// calibrationText writes the A/A calibration for the terminal.
+func calibrationText(w io.Writer, c *Calibration, opt Options) error {
 	per, all := c.Totals()
 	conf := 1 - all.Alpha
 	if all.Comparisons == 0 {
@@ -304,9 +304,9 @@ func calTotalJSON(t CalibrationTotal) jsonCalTotal {
 		MedianAbs: t.MedianAbs, MaxAbs: t.MaxAbs, MedianHalfWidth: t.MedianHalfWidth, Errors: uniq(t.Errors)}
 }
 
-// CalibrationJSON writes the versioned calibration: totals and every
+// calibrationJSON writes the versioned calibration: totals and every
 // repeat's comparisons.
-func CalibrationJSON(w io.Writer, c *Calibration) error {
+func calibrationJSON(w io.Writer, c *Calibration) error {
 	per, all := c.Totals()
 	out := struct {
 		Schema    string          `json:"schema"`
@@ -339,8 +339,8 @@ func CalibrationJSON(w io.Writer, c *Calibration) error {
 	return enc.Encode(out)
 }
 
-// CalibrationMarkdown writes the A/A calibration for a job summary.
-func CalibrationMarkdown(w io.Writer, c *Calibration) error {
+// calibrationMarkdown writes the A/A calibration for a job summary.
+func calibrationMarkdown(w io.Writer, c *Calibration) error {
 	per, all := c.Totals()
 	var b strings.Builder
 	icon := "✅"

@@ -28,7 +28,7 @@ func TestCalibrationCounts(t *testing.T) {
 		t.Errorf("largest |difference| %v, want about 20%%", all.MaxAbs)
 	}
 	var text, md, js bytes.Buffer
-	if err := CalibrationText(&text, c, TextOptions{}); err != nil {
+	if err := calibrationText(&text, c, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"order sequential · 3 identical arms · 3 repeats · 95% CIs", "MISCALIBRATED", "50.0%", "5%", "The order is sequential"} {
@@ -36,13 +36,13 @@ func TestCalibrationCounts(t *testing.T) {
 			t.Errorf("text lacks %q:\n%s", want, text.String())
 		}
 	}
-	if err := CalibrationMarkdown(&md, c); err != nil {
+	if err := calibrationMarkdown(&md, c); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(md.String(), "❌ **3 false positives in 6 A/A comparisons (50.0%; nominal 5%, 99% limit 2)**") {
 		t.Errorf("markdown:\n%s", md.String())
 	}
-	if err := CalibrationJSON(&js, c); err != nil {
+	if err := calibrationJSON(&js, c); err != nil {
 		t.Fatal(err)
 	}
 	var v struct {
@@ -73,7 +73,7 @@ func TestCalibrationCalibrated(t *testing.T) {
 		t.Errorf("%+v", all)
 	}
 	var text bytes.Buffer
-	if err := CalibrationText(&text, c, TextOptions{Color: true}); err != nil {
+	if err := calibrationText(&text, c, Options{Color: true}); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(text.String(), "\x1b[32mcalibrated") || !strings.Contains(text.String(), "within what a calibrated setup shows (at most 4") {

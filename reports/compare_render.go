@@ -51,8 +51,8 @@ func compareHeader(c *Comparison) []string {
 	return []string{"workload", "arm", "base geomean", "head geomean", fmt.Sprintf("change (%s CI)", percentLevel(conf)), "verdict"}
 }
 
-// CompareText writes the comparison as a terminal table.
-func CompareText(w io.Writer, c *Comparison, opt TextOptions) error {
+// compareText writes the comparison as a terminal table.
+func compareText(w io.Writer, c *Comparison, opt Options) error {
 	fmt.Fprintf(w, "benchy compare · %s · threshold ±%s\n", c.Method, strings.TrimPrefix(FormatPercent(c.Threshold), "+"))
 	t := &textTable{header: compareHeader(c),
 		align: tw.Alignment{tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft}}
@@ -98,8 +98,8 @@ func colorCompare(v, s string) string {
 	return s
 }
 
-// CompareMarkdown writes the comparison for a PR comment or job summary.
-func CompareMarkdown(w io.Writer, c *Comparison) error {
+// compareMarkdown writes the comparison for a PR comment or job summary.
+func compareMarkdown(w io.Writer, c *Comparison) error {
 	var b strings.Builder
 	icon := "✅"
 	if c.Failed() {
@@ -195,8 +195,8 @@ func ptr(v float64) *float64 {
 	return &v
 }
 
-// CompareJSON writes the versioned comparison.
-func CompareJSON(w io.Writer, c *Comparison) error {
+// compareJSON writes the versioned comparison.
+func compareJSON(w io.Writer, c *Comparison) error {
 	out := jsonCompare{Schema: CompareJSONSchema, Method: c.Method, Base: c.Base, Head: c.Head, Threshold: c.Threshold,
 		Strict: c.Strict, Failed: c.Failed(), Correction: c.Correction, Comparisons: c.Comparisons, Headline: c.Headline(), DifferentSuites: c.DifferentSuites, Notes: c.Notes, Rows: []jsonCompareRow{}}
 	for _, d := range c.Setup {

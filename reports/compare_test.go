@@ -208,13 +208,13 @@ func TestCompareRenderings(t *testing.T) {
 		t.Fatal(err)
 	}
 	var text, md, js bytes.Buffer
-	if err := CompareText(&text, c, TextOptions{}); err != nil {
+	if err := compareText(&text, c, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := CompareMarkdown(&md, c); err != nil {
+	if err := compareMarkdown(&md, c); err != nil {
 		t.Fatal(err)
 	}
-	if err := CompareJSON(&js, c); err != nil {
+	if err := compareJSON(&js, c); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(text.String(), "+25.0%") || !strings.Contains(text.String(), "regressed (fails)") ||
@@ -339,7 +339,7 @@ func TestCompareStrictRefusesDifferentSetups(t *testing.T) {
 			t.Errorf("strict=%v: headline %q, want it to start %q", strict, h, wantHead)
 		}
 		var js bytes.Buffer
-		if err := CompareJSON(&js, c); err != nil {
+		if err := compareJSON(&js, c); err != nil {
 			t.Fatal(err)
 		}
 		var out struct {
@@ -380,13 +380,13 @@ func TestGoldenCompare(t *testing.T) {
 	}
 	for name, c := range map[string]*Comparison{"compare-unpaired": unpaired, "compare-paired": paired} {
 		var text, md, js bytes.Buffer
-		if err := CompareText(&text, c, TextOptions{}); err != nil {
+		if err := compareText(&text, c, Options{}); err != nil {
 			t.Fatal(err)
 		}
-		if err := CompareMarkdown(&md, c); err != nil {
+		if err := compareMarkdown(&md, c); err != nil {
 			t.Fatal(err)
 		}
-		if err := CompareJSON(&js, c); err != nil {
+		if err := compareJSON(&js, c); err != nil {
 			t.Fatal(err)
 		}
 		golden.Check(t, filepath.Join("testdata", "golden", name+".txt"), text.Bytes())

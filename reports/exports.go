@@ -68,7 +68,7 @@ func configValue(s string) string {
 	}, s)
 }
 
-// Benchfmt writes the measured blocks in the Go benchmark format: one line
+// benchfmtExport writes the measured blocks in the Go benchmark format: one line
 // per arm per block, block by block, whose value is the block's mean per
 // iteration (and, with GPU telemetry, its energy per iteration in J/op).
 // Within a block the baseline comes first, then the other arms in the
@@ -76,7 +76,7 @@ func configValue(s string) string {
 // that `benchstat -col /arm report.txt`, which compares with the first
 // column it sees, compares with the baseline. Configuration lines record
 // the machine, suite and seed.
-func Benchfmt(w io.Writer, doc *results.Document) error {
+func benchfmtExport(w io.Writer, doc *results.Document) error {
 	bw := bufio.NewWriter(w)
 	env := doc.Environment
 	cfg := [][2]string{
@@ -148,12 +148,12 @@ func baselineFirst(arms []*results.Arm) []string {
 var CSVHeader = []string{"workload", "arm", "baseline", "block", "warmup", "incomplete", "position",
 	"iteration", "value", "unit", "energy_per_iteration_j", "throttled", "error"}
 
-// CSV writes the tidy export: one row per timed iteration (sample) of every
+// csvExport writes the tidy export: one row per timed iteration (sample) of every
 // block, warm-up and incomplete blocks included and marked. position is the
 // arm's 0-based place in the block's order; energy and throttling are the
 // run's (repeated on each of its samples). A failed run is one row with an
 // empty iteration and value and the error.
-func CSV(w io.Writer, doc *results.Document) error {
+func csvExport(w io.Writer, doc *results.Document) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(CSVHeader); err != nil {
 		return err
@@ -208,7 +208,7 @@ type bmfMetric struct {
 	UpperValue *float64 `json:"upper_value,omitempty"`
 }
 
-// Bencher writes the Bencher Metric Format (BMF) JSON: one benchmark per
+// bencherExport writes the Bencher Metric Format (BMF) JSON: one benchmark per
 // arm of every workload instance, named "<workload>/arm=<arm>", with
 //   - "latency" (ns; time metrics) or a measure named after the metric
 //     ("rows/s" becomes "rows-s", which Bencher creates): the mean of
@@ -217,7 +217,7 @@ type bmfMetric struct {
 //   - "relative-difference" (percent vs the baseline, non-baseline arms):
 //     the jackknife estimate and CI of the text report;
 //   - "energy-per-iteration" (J) when GPU telemetry recorded energy.
-func Bencher(w io.Writer, a *Analysis) error {
+func bencherExport(w io.Writer, a *Analysis) error {
 	out := map[string]map[string]bmfMetric{}
 	for _, wa := range a.Workloads {
 		measure := "latency"

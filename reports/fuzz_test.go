@@ -38,7 +38,7 @@ func FuzzHTMLNames(f *testing.F) {
 		}
 		doc := mkDoc(workload, "lower", []string{a, b}, [][]float64{{100, 101, 99}, {110, 111, 109}})
 		var out bytes.Buffer
-		if err := HTML(&out, Analyze(doc)); err != nil {
+		if err := htmlReport(&out, Analyze(doc)); err != nil {
 			t.Fatal(err)
 		}
 		for _, name := range []string{workload, a, b} {
@@ -47,7 +47,7 @@ func FuzzHTMLNames(f *testing.F) {
 			}
 		}
 		var md bytes.Buffer
-		if err := Markdown(&md, Analyze(doc)); err != nil {
+		if err := markdownReport(&md, Analyze(doc), Options{}); err != nil {
 			t.Fatal(err)
 		}
 		if md.Len() > MaxMarkdownBytes {
@@ -68,7 +68,7 @@ func FuzzMarkdownMaxBytes(f *testing.F) {
 		}
 		doc := mkDoc(workload, "lower", []string{"base", arm}, [][]float64{{100, 101, 99}, {110, 111, 109}})
 		var md bytes.Buffer
-		if err := MarkdownWith(&md, Analyze(doc), MarkdownOptions{MaxBytes: limit}); err != nil {
+		if err := markdownReport(&md, Analyze(doc), Options{MaxBytes: limit}); err != nil {
 			t.Fatal(err)
 		}
 		if md.Len() > limit || !utf8.Valid(md.Bytes()) && utf8.ValidString(workload) && utf8.ValidString(arm) {

@@ -30,7 +30,7 @@ func breakable(s string) template.HTML {
 	return template.HTML(e) // escaped above; <wbr> is the only markup added
 }
 
-// HTML writes a self-contained page: no scripts, no network, no external
+// htmlReport writes a self-contained page: no scripts, no network, no external
 // assets (a Content-Security-Policy forbids them), fit for printing. It has
 // a header with the suite, seed, stop reason and environment fingerprint,
 // an overview forest plot, and per workload instance the verdict table, a
@@ -43,7 +43,7 @@ func breakable(s string) template.HTML {
 // the suite source and each arm's
 // configuration and stderr are folded away at the end. Every string from the
 // results document is escaped.
-func HTML(w io.Writer, a *Analysis) error {
+func htmlReport(w io.Writer, a *Analysis) error {
 	var buf bytes.Buffer
 	if err := htmlTemplate.Execute(&buf, htmlView(a)); err != nil {
 		return fmt.Errorf("rendering the HTML report: %w", err)

@@ -147,10 +147,10 @@ func unitOf(metric string) string {
 	return metric
 }
 
-// JSON writes the versioned analysis: summaries, per-block values, relative
+// jsonReport writes the versioned analysis: summaries, per-block values, relative
 // differences with their CIs, energy and throttling, and the suite's
 // published citation with each arm's published figure and model size.
-func JSON(w io.Writer, a *Analysis) error {
+func jsonReport(w io.Writer, a *Analysis) error {
 	d := a.Doc
 	out := jsonAnalysis{Schema: JSONSchema, Benchy: d.Benchy, Suite: d.Suite.Path, SuiteSHA256: d.Suite.SHA256, Seed: d.Seed,
 		Order: d.Order, Status: d.Status, StopReason: d.StopReason, Fingerprint: a.Fingerprint, Headline: a.Headline(),

@@ -34,13 +34,13 @@ func TestLoadWarnings(t *testing.T) {
 			doc.Workloads[0].Blocks[0].Load = json.RawMessage(`{"load_1m":9,"cpus":2}`)
 			a := Analyze(doc)
 			var text, md, html bytes.Buffer
-			if err := Text(&text, a, TextOptions{}); err != nil {
+			if err := textReport(&text, a, Options{}); err != nil {
 				t.Fatal(err)
 			}
-			if err := Markdown(&md, a); err != nil {
+			if err := markdownReport(&md, a, Options{}); err != nil {
 				t.Fatal(err)
 			}
-			if err := HTML(&html, a); err != nil {
+			if err := htmlReport(&html, a); err != nil {
 				t.Fatal(err)
 			}
 			for name, out := range map[string]string{"text": text.String(), "markdown": md.String(), "html": html.String()} {

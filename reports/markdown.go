@@ -13,22 +13,11 @@ const MaxMarkdownBytes = 1 << 20
 // MaxCommentBytes is GitHub's limit for a pull-request comment body.
 const MaxCommentBytes = 65536
 
-// MarkdownOptions tune the Markdown report.
-type MarkdownOptions struct {
-	// MaxBytes caps the report's size; 0 (or less) means MaxMarkdownBytes. When the
-	// report would be larger, the per-block tables go first, then the suite
-	// source, then the environment, then whole workload sections, and a
-	// note says so.
-	MaxBytes int
-}
-
-// Markdown writes a GitHub-flavoured report fit for $GITHUB_STEP_SUMMARY and
-// PR comments (at most MaxMarkdownBytes): a one-line headline verdict, a
-// table per workload instance, and the details folded in <details>.
-func Markdown(w io.Writer, a *Analysis) error { return MarkdownWith(w, a, MarkdownOptions{}) }
-
-// MarkdownWith is Markdown with options.
-func MarkdownWith(w io.Writer, a *Analysis, opt MarkdownOptions) error {
+// markdownReport writes a GitHub-flavoured report fit for
+// $GITHUB_STEP_SUMMARY and PR comments (at most opt.MaxBytes, else
+// MaxMarkdownBytes): a one-line headline verdict, a table per workload
+// instance, and the details folded in <details>.
+func markdownReport(w io.Writer, a *Analysis, opt Options) error {
 	limit := opt.MaxBytes
 	if limit <= 0 {
 		limit = MaxMarkdownBytes
@@ -160,7 +149,7 @@ func mdWorkload(wa *WorkloadAnalysis) string {
 	}
 	b.WriteString("\n" + sep + "\n")
 	for _, arm := range wa.Arms {
-		row := textRow(wa, arm, TextOptions{})
+		row := textRow(wa, arm, Options{})
 		for i := range row {
 			row[i] = mdEscape(row[i])
 		}

@@ -70,19 +70,19 @@ func TestPublishedURLNeverALink(t *testing.T) {
 		doc.Workloads[1].Published = nil
 		a := Analyze(doc)
 		var h, md, txt, js bytes.Buffer
-		if err := HTML(&h, a); err != nil {
+		if err := htmlReport(&h, a); err != nil {
 			t.Fatal(err)
 		}
-		if err := JSON(&js, a); err != nil {
+		if err := jsonReport(&js, a); err != nil {
 			t.Fatal(err)
 		}
 		if strings.Contains(js.String(), `"url"`) {
 			t.Errorf("%q: the analysis JSON passes the address on", u)
 		}
-		if err := Markdown(&md, a); err != nil {
+		if err := markdownReport(&md, a, Options{}); err != nil {
 			t.Fatal(err)
 		}
-		if err := Text(&txt, a, TextOptions{}); err != nil {
+		if err := textReport(&txt, a, Options{}); err != nil {
 			t.Fatal(err)
 		}
 		if regexp.MustCompile(`<a href="[^#]`).MatchString(h.String()) || strings.Contains(h.String(), "evil.example") {
@@ -111,7 +111,7 @@ func TestPublishedOnlyWhereCited(t *testing.T) {
 		t.Fatal("HasPublished/HasModelSize do not follow the document")
 	}
 	var b bytes.Buffer
-	if err := Markdown(&b, a); err != nil {
+	if err := markdownReport(&b, a, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	md := b.String()
@@ -125,7 +125,7 @@ func TestPublishedOnlyWhereCited(t *testing.T) {
 		t.Errorf("the baseline row lacks its dash and model size:\n%s", md)
 	}
 	b.Reset()
-	if err := JSON(&b, a); err != nil {
+	if err := jsonReport(&b, a); err != nil {
 		t.Fatal(err)
 	}
 	var v struct {

@@ -36,7 +36,7 @@ func TestGoldenText(t *testing.T) {
 	for _, name := range docs {
 		for _, color := range []bool{false, true} {
 			var b bytes.Buffer
-			if err := Text(&b, Analyze(load(t, name)), TextOptions{Color: color}); err != nil {
+			if err := textReport(&b, Analyze(load(t, name)), Options{Color: color}); err != nil {
 				t.Fatal(err)
 			}
 			suffix := ".txt"
@@ -54,7 +54,7 @@ func TestGoldenText(t *testing.T) {
 func TestGoldenMarkdown(t *testing.T) {
 	for _, name := range docs {
 		var b bytes.Buffer
-		if err := Markdown(&b, Analyze(load(t, name))); err != nil {
+		if err := markdownReport(&b, Analyze(load(t, name)), Options{}); err != nil {
 			t.Fatal(err)
 		}
 		golden.Check(t, filepath.Join("testdata", "golden", name+".md"), b.Bytes())
@@ -65,7 +65,7 @@ func TestGoldenMarkdown(t *testing.T) {
 func TestGoldenJSON(t *testing.T) {
 	for _, name := range []string{"gpu", "cpu"} {
 		var b bytes.Buffer
-		if err := JSON(&b, Analyze(load(t, name))); err != nil {
+		if err := jsonReport(&b, Analyze(load(t, name))); err != nil {
 			t.Fatal(err)
 		}
 		golden.Check(t, filepath.Join("testdata", "golden", name+".analysis.json"), b.Bytes())
@@ -188,7 +188,7 @@ var forbidden = regexp.MustCompile(`(?i)<script|<img|<h1>host|<b>|<i>|<svg onloa
 func TestHTMLEscapesEverything(t *testing.T) {
 	doc := load(t, "xss")
 	var b bytes.Buffer
-	if err := HTML(&b, Analyze(doc)); err != nil {
+	if err := htmlReport(&b, Analyze(doc)); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
@@ -217,7 +217,7 @@ func TestHTMLEscapesEverything(t *testing.T) {
 
 func TestHTMLEscapesEverythingInMarkdown(t *testing.T) {
 	var b bytes.Buffer
-	if err := Markdown(&b, Analyze(load(t, "xss"))); err != nil {
+	if err := markdownReport(&b, Analyze(load(t, "xss")), Options{}); err != nil {
 		t.Fatal(err)
 	}
 	// Outside code (which GitHub shows as text), no raw markup may survive.
@@ -256,7 +256,7 @@ func checkSVGs(t *testing.T, page string, atLeast int) {
 
 func TestHTMLPlotsAndSections(t *testing.T) {
 	var b bytes.Buffer
-	if err := HTML(&b, Analyze(load(t, "gpu"))); err != nil {
+	if err := htmlReport(&b, Analyze(load(t, "gpu"))); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
@@ -297,7 +297,7 @@ func TestHTMLPlotsAndSections(t *testing.T) {
 	}
 	// No telemetry, no energy or throttling.
 	b.Reset()
-	if err := HTML(&b, Analyze(load(t, "cpu"))); err != nil {
+	if err := htmlReport(&b, Analyze(load(t, "cpu"))); err != nil {
 		t.Fatal(err)
 	}
 	for _, bad := range []string{"energy/iter", `class="throttled"`, "Energy per iteration", ">published</th>", ">model size</th>", `class="citation"`} {
@@ -319,12 +319,12 @@ func TestMarkdownSizeCap(t *testing.T) {
 		}
 	}
 	var full bytes.Buffer
-	if err := MarkdownWith(&full, Analyze(doc), MarkdownOptions{MaxBytes: 1 << 30}); err != nil {
+	if err := markdownReport(&full, Analyze(doc), Options{MaxBytes: 1 << 30}); err != nil {
 		t.Fatal(err)
 	}
 	for _, limit := range []int{MaxCommentBytes, 20000, 3000} {
 		var b bytes.Buffer
-		if err := MarkdownWith(&b, Analyze(doc), MarkdownOptions{MaxBytes: limit}); err != nil {
+		if err := markdownReport(&b, Analyze(doc), Options{MaxBytes: limit}); err != nil {
 			t.Fatal(err)
 		}
 		if b.Len() > limit {
@@ -348,7 +348,7 @@ func TestMarkdownSizeCap(t *testing.T) {
 
 func TestBenchfmt(t *testing.T) {
 	var b bytes.Buffer
-	if err := Benchfmt(&b, load(t, "gpu")); err != nil {
+	if err := benchfmtExport(&b, load(t, "gpu")); err != nil {
 		t.Fatal(err)
 	}
 	golden.Check(t, filepath.Join("testdata", "golden", "gpu.bench.txt"), b.Bytes())
@@ -374,7 +374,7 @@ func TestBenchfmt(t *testing.T) {
 		}
 	}
 	b.Reset()
-	if err := Benchfmt(&b, load(t, "cpu")); err != nil {
+	if err := benchfmtExport(&b, load(t, "cpu")); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(b.String(), "Unit rows/s better=higher\n") || !strings.Contains(b.String(), " rows/s\n") {
@@ -400,7 +400,7 @@ func TestBenchmarkName(t *testing.T) {
 func TestCSV(t *testing.T) {
 	doc := load(t, "gpu")
 	var b bytes.Buffer
-	if err := CSV(&b, doc); err != nil {
+	if err := csvExport(&b, doc); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := csv.NewReader(&b).ReadAll()
@@ -466,7 +466,7 @@ func TestCSV(t *testing.T) {
 func TestBencher(t *testing.T) {
 	a := Analyze(load(t, "gpu"))
 	var b bytes.Buffer
-	if err := Bencher(&b, a); err != nil {
+	if err := bencherExport(&b, a); err != nil {
 		t.Fatal(err)
 	}
 	var got map[string]map[string]struct {
@@ -502,7 +502,7 @@ func TestBencher(t *testing.T) {
 		t.Error("the baseline has a relative difference")
 	}
 	b.Reset()
-	if err := Bencher(&b, Analyze(load(t, "cpu"))); err != nil {
+	if err := bencherExport(&b, Analyze(load(t, "cpu"))); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(b.String(), `"rows-s"`) {
@@ -586,7 +586,7 @@ func TestTextEscapesControlCharacters(t *testing.T) {
 	w.Name = "w\x1b]0;pwned\x07"
 	w.Arms[1].Status, w.Arms[1].Reason = results.ArmFailed, "exec: tool: exit status 1: \x1b[31merror:\x1b[0m bad\n\tsecond line\u009b2J"
 	var b bytes.Buffer
-	if err := Text(&b, Analyze(doc), TextOptions{Color: true}); err != nil {
+	if err := textReport(&b, Analyze(doc), Options{Color: true}); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
@@ -614,12 +614,12 @@ func TestMarkdownAnyMaxBytes(t *testing.T) {
 	for _, name := range docs {
 		a := Analyze(load(t, name))
 		var full bytes.Buffer
-		if err := MarkdownWith(&full, a, MarkdownOptions{MaxBytes: 1 << 30}); err != nil {
+		if err := markdownReport(&full, a, Options{MaxBytes: 1 << 30}); err != nil {
 			t.Fatal(err)
 		}
 		for _, limit := range limits {
 			var b bytes.Buffer
-			if err := MarkdownWith(&b, a, MarkdownOptions{MaxBytes: limit}); err != nil {
+			if err := markdownReport(&b, a, Options{MaxBytes: limit}); err != nil {
 				t.Fatalf("%s, limit %d: %v", name, limit, err)
 			}
 			if b.Len() > limit {
@@ -650,7 +650,7 @@ func TestBenchfmtBaselineFirst(t *testing.T) {
 		b.Order = []string{"slow", "fast", "ref"}
 	}
 	var b bytes.Buffer
-	if err := Benchfmt(&b, doc); err != nil {
+	if err := benchfmtExport(&b, doc); err != nil {
 		t.Fatal(err)
 	}
 	var arms []string
@@ -687,7 +687,7 @@ func TestRunReportsSpeakNoGateLanguage(t *testing.T) {
 			t.Errorf("%s: headline %q, want %q", tc.name, got, tc.headline)
 		}
 		var md, page, js, text bytes.Buffer
-		for _, err := range []error{Markdown(&md, a), HTML(&page, a), JSON(&js, a), Text(&text, a, TextOptions{})} {
+		for _, err := range []error{markdownReport(&md, a, Options{}), htmlReport(&page, a), jsonReport(&js, a), textReport(&text, a, Options{})} {
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -744,7 +744,7 @@ func TestGeomeanAgreesWithEstimate(t *testing.T) {
 	// Each format labels the column and says what it is.
 	a := Analyze(load(t, "cpu"))
 	var text, md, page, js bytes.Buffer
-	for _, err := range []error{Text(&text, a, TextOptions{}), Markdown(&md, a), HTML(&page, a), JSON(&js, a)} {
+	for _, err := range []error{textReport(&text, a, Options{}), markdownReport(&md, a, Options{}), htmlReport(&page, a), jsonReport(&js, a)} {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -811,7 +811,7 @@ func TestFailedArmsReported(t *testing.T) {
 				t.Errorf("status %q, want %q", got, tc.status)
 			}
 			var text, md, page bytes.Buffer
-			for _, err := range []error{Text(&text, a, TextOptions{}), Markdown(&md, a), HTML(&page, a)} {
+			for _, err := range []error{textReport(&text, a, Options{}), markdownReport(&md, a, Options{}), htmlReport(&page, a)} {
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -865,7 +865,7 @@ func TestForestValuesFit(t *testing.T) {
 	value := regexp.MustCompile(`<text x="([0-9.]+)"[^>]*class="value[^"]*">([^<]*)</text>`)
 	for name, doc := range map[string]*results.Document{"five arms": fiveArmDoc(), "gpu": load(t, "gpu"), "xss": load(t, "xss")} {
 		var b bytes.Buffer
-		if err := HTML(&b, Analyze(doc)); err != nil {
+		if err := htmlReport(&b, Analyze(doc)); err != nil {
 			t.Fatal(err)
 		}
 		n := 0
@@ -913,7 +913,7 @@ func TestLargeDifferencesAsRatios(t *testing.T) {
 	// Every rendering of the five-arm run, whose slowest arm is 30.9×.
 	a := Analyze(fiveArmDoc())
 	var text, md, page bytes.Buffer
-	for _, err := range []error{Text(&text, a, TextOptions{Width: 200}), Markdown(&md, a), HTML(&page, a)} {
+	for _, err := range []error{textReport(&text, a, Options{Width: 200}), markdownReport(&md, a, Options{}), htmlReport(&page, a)} {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -951,14 +951,14 @@ func TestTextFitsWidth(t *testing.T) {
 		a := Analyze(doc)
 		for _, width := range []int{80, 120} {
 			var b bytes.Buffer
-			if err := Text(&b, a, TextOptions{Width: width}); err != nil {
+			if err := textReport(&b, a, Options{Width: width}); err != nil {
 				t.Fatal(err)
 			}
 			golden.Check(t, filepath.Join("testdata", "golden", fmt.Sprintf("text-%s-%d.txt", name, width)), b.Bytes())
 		}
 		for width := 50; width <= 200; width++ {
 			var b bytes.Buffer
-			if err := Text(&b, a, TextOptions{Width: width, Color: width%2 == 0}); err != nil {
+			if err := textReport(&b, a, Options{Width: width, Color: width%2 == 0}); err != nil {
 				t.Fatal(err)
 			}
 			for _, line := range strings.Split(b.String(), "\n") {

@@ -12,26 +12,7 @@ import (
 	"github.com/benchy-dev/benchy/metric"
 )
 
-// TextOptions tune the terminal report.
-type TextOptions struct {
-	// Color enables ANSI colour for verdicts. The caller decides (benchy's
-	// --color flag: colour only on a terminal, never when NO_COLOR is set).
-	Color bool
-	// Width is the number of columns the tables fit (TerminalWidth finds
-	// it); 0 means DefaultWidth. A table too wide leaves out p99, then p90,
-	// then the median, saying so, and when even that is too wide shows each
-	// arm as a paragraph.
-	Width int
-}
-
-func (o TextOptions) width() int {
-	if o.Width <= 0 {
-		return DefaultWidth
-	}
-	return o.Width
-}
-
-// Text writes the terminal report: per workload instance, a table of arms
+// textReport writes the terminal report: per workload instance, a table of arms
 // with the geometric mean of the per-block means (the statistic the
 // comparison uses), median, p90, p99 and n of the timed iterations, and the
 // relative difference vs the baseline,
@@ -39,7 +20,7 @@ func (o TextOptions) width() int {
 // suite cites a published result, the table shows each arm's published
 // figure beside its median and the citation follows the table; arms that
 // recorded their model's size (model_bytes) show it too.
-func Text(w io.Writer, a *Analysis, opt TextOptions) error {
+func textReport(w io.Writer, a *Analysis, opt Options) error {
 	d := a.Doc
 	fmt.Fprintf(w, "benchy %s · suite %s · seed %d · order %s · %s\n", termSafe(d.Benchy), termSafe(d.Suite.Path), d.Seed, termSafe(d.Order), termSafe(a.Status()))
 	for _, wa := range a.Workloads {
@@ -133,7 +114,7 @@ func armNotes(wa *WorkloadAnalysis) []string {
 	return append(notes, loadNotes(wa)...)
 }
 
-func textRow(wa *WorkloadAnalysis, arm *ArmAnalysis, opt TextOptions) []string {
+func textRow(wa *WorkloadAnalysis, arm *ArmAnalysis, opt Options) []string {
 	name := arm.Name
 	if arm.Baseline && name != "baseline" {
 		name += " (baseline)"

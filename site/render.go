@@ -248,7 +248,7 @@ func build(w *writer, h *History, opt Options) (Summary, error) {
 	failed := renderRuns(w, h.Runs, opt.Workers, func(r *Run) ([]byte, error) {
 		if full[r] {
 			var b bytes.Buffer
-			if err := reports.HTML(&b, r.Analysis); err != nil {
+			if err := reports.Render(&b, r.Analysis, reports.HTML, reports.Options{}); err != nil {
 				return nil, err
 			}
 			return b.Bytes(), nil

@@ -61,8 +61,8 @@ Exit status 1 means the setup is miscalibrated.`,
 			if f.order != "" && !validFormat(f.order, string(suites.OrderInterleavedRandom), string(suites.OrderInterleaved), string(suites.OrderSequential)) {
 				return withCode(exitUsage, fmt.Errorf("--order must be interleaved-random, interleaved or sequential, not %q", f.order))
 			}
-			if !validFormat(f.format, "text", "markdown", "md", "json") {
-				return withCode(exitUsage, fmt.Errorf("--format must be text, markdown or json, not %q", f.format))
+			if _, err := reports.SummaryFormats.Parse(f.format); err != nil {
+				return withCode(exitUsage, err)
 			}
 			if err := checkBlockFlags(cmd.Flags(), f.minBlocks, f.maxBlocks); err != nil {
 				return err
@@ -88,7 +88,7 @@ Exit status 1 means the setup is miscalibrated.`,
 	fl.IntVar(&f.maxBlocks, "max-blocks", 0, "override the suite's max_blocks")
 	fl.StringVarP(&f.out, "out", "o", "", "directory for each repeat's results and calibration.json (default a fresh benchy-out/calibrate-SUITE/<time>/)")
 	fl.BoolVar(&f.force, "force", false, "with --out: replace an earlier calibration's files there")
-	fl.StringVar(&f.format, "format", "text", "report on stdout: text, markdown or json")
+	fl.StringVar(&f.format, "format", "text", "report on stdout: "+reports.SummaryFormats.String())
 	fl.StringVar(&f.color, "color", "auto", "colour: auto, always or never (NO_COLOR is honoured)")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "print every block, not one line per repeat")
 	return cmd
@@ -191,7 +191,7 @@ func calibrate(ctx context.Context, plan *suites.Plan, f calibrateFlags, stdout,
 		fmt.Fprintf(stderr, "   repeat %d/%d (seed %d): %d of %d comparison(s) significant\n", r+1, f.repeats, s, fp, n)
 	}
 	var js bytes.Buffer
-	if err := reports.CalibrationJSON(&js, cal); err != nil {
+	if err := reports.Render(&js, cal, reports.JSON, reports.Options{}); err != nil {
 		return withCode(exitEnvironment, err)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -201,15 +201,8 @@ func calibrate(ctx context.Context, plan *suites.Plan, f calibrateFlags, stdout,
 		return withCode(exitEnvironment, err)
 	}
 
-	switch f.format {
-	case "json":
-		_, err = js.WriteTo(stdout)
-	case "markdown", "md":
-		err = reports.CalibrationMarkdown(stdout, cal)
-	default:
-		err = reports.CalibrationText(stdout, cal, reports.TextOptions{Color: useColor(f.color, stdout)})
-	}
-	if err != nil {
+	format, _ := reports.SummaryFormats.Parse(f.format) // checked by the command
+	if err := reports.Render(stdout, cal, format, reports.Options{Color: useColor(f.color, stdout)}); err != nil {
 		return withCode(exitEnvironment, err)
 	}
 	fmt.Fprintf(stderr, "benchy: calibration in %s\n", filepath.Join(dir, "calibration.json"))

@@ -61,8 +61,9 @@ none reports each row at its own level.`,
   benchy compare main.json pr.json --format markdown >> "$GITHUB_STEP_SUMMARY"`,
 		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !validFormat(format, "text", "markdown", "md", "json") {
-				return withCode(exitUsage, fmt.Errorf("--format must be text, markdown or json, not %q", format))
+			f, err := reports.SummaryFormats.Parse(format)
+			if err != nil {
+				return withCode(exitUsage, err)
 			}
 			if !validFormat(color, "auto", "always", "never") {
 				return withCode(exitUsage, fmt.Errorf("--color must be auto, always or never, not %q", color))
@@ -102,16 +103,8 @@ none reports each row at its own level.`,
 				return withCode(exitUsage, fmt.Errorf("%s and %s are runs of different suites: %s (--force compares them anyway)", args[0], args[1], c.DifferentSuites))
 			}
 			var buf bytes.Buffer
-			switch format {
-			case "markdown", "md":
-				err = reports.CompareMarkdown(&buf, c)
-			case "json":
-				err = reports.CompareJSON(&buf, c)
-			default:
-				toStdout := output == "" || output == "-"
-				err = reports.CompareText(&buf, c, reports.TextOptions{Color: toStdout && useColor(color, stdout), Width: reports.TerminalWidth(stdout)})
-			}
-			if err != nil {
+			toStdout := output == "" || output == "-"
+			if err := reports.Render(&buf, c, f, reports.Options{Color: toStdout && useColor(color, stdout), Width: reports.TerminalWidth(stdout)}); err != nil {
 				return withCode(exitEnvironment, err)
 			}
 			if output == "" || output == "-" {
@@ -134,7 +127,7 @@ none reports each row at its own level.`,
 	fl.BoolVar(&strict, "strict", false, "also fail on inconclusive regressions, on instances HEAD could not measure, and on runs from different setups")
 	fl.Float64Var(&confidence, "confidence", 0, "confidence level of the intervals (default: each workload's, else 0.95)")
 	fl.StringVar(&correction, "correction", reports.CorrectionBonferroni, "multiple-comparison correction of the intervals: bonferroni or none")
-	fl.StringVar(&format, "format", "text", "text, markdown or json")
+	fl.StringVar(&format, "format", "text", reports.SummaryFormats.String())
 	fl.StringVarP(&output, "output", "o", "", "write to a file instead of stdout")
 	fl.StringVar(&color, "color", "auto", "colour: auto, always or never (NO_COLOR is honoured)")
 	return cmd

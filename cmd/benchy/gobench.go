@@ -216,8 +216,8 @@ func gobenchDefaultBase(ctx context.Context, cwd string) (string, error) {
 }
 
 func runGobench(cmd *cobra.Command, f gobenchFlags, pkgs []string, stdout, stderr io.Writer) error {
-	if !validFormat(f.format, "text", "markdown", "md", "json") {
-		return gobenchUsage("--format must be text, markdown or json, not %q", f.format)
+	if _, err := reports.SummaryFormats.Parse(f.format); err != nil {
+		return gobenchUsage("%v", err)
 	}
 	if !validFormat(f.color, "auto", "always", "never") {
 		return gobenchUsage("--color must be auto, always or never, not %q", f.color)
@@ -304,15 +304,8 @@ func runGobench(cmd *cobra.Command, f gobenchFlags, pkgs []string, stdout, stder
 		}
 	}
 	var buf bytes.Buffer
-	switch f.format {
-	case "markdown", "md":
-		err = reports.CompareMarkdown(&buf, c)
-	case "json":
-		err = reports.CompareJSON(&buf, c)
-	default:
-		err = reports.CompareText(&buf, c, reports.TextOptions{Color: useColor(f.color, stdout), Width: reports.TerminalWidth(stdout)})
-	}
-	if err != nil {
+	format, _ := reports.SummaryFormats.Parse(f.format) // checked by the command
+	if err := reports.Render(&buf, c, format, reports.Options{Color: useColor(f.color, stdout), Width: reports.TerminalWidth(stdout)}); err != nil {
 		return withCode(exitEnvironment, err)
 	}
 	if _, err := buf.WriteTo(stdout); err != nil {

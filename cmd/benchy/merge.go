@@ -8,8 +8,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/tw"
 	"github.com/spf13/cobra"
 
 	"github.com/benchy-dev/benchy/fleet"
@@ -50,8 +48,9 @@ platforms or variable values are reported side by side but not pooled;
   benchy merge node1=r1.json node2=r2.json node3=r3.json --format markdown >> "$GITHUB_STEP_SUMMARY"`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !validFormat(f.format, "text", "markdown", "md", "json") {
-				return withCode(exitUsage, fmt.Errorf("--format must be text, markdown or json, not %q", f.format))
+			format, err := reports.SummaryFormats.Parse(f.format)
+			if err != nil {
+				return withCode(exitUsage, err)
 			}
 			var inputs []fleet.Input
 			for _, arg := range args {
@@ -82,7 +81,7 @@ platforms or variable values are reported side by side but not pooled;
 				}
 				fmt.Fprintf(stderr, "benchy: merged %d run(s) from %d host(s) into %s\n", len(doc.Runs), len(doc.Hosts), f.output)
 			}
-			if err := renderFleet(stdout, doc, f.format); err != nil {
+			if err := reports.Render(stdout, doc, format, reports.Options{}); err != nil {
 				return withCode(exitEnvironment, err)
 			}
 			return nil
@@ -90,7 +89,7 @@ platforms or variable values are reported side by side but not pooled;
 	}
 	fl := cmd.Flags()
 	fl.StringVarP(&f.output, "output", "o", "", "write the merged document (fleet.json) to this file")
-	fl.StringVar(&f.format, "format", "text", "report on stdout: text, markdown or json")
+	fl.StringVar(&f.format, "format", "text", "report on stdout: "+reports.SummaryFormats.String())
 	fl.BoolVar(&f.force, "force", false, "merge different suites and pool hosts whose fingerprints differ")
 	fl.Float64Var(&f.confidence, "confidence", 0, "confidence level (default: the runs' own, else 0.95)")
 	fl.StringArrayVar(&f.ignoreVars, "ignore-var", nil, "a variable whose value may differ between hosts (repeatable)")
@@ -158,251 +157,4 @@ func schemaOf(b []byte) string {
 		return ""
 	}
 	return head.Schema
-}
-
-// renderFleet writes the cross-host report.
-func renderFleet(w io.Writer, d *fleet.Document, format string) error {
-	switch format {
-	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(d)
-	case "markdown", "md":
-		return fleetMarkdown(w, d)
-	default:
-		return fleetText(w, d)
-	}
-}
-
-// fleetVerdict words a significant estimate as the single-run reports do.
-func fleetVerdict(e *fleet.Estimate, in *fleet.Instance) string { return string(in.Verdict(e)) }
-
-func fmtRel(e *fleet.Estimate) string {
-	return fmt.Sprintf("%+.1f%% [%+.1f%%, %+.1f%%]", 100*e.Estimate, 100*e.CILo, 100*e.CIHi)
-}
-
-// cellText is one arm on one host: its typical value, and its difference
-// from the host's baseline.
-func cellText(c *fleet.Cell, in *fleet.Instance) string {
-	if c.Samples == 0 {
-		if c.Status != results.ArmOK && c.Status != "" {
-			return c.Status
-		}
-		return "—"
-	}
-	var s string
-	if in.Kind == fleet.KindPassFail {
-		s = fmt.Sprintf("%.1f%% (%d/%d)", 100*c.Median, c.Successes, c.Samples)
-	} else {
-		s = reports.FormatValue(c.Median, in.Metric)
-	}
-	switch {
-	case c.Baseline:
-		s += " (baseline)"
-	case c.Rel != nil:
-		s += " · " + fmtRel(c.Rel)
-	}
-	return s
-}
-
-func pooledText(p *fleet.Pooled, in *fleet.Instance) string {
-	if p.Rel == nil {
-		return "not pooled"
-	}
-	return fmt.Sprintf("%s %s", fmtRel(p.Rel), fleetVerdict(p.Rel, in))
-}
-
-func pooledLabel(in *fleet.Instance) string {
-	for _, p := range in.Pooled {
-		if p.Rel != nil {
-			return fmt.Sprintf("pooled over %d hosts (df %d)", p.Hosts, p.Rel.DF)
-		}
-	}
-	return fmt.Sprintf("pooled over %d hosts", len(in.Rows))
-}
-
-// instanceTable is the cross-host table of one instance: a header and one
-// row per host, then the pooled row when there is one.
-func instanceTable(in *fleet.Instance) (header []string, rows [][]string) {
-	header = []string{"host", "device"}
-	header = append(header, in.Arms...)
-	for _, r := range in.Rows {
-		row := []string{r.Host, r.Device}
-		for _, arm := range in.Arms {
-			cell := "—"
-			for _, c := range r.Cells {
-				if c.Arm == arm {
-					cell = cellText(c, in)
-				}
-			}
-			row = append(row, cell)
-		}
-		rows = append(rows, row)
-	}
-	if len(in.Pooled) > 0 {
-		row := []string{pooledLabel(in), ""}
-		for _, arm := range in.Arms {
-			cell := ""
-			if arm == in.Baseline {
-				cell = "baseline"
-			}
-			for _, p := range in.Pooled {
-				if p.Arm == arm {
-					cell = pooledText(p, in)
-				}
-			}
-			row = append(row, cell)
-		}
-		rows = append(rows, row)
-	}
-	return header, rows
-}
-
-// instanceNotes lists why cells and pooled estimates are missing.
-func instanceNotes(in *fleet.Instance) []string {
-	notes := append([]string(nil), in.Notes...)
-	for _, r := range in.Rows {
-		for _, c := range r.Cells {
-			switch {
-			case c.Status != results.ArmOK && c.Reason != "":
-				notes = append(notes, fmt.Sprintf("%s on %s: %s: %s", c.Arm, r.Host, c.Status, c.Reason))
-			case c.RelError != "":
-				notes = append(notes, fmt.Sprintf("%s on %s not compared: %s", c.Arm, r.Host, c.RelError))
-			}
-		}
-	}
-	for _, p := range in.Pooled {
-		if p.Error != "" {
-			notes = append(notes, fmt.Sprintf("%s not pooled: %s", p.Arm, p.Error))
-		}
-	}
-	return notes
-}
-
-func methodLine(in *fleet.Instance) string {
-	for _, p := range in.Pooled {
-		if p.Rel != nil {
-			return p.Rel.Method
-		}
-	}
-	return ""
-}
-
-func metricWords(in *fleet.Instance) string {
-	if in.Kind == fleet.KindPassFail {
-		return fmt.Sprintf("%s, pass rate; higher is better", in.Metric)
-	}
-	return fmt.Sprintf("%s, %s is better", in.Metric, in.Better.Word())
-}
-
-func poolingLine(d *fleet.Document) string {
-	switch {
-	case d.Pooling.Forced:
-		return "pooled by --force despite: " + strings.Join(d.Pooling.Problems, "; ")
-	case d.Pooling.Allowed:
-		return "hosts are comparable; comparisons that ran on every host are pooled"
-	default:
-		return "not pooled: " + strings.Join(d.Pooling.Problems, "; ")
-	}
-}
-
-func fleetText(w io.Writer, d *fleet.Document) error {
-	fmt.Fprintf(w, "benchy merge · suite %s · %d run(s) on %d host(s) · %g%% CI\n", d.Suite.Path, len(d.Runs), len(d.Hosts), 100*d.Confidence)
-	fmt.Fprintln(w, poolingLine(d))
-	for _, warn := range d.Warnings {
-		fmt.Fprintf(w, "warning: %s\n", warn)
-	}
-	for _, in := range d.Instances {
-		fmt.Fprintf(w, "\n%s (%s)\n", in.Name, metricWords(in))
-		header, rows := instanceTable(in)
-		align := tw.Alignment{tw.AlignLeft, tw.AlignLeft}
-		for range in.Arms {
-			align = append(align, tw.AlignRight)
-		}
-		t := tablewriter.NewTable(w, tablewriter.WithHeaderAutoFormat(tw.Off), tablewriter.WithAlignment(align))
-		t.Header(header)
-		for _, r := range rows {
-			if err := t.Append(r); err != nil {
-				return err
-			}
-		}
-		if err := t.Render(); err != nil {
-			return err
-		}
-		if m := methodLine(in); m != "" {
-			fmt.Fprintf(w, "pooled: %s\n", m)
-		}
-		for _, n := range instanceNotes(in) {
-			fmt.Fprintf(w, "  %s\n", n)
-		}
-	}
-	return nil
-}
-
-func fleetMarkdown(w io.Writer, d *fleet.Document) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "## benchy fleet: %s on %d host(s)\n\n", mdText(d.Suite.Path), len(d.Hosts))
-	fmt.Fprintf(&b, "%d run(s) · %g%% CI · suite sha256 `%s`\n\n", len(d.Runs), 100*d.Confidence, shortSHA(d.Suite.SHA256))
-	fmt.Fprintf(&b, "%s\n\n", mdText(poolingLine(d)))
-	for _, warn := range d.Warnings {
-		fmt.Fprintf(&b, "> warning: %s\n\n", mdText(warn))
-	}
-	for _, in := range d.Instances {
-		fmt.Fprintf(&b, "### %s\n\n%s\n\n", mdText(in.Name), mdText(metricWords(in)))
-		header, rows := instanceTable(in)
-		for i := range header {
-			header[i] = mdText(header[i])
-		}
-		fmt.Fprintf(&b, "| %s |\n|---|---|%s\n", strings.Join(header, " | "), strings.Repeat("---:|", len(in.Arms)))
-		for i, r := range rows {
-			for j := range r {
-				r[j] = mdText(r[j])
-			}
-			if i == len(in.Rows) {
-				r[0] = "**" + r[0] + "**"
-			}
-			fmt.Fprintf(&b, "| %s |\n", strings.Join(r, " | "))
-		}
-		if m := methodLine(in); m != "" {
-			fmt.Fprintf(&b, "\nPooled: %s.\n", mdText(m))
-		}
-		if notes := instanceNotes(in); len(notes) > 0 {
-			b.WriteString("\n")
-			for _, n := range notes {
-				fmt.Fprintf(&b, "- %s\n", mdText(n))
-			}
-		}
-		b.WriteString("\n")
-	}
-	b.WriteString("<details><summary>Hosts</summary>\n\n| host | device | platform | runs |\n|---|---|---|---|\n")
-	for _, h := range d.Hosts {
-		var files []string
-		for _, i := range h.Runs {
-			files = append(files, d.Runs[i].Path)
-		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mdText(h.Name), mdText(h.Device), mdText(h.Platform), mdText(strings.Join(files, ", ")))
-	}
-	b.WriteString("\n</details>\n")
-	out := b.String()
-	if len(out) > reports.MaxMarkdownBytes {
-		cut := strings.LastIndex(out[:reports.MaxMarkdownBytes-200], "\n")
-		out = out[:cut] + "\n\n*(report truncated to GitHub's 1 MiB limit; the full numbers are in fleet.json)*\n"
-	}
-	_, err := io.WriteString(w, out)
-	return err
-}
-
-var mdTextReplacer = strings.NewReplacer(
-	"\\", "\\\\", "|", "\\|", "<", "&lt;", ">", "&gt;", "&", "&amp;",
-	"*", "\\*", "_", "\\_", "`", "\\`", "[", "\\[", "]", "\\]", "\n", " ", "\r", " ",
-)
-
-// mdText makes text safe in Markdown tables and prose.
-func mdText(s string) string { return mdTextReplacer.Replace(s) }
-
-func shortSHA(s string) string {
-	if len(s) > 12 {
-		return s[:12]
-	}
-	return s
 }

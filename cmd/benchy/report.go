@@ -19,8 +19,9 @@ import (
 
 func init() { registerCommand(newReportCmd) }
 
-// reportFormats are the formats of benchy report, in the order --help lists them.
-var reportFormats = []string{"text", "markdown", "html", "json", "benchfmt", "csv", "bencher"}
+// reportFormats are the formats of a run's report (benchy report, run and
+// exec), in the order --help lists them.
+var reportFormats = strings.Split(reports.ReportFormats.List(), ", ")
 
 func newReportCmd(stdout, stderr io.Writer) *cobra.Command {
 	var format, output, color string
@@ -49,8 +50,9 @@ A fleet.json written by benchy merge renders as text, markdown or json.`,
   benchy report results.json --format markdown >> "$GITHUB_STEP_SUMMARY"`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !validFormat(format, append(reportFormats, "md")...) {
-				return withCode(exitUsage, fmt.Errorf("--format must be one of %s, not %q", strings.Join(reportFormats, ", "), format))
+			f, err := reports.ReportFormats.Parse(format)
+			if err != nil {
+				return withCode(exitUsage, err)
 			}
 			if !validFormat(color, "auto", "always", "never") {
 				return withCode(exitUsage, fmt.Errorf("--color must be auto, always or never, not %q", color))
@@ -62,7 +64,7 @@ A fleet.json written by benchy merge renders as text, markdown or json.`,
 			if err != nil {
 				return withCode(exitUsage, err)
 			}
-			if len(paths) > 1 && !validFormat(format, "text", "markdown", "md") {
+			if len(paths) > 1 && f != reports.Text && f != reports.Markdown {
 				return withCode(exitUsage, fmt.Errorf("the run holds %d suites and --format %s renders one document: give one of %s", len(paths), format, strings.Join(paths, ", ")))
 			}
 			var buf bytes.Buffer
@@ -76,16 +78,16 @@ A fleet.json written by benchy merge renders as text, markdown or json.`,
 				}
 				if fd != nil {
 					// A fleet.json from benchy merge renders as merge does.
-					if !validFormat(format, "text", "markdown", "md", "json") {
-						return withCode(exitUsage, fmt.Errorf("%s is a fleet document (benchy merge); it renders as text, markdown or json, not %s", path, format))
+					if !reports.SummaryFormats.Has(f) {
+						return withCode(exitUsage, fmt.Errorf("%s is a fleet document (benchy merge); it renders as %s, not %s", path, reports.SummaryFormats, format))
 					}
-					if err := renderFleet(&buf, fd, format); err != nil {
+					if err := reports.Render(&buf, fd, f, reports.Options{}); err != nil {
 						return withCode(exitUsage, err)
 					}
 					continue
 				}
 				useCol := (output == "" || output == "-") && useColor(color, stdout)
-				if err := renderReportOpts(&buf, doc, format, reportOptions{color: useCol, maxBytes: maxBytes, width: reports.TerminalWidth(stdout)}); err != nil {
+				if err := reports.Render(&buf, doc, f, reports.Options{Color: useCol, MaxBytes: maxBytes, Width: reports.TerminalWidth(stdout)}); err != nil {
 					return withCode(exitUsage, err)
 				}
 			}
@@ -99,47 +101,24 @@ A fleet.json written by benchy merge renders as text, markdown or json.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", strings.Join(reportFormats, ", "))
+	cmd.Flags().StringVar(&format, "format", "text", reports.ReportFormats.List())
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to a file instead of stdout")
 	cmd.Flags().StringVar(&color, "color", "auto", "colour: auto, always or never (NO_COLOR is honoured)")
 	cmd.Flags().IntVar(&maxBytes, "max-bytes", 0, "markdown: size cap in bytes (default 1 MiB, GitHub's job summary limit; 65536 fits a PR comment)")
 	return cmd
 }
 
-type reportOptions struct {
-	color    bool
-	maxBytes int
-	// width is the text report's width; 0: the width of w.
-	width int
-}
-
-// renderReport writes doc in one of the report formats.
+// renderReport writes doc in one of the report formats (reportFormats),
+// text fitting the width of w.
 func renderReport(w io.Writer, doc *results.Document, format string, color bool) error {
-	return renderReportOpts(w, doc, format, reportOptions{color: color})
-}
-
-func renderReportOpts(w io.Writer, doc *results.Document, format string, opt reportOptions) error {
-	switch format {
-	case "text", "":
-		if opt.width == 0 {
-			opt.width = reports.TerminalWidth(w)
-		}
-		return reports.Text(w, reports.Analyze(doc), reports.TextOptions{Color: opt.color, Width: opt.width})
-	case "markdown", "md":
-		return reports.MarkdownWith(w, reports.Analyze(doc), reports.MarkdownOptions{MaxBytes: opt.maxBytes})
-	case "html":
-		return reports.HTML(w, reports.Analyze(doc))
-	case "json":
-		return reports.JSON(w, reports.Analyze(doc))
-	case "benchfmt":
-		return reports.Benchfmt(w, doc)
-	case "csv":
-		return reports.CSV(w, doc)
-	case "bencher":
-		return reports.Bencher(w, reports.Analyze(doc))
-	default:
-		return fmt.Errorf("unknown report format %q (%s)", format, strings.Join(reportFormats, ", "))
+	if format == "" {
+		format = string(reports.Text)
 	}
+	f, err := reports.ReportFormats.Parse(format)
+	if err != nil {
+		return err
+	}
+	return reports.Render(w, doc, f, reports.Options{Color: color, Width: reports.TerminalWidth(w)})
 }
 
 // writeRunReports leaves the reports of a run beside its results:
@@ -147,11 +126,11 @@ func renderReportOpts(w io.Writer, doc *results.Document, format string, opt rep
 func writeRunReports(dir string, doc *results.Document) error {
 	a := reports.Analyze(doc)
 	var md, page bytes.Buffer
-	errMD := reports.Markdown(&md, a)
+	errMD := reports.Render(&md, a, reports.Markdown, reports.Options{})
 	if errMD == nil {
 		errMD = writeFileAtomic(filepath.Join(dir, "report.md"), md.Bytes())
 	}
-	errHTML := reports.HTML(&page, a)
+	errHTML := reports.Render(&page, a, reports.HTML, reports.Options{})
 	if errHTML == nil {
 		errHTML = writeFileAtomic(filepath.Join(dir, "report.html"), page.Bytes())
 	}
