@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -334,9 +333,7 @@ func calibrationJSON(w io.Writer, c *Calibration) error {
 		}
 		out.Repeats = append(out.Repeats, jr)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return writeJSON(w, out)
 }
 
 // calibrationMarkdown writes the A/A calibration for a job summary.

@@ -3,7 +3,6 @@ package reports
 import (
 	"bufio"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -245,9 +244,7 @@ func bencherExport(w io.Writer, a *Analysis) error {
 			out[wa.Name+"/arm="+arm.Name] = m
 		}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return writeJSON(w, out)
 }
 
 // meanCI is the mean of xs with its Student-t confidence interval.

@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -17,9 +16,7 @@ import (
 func renderFleet(w io.Writer, d *fleet.Document, f Format) error {
 	switch f {
 	case JSON:
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(d)
+		return writeJSON(w, d)
 	case Markdown:
 		return fleetMarkdown(w, d)
 	case Text:

@@ -1,10 +1,12 @@
 package reports
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 
+	"github.com/benchy-dev/benchy/csvstats"
 	"github.com/benchy-dev/benchy/fleet"
 	"github.com/benchy-dev/benchy/results"
 )
@@ -108,8 +110,9 @@ func (o Options) width() int {
 // Render writes m in format f. m is what a command computed: a run's
 // results (a *results.Document, rendered through its Analysis, or the
 // *Analysis itself: ReportFormats), a *Comparison, a *Calibration or a
-// merged *fleet.Document (SummaryFormats). A format the model does not
-// offer is an error.
+// merged *fleet.Document (SummaryFormats), or a CSV analysis
+// (*csvstats.Report: AnalyzeFormats; the *csvstats.Error that ended one:
+// JSON). A format the model does not offer is an error.
 func Render(w io.Writer, m any, f Format, opt Options) error {
 	switch m := m.(type) {
 	case *results.Document:
@@ -128,8 +131,19 @@ func Render(w io.Writer, m any, f Format, opt Options) error {
 		return renderCalibration(w, m, f, opt)
 	case *fleet.Document:
 		return renderFleet(w, m, f)
+	case *csvstats.Report:
+		return renderCSVAnalysis(w, m, f)
+	case *csvstats.Error:
+		return renderCSVError(w, m, f)
 	}
 	return fmt.Errorf("reports: cannot render a %T", m)
+}
+
+// writeJSON writes v as indented JSON.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 // notOffered is the error for a model rendered in a format it lacks.

@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"encoding/json"
 	"io"
 	"math"
 
@@ -183,7 +182,5 @@ func jsonReport(w io.Writer, a *Analysis) error {
 		}
 		out.Workloads = append(out.Workloads, jw)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return writeJSON(w, out)
 }
