@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -38,10 +39,12 @@ func BenchmarkRoundTrip(b *testing.B) {
 			// runner's iterations.
 			m, g = ws.FitTransform(x, DefaultEps, m, g)
 			m.InverseInto(back, g)
+			cpu := startCPU()
 			for b.Loop() {
 				m, g = ws.FitTransform(x, DefaultEps, m, g)
 				m.InverseInto(back, g)
 			}
+			cpu.report(b)
 		})
 		b.Run(fmt.Sprintf("dtype=float32/n=%d", n), func(b *testing.B) {
 			var ws Workspace
@@ -52,10 +55,12 @@ func BenchmarkRoundTrip(b *testing.B) {
 			b.SetBytes(int64(4 * n))
 			m, g = ws.FitTransform32(x32, DefaultEps, m, g)
 			m.InverseInto(back, g)
+			cpu := startCPU()
 			for b.Loop() {
 				m, g = ws.FitTransform32(x32, DefaultEps, m, g)
 				m.InverseInto(back, g)
 			}
+			cpu.report(b)
 		})
 		// The yardstick: a plain sort of a copy of the same data.
 		b.Run(fmt.Sprintf("dtype=float64-plainsort/n=%d", n), func(b *testing.B) {
@@ -82,6 +87,28 @@ func BenchmarkRoundTrip(b *testing.B) {
 	}
 }
 
+// cpuClock reads the process's CPU time (user + system, all threads). On a
+// machine that other jobs load, CPU time per operation varies far less
+// than wall time, which includes the time the benchmark waits for a core.
+type cpuClock time.Duration
+
+func startCPU() cpuClock {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return -1
+	}
+	return cpuClock(time.Duration(ru.Utime.Nano() + ru.Stime.Nano()))
+}
+
+// report adds the CPU time per operation since c as the metric cpu-ns/op.
+func (c cpuClock) report(b *testing.B) {
+	now := startCPU()
+	if c < 0 || now < 0 || b.N == 0 {
+		return
+	}
+	b.ReportMetric(float64(now-c)/float64(b.N), "cpu-ns/op")
+}
+
 // BenchmarkParts splits the round trip into transform and inverse.
 func BenchmarkParts(b *testing.B) {
 	for _, n := range benchSizes() {
@@ -90,16 +117,20 @@ func BenchmarkParts(b *testing.B) {
 		m, g := ws.FitTransform(x, DefaultEps, nil, nil)
 		b.Run(fmt.Sprintf("part=transform/n=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
+			cpu := startCPU()
 			for b.Loop() {
 				m, g = ws.FitTransform(x, DefaultEps, m, g)
 			}
+			cpu.report(b)
 		})
 		back := make([]float64, n)
 		b.Run(fmt.Sprintf("part=inverse/n=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
+			cpu := startCPU()
 			for b.Loop() {
 				m.InverseInto(back, g)
 			}
+			cpu.report(b)
 		})
 	}
 }
