@@ -107,6 +107,7 @@ type Workspace struct {
 	pa, pb []pair   // float64 input: words with values; float32: pa is the scatter's records
 	order  []uint64 // the last call's sorted words (index in the lower half)
 	counts digitCounts
+	msd    msdScratch
 	bcnt   counts // the scatter's bucket counts
 }
 
@@ -158,8 +159,16 @@ func (ws *Workspace) FitTransform(x []float64, eps float64, m *Model, g []float6
 	// runs of equal windows by the key bits below the window.
 	shift, varying := sharedKeyBits(x, ws.Threads)
 	nodes := m.nodes
-	w, tmp, spare := sortWindows(x, shift, varying, nodes, ws.pa[:n], ws.pb[:n], &ws.counts, ws.Threads)
-	settleAll(w, tmp, nodes, ws.Threads)
+	var w, tmp []uint64
+	var spare []pair
+	settled := false
+	if n >= msdMin {
+		w, tmp, spare, settled = sortWindowsMSD(x, shift, nodes, ws.pa[:n], ws.pb[:n], &ws.msd, ws.Threads)
+	}
+	if !settled {
+		w, tmp, spare = sortWindows(x, shift, varying, nodes, ws.pa[:n], ws.pb[:n], &ws.counts, ws.Threads)
+		settleAll(w, tmp, nodes, ws.Threads)
+	}
 	ws.order = w
 	ws.fillGaussian(w, nodes, g, eps, asRecs(spare))
 	return m, g

@@ -350,3 +350,45 @@ func TestSharedKeyBits(t *testing.T) {
 		t.Errorf("uniform: shift %d, varying %#x", shift, varying)
 	}
 }
+
+// TestMSDAgainstNaive covers the MSD sort of large float64 inputs: spread
+// values, runs of equal windows of every settle size inside the buckets,
+// clustered values, and a cell too large for a bucket (the LSD sort then).
+func TestMSDAgainstNaive(t *testing.T) {
+	defer func(m int) { msdMin = m }(msdMin)
+	msdMin = directMax
+	n := directMax + 40000
+	u := Generate(n, 5, DistUniform)
+	levels := func(k int) []float64 {
+		x := make([]float64, n)
+		for i, v := range u {
+			// k levels apart in the window, told apart below it.
+			x[i] = math.Floor(v*float64(k))/float64(k) + 1 + float64(uint32(i*2654435761)>>20)*0x1p-45
+		}
+		return x
+	}
+	ties := make([]float64, n)
+	for i, v := range u {
+		ties[i] = math.Floor(v * 1.1) // 91% zeros
+	}
+	for _, tc := range []struct {
+		name string
+		x    []float64
+		msd  bool
+	}{
+		{"uniform", u, true},
+		{"512 levels", levels(512), true},
+		{"48 levels", levels(48), true},
+		{"normal", Generate(n, 5, DistNormal), true},
+		{"lognormal", Generate(n, 5, DistLognormal), true},
+		{"ties in one cell", ties, false},
+	} {
+		shift, _ := sharedKeyBits(tc.x, 2)
+		var sc msdScratch
+		pa, pb := make([]pair, n), make([]pair, n)
+		if _, _, _, ok := sortWindowsMSD(tc.x, shift, make([]node, n), pa, pb, &sc, 2); ok != tc.msd {
+			t.Errorf("%s: MSD sort taken %v, want %v", tc.name, ok, tc.msd)
+		}
+		checkAgainstNaive(t, tc.name, tc.x, 1e-6)
+	}
+}
