@@ -136,7 +136,7 @@ func BenchmarkParts(b *testing.B) {
 }
 
 // trafficPerRow is what the float64 round trip reads and writes per row,
-// in bytes, when the sort goes MSD first (n >= msdMin and no cell too
+// in bytes, when the sort goes MSD first (n >= msdMin and no bucket too
 // large: uniform data); docs/gaussrank.md itemises it. Write-allocate reads
 // are not counted, as in the copy that measures the bandwidth.
 const trafficPerRow = 8 + // sharedKeyBits reads x

@@ -26,7 +26,7 @@ const (
 
 // msdMin is the smallest input sorted MSD first; smaller ones sort within
 // the caches anyway. A variable so that tests can take the MSD path.
-var msdMin = 1 << 20
+var msdMin = 1 << 18
 
 // msdScratch is the MSD sort's memory kept across calls: per goroutine,
 // cell counts and scratch pairs for one bucket's LSD passes, and the bucket
