@@ -263,8 +263,8 @@ func uniq(xs []string) []string {
 	return out
 }
 
-// CalibrationJSONSchema is the version tag of the calibration JSON.
-const CalibrationJSONSchema = "benchy/calibration/v1"
+// calibrationSchema is the version tag of the calibration JSON.
+const calibrationSchema = "benchy/calibration/v1"
 
 type jsonCalTotal struct {
 	Name            string   `json:"name"`
@@ -315,7 +315,7 @@ func calibrationJSON(w io.Writer, c *Calibration) error {
 		Total     jsonCalTotal    `json:"total"`
 		Workloads []jsonCalTotal  `json:"workloads"`
 		Repeats   []jsonCalRepeat `json:"repeats"`
-	}{Schema: CalibrationJSONSchema, Suite: c.Suite, Order: c.Order, Arms: c.Arms, Total: calTotalJSON(all)}
+	}{Schema: calibrationSchema, Suite: c.Suite, Order: c.Order, Arms: c.Arms, Total: calTotalJSON(all)}
 	for _, t := range per {
 		out.Workloads = append(out.Workloads, calTotalJSON(t))
 	}

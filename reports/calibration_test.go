@@ -55,7 +55,7 @@ func TestCalibrationCounts(t *testing.T) {
 			} `json:"workloads"`
 		} `json:"repeats"`
 	}
-	if err := json.Unmarshal(js.Bytes(), &v); err != nil || v.Schema != CalibrationJSONSchema || len(v.Repeats) != 3 ||
+	if err := json.Unmarshal(js.Bytes(), &v); err != nil || v.Schema != calibrationSchema || len(v.Repeats) != 3 ||
 		v.Repeats[1].Dir != "d2" || len(v.Repeats[0].Workloads[0].Estimates) != 2 {
 		t.Errorf("json: %v %+v", err, v)
 	}

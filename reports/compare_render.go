@@ -136,8 +136,8 @@ func compareMarkdown(w io.Writer, c *Comparison) error {
 	return err
 }
 
-// CompareJSONSchema is the version tag of the comparison JSON.
-const CompareJSONSchema = "benchy/compare/v1"
+// compareSchema is the version tag of the comparison JSON.
+const compareSchema = "benchy/compare/v1"
 
 type jsonCompare struct {
 	Schema    string  `json:"schema"`
@@ -196,7 +196,7 @@ func ptr(v float64) *float64 {
 
 // compareJSON writes the versioned comparison.
 func compareJSON(w io.Writer, c *Comparison) error {
-	out := jsonCompare{Schema: CompareJSONSchema, Method: c.Method, Base: c.Base, Head: c.Head, Threshold: c.Threshold,
+	out := jsonCompare{Schema: compareSchema, Method: c.Method, Base: c.Base, Head: c.Head, Threshold: c.Threshold,
 		Strict: c.Strict, Failed: c.Failed(), Correction: c.Correction, Comparisons: c.Comparisons, Headline: c.Headline(), DifferentSuites: c.DifferentSuites, Notes: c.Notes, Rows: []jsonCompareRow{}}
 	for _, d := range c.Setup {
 		out.Setup = append(out.Setup, jsonSetupDifference(d))

@@ -232,7 +232,7 @@ func TestCompareRenderings(t *testing.T) {
 			Change  *float64 `json:"change"`
 		} `json:"rows"`
 	}
-	if err := json.Unmarshal(js.Bytes(), &v); err != nil || v.Schema != CompareJSONSchema || !v.Failed || len(v.Rows) != 2 ||
+	if err := json.Unmarshal(js.Bytes(), &v); err != nil || v.Schema != compareSchema || !v.Failed || len(v.Rows) != 2 ||
 		v.Rows[1].Verdict != CompareRegressed || math.Abs(*v.Rows[1].Change-0.25) > 1e-3 {
 		t.Errorf("json %s: %+v %v", js.String(), v, err)
 	}

@@ -16,14 +16,14 @@ import (
 	"github.com/benchy-dev/benchy/stats"
 )
 
-// BenchmarkName is the Go benchmark format name of an arm of a workload
+// benchmarkName is the Go benchmark format name of an arm of a workload
 // instance: "Benchmark" + the workload instance name with its first letter
 // upper-cased, then "arm=" + the arm instance name, e.g.
 // "BenchmarkBodyposenet/resolution=224x320/arm=onnx/precision=fp16", so that
 // `benchstat -col /arm` (or /precision) pivots on it. Whitespace becomes "_",
 // and a trailing "-N", which benchstat would read as GOMAXPROCS, is kept
 // apart with a final "_".
-func BenchmarkName(workload, arm string) string {
+func benchmarkName(workload, arm string) string {
 	w := sanitizeName(workload)
 	if r, n := utf8.DecodeRuneInString(w); n > 0 {
 		w = string(unicode.ToUpper(r)) + w[n:]
@@ -114,7 +114,7 @@ func benchfmtExport(w io.Writer, doc *results.Document) error {
 				if !ok {
 					continue
 				}
-				fmt.Fprintf(bw, "%s\t%d\t%s %s", BenchmarkName(wl.Name, arm), len(r.NS), strconv.FormatFloat(v, 'g', 8, 64), unit)
+				fmt.Fprintf(bw, "%s\t%d\t%s %s", benchmarkName(wl.Name, arm), len(r.NS), strconv.FormatFloat(v, 'g', 8, 64), unit)
 				if e, ok := energyValue(b, arm); ok {
 					fmt.Fprintf(bw, "\t%s J/op", strconv.FormatFloat(e, 'g', 6, 64))
 				}
@@ -143,8 +143,8 @@ func baselineFirst(arms []*results.Arm) []string {
 	return names
 }
 
-// CSVHeader is the header row of the CSV export.
-var CSVHeader = []string{"workload", "arm", "baseline", "block", "warmup", "incomplete", "position",
+// csvHeader is the header row of the CSV export.
+var csvHeader = []string{"workload", "arm", "baseline", "block", "warmup", "incomplete", "position",
 	"iteration", "value", "unit", "energy_per_iteration_j", "throttled", "error"}
 
 // csvExport writes the tidy export: one row per timed iteration (sample) of every
@@ -154,7 +154,7 @@ var CSVHeader = []string{"workload", "arm", "baseline", "block", "warmup", "inco
 // empty iteration and value and the error.
 func csvExport(w io.Writer, doc *results.Document) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(CSVHeader); err != nil {
+	if err := cw.Write(csvHeader); err != nil {
 		return err
 	}
 	for _, wl := range doc.Workloads {

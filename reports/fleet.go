@@ -235,8 +235,8 @@ func fleetMarkdown(w io.Writer, d *fleet.Document) error {
 	}
 	b.WriteString("\n</details>\n")
 	out := b.String()
-	if len(out) > MaxMarkdownBytes {
-		cut := strings.LastIndex(out[:MaxMarkdownBytes-200], "\n")
+	if len(out) > maxMarkdownBytes {
+		cut := strings.LastIndex(out[:maxMarkdownBytes-200], "\n")
 		out = out[:cut] + "\n\n*(report truncated to GitHub's 1 MiB limit; the full numbers are in fleet.json)*\n"
 	}
 	_, err := io.WriteString(w, out)

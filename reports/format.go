@@ -89,12 +89,12 @@ type Options struct {
 	// NO_COLOR is set).
 	Color bool
 	// Width is the number of columns the text tables of a run's report and
-	// of a comparison fit (TerminalWidth finds it); 0 means DefaultWidth.
+	// of a comparison fit (TerminalWidth finds it); 0 means 80 columns.
 	// A table too wide leaves out p99, then p90, then the median, saying
 	// so, and when even that is too wide shows each arm as a paragraph.
 	Width int
 	// MaxBytes caps the size of a run's Markdown report; 0 (or less) means
-	// MaxMarkdownBytes. When the report would be larger, the per-block
+	// GitHub's 1 MiB job-summary limit. When the report would be larger, the per-block
 	// tables go first, then the suite source, then the environment, then
 	// whole workload sections, and a note says so.
 	MaxBytes int
@@ -102,7 +102,7 @@ type Options struct {
 
 func (o Options) width() int {
 	if o.Width <= 0 {
-		return DefaultWidth
+		return defaultWidth
 	}
 	return o.Width
 }

@@ -50,7 +50,7 @@ func FuzzHTMLNames(f *testing.F) {
 		if err := markdownReport(&md, Analyze(doc), Options{}); err != nil {
 			t.Fatal(err)
 		}
-		if md.Len() > MaxMarkdownBytes {
+		if md.Len() > maxMarkdownBytes {
 			t.Fatalf("markdown of %d bytes", md.Len())
 		}
 	})

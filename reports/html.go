@@ -224,7 +224,7 @@ func htmlWorkloadView(wa *WorkloadAnalysis, i int, d *results.Document) htmlWork
 		Metric: metricTitle(wa.Metric), Better: betterWord(wa.Better), Headline: wa.Headline(),
 		Confidence: fmt.Sprintf("%g%%", 100*wa.Confidence), HasEnergy: wa.HasEnergy(), HasTelemetry: wa.HasTelemetry(),
 		Summary: fmt.Sprintf("%s; %s: %s", wa.BlockCounts(), wa.Status, wa.StopReason),
-		Notes:   armNotes(wa), StatisticsLegend: StatisticsLegend,
+		Notes:   armNotes(wa), StatisticsLegend: statisticsLegend,
 		HasPublished: wa.HasPublished(), HasModelSize: wa.HasModelSize(),
 	}
 	if p := wa.Published; p != nil {
@@ -263,10 +263,10 @@ func htmlWorkloadView(wa *WorkloadAnalysis, i int, d *results.Document) htmlWork
 		if hw.HasModelSize {
 			row.ModelSize = "—"
 			if arm.ModelBytes > 0 {
-				row.ModelSize = FormatBytes(arm.ModelBytes)
+				row.ModelSize = formatModelBytes(arm.ModelBytes)
 			}
 		}
-		row.Speedup = SpeedFactor(wa, arm)
+		row.Speedup = armSpeedFactor(wa, arm)
 		hw.Rows = append(hw.Rows, row)
 		if len(arm.BlockValues) > 0 || arm.FailedBlocks > 0 { // arms with nothing drawn stay out of the legend
 			var mk svgBuilder

@@ -19,8 +19,8 @@ import (
 // hyperfine's --time-unit).
 var HyperfineTimeUnits = []string{"microsecond", "millisecond", "second"}
 
-// HyperfineSchema tags the benchy part of the hyperfine JSON export.
-const HyperfineSchema = "benchy/hyperfine/v1"
+// hyperfineSchema tags the benchy part of the hyperfine JSON export.
+const hyperfineSchema = "benchy/hyperfine/v1"
 
 // HyperfineOptions shape the hyperfine exports.
 type HyperfineOptions struct {
@@ -33,6 +33,20 @@ type HyperfineOptions struct {
 	// second or more, as hyperfine does. JSON and CSV are always in
 	// seconds.
 	TimeUnit string
+}
+
+// Hyperfine writes a in the shape of one of hyperfine's exports: JSON
+// (--export-json), CSV (--export-csv) or Markdown (--export-markdown).
+func Hyperfine(w io.Writer, a *Analysis, f Format, opt HyperfineOptions) error {
+	switch f {
+	case JSON:
+		return hyperfineJSON(w, a, opt)
+	case CSV:
+		return hyperfineCSV(w, a, opt)
+	case Markdown:
+		return hyperfineMarkdown(w, a, opt)
+	}
+	return notOffered("a hyperfine export", f, Formats{JSON, CSV, Markdown})
 }
 
 // hyperfineRow is one arm with samples, in seconds.
@@ -184,18 +198,18 @@ func relativeOf(arm *ArmAnalysis, conf float64) *hyperfineRelative {
 		Confidence: conf, Significant: arm.Rel.Significant}
 }
 
-// HyperfineJSON writes hyperfine's --export-json shape: results[], one per
+// hyperfineJSON writes hyperfine's --export-json shape: results[], one per
 // arm with samples, each with every timed run of the measured blocks in
 // "times" (seconds, in the order they ran). exit_codes are all 0: a run
 // that exits otherwise fails its arm, which then has no entry in results
 // but one in benchy.failed.
-func HyperfineJSON(w io.Writer, a *Analysis, opt HyperfineOptions) error {
+func hyperfineJSON(w io.Writer, a *Analysis, opt HyperfineOptions) error {
 	rows, err := hyperfineRows(a, opt)
 	if err != nil {
 		return err
 	}
 	doc := hyperfineJSONDoc{Results: []hyperfineJSONResult{}, Benchy: hyperfineJSONBenchy{
-		Schema: HyperfineSchema, Version: a.Doc.Benchy, Suite: a.Doc.Suite.Path, Seed: a.Doc.Seed, Order: a.Doc.Order, Status: a.Doc.Status,
+		Schema: hyperfineSchema, Version: a.Doc.Benchy, Suite: a.Doc.Suite.Path, Seed: a.Doc.Seed, Order: a.Doc.Order, Status: a.Doc.Status,
 	}}
 	for _, r := range rows {
 		res := hyperfineJSONResult{Command: r.command, Mean: r.mean, Median: r.median, User: r.user, System: r.system,
@@ -234,12 +248,12 @@ func HyperfineJSON(w io.Writer, a *Analysis, opt HyperfineOptions) error {
 	return enc.Encode(doc)
 }
 
-// HyperfineCSV writes hyperfine's --export-csv columns (command, mean,
+// hyperfineCSV writes hyperfine's --export-csv columns (command, mean,
 // stddev, median, user, system, min, max, then parameter_NAME for every
 // parameter), in seconds, and after them benchy's: the relative difference
 // from the baseline and its CI bounds (fractions: 0.05 = 5% slower),
 // whether it is significant, the measured blocks and the seed.
-func HyperfineCSV(w io.Writer, a *Analysis, opt HyperfineOptions) error {
+func hyperfineCSV(w io.Writer, a *Analysis, opt HyperfineOptions) error {
 	rows, err := hyperfineRows(a, opt)
 	if err != nil {
 		return err
@@ -294,12 +308,12 @@ func HyperfineCSV(w io.Writer, a *Analysis, opt HyperfineOptions) error {
 	return cw.Error()
 }
 
-// HyperfineMarkdown writes hyperfine's --export-markdown table (Command,
+// hyperfineMarkdown writes hyperfine's --export-markdown table (Command,
 // Mean ± σ, Min, Max, Relative), one table per workload. Relative is the
 // ratio to the baseline with its CI in brackets, where hyperfine gives a
 // ratio to the fastest command ± an error; a last column gives benchy's
 // relative difference and verdict.
-func HyperfineMarkdown(w io.Writer, a *Analysis, opt HyperfineOptions) error {
+func hyperfineMarkdown(w io.Writer, a *Analysis, opt HyperfineOptions) error {
 	rows, err := hyperfineRows(a, opt)
 	if err != nil {
 		return err

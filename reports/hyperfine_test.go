@@ -26,11 +26,11 @@ func TestHyperfineGolden(t *testing.T) {
 		ext   string
 		write func(*bytes.Buffer) error
 	}{
-		{"json", func(b *bytes.Buffer) error { return HyperfineJSON(b, a, HyperfineOptions{Commands: execCommands}) }},
-		{"csv", func(b *bytes.Buffer) error { return HyperfineCSV(b, a, HyperfineOptions{Commands: execCommands}) }},
-		{"md", func(b *bytes.Buffer) error { return HyperfineMarkdown(b, a, HyperfineOptions{Commands: execCommands}) }},
+		{"json", func(b *bytes.Buffer) error { return hyperfineJSON(b, a, HyperfineOptions{Commands: execCommands}) }},
+		{"csv", func(b *bytes.Buffer) error { return hyperfineCSV(b, a, HyperfineOptions{Commands: execCommands}) }},
+		{"md", func(b *bytes.Buffer) error { return hyperfineMarkdown(b, a, HyperfineOptions{Commands: execCommands}) }},
 		{"us.md", func(b *bytes.Buffer) error {
-			return HyperfineMarkdown(b, a, HyperfineOptions{Commands: execCommands, TimeUnit: "microsecond"})
+			return hyperfineMarkdown(b, a, HyperfineOptions{Commands: execCommands, TimeUnit: "microsecond"})
 		}},
 	} {
 		t.Run(tc.ext, func(t *testing.T) {
@@ -49,7 +49,7 @@ func TestHyperfineShapes(t *testing.T) {
 	doc := load(t, "exec")
 	a := Analyze(doc)
 	var b bytes.Buffer
-	if err := HyperfineJSON(&b, a, HyperfineOptions{Commands: execCommands}); err != nil {
+	if err := hyperfineJSON(&b, a, HyperfineOptions{Commands: execCommands}); err != nil {
 		t.Fatal(err)
 	}
 	var hj struct {
@@ -78,7 +78,7 @@ func TestHyperfineShapes(t *testing.T) {
 	}
 
 	b.Reset()
-	if err := HyperfineCSV(&b, a, HyperfineOptions{}); err != nil {
+	if err := hyperfineCSV(&b, a, HyperfineOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	recs, err := csv.NewReader(&b).ReadAll()
@@ -97,7 +97,7 @@ func TestHyperfineShapes(t *testing.T) {
 func TestHyperfineRefusesOtherMetrics(t *testing.T) {
 	doc := load(t, "exec")
 	doc.Workloads[0].Metric = "frames/s"
-	if err := HyperfineJSON(&bytes.Buffer{}, Analyze(doc), HyperfineOptions{}); err == nil || !strings.Contains(err.Error(), "not a time") {
+	if err := hyperfineJSON(&bytes.Buffer{}, Analyze(doc), HyperfineOptions{}); err == nil || !strings.Contains(err.Error(), "not a time") {
 		t.Errorf("err = %v", err)
 	}
 }

@@ -7,9 +7,9 @@ import (
 	"github.com/benchy-dev/benchy/stats"
 )
 
-// JSONSchema is the version tag of the JSON analysis export. Fields are only
+// analysisSchema is the version tag of the JSON analysis export. Fields are only
 // ever added under this tag; a change in meaning gets a new version.
-const JSONSchema = "benchy/analysis/v1"
+const analysisSchema = "benchy/analysis/v1"
 
 type jsonAnalysis struct {
 	Schema      string         `json:"schema"`
@@ -151,7 +151,7 @@ func unitOf(metric string) string {
 // published citation with each arm's published figure and model size.
 func jsonReport(w io.Writer, a *Analysis) error {
 	d := a.Doc
-	out := jsonAnalysis{Schema: JSONSchema, Benchy: d.Benchy, Suite: d.Suite.Path, SuiteSHA256: d.Suite.SHA256, Seed: d.Seed,
+	out := jsonAnalysis{Schema: analysisSchema, Benchy: d.Benchy, Suite: d.Suite.Path, SuiteSHA256: d.Suite.SHA256, Seed: d.Seed,
 		Order: d.Order, Status: d.Status, StopReason: d.StopReason, Fingerprint: a.Fingerprint, Headline: a.Headline(),
 		Workloads: []jsonWorkload{}}
 	for _, wa := range a.Workloads {

@@ -7,20 +7,20 @@ import (
 	"unicode/utf8"
 )
 
-// MaxMarkdownBytes is GitHub's limit for a job summary (1 MiB).
-const MaxMarkdownBytes = 1 << 20
+// maxMarkdownBytes is GitHub's limit for a job summary (1 MiB).
+const maxMarkdownBytes = 1 << 20
 
-// MaxCommentBytes is GitHub's limit for a pull-request comment body.
-const MaxCommentBytes = 65536
+// maxCommentBytes is GitHub's limit for a pull-request comment body.
+const maxCommentBytes = 65536
 
 // markdownReport writes a GitHub-flavoured report fit for
 // $GITHUB_STEP_SUMMARY and PR comments (at most opt.MaxBytes, else
-// MaxMarkdownBytes): a one-line headline verdict, a table per workload
+// maxMarkdownBytes): a one-line headline verdict, a table per workload
 // instance, and the details folded in <details>.
 func markdownReport(w io.Writer, a *Analysis, opt Options) error {
 	limit := opt.MaxBytes
 	if limit <= 0 {
-		limit = MaxMarkdownBytes
+		limit = maxMarkdownBytes
 	}
 	d := a.Doc
 	var head strings.Builder
@@ -29,7 +29,7 @@ func markdownReport(w io.Writer, a *Analysis, opt Options) error {
 	fmt.Fprintf(&head, "Seed `%d` · order `%s` · status **%s** · %s · machine `%s` (%s)\n\n",
 		d.Seed, mdCode(d.Order), mdEscape(a.Status()), mdEscape(d.StopReason), a.Fingerprint, mdEscape(machineLine(d.Environment)))
 	if len(a.Workloads) > 0 {
-		fmt.Fprintf(&head, "*%s*\n\n", mdEscape(StatisticsLegend))
+		fmt.Fprintf(&head, "*%s*\n\n", mdEscape(statisticsLegend))
 	}
 
 	workloads := make([]string, len(a.Workloads))

@@ -30,8 +30,8 @@ func FormatValue(v float64, metric string) string {
 	}
 }
 
-// FormatEnergy prints an energy in joules with an SI prefix, e.g. "1.25 mJ".
-func FormatEnergy(j float64) string {
+// formatEnergy prints an energy in joules with an SI prefix, e.g. "1.25 mJ".
+func formatEnergy(j float64) string {
 	if math.IsNaN(j) {
 		return "—"
 	}
@@ -99,11 +99,11 @@ func formatRatio(r float64) string {
 	return strconv.FormatFloat(r, 'g', 3, 64) + "×"
 }
 
-// SpeedFactor says how many times faster or slower an arm is than its
+// armSpeedFactor says how many times faster or slower an arm is than its
 // baseline ("7.52×"), for a significant difference in a time metric of a
 // factor of 2 or more; else "". The relative difference stays the
 // estimand; the factor only reads better when it is large.
-func SpeedFactor(wa *WorkloadAnalysis, arm *ArmAnalysis) string {
+func armSpeedFactor(wa *WorkloadAnalysis, arm *ArmAnalysis) string {
 	if arm.Rel == nil || !arm.Rel.Significant || !IsTimeMetric(wa.Metric) {
 		return ""
 	}
@@ -126,7 +126,7 @@ func speedFactor(rel float64) string {
 // verdictWithFactor is the verdict followed by the speed factor, when
 // there is one: "faster (7.52×)".
 func verdictWithFactor(wa *WorkloadAnalysis, arm *ArmAnalysis, verdict string) string {
-	if f := SpeedFactor(wa, arm); f != "" {
+	if f := armSpeedFactor(wa, arm); f != "" {
 		return verdict + " (" + f + ")"
 	}
 	return verdict

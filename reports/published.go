@@ -40,10 +40,10 @@ func modelBytes(info map[string]any) int64 {
 	return int64(f)
 }
 
-// FormatBytes prints a size in decimal megabytes with the binary mebibytes
+// formatModelBytes prints a size in decimal megabytes with the binary mebibytes
 // beside it ("98.1 MB (93.6 MiB)"), since publications use either for "MB";
 // sizes under a megabyte print in kB or bytes.
-func FormatBytes(n int64) string {
+func formatModelBytes(n int64) string {
 	switch {
 	case n >= 1e6:
 		return fmt.Sprintf("%.1f MB (%.1f MiB)", float64(n)/1e6, float64(n)/(1<<20))
@@ -75,7 +75,7 @@ func publishedCells(wa *WorkloadAnalysis, arm *ArmAnalysis) []string {
 	if wa.HasModelSize() {
 		size := "—"
 		if arm.ModelBytes > 0 {
-			size = FormatBytes(arm.ModelBytes)
+			size = formatModelBytes(arm.ModelBytes)
 		}
 		cells = append(cells, size)
 	}
@@ -112,9 +112,9 @@ func orDash(s string) string {
 	return s
 }
 
-// PublishedLine is the citation in one line: "Published (SOURCE): CLAIM",
+// publishedLine is the citation in one line: "Published (SOURCE): CLAIM",
 // or "Published (SOURCE)" without a claim; "" for nil.
-func PublishedLine(p *results.Published) string {
+func publishedLine(p *results.Published) string {
 	if p == nil {
 		return ""
 	}

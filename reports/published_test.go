@@ -39,7 +39,7 @@ func TestFormatBytes(t *testing.T) {
 		1_500:      "1.5 kB",
 		999:        "999 B",
 	} {
-		if got := FormatBytes(n); got != want {
+		if got := formatModelBytes(n); got != want {
 			t.Errorf("FormatBytes(%d) = %q, want %q", n, got, want)
 		}
 	}
@@ -54,7 +54,7 @@ func TestPublishedLine(t *testing.T) {
 		{&results.Published{Source: "Peplinski et al. (2021)", Claim: "32x faster"}, "Published (Peplinski et al. (2021)): 32x faster"},
 		{&results.Published{Source: "TAO notebook", Arms: map[string]string{"a": "1.33 ms"}}, "Published (TAO notebook)"},
 	} {
-		if got := PublishedLine(tc.p); got != tc.want {
+		if got := publishedLine(tc.p); got != tc.want {
 			t.Errorf("PublishedLine(%+v) = %q, want %q", tc.p, got, tc.want)
 		}
 	}

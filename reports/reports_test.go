@@ -72,7 +72,7 @@ func TestGoldenJSON(t *testing.T) {
 		var v struct {
 			Schema string `json:"schema"`
 		}
-		if err := json.Unmarshal(b.Bytes(), &v); err != nil || v.Schema != JSONSchema {
+		if err := json.Unmarshal(b.Bytes(), &v); err != nil || v.Schema != analysisSchema {
 			t.Errorf("%s: schema %q, err %v", name, v.Schema, err)
 		}
 	}
@@ -322,7 +322,7 @@ func TestMarkdownSizeCap(t *testing.T) {
 	if err := markdownReport(&full, Analyze(doc), Options{MaxBytes: 1 << 30}); err != nil {
 		t.Fatal(err)
 	}
-	for _, limit := range []int{MaxCommentBytes, 20000, 3000} {
+	for _, limit := range []int{maxCommentBytes, 20000, 3000} {
 		var b bytes.Buffer
 		if err := markdownReport(&b, Analyze(doc), Options{MaxBytes: limit}); err != nil {
 			t.Fatal(err)
@@ -338,7 +338,7 @@ func TestMarkdownSizeCap(t *testing.T) {
 		}
 		checkDetailsBalanced(t, b.String())
 	}
-	if full.Len() <= MaxCommentBytes {
+	if full.Len() <= maxCommentBytes {
 		t.Fatalf("the test document is too small (%d bytes) to test the cap", full.Len())
 	}
 	if strings.Contains(full.String(), "Left out") {
@@ -391,7 +391,7 @@ func TestBenchmarkName(t *testing.T) {
 		{"", "a", "Benchmark/arm=a"},
 	}
 	for _, tc := range tests {
-		if got := BenchmarkName(tc.w, tc.a); got != tc.want {
+		if got := benchmarkName(tc.w, tc.a); got != tc.want {
 			t.Errorf("BenchmarkName(%q, %q) = %q, want %q", tc.w, tc.a, got, tc.want)
 		}
 	}
@@ -407,7 +407,7 @@ func TestCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(rows[0], ",") != strings.Join(CSVHeader, ",") {
+	if strings.Join(rows[0], ",") != strings.Join(csvHeader, ",") {
 		t.Fatalf("header %v", rows[0])
 	}
 	samples, failed := 0, 0
@@ -425,7 +425,7 @@ func TestCSV(t *testing.T) {
 		t.Errorf("%d rows, want %d samples + %d failed runs", len(rows)-1, samples, failed)
 	}
 	col := map[string]int{}
-	for i, h := range CSVHeader {
+	for i, h := range csvHeader {
 		col[h] = i
 	}
 	var sum float64

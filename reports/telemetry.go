@@ -101,7 +101,7 @@ func (t Telemetry) Describe() string {
 		parts = append(parts, fmt.Sprintf("max %.0f °C", t.MaxTempC))
 	}
 	if t.EnergyPerIterationJ > 0 {
-		parts = append(parts, FormatEnergy(t.EnergyPerIterationJ)+"/iteration")
+		parts = append(parts, formatEnergy(t.EnergyPerIterationJ)+"/iteration")
 	}
 	if t.Throttled {
 		r := "throttled"

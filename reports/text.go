@@ -63,7 +63,7 @@ func textReport(w io.Writer, a *Analysis, opt Options) error {
 			return err
 		}
 		fmt.Fprintf(w, "%s; %s: %s\n", wa.BlockCounts(), termSafe(wa.Status), termSafe(wa.StopReason))
-		if line := PublishedLine(wa.Published); line != "" {
+		if line := publishedLine(wa.Published); line != "" {
 			if u := publishedURL(wa.Published); u != "" {
 				line += " — " + u
 			}
@@ -75,7 +75,7 @@ func textReport(w io.Writer, a *Analysis, opt Options) error {
 		}
 	}
 	if len(a.Workloads) > 0 {
-		fmt.Fprintf(w, "\n%s\n", wrapWords(StatisticsLegend, opt.width()))
+		fmt.Fprintf(w, "\n%s\n", wrapWords(statisticsLegend, opt.width()))
 	}
 	if d.StopReason != "" {
 		line := fmt.Sprintf("run %s: %s", d.Status, d.StopReason)
@@ -87,9 +87,9 @@ func textReport(w io.Writer, a *Analysis, opt Options) error {
 	return nil
 }
 
-// StatisticsLegend says, under every run report's tables, which numbers the
+// statisticsLegend says, under every run report's tables, which numbers the
 // comparison uses, so that the numbers on one screen agree.
-const StatisticsLegend = "geomean: geometric mean of the per-block means, which \"vs baseline\" compares (the geomeans' ratio over the blocks both arms ran); median, p90, p99 and n: over every timed iteration."
+const statisticsLegend = "geomean: geometric mean of the per-block means, which \"vs baseline\" compares (the geomeans' ratio over the blocks both arms ran); median, p90, p99 and n: over every timed iteration."
 
 // armNotes lists, in words, what kept an arm from a full comparison.
 func armNotes(wa *WorkloadAnalysis) []string {
@@ -149,7 +149,7 @@ func energyCells(arm *ArmAnalysis) []string {
 	if arm.Baseline {
 		rel = "baseline"
 	}
-	return []string{FormatEnergy(e.Summary.Median), rel}
+	return []string{formatEnergy(e.Summary.Median), rel}
 }
 
 func throttleCell(arm *ArmAnalysis) string {

@@ -16,9 +16,9 @@ import (
 	"golang.org/x/term"
 )
 
-// DefaultWidth is the width, in columns, that terminal tables fit when the
+// defaultWidth is the width, in columns, that terminal tables fit when the
 // width is not known: stdout is not a terminal and COLUMNS is unset.
-const DefaultWidth = 80
+const defaultWidth = 80
 
 // TerminalWidth is the width that text written to w should fit: the
 // terminal's when w is one, else COLUMNS when it is a positive number,
@@ -32,7 +32,7 @@ func TerminalWidth(w io.Writer) int {
 	if n, err := strconv.Atoi(strings.TrimSpace(os.Getenv("COLUMNS"))); err == nil && n > 0 {
 		return n
 	}
-	return DefaultWidth
+	return defaultWidth
 }
 
 // textTable is a terminal table that fits a width.
@@ -54,7 +54,7 @@ type textTable struct {
 // value".
 func (t *textTable) render(w io.Writer, width int) error {
 	if width <= 0 {
-		width = DefaultWidth
+		width = defaultWidth
 	}
 	var dropped []string
 	for i := 0; ; i++ {

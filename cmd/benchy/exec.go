@@ -959,14 +959,14 @@ func writeExecExports(doc *results.Document, f execFlags, commands map[string]st
 	opt := reports.HyperfineOptions{Commands: commands, TimeUnit: f.timeUnit}
 	var errs []error
 	for _, e := range []struct {
-		path  string
-		write func(io.Writer, *reports.Analysis, reports.HyperfineOptions) error
-	}{{f.exportJSON, reports.HyperfineJSON}, {f.exportMarkdown, reports.HyperfineMarkdown}, {f.exportCSV, reports.HyperfineCSV}} {
+		path   string
+		format reports.Format
+	}{{f.exportJSON, reports.JSON}, {f.exportMarkdown, reports.Markdown}, {f.exportCSV, reports.CSV}} {
 		if e.path == "" {
 			continue
 		}
 		var b strings.Builder
-		if err := e.write(&b, a, opt); err != nil {
+		if err := reports.Hyperfine(&b, a, e.format, opt); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", e.path, err))
 			continue
 		}
