@@ -56,10 +56,10 @@ type Options struct {
 	// Settle, when set, waits up to maxWait for the GPUs to cool to tempC
 	// before each block of a workload whose run settings ask for it, and
 	// returns what is recorded with the block.
-	Settle func(ctx context.Context, maxWait time.Duration, tempC float64) json.RawMessage
+	Settle func(ctx context.Context, maxWait time.Duration, tempC float64) *results.Settle
 	// HostLoad, when set, samples the host's load at the end of every block
 	// (or sequential turn); what it returns is recorded with the block.
-	HostLoad func() json.RawMessage
+	HostLoad func() *results.LoadSample
 	// SpawnOverhead, when set, measures what starting and reaping a no-op
 	// process costs; it is recorded (never subtracted) for plans with
 	// whole-process (`measure = "wall"`) arms.
@@ -95,7 +95,7 @@ type Telemetry interface {
 	Sample() any
 	// Summarize turns the snapshots before and after a run of n iterations
 	// into what is recorded (clocks, energy per iteration, throttling).
-	Summarize(before, after any, iterations int) json.RawMessage
+	Summarize(before, after any, iterations int) *results.Telemetry
 }
 
 // Run executes plan and returns its results document. The plan is the

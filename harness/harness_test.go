@@ -444,19 +444,19 @@ func TestSettleBeforeEveryBlock(t *testing.T) {
 	run.GPUSettle = 2 * time.Second
 	calls := 0
 	doc := runPlan(t, testPlan(run, execArm("a", true, []string{"true"}, "wall"), execArm("b", false, []string{"true"}, "wall")), Options{
-		Settle: func(_ context.Context, maxWait time.Duration, tempC float64) json.RawMessage {
+		Settle: func(_ context.Context, maxWait time.Duration, tempC float64) *results.Settle {
 			calls++
 			if maxWait != 2*time.Second || tempC != DefaultSettleTemp {
 				t.Errorf("settle(%v, %v)", maxWait, tempC)
 			}
-			return json.RawMessage(`{"settled":true}`)
+			return &results.Settle{Settled: true}
 		},
 	})
 	if calls != 4 {
 		t.Fatalf("settle ran %d times, want once before each of 4 blocks", calls)
 	}
-	if s := string(doc.Workloads[0].Blocks[2].Settle); s != `{"settled":true}` {
-		t.Fatalf("block settle = %q", s)
+	if s := doc.Workloads[0].Blocks[2].Settle; s == nil || *s != (results.Settle{Settled: true}) {
+		t.Fatalf("block settle = %+v", s)
 	}
 }
 

@@ -1,10 +1,9 @@
 package harness
 
 import (
-	"encoding/json"
-	"fmt"
 	"testing"
 
+	"github.com/benchy-dev/benchy/results"
 	"github.com/benchy-dev/benchy/suites"
 )
 
@@ -17,9 +16,9 @@ func TestHostLoadRecordedPerBlock(t *testing.T) {
 			run.Order = order
 			calls := 0
 			doc := runPlan(t, testPlan(run, execArm("a", true, []string{"true"}, "wall"), execArm("b", false, []string{"true"}, "wall")), Options{
-				HostLoad: func() json.RawMessage {
+				HostLoad: func() *results.LoadSample {
 					calls++
-					return json.RawMessage(fmt.Sprintf(`{"load_1m":%d,"cpus":2}`, calls))
+					return &results.LoadSample{Load1: float64(calls), CPUs: 2}
 				},
 			})
 			blocks := doc.Workloads[0].Blocks
@@ -27,7 +26,7 @@ func TestHostLoadRecordedPerBlock(t *testing.T) {
 				t.Fatalf("%d blocks", len(blocks))
 			}
 			for _, b := range blocks {
-				if len(b.Load) == 0 {
+				if b.Load == nil {
 					t.Errorf("block %d has no load", b.Index)
 				}
 			}

@@ -1,30 +1,19 @@
 package hw
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"path"
 	"runtime"
 	"strconv"
 	"strings"
+
+	"github.com/benchy-dev/benchy/results"
 )
 
-// LoadSample is the host's load and CPU frequency at one moment; benchy
-// records one at the end of every block (results.Block.Load), next to the
-// GPU telemetry of each arm's run.
-type LoadSample struct {
-	// Load1 is the 1-minute load average (/proc/loadavg): runnable and
-	// uninterruptible tasks, benchy's own included, averaged over about a
-	// minute.
-	Load1 float64 `json:"load_1m"`
-	// CPUs is the number of online CPUs the load is compared with.
-	CPUs int `json:"cpus"`
-	// MHz is the mean current frequency of the online CPUs (cpufreq
-	// scaling_cur_freq); 0 when the kernel does not expose it, as in most
-	// VMs and containers.
-	MHz float64 `json:"cpu_mhz,omitempty"`
-}
+// LoadSample is the host's load and CPU frequency at one moment, as a
+// results block records it at its end (results.Block.Load).
+type LoadSample = results.LoadSample
 
 // SampleLoad reads the load average and the CPU frequencies now.
 func SampleLoad() LoadSample { return sampleLoad(defaultHostFS()) }
@@ -74,10 +63,6 @@ const (
 	// fraction of the highest, that counts as a change.
 	FreqChangeFraction = 0.10
 )
-
-// Loaded reports whether the sample's 1-minute load average exceeds the
-// number of CPUs.
-func (s LoadSample) Loaded() bool { return s.CPUs > 0 && s.Load1 > float64(s.CPUs) }
 
 // LoadAssessment is what a run's per-block load samples say.
 type LoadAssessment struct {
@@ -143,22 +128,4 @@ func (a LoadAssessment) Warnings() []string {
 			a.MinMHz, a.MaxMHz, 100*(a.MaxMHz-a.MinMHz)/a.MaxMHz))
 	}
 	return w
-}
-
-// LoadSampleJSON is SampleLoad as the JSON a results block records.
-func LoadSampleJSON() json.RawMessage {
-	b, err := json.Marshal(SampleLoad())
-	if err != nil {
-		return nil
-	}
-	return b
-}
-
-// ParseLoadSample reads a block's recorded load; ok is false when the block
-// has none.
-func ParseLoadSample(raw json.RawMessage) (s LoadSample, ok bool) {
-	if len(raw) == 0 || json.Unmarshal(raw, &s) != nil || s.CPUs == 0 {
-		return LoadSample{}, false
-	}
-	return s, true
 }

@@ -4,22 +4,15 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/benchy-dev/benchy/results"
 )
 
 // settlePoll is how often WaitSettled samples; tests shorten it.
 var settlePoll = time.Second
 
-// Settle is the outcome of WaitSettled.
-type Settle struct {
-	// Settled is true when every GPU was at or below the target temperature.
-	Settled bool `json:"settled"`
-	// Waited is how long the wait took.
-	Waited time.Duration `json:"waited_ns"`
-	// MaxTempC is the hottest GPU at the end of the wait.
-	MaxTempC uint32 `json:"max_temp_c"`
-	// Reason says, when not settled, why not (timeout, no reading).
-	Reason string `json:"reason,omitempty"`
-}
+// Settle is the outcome of WaitSettled, as a results block records it.
+type Settle = results.Settle
 
 // WaitSettled waits until every GPU's temperature is at or below tempC, or
 // until maxWait has passed, sampling about once a second. It returns an

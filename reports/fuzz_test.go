@@ -2,21 +2,20 @@ package reports
 
 import (
 	"bytes"
-	"encoding/json"
 	"strings"
 	"testing"
 	"unicode/utf8"
 )
 
-// FuzzParseTelemetry: any bytes either parse or are refused; never a panic,
-// and a parsed record describes itself.
-func FuzzParseTelemetry(f *testing.F) {
+// FuzzTelemetryOf: any bytes either decode as a run's telemetry or are
+// refused; never a panic, and a decoded record describes itself.
+func FuzzTelemetryOf(f *testing.F) {
 	f.Add([]byte(`{"throttled":true,"reasons":["sw_power_cap"],"before":[{"sm_mhz":1410,"power_w":300}],"energy_per_iteration_j":0.5}`))
 	f.Add([]byte(`{"reasons":12}`))
 	f.Add([]byte(`null`))
 	f.Add([]byte(`{"before":[{"error":"GPU is lost"}]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		tel, ok := ParseTelemetry(json.RawMessage(b))
+		tel, ok := decodeTelemetry(b)
 		if ok {
 			_ = tel.Describe()
 		}

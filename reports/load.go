@@ -16,7 +16,7 @@ func loadNotes(wa *WorkloadAnalysis) []string {
 	}
 	var samples []hw.LoadSample
 	for _, b := range wa.Source.Blocks {
-		if s, ok := hw.ParseLoadSample(b.Load); ok && b.Measured() {
+		if s, ok := b.LoadSample(); ok && b.Measured() {
 			samples = append(samples, s)
 		}
 	}
@@ -30,7 +30,7 @@ func loadNotes(wa *WorkloadAnalysis) []string {
 // loadedBlock returns the block's load sample when the host was loaded at
 // its end, for the timeline's mark.
 func loadedBlock(b *results.Block) (hw.LoadSample, bool) {
-	s, ok := hw.ParseLoadSample(b.Load)
+	s, ok := b.LoadSample()
 	return s, ok && s.Loaded()
 }
 

@@ -2,11 +2,11 @@ package reports
 
 import (
 	"bytes"
-	"encoding/json"
-	"fmt"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/benchy-dev/benchy/results"
 )
 
 var loadMark = regexp.MustCompile(`<title>block \d+: host load [0-9.]+ on 2 CPUs</title>`)
@@ -28,10 +28,10 @@ func TestLoadWarnings(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			doc := mkDoc("w", "lower", []string{"base", "new"}, values)
 			for i, b := range doc.Workloads[0].Blocks[1:] {
-				b.Load = json.RawMessage(fmt.Sprintf(`{"load_1m":%g,"cpus":2}`, tc.loads[i]))
+				b.Load = &results.LoadSample{Load1: tc.loads[i], CPUs: 2}
 			}
 			// A loaded warm-up block is neither counted nor warned about.
-			doc.Workloads[0].Blocks[0].Load = json.RawMessage(`{"load_1m":9,"cpus":2}`)
+			doc.Workloads[0].Blocks[0].Load = &results.LoadSample{Load1: 9, CPUs: 2}
 			a := Analyze(doc)
 			var text, md, html bytes.Buffer
 			if err := textReport(&text, a, Options{}); err != nil {

@@ -160,7 +160,17 @@ func TestTelemetryAnalysis(t *testing.T) {
 	}
 }
 
-func TestParseTelemetry(t *testing.T) {
+// decodeTelemetry reads raw as an ArmRun's telemetry and returns what
+// reports show of it; ok is false when raw is not telemetry.
+func decodeTelemetry(raw []byte) (Telemetry, bool) {
+	var rt *results.Telemetry
+	if len(raw) > 0 && json.Unmarshal(raw, &rt) != nil {
+		return Telemetry{}, false
+	}
+	return TelemetryOf(rt)
+}
+
+func TestTelemetryOf(t *testing.T) {
 	tests := []struct {
 		raw     string
 		ok      bool
@@ -170,13 +180,15 @@ func TestParseTelemetry(t *testing.T) {
 		{``, false, "", 0},
 		{`null`, false, "", 0},
 		{`{"throttled":true,"reasons":["hw_slowdown"],"before":[{"sm_mhz":1000}],"after":[{"sm_mhz":1200},{"error":"GPU is lost","sm_mhz":0}]}`, true, "hw_slowdown", 1100},
-		{`{"throttled":true,"reasons":12}`, true, "mask 0xc", 0},
+		// A mask recorded as a number reads by name, as a list does.
+		{`{"throttled":true,"reasons":12}`, true, "sw_power_cap,hw_slowdown", 0},
+		{`{"throttled":true,"reasons":["no_such_reason"]}`, false, "", 0},
 		{`{"throttled":`, false, "", 0},
 	}
 	for _, tc := range tests {
-		got, ok := ParseTelemetry(json.RawMessage(tc.raw))
+		got, ok := decodeTelemetry([]byte(tc.raw))
 		if ok != tc.ok || strings.Join(got.Reasons, ",") != tc.reasons || got.SMClockMHz != tc.clock {
-			t.Errorf("ParseTelemetry(%s) = %+v, %v", tc.raw, got, ok)
+			t.Errorf("decodeTelemetry(%s) = %+v, %v", tc.raw, got, ok)
 		}
 	}
 }

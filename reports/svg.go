@@ -481,7 +481,7 @@ func timelinePlot(wa *WorkloadAnalysis, label string) template.HTML {
 			}
 			tip := fmt.Sprintf("%s · %s: %s per iteration, %d iterations, ran %d of %d", where, arm.Name,
 				FormatValue(v, wa.Metric), len(r.NS), pos, len(b.Order))
-			t, hasT := ParseTelemetry(r.Telemetry)
+			t, hasT := TelemetryOf(r.Telemetry)
 			if hasT {
 				if d := t.Describe(); d != "" {
 					tip += " · " + d

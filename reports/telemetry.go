@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -12,65 +11,39 @@ import (
 	"github.com/benchy-dev/benchy/stats"
 )
 
-// Telemetry is the part of an arm run's GPU telemetry (written by the hw
-// package's RunTelemetry) that reports show. The reports package reads the
-// JSON rather than importing hw, so that a results document renders on any
-// machine and an unknown field never breaks a report.
+// Telemetry is the part of an arm run's GPU telemetry (results.Telemetry,
+// which the hw package fills) that reports show.
 type Telemetry struct {
-	Throttled bool `json:"throttled"`
+	Throttled bool
 	// Reasons are the clock event reasons seen during the run, by name.
-	Reasons             []string `json:"-"`
-	EnergyJ             float64  `json:"energy_j"`
-	EnergyPerIterationJ float64  `json:"energy_per_iteration_j"`
-	EnergyError         string   `json:"energy_error"`
-	MaxTempC            float64  `json:"max_temp_c"`
-	Errors              []string `json:"errors"`
-	// SMClockMHz and PowerW average the samples taken before and after the
-	// run over every GPU that reported them; 0 when none did.
-	SMClockMHz, PowerW float64 `json:"-"`
+	Reasons             []string
+	EnergyJ             float64
+	EnergyPerIterationJ float64
+	EnergyError         string
+	MaxTempC            float64
+	Errors              []string
+	// SMClockMHz and PowerW average the samples taken before, during and
+	// after the run over every GPU that reported them; 0 when none did.
+	SMClockMHz, PowerW float64
 }
 
-type telemetrySample struct {
-	SMClockMHz float64 `json:"sm_mhz"`
-	PowerW     float64 `json:"power_w"`
-	Error      string  `json:"error"`
-}
-
-// ParseTelemetry reads an ArmRun's telemetry; ok is false when there is none
-// or it cannot be read.
-func ParseTelemetry(raw json.RawMessage) (t Telemetry, ok bool) {
-	if len(raw) == 0 || string(raw) == "null" {
+// TelemetryOf is what reports show of an ArmRun's telemetry; ok is false
+// when it has none.
+func TelemetryOf(rt *results.Telemetry) (t Telemetry, ok bool) {
+	if rt == nil {
 		return t, false
 	}
-	var aux struct {
-		Telemetry
-		RawReasons json.RawMessage   `json:"reasons"`
-		Before     []telemetrySample `json:"before"`
-		After      []telemetrySample `json:"after"`
-		During     []telemetrySample `json:"during"`
-	}
-	if err := json.Unmarshal(raw, &aux); err != nil {
-		return t, false
-	}
-	t = aux.Telemetry
-	if len(aux.RawReasons) > 0 {
-		var names []string
-		var mask uint64
-		if json.Unmarshal(aux.RawReasons, &names) == nil {
-			t.Reasons = names
-		} else if json.Unmarshal(aux.RawReasons, &mask) == nil && mask != 0 {
-			t.Reasons = []string{fmt.Sprintf("mask 0x%x", mask)}
-		}
-	}
+	t = Telemetry{Throttled: rt.Throttled, Reasons: rt.Reasons.Names(), EnergyJ: rt.EnergyJ,
+		EnergyPerIterationJ: rt.EnergyPerIterationJ, EnergyError: rt.EnergyError, MaxTempC: float64(rt.MaxTempC), Errors: rt.Errors}
 	var clk, pw float64
 	var nclk, npw int
-	for _, set := range [][]telemetrySample{aux.Before, aux.During, aux.After} {
+	for _, set := range [][]results.GPUSample{rt.Before, rt.During, rt.After} {
 		for _, s := range set {
 			if s.Error != "" {
 				continue
 			}
 			if s.SMClockMHz > 0 {
-				clk += s.SMClockMHz
+				clk += float64(s.SMClockMHz)
 				nclk++
 			}
 			if s.PowerW > 0 {
@@ -119,7 +92,7 @@ func energyValue(b *results.Block, arm string) (float64, bool) {
 	if !ok || r.Error != "" {
 		return 0, false
 	}
-	t, ok := ParseTelemetry(r.Telemetry)
+	t, ok := TelemetryOf(r.Telemetry)
 	if !ok || t.EnergyError != "" || !(t.EnergyPerIterationJ > 0) || math.IsInf(t.EnergyPerIterationJ, 0) {
 		return 0, false
 	}
@@ -137,7 +110,7 @@ func analyzeTelemetry(w *results.Workload, aa *ArmAnalysis) {
 		if !ok {
 			continue
 		}
-		t, ok := ParseTelemetry(r.Telemetry)
+		t, ok := TelemetryOf(r.Telemetry)
 		if !ok {
 			continue
 		}

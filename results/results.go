@@ -197,11 +197,10 @@ type Block struct {
 	// Incomplete marks a block cut short by an interrupt; analyses drop it.
 	Incomplete bool `json:"incomplete,omitempty"`
 	// Settle records the wait for the GPUs to cool before the block.
-	Settle json.RawMessage `json:"settle,omitempty"`
-	// Load is the host's load and CPU frequency at the block's end
-	// (hw.LoadSample).
-	Load json.RawMessage `json:"load,omitempty"`
-	Runs []*ArmRun       `json:"runs"`
+	Settle *Settle `json:"settle,omitempty"`
+	// Load is the host's load and CPU frequency at the block's end.
+	Load *LoadSample `json:"load,omitempty"`
+	Runs []*ArmRun   `json:"runs"`
 }
 
 // ArmRun is one arm's turn in one block.
@@ -211,8 +210,8 @@ type ArmRun struct {
 	NS      []int64            `json:"ns,omitempty"`
 	Metrics map[string]float64 `json:"metrics,omitempty"`
 	Error   string             `json:"error,omitempty"`
-	// Telemetry holds device samples taken around the run (hw package).
-	Telemetry json.RawMessage `json:"telemetry,omitempty"`
+	// Telemetry holds device samples taken around the run.
+	Telemetry *Telemetry `json:"telemetry,omitempty"`
 }
 
 // Run returns the arm's run in the block, if it ran.

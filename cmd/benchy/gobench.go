@@ -315,7 +315,7 @@ func runGobench(cmd *cobra.Command, f gobenchFlags, pkgs []string, stdout, stder
 	var samples []hw.LoadSample
 	for _, w := range doc.Workloads {
 		for _, b := range w.Blocks {
-			if s, ok := hw.ParseLoadSample(b.Load); ok && b.Measured() {
+			if s, ok := b.LoadSample(); ok && b.Measured() {
 				samples = append(samples, s)
 			}
 		}

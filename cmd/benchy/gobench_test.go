@@ -81,7 +81,7 @@ func TestGobench(t *testing.T) {
 	// The load warnings of the unprinted report are on stderr.
 	var samples []hw.LoadSample
 	for _, b := range doc.Workloads[0].Blocks {
-		if s, ok := hw.ParseLoadSample(b.Load); ok && b.Measured() {
+		if s, ok := b.LoadSample(); ok && b.Measured() {
 			samples = append(samples, s)
 		}
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"time"
@@ -25,7 +24,10 @@ func configureMachine(ctx context.Context, opt *harness.Options) (release func()
 	}
 	opt.Environment = func() results.Environment { return harness.EnvironmentOf(inv) }
 	opt.SpawnOverhead = func(ctx context.Context) (time.Duration, error) { return exec.SpawnOverhead(ctx, 25) }
-	opt.HostLoad = hw.LoadSampleJSON
+	opt.HostLoad = func() *results.LoadSample {
+		s := hw.SampleLoad()
+		return &s
+	}
 	if len(inv.GPUs) == 0 {
 		return func() {}
 	}
@@ -34,13 +36,12 @@ func configureMachine(ctx context.Context, opt *harness.Options) (release func()
 		return func() {}
 	}
 	opt.Telemetry = gpuTelemetry{t}
-	opt.Settle = func(ctx context.Context, maxWait time.Duration, tempC float64) json.RawMessage {
+	opt.Settle = func(ctx context.Context, maxWait time.Duration, tempC float64) *results.Settle {
 		st, err := hw.WaitSettled(ctx, t, maxWait, tempC)
 		if err != nil && st.Reason == "" {
 			st.Reason = err.Error()
 		}
-		b, _ := json.Marshal(st)
-		return b
+		return &st
 	}
 	return func() { _ = t.Close() }
 }
@@ -80,17 +81,14 @@ type gpuTelemetry struct{ t *hw.Telemetry }
 // Sample returns t.Sample() as an any.
 func (g gpuTelemetry) Sample() any { return g.t.Sample() }
 
-// Summarize returns hw.NewRunTelemetry(before, after, nil, iterations) as
-// JSON, or nil when neither side holds samples.
-func (g gpuTelemetry) Summarize(before, after any, iterations int) json.RawMessage {
+// Summarize returns hw.NewRunTelemetry(before, after, nil, iterations), or
+// nil when neither side holds samples.
+func (g gpuTelemetry) Summarize(before, after any, iterations int) *results.Telemetry {
 	b, _ := before.([]hw.GPUSample)
 	a, _ := after.([]hw.GPUSample)
 	if len(b) == 0 && len(a) == 0 {
 		return nil
 	}
-	out, err := json.Marshal(hw.NewRunTelemetry(b, a, nil, iterations))
-	if err != nil {
-		return nil
-	}
-	return out
+	rt := hw.NewRunTelemetry(b, a, nil, iterations)
+	return &rt
 }

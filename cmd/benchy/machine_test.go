@@ -1,12 +1,12 @@
 package main
 
 import (
-	"encoding/json"
 	"testing"
 	"time"
 
 	"github.com/benchy-dev/benchy/hw"
 	"github.com/benchy-dev/benchy/hw/hwtest"
+	"github.com/benchy-dev/benchy/results"
 )
 
 // gpuTelemetry summarizes the samplings around an arm's run: energy,
@@ -21,16 +21,15 @@ func TestGPUTelemetry(t *testing.T) {
 	g := gpuTelemetry{tel}
 	before := g.Sample()
 	m.GPUs[0].Run(time.Second, 300000, 1980)
-	m.GPUs[0].Set(func(s *hwtest.State) { s.Reasons = uint64(hw.ReasonSWPowerCap) })
-	raw := g.Summarize(before, g.Sample(), 10)
-	var rt hw.RunTelemetry
-	if err := json.Unmarshal(raw, &rt); err != nil {
-		t.Fatal(err)
+	m.GPUs[0].Set(func(s *hwtest.State) { s.Reasons = uint64(results.ReasonSWPowerCap) })
+	rt := g.Summarize(before, g.Sample(), 10)
+	if rt == nil {
+		t.Fatal("no summary")
 	}
 	if rt.EnergyJ != 300 || rt.EnergyPerIterationJ != 30 || !rt.Throttled || len(rt.Before) != 8 {
 		t.Errorf("summary = %+v", rt)
 	}
 	if got := (gpuTelemetry{}).Summarize(gpuTelemetry{}.Sample(), nil, 1); got != nil {
-		t.Errorf("empty summary = %s", got)
+		t.Errorf("empty summary = %+v", got)
 	}
 }

@@ -239,11 +239,16 @@ func TestTelemetryContract(t *testing.T) {
 			before := sample(energy, 0)
 			energy += perIterMJ * uint64(iters)
 			after := sample(energy, reasons)
+			// Through JSON, as a results document holds it.
 			raw, err := json.Marshal(hw.NewRunTelemetry(before, after, nil, iters))
 			if err != nil {
 				t.Fatal(err)
 			}
-			blk.Runs = append(blk.Runs, &results.ArmRun{Arm: arm, NS: []int64{int64(1000 + 100*k + b)}, Telemetry: raw})
+			var rt results.Telemetry
+			if err := json.Unmarshal(raw, &rt); err != nil {
+				t.Fatal(err)
+			}
+			blk.Runs = append(blk.Runs, &results.ArmRun{Arm: arm, NS: []int64{int64(1000 + 100*k + b)}, Telemetry: &rt})
 		}
 		w.Blocks = append(w.Blocks, blk)
 	}
@@ -263,7 +268,7 @@ func TestTelemetryContract(t *testing.T) {
 	if m := a.Workloads[0].Arms[0].Energy.Summary.Median; m < 0.0524 || m > 0.0526 {
 		t.Errorf("baseline energy per iteration %v J, want 0.0525", m)
 	}
-	tel, ok := reports.ParseTelemetry(w.Blocks[3].Runs[1].Telemetry)
+	tel, ok := reports.TelemetryOf(w.Blocks[3].Runs[1].Telemetry)
 	if !ok || !tel.Throttled || tel.SMClockMHz != 1980 || tel.PowerW != 400 || !strings.Contains(tel.Describe(), "throttled: sw_power_cap") {
 		t.Errorf("parsed %+v", tel)
 	}
