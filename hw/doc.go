@@ -9,5 +9,7 @@
 // from github.com/NVIDIA/go-nvml, which needs cgo; in a build without cgo the
 // package still compiles and falls back to `nvidia-smi`.
 //
-// hw imports nothing else of benchy's.
+// Of benchy's packages hw imports only results (and, through it, metric),
+// whose types are the schema of what it records: GPU samples, a run's
+// telemetry, the settle wait and the host's load.
 package hw
