@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/benchy-dev/benchy/results"
 )
 
 // Verdict grades one reproducibility check.
@@ -300,7 +302,7 @@ func liveCheck(p, label string, g GPU, live map[int]GPUSample) Check {
 		c.Detail = "clock event reasons not reported"
 		return c
 	}
-	r := s.Reasons & ThrottleMask
+	r := s.Reasons & results.ThrottleMask
 	if r == 0 {
 		c.Verdict = OK
 		c.Detail = fmt.Sprintf("none (%d°C, %.0f W, SM %d MHz)", s.TempC, s.PowerW, s.SMClockMHz)
@@ -314,9 +316,9 @@ func liveCheck(p, label string, g GPU, live map[int]GPUSample) Check {
 	c.Verdict = Warn
 	c.Detail = "active: " + r.String() + fmt.Sprintf(" (%d°C, %.0f W, SM %d MHz)", s.TempC, s.PowerW, s.SMClockMHz)
 	switch {
-	case r&(ReasonSWThermal|ReasonHWThermal) != 0:
+	case r&(results.ReasonSWThermal|results.ReasonHWThermal) != 0:
 		c.Fix = `improve cooling or wait: run { gpu_settle = "60s", gpu_settle_temp = 50 } waits before each block`
-	case r&(ReasonSWPowerCap|ReasonHWPowerBrake) != 0:
+	case r&(results.ReasonSWPowerCap|results.ReasonHWPowerBrake) != 0:
 		c.Fix = "lock clocks to the base clock (sudo benchy gpu lock-clocks), which the GPU can hold within its power limit"
 	default:
 		c.Fix = "check cooling, power supply and sync boost settings (nvidia-smi -q -d PERFORMANCE)"

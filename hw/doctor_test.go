@@ -3,6 +3,8 @@ package hw
 import (
 	"strings"
 	"testing"
+
+	"github.com/benchy-dev/benchy/results"
 )
 
 func find(checks []Check, id string) Check {
@@ -70,7 +72,7 @@ func TestDoctorGPUs(t *testing.T) {
 			AppClocks: &Clocks{1980, 2619}, DefaultAppClocks: &Clocks{1980, 2619},
 			LockedClocks: &ClockLock{Spec: ClockSpec{Mode: "base"}}}
 	}
-	idle := GPUSample{Index: 0, TempC: 33, PowerW: 70, SMClockMHz: 345, Reasons: ReasonGPUIdle}
+	idle := GPUSample{Index: 0, TempC: 33, PowerW: 70, SMClockMHz: 345, Reasons: results.ReasonGPUIdle}
 	tests := []struct {
 		name   string
 		gpu    func(*GPU)
@@ -97,7 +99,7 @@ func TestDoctorGPUs(t *testing.T) {
 			"450 W, below the default 700 W: the GPU will power-cap sooner"},
 		{"app clocks changed", func(g *GPU) { g.AppClocks = &Clocks{1410, 2619} }, nil, "gpu0.app_clocks", Info, ""},
 		{"no throttling", func(*GPU) {}, []GPUSample{idle}, "gpu0.throttle", OK, "none (33°C, 70 W, SM 345 MHz)"},
-		{"thermal throttling", func(*GPU) {}, []GPUSample{{Index: 0, TempC: 89, Reasons: ReasonSWThermal | ReasonGPUIdle}},
+		{"thermal throttling", func(*GPU) {}, []GPUSample{{Index: 0, TempC: 89, Reasons: results.ReasonSWThermal | results.ReasonGPUIdle}},
 			"gpu0.throttle", Warn, "active: sw_thermal_slowdown (89°C, 0 W, SM 0 MHz)"},
 		{"near slowdown", func(*GPU) {}, []GPUSample{{Index: 0, TempC: 80}}, "gpu0.throttle", Warn,
 			"not yet, but 80°C is within 10°C of the 87°C slowdown threshold"},

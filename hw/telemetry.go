@@ -22,24 +22,6 @@ type (
 	RunTelemetry = results.Telemetry
 )
 
-// The clock event reasons NVML reports (results.ThrottleReason's bits).
-const (
-	ReasonGPUIdle          = results.ReasonGPUIdle
-	ReasonAppClocksSetting = results.ReasonAppClocksSetting
-	ReasonSWPowerCap       = results.ReasonSWPowerCap
-	ReasonHWSlowdown       = results.ReasonHWSlowdown
-	ReasonSyncBoost        = results.ReasonSyncBoost
-	ReasonSWThermal        = results.ReasonSWThermal
-	ReasonHWThermal        = results.ReasonHWThermal
-	ReasonHWPowerBrake     = results.ReasonHWPowerBrake
-	ReasonDisplayClocks    = results.ReasonDisplayClocks
-	ReasonBoardLimit       = results.ReasonBoardLimit
-	ReasonReliability      = results.ReasonReliability
-	// ThrottleMask holds the reasons that mean a GPU ran slower than it
-	// otherwise would have (results.ThrottleMask).
-	ThrottleMask = results.ThrottleMask
-)
-
 // sampler reads one GPU; implemented over NVML (or a fake in tests).
 type sampler interface {
 	sample() GPUSample
@@ -203,9 +185,10 @@ func sampleErr(ss ...GPUSample) string {
 	return ""
 }
 
-// ThrottleBetween returns the throttling reasons (ThrottleMask only) that
-// affected the GPUs between two samplings: those active at either instant,
-// plus power or thermal capping implied by growth of the violation counters.
+// ThrottleBetween returns the throttling reasons (results.ThrottleMask
+// only) that affected the GPUs between two samplings: those active at
+// either instant, plus power or thermal capping implied by growth of the
+// violation counters.
 // Samples taken in between (a Recording) may be passed in during.
 func ThrottleBetween(before, after []GPUSample, during ...GPUSample) ThrottleReason {
 	var r ThrottleReason
@@ -223,13 +206,13 @@ func ThrottleBetween(before, after []GPUSample, during ...GPUSample) ThrottleRea
 			continue
 		}
 		if s0.Has("power_violation_ns") && s1.Has("power_violation_ns") && s1.PowerViolationNS > s0.PowerViolationNS {
-			r |= ReasonSWPowerCap
+			r |= results.ReasonSWPowerCap
 		}
 		if s0.Has("thermal_violation_ns") && s1.Has("thermal_violation_ns") && s1.ThermalViolationNS > s0.ThermalViolationNS {
-			r |= ReasonSWThermal
+			r |= results.ReasonSWThermal
 		}
 	}
-	return r & ThrottleMask
+	return r & results.ThrottleMask
 }
 
 // NewRunTelemetry summarises the samples taken around a run of iterations

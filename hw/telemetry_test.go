@@ -17,6 +17,7 @@ import (
 	"github.com/NVIDIA/go-nvml/pkg/nvml/mock/server"
 
 	"github.com/benchy-dev/benchy/hw/hwtest"
+	"github.com/benchy-dev/benchy/results"
 )
 
 func newTelemetry(t *testing.T, m *hwtest.Machine) *Telemetry {
@@ -34,7 +35,7 @@ func TestSampleReadsEveryField(t *testing.T) {
 	m.GPUs[1].Set(func(s *hwtest.State) {
 		s.SMClockMHz, s.MemClockMHz, s.TempC, s.PowerMW = 1755, 2619, 61, 412345
 		s.GPUUtil, s.MemUtil, s.MemUsedBytes, s.PState = 97, 40, 12<<30, nvml.PSTATE_0
-		s.Reasons = uint64(ReasonSWPowerCap)
+		s.Reasons = uint64(results.ReasonSWPowerCap)
 		s.EnergyMJ, s.PowerViolationNS, s.ThermalViolationNS = 123456789, 5e9, 7
 	})
 	tel := newTelemetry(t, m)
@@ -48,7 +49,7 @@ func TestSampleReadsEveryField(t *testing.T) {
 	s := got[1]
 	s.At = time.Time{}
 	want := GPUSample{Index: 1, SMClockMHz: 1755, MemClockMHz: 2619, TempC: 61, PowerW: 412.345,
-		GPUUtil: 97, MemUtil: 40, MemUsedBytes: 12 << 30, Reasons: ReasonSWPowerCap,
+		GPUUtil: 97, MemUtil: 40, MemUsedBytes: 12 << 30, Reasons: results.ReasonSWPowerCap,
 		EnergyMJ: 123456789, PowerViolationNS: 5e9, ThermalViolationNS: 7,
 		Missing: []string{"fan_pct"}} // SXM boards have no fan
 	if !reflect.DeepEqual(s, want) {
@@ -135,19 +136,19 @@ func TestThrottleFlags(t *testing.T) {
 	}{
 		{"idle is not throttling", func(*hwtest.GPU) {}, 0},
 		{"power cap at the end", func(g *hwtest.GPU) {
-			g.Set(func(s *hwtest.State) { s.Reasons = uint64(ReasonSWPowerCap | ReasonAppClocksSetting) })
-		}, ReasonSWPowerCap},
+			g.Set(func(s *hwtest.State) { s.Reasons = uint64(results.ReasonSWPowerCap | results.ReasonAppClocksSetting) })
+		}, results.ReasonSWPowerCap},
 		{"thermal, then recovered: only the counter tells", func(g *hwtest.GPU) {
 			g.Set(func(s *hwtest.State) { s.ThermalViolationNS += 3e6 })
-		}, ReasonSWThermal},
+		}, results.ReasonSWThermal},
 		{"power violation counter", func(g *hwtest.GPU) {
 			g.Set(func(s *hwtest.State) { s.PowerViolationNS += 1 })
-		}, ReasonSWPowerCap},
+		}, results.ReasonSWPowerCap},
 		{"hardware slowdown", func(g *hwtest.GPU) {
-			g.Set(func(s *hwtest.State) { s.Reasons = uint64(ReasonHWSlowdown | ReasonHWThermal) })
-		}, ReasonHWSlowdown | ReasonHWThermal},
+			g.Set(func(s *hwtest.State) { s.Reasons = uint64(results.ReasonHWSlowdown | results.ReasonHWThermal) })
+		}, results.ReasonHWSlowdown | results.ReasonHWThermal},
 		{"display clocks are not throttling", func(g *hwtest.GPU) {
-			g.Set(func(s *hwtest.State) { s.Reasons = uint64(ReasonDisplayClocks) })
+			g.Set(func(s *hwtest.State) { s.Reasons = uint64(results.ReasonDisplayClocks) })
 		}, 0},
 	}
 	for _, tc := range tests {
@@ -173,9 +174,9 @@ func TestThrottleSeenOnlyByBackgroundRecording(t *testing.T) {
 	m := hwtest.DGXH100()
 	tel := newTelemetry(t, m)
 	before := tel.Sample()
-	during := []GPUSample{{Index: 0, Reasons: ReasonHWPowerBrake}}
+	during := []GPUSample{{Index: 0, Reasons: results.ReasonHWPowerBrake}}
 	after := tel.Sample()
-	if got := ThrottleBetween(before, after, during...); got != ReasonHWPowerBrake {
+	if got := ThrottleBetween(before, after, during...); got != results.ReasonHWPowerBrake {
 		t.Errorf("ThrottleBetween with during = %v", got)
 	}
 }
@@ -203,9 +204,9 @@ func TestFaultNVMLErrorMidRun(t *testing.T) {
 func TestFaultLegacyThrottleCall(t *testing.T) {
 	m := hwtest.DGXH100()
 	m.GPUs[0].Fail("GetCurrentClocksEventReasons", nvml.ERROR_FUNCTION_NOT_FOUND)
-	m.GPUs[0].Set(func(s *hwtest.State) { s.Reasons = uint64(ReasonSWThermal) })
+	m.GPUs[0].Set(func(s *hwtest.State) { s.Reasons = uint64(results.ReasonSWThermal) })
 	tel := newTelemetry(t, m)
-	if s := tel.Sample()[0]; s.Reasons != ReasonSWThermal || !s.Has("reasons") {
+	if s := tel.Sample()[0]; s.Reasons != results.ReasonSWThermal || !s.Has("reasons") {
 		t.Errorf("older driver fallback: %+v", s)
 	}
 }
@@ -286,7 +287,7 @@ func TestTelemetryClose(t *testing.T) {
 
 func TestSampleJSONRoundTrip(t *testing.T) {
 	m := hwtest.DGXH100()
-	m.GPUs[0].Set(func(s *hwtest.State) { s.Reasons = uint64(ReasonSWPowerCap|ReasonGPUIdle) | 1<<40 })
+	m.GPUs[0].Set(func(s *hwtest.State) { s.Reasons = uint64(results.ReasonSWPowerCap|results.ReasonGPUIdle) | 1<<40 })
 	tel := newTelemetry(t, m)
 	in := NewRunTelemetry(tel.Sample(), tel.Sample(), nil, 3)
 	b, err := json.Marshal(in)
@@ -308,16 +309,16 @@ func TestSampleJSONRoundTrip(t *testing.T) {
 	if err := json.Unmarshal([]byte(`["no_such_reason"]`), &r); err == nil {
 		t.Error("unknown reason accepted")
 	}
-	if err := json.Unmarshal([]byte(`12`), &r); err != nil || r != ReasonSWPowerCap|ReasonHWSlowdown {
+	if err := json.Unmarshal([]byte(`12`), &r); err != nil || r != results.ReasonSWPowerCap|results.ReasonHWSlowdown {
 		t.Errorf("numeric reasons = %v, %v", r, err)
 	}
 }
 
 func TestThrottleReasonNames(t *testing.T) {
-	if got := (ReasonSWThermal | ReasonHWPowerBrake).String(); got != "sw_thermal_slowdown+hw_power_brake_slowdown" {
+	if got := (results.ReasonSWThermal | results.ReasonHWPowerBrake).String(); got != "sw_thermal_slowdown+hw_power_brake_slowdown" {
 		t.Errorf("String = %q", got)
 	}
-	if ThrottleReason(0).String() != "none" || ReasonGPUIdle.Throttling() || !ReasonSyncBoost.Throttling() {
+	if ThrottleReason(0).String() != "none" || results.ReasonGPUIdle.Throttling() || !results.ReasonSyncBoost.Throttling() {
 		t.Error("idle/sync boost classification wrong")
 	}
 	if !slices.Equal(ThrottleReason(nvml.ClocksEventReasonAll).Names()[:2], []string{"gpu_idle", "applications_clocks_setting"}) {
@@ -325,10 +326,10 @@ func TestThrottleReasonNames(t *testing.T) {
 	}
 	// The constants are NVML's.
 	pairs := map[ThrottleReason]uint64{
-		ReasonSWPowerCap: nvml.ClocksEventReasonSwPowerCap, ReasonHWSlowdown: nvml.ClocksThrottleReasonHwSlowdown,
-		ReasonSyncBoost: nvml.ClocksEventReasonSyncBoost, ReasonSWThermal: nvml.ClocksEventReasonSwThermalSlowdown,
-		ReasonHWThermal: nvml.ClocksThrottleReasonHwThermalSlowdown, ReasonHWPowerBrake: nvml.ClocksThrottleReasonHwPowerBrakeSlowdown,
-		ReasonBoardLimit: nvml.ClocksEventReasonBoardLimit, ReasonReliability: nvml.ClocksEventReasonReliability,
+		results.ReasonSWPowerCap: nvml.ClocksEventReasonSwPowerCap, results.ReasonHWSlowdown: nvml.ClocksThrottleReasonHwSlowdown,
+		results.ReasonSyncBoost: nvml.ClocksEventReasonSyncBoost, results.ReasonSWThermal: nvml.ClocksEventReasonSwThermalSlowdown,
+		results.ReasonHWThermal: nvml.ClocksThrottleReasonHwThermalSlowdown, results.ReasonHWPowerBrake: nvml.ClocksThrottleReasonHwPowerBrakeSlowdown,
+		results.ReasonBoardLimit: nvml.ClocksEventReasonBoardLimit, results.ReasonReliability: nvml.ClocksEventReasonReliability,
 	}
 	for r, v := range pairs {
 		if uint64(r) != v {
@@ -380,9 +381,9 @@ func TestOldDriverSymbols(t *testing.T) {
 		dev.GetArchitectureFunc = func() (nvml.DeviceArchitecture, nvml.Return) { called.Add(1); return 0, nvml.SUCCESS }
 		dev.GetMigModeFunc = func() (int, int, nvml.Return) { called.Add(1); return 0, 0, nvml.SUCCESS }
 	}
-	m.GPUs[0].Set(func(s *hwtest.State) { s.Reasons = uint64(ReasonHWSlowdown) })
+	m.GPUs[0].Set(func(s *hwtest.State) { s.Reasons = uint64(results.ReasonHWSlowdown) })
 	tel := newTelemetry(t, m)
-	if s := tel.Sample()[0]; s.Reasons != ReasonHWSlowdown || !s.Has("reasons") {
+	if s := tel.Sample()[0]; s.Reasons != results.ReasonHWSlowdown || !s.Has("reasons") {
 		t.Errorf("old driver sample = %+v", s)
 	}
 	inv := DetectWith(m)

@@ -12,6 +12,7 @@ import (
 	"github.com/benchy-dev/benchy/hw"
 	"github.com/benchy-dev/benchy/hw/hwtest"
 	"github.com/benchy-dev/benchy/internal/golden"
+	"github.com/benchy-dev/benchy/results"
 )
 
 func TestDoctorTextMockMachine(t *testing.T) {
@@ -24,7 +25,7 @@ func TestDoctorTextMockMachine(t *testing.T) {
 	m.GPUs[1].Set(func(s *hwtest.State) {
 		s.Persistence = false
 		s.TempC = 84
-		s.Reasons = uint64(hw.ReasonSWPowerCap)
+		s.Reasons = uint64(results.ReasonSWPowerCap)
 		// A pid above Linux's PID_MAX_LIMIT (2^22): never a real process
 		// whose name /proc would give.
 		s.Processes = []nvml.ProcessInfo{{Pid: 4194305, UsedGpuMemory: 5 << 30}}

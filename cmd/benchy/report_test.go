@@ -234,7 +234,7 @@ func TestTelemetryContract(t *testing.T) {
 			perIterMJ := uint64(50 + 25*k + b) // b uses 1.5x the energy of a
 			reasons := hw.ThrottleReason(0)
 			if arm == "b" && b == 3 {
-				reasons = hw.ReasonSWPowerCap | hw.ReasonGPUIdle
+				reasons = results.ReasonSWPowerCap | results.ReasonGPUIdle
 			}
 			before := sample(energy, 0)
 			energy += perIterMJ * uint64(iters)
