@@ -5,7 +5,6 @@ import (
 
 	"github.com/benchy-dev/benchy/hw"
 	"github.com/benchy-dev/benchy/results"
-	"github.com/benchy-dev/benchy/suites"
 )
 
 // EnvironmentOf turns a hardware inventory into the results fingerprint:
@@ -30,15 +29,4 @@ func EnvironmentOf(inv *hw.Inventory) results.Environment {
 	s := results.SetupOf(env)
 	env.Setup = &s
 	return env
-}
-
-// runSettingsOf records a workload instance's resolved run settings.
-func runSettingsOf(s suites.RunSettings) *results.RunSettings {
-	return &results.RunSettings{
-		Warmup: s.Warmup, MinBlocks: s.MinBlocks, MaxBlocks: s.MaxBlocks,
-		TargetCIHalfWidth: s.TargetCIHalfWidth, Confidence: s.Confidence, Seed: s.Seed, SeedSet: s.SeedSet,
-		TimeBudget: s.TimeBudget, Cooldown: s.Cooldown, Order: string(s.Order), Iterations: s.Iterations,
-		MinBlockTime: s.MinBlockTime, WarmupIterations: s.WarmupIterations,
-		GPUSettle: s.GPUSettle, GPUSettleTemp: s.GPUSettleTemp, LockGPUClocks: s.LockGPUClocks,
-	}
 }

@@ -1,52 +1,12 @@
 package harness
 
 import (
-	"encoding/json"
 	"reflect"
 	"testing"
-	"time"
 
 	"github.com/benchy-dev/benchy/hw"
 	"github.com/benchy-dev/benchy/results"
-	"github.com/benchy-dev/benchy/suites"
 )
-
-// TestRunSettingsRecorded: every field of the suite's run settings reaches
-// the results document, with the JSON the suite's type has.
-func TestRunSettingsRecorded(t *testing.T) {
-	var s suites.RunSettings
-	v := reflect.ValueOf(&s).Elem()
-	for i := range v.NumField() {
-		f := v.Field(i)
-		switch f.Kind() {
-		case reflect.Int, reflect.Int64:
-			if f.Type() == reflect.TypeFor[time.Duration]() {
-				f.SetInt(int64(i+1) * int64(time.Millisecond))
-			} else {
-				f.SetInt(int64(i + 1))
-			}
-		case reflect.Float64:
-			f.SetFloat(float64(i+1) / 100)
-		case reflect.Bool:
-			f.SetBool(true)
-		case reflect.String:
-			f.SetString("v" + string(rune('a'+i)))
-		default:
-			t.Fatalf("field %s of kind %s: teach this test", v.Type().Field(i).Name, f.Kind())
-		}
-	}
-	want, err := json.Marshal(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := json.Marshal(runSettingsOf(s))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(got) != string(want) {
-		t.Errorf("recorded run settings\n%s\nwant\n%s", got, want)
-	}
-}
 
 // TestEnvironmentSetup: the setup is read from the inventory when the run
 // starts.

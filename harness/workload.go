@@ -50,7 +50,8 @@ func (r *run) newWorkload(pw *suites.Workload) *workloadRun {
 		Name: pw.Name, Description: pw.Description, Metric: pw.Metric, Better: metric.Direction(pw.Better),
 		Status: results.StatusRunning, Published: (*results.Published)(pw.Published),
 	}
-	rw.Run = runSettingsOf(w.s)
+	recorded := w.s // what the instance runs with, as the results record it
+	rw.Run = &recorded
 	w.rec = rw
 	r.doc.Workloads = append(r.doc.Workloads, rw)
 	w.arms = make([]*armState, 0, len(pw.Arms))

@@ -230,7 +230,7 @@ func htmlWorkloadView(wa *WorkloadAnalysis, i int, d *results.Document) htmlWork
 	if p := wa.Published; p != nil {
 		hw.Published = &htmlPublished{Source: p.Source, Claim: p.Claim, URL: publishedURL(p)}
 	}
-	hw.Sequential = wa.Source.Sequential() || (wa.Source.Run == nil && d.Order == results.OrderSequential)
+	hw.Sequential = wa.Source.Sequential() || (wa.Source.Run == nil && d.Order == string(results.OrderSequential))
 	var forest, energy []forestRow
 	for k, arm := range wa.Arms {
 		row := htmlRow{Name: arm.Name, Runner: arm.Runner, Baseline: arm.Baseline, Geomean: FormatValue(arm.Geomean, wa.Metric), Median: "—", P90: "—", P99: "—",

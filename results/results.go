@@ -105,49 +105,56 @@ type Workload struct {
 	Blocks    []*Block   `json:"blocks"`
 }
 
-// RunSettings are the run settings a workload instance ran with, as the
-// suite and the command line resolved them (suites.RunSettings, field for
-// field, with the same JSON).
+// Order names how arms are ordered within and across blocks.
+type Order string
+
+// The run orders a suite may ask for.
+const (
+	OrderInterleavedRandom Order = "interleaved-random"
+	OrderInterleaved       Order = "interleaved"
+	OrderSequential        Order = "sequential"
+)
+
+// RunSettings are the merged `run {}` settings of a workload instance: the
+// plan's (suites.RunSettings is this type) and, as resolved for the run,
+// the record of what the instance ran with.
 type RunSettings struct {
-	// Warmup is the number of warm-up blocks.
+	// Warmup is the number of warm-up blocks, run and kept but marked.
 	Warmup int `json:"warmup"`
 	// MinBlocks and MaxBlocks bound the number of measured blocks.
 	MinBlocks int `json:"min_blocks"`
 	MaxBlocks int `json:"max_blocks"`
-	// TargetCIHalfWidth is a fraction (0.02 = 2%); 0 disables precision
-	// stopping.
+	// TargetCIHalfWidth is a fraction (0.02 = 2%); 0 disables precision stopping.
 	TargetCIHalfWidth float64 `json:"target_ci_half_width"`
-	// Confidence is the level of the workload's CIs.
-	Confidence float64 `json:"confidence"`
-	// Seed is the schedule seed; SeedSet is false when the suite gave none.
+	Confidence        float64 `json:"confidence"`
+	// Seed is the schedule seed; SeedSet is false when the suite gave none
+	// and the harness must draw one (and record it).
 	Seed    int64 `json:"seed"`
 	SeedSet bool  `json:"seed_set"`
-	// TimeBudget caps the workload instance; 0 means no cap.
+	// TimeBudget caps the whole workload instance; 0 means no cap.
 	TimeBudget time.Duration `json:"time_budget"`
 	// Cooldown is idle time between blocks.
 	Cooldown time.Duration `json:"cooldown"`
-	// Order is "interleaved-random", "interleaved" or "sequential".
-	Order string `json:"order"`
-	// Iterations is the number of timed iterations per arm per block; 0
-	// means calibrated to MinBlockTime.
+	Order    Order         `json:"order"`
+	// Iterations is the number of timed iterations per arm per block;
+	// 0 means calibrate so that one arm's block lasts at least MinBlockTime.
 	Iterations   int           `json:"iterations"`
 	MinBlockTime time.Duration `json:"min_block_time"`
-	// WarmupIterations are untimed iterations at the start of every turn.
+	// WarmupIterations are untimed iterations at the start of every arm's
+	// turn in every block, to re-warm caches after an arm switch.
 	WarmupIterations int `json:"warmup_iterations"`
-	// GPUSettle and GPUSettleTemp: the wait before every block for the
-	// GPUs to cool.
+	// GPUSettle, when positive, waits up to this long before every block
+	// for the GPUs to cool to GPUSettleTemp °C (default 50).
 	GPUSettle     time.Duration `json:"gpu_settle,omitempty"`
 	GPUSettleTemp float64       `json:"gpu_settle_temp,omitempty"`
-	// LockGPUClocks is the clock lock the run asked for; empty: none.
+	// LockGPUClocks locks the GPU clocks for the run and restores them
+	// after, even on Ctrl-C: "base", "max", "MHz" or "MIN-MAX"; empty: no lock.
 	LockGPUClocks string `json:"lock_gpu_clocks,omitempty"`
 }
 
 // DefaultConfidence is the confidence level of a workload that records
 // none.
 const DefaultConfidence = 0.95
-
-// OrderSequential is RunSettings.Order for arms run one after another.
-const OrderSequential = "sequential"
 
 // Confidence is the workload's confidence level: the recorded one when it
 // lies in (0, 1), else DefaultConfidence.

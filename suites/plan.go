@@ -3,6 +3,8 @@ package suites
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/benchy-dev/benchy/results"
 )
 
 // Plan is a fully evaluated suite: every matrix expanded, every expression
@@ -52,50 +54,20 @@ func (v Variable) Display() json.RawMessage {
 	return v.Value
 }
 
-// Order names how arms are ordered within and across blocks.
-type Order string
+// Order names how arms are ordered within and across blocks
+// (results.Order: the plan's settings are what the results record).
+type Order = results.Order
 
 // The run orders a suite may ask for.
 const (
-	OrderInterleavedRandom Order = "interleaved-random"
-	OrderInterleaved       Order = "interleaved"
-	OrderSequential        Order = "sequential"
+	OrderInterleavedRandom = results.OrderInterleavedRandom
+	OrderInterleaved       = results.OrderInterleaved
+	OrderSequential        = results.OrderSequential
 )
 
-// RunSettings are the merged `run {}` settings for a workload instance.
-type RunSettings struct {
-	// Warmup is the number of warm-up blocks, run and kept but marked.
-	Warmup int `json:"warmup"`
-	// MinBlocks and MaxBlocks bound the number of measured blocks.
-	MinBlocks int `json:"min_blocks"`
-	MaxBlocks int `json:"max_blocks"`
-	// TargetCIHalfWidth is a fraction (0.02 = 2%); 0 disables precision stopping.
-	TargetCIHalfWidth float64 `json:"target_ci_half_width"`
-	Confidence        float64 `json:"confidence"`
-	// Seed is the schedule seed; SeedSet is false when the suite gave none
-	// and the harness must draw one (and record it).
-	Seed    int64 `json:"seed"`
-	SeedSet bool  `json:"seed_set"`
-	// TimeBudget caps the whole workload instance; 0 means no cap.
-	TimeBudget time.Duration `json:"time_budget"`
-	// Cooldown is idle time between blocks.
-	Cooldown time.Duration `json:"cooldown"`
-	Order    Order         `json:"order"`
-	// Iterations is the number of timed iterations per arm per block;
-	// 0 means calibrate so that one arm's block lasts at least MinBlockTime.
-	Iterations   int           `json:"iterations"`
-	MinBlockTime time.Duration `json:"min_block_time"`
-	// WarmupIterations are untimed iterations at the start of every arm's
-	// turn in every block, to re-warm caches after an arm switch.
-	WarmupIterations int `json:"warmup_iterations"`
-	// GPUSettle, when positive, waits up to this long before every block
-	// for the GPUs to cool to GPUSettleTemp °C (default 50).
-	GPUSettle     time.Duration `json:"gpu_settle,omitempty"`
-	GPUSettleTemp float64       `json:"gpu_settle_temp,omitempty"`
-	// LockGPUClocks locks the GPU clocks for the run and restores them
-	// after, even on Ctrl-C: "base", "max", "MHz" or "MIN-MAX"; empty: no lock.
-	LockGPUClocks string `json:"lock_gpu_clocks,omitempty"`
-}
+// RunSettings are the merged `run {}` settings for a workload instance:
+// results.RunSettings, the type the results document records them in.
+type RunSettings = results.RunSettings
 
 // DefaultRun is applied under the suite's run block.
 var DefaultRun = RunSettings{
