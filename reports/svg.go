@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/benchy-dev/benchy/results"
 	"github.com/benchy-dev/benchy/stats"
 )
 
@@ -310,27 +311,7 @@ func forestPlot(rows []forestRow, confidence, threshold float64, label string) t
 	if threshold > 0 {
 		s.rect(pos(1-threshold), top, pos(1+threshold)-pos(1-threshold), plotBottom-top, "band")
 	}
-	var ticks []float64
-	if useLog {
-		ticks = logTicks(sc.d0, sc.d1)
-	} else {
-		ticks = linearTicks(sc.d0, sc.d1, 6)
-	}
-	for _, t := range ticks {
-		x := sc.at(t)
-		s.line(x, top, x, plotBottom, "grid")
-		lab := ""
-		if useLog {
-			lab = "×" + strings.TrimSuffix(formatRatio(t), "×")
-		} else {
-			lab = fmt.Sprintf("%+g%%", t)
-			if t == 0 {
-				lab = "0"
-			}
-		}
-		s.text(x, plotBottom+16, "middle", "tick", lab)
-	}
-	s.line(L, plotBottom, W-R, plotBottom, "axis")
+	forestAxis(s, sc, top, plotBottom)
 	zero := pos(1)
 	s.line(zero, top-4, zero, plotBottom, "zero")
 	axisTitle := fmt.Sprintf("relative difference vs baseline, %g%% CI", 100*confidence)
@@ -371,6 +352,32 @@ func forestPlot(rows []forestRow, confidence, threshold float64, label string) t
 		s.text(W-R+forestValueGap, y+4, "start", "value "+verdictClass(r.Verdict), FormatRel(e))
 	}
 	return s.html()
+}
+
+// forestAxis draws the forest plot's grid lines, tick labels and axis line
+// for rows that span top to plotBottom.
+func forestAxis(s *svgBuilder, sc axisScale, top, plotBottom float64) {
+	var ticks []float64
+	if sc.log {
+		ticks = logTicks(sc.d0, sc.d1)
+	} else {
+		ticks = linearTicks(sc.d0, sc.d1, 6)
+	}
+	for _, t := range ticks {
+		x := sc.at(t)
+		s.line(x, top, x, plotBottom, "grid")
+		lab := ""
+		if sc.log {
+			lab = "×" + strings.TrimSuffix(formatRatio(t), "×")
+		} else {
+			lab = fmt.Sprintf("%+g%%", t)
+			if t == 0 {
+				lab = "0"
+			}
+		}
+		s.text(x, plotBottom+16, "middle", "tick", lab)
+	}
+	s.line(sc.r0, plotBottom, sc.r1, plotBottom, "axis")
 }
 
 // armColor is the CSS class of the k-th arm's colour.
@@ -458,19 +465,7 @@ func timelinePlot(wa *WorkloadAnalysis, label string) template.HTML {
 				continue
 			}
 			x := xs.at(float64(b.Index))
-			pos := 0
-			for i, o := range b.Order {
-				if o == arm.Name {
-					pos = i + 1
-				}
-			}
-			where := fmt.Sprintf("block %d", b.Index)
-			if b.Warmup {
-				where += " (warm-up)"
-			}
-			if b.Incomplete {
-				where += " (incomplete)"
-			}
+			where := blockPlace(b)
 			v, ok := b.Value(arm.Name)
 			if !ok {
 				s.open("failed", fmt.Sprintf("%s · %s: failed: %s", where, arm.Name, r.Error))
@@ -480,7 +475,7 @@ func timelinePlot(wa *WorkloadAnalysis, label string) template.HTML {
 				continue
 			}
 			tip := fmt.Sprintf("%s · %s: %s per iteration, %d iterations, ran %d of %d", where, arm.Name,
-				FormatValue(v, wa.Metric), len(r.NS), pos, len(b.Order))
+				FormatValue(v, wa.Metric), len(r.NS), turnOf(b, arm.Name), len(b.Order))
 			t, hasT := TelemetryOf(r.Telemetry)
 			if hasT {
 				if d := t.Describe(); d != "" {
@@ -498,6 +493,31 @@ func timelinePlot(wa *WorkloadAnalysis, label string) template.HTML {
 		s.close()
 	}
 	return s.html()
+}
+
+// blockPlace names a block in a tooltip: its index, and whether it was a
+// warm-up or cut short.
+func blockPlace(b *results.Block) string {
+	where := fmt.Sprintf("block %d", b.Index)
+	if b.Warmup {
+		where += " (warm-up)"
+	}
+	if b.Incomplete {
+		where += " (incomplete)"
+	}
+	return where
+}
+
+// turnOf is the arm's 1-based position in the block's order (the last, if
+// it is listed twice), or 0 when it is not in it.
+func turnOf(b *results.Block, arm string) int {
+	pos := 0
+	for i, o := range b.Order {
+		if o == arm {
+			pos = i + 1
+		}
+	}
+	return pos
 }
 
 // boxStats are Tukey box-plot statistics of sorted samples.
