@@ -157,15 +157,21 @@ func poolingLine(d *fleet.Document) string {
 	}
 }
 
+// fleetText renders a fleet for the terminal; every recorded string (suite
+// path, names, warnings, notes) is escaped, as in the run reports.
 func fleetText(w io.Writer, d *fleet.Document) error {
-	fmt.Fprintf(w, "benchy merge · suite %s · %d run(s) on %d host(s) · %g%% CI\n", d.Suite.Path, len(d.Runs), len(d.Hosts), 100*d.Confidence)
-	fmt.Fprintln(w, poolingLine(d))
+	fmt.Fprintf(w, "benchy merge · suite %s · %d run(s) on %d host(s) · %g%% CI\n", termSafe(d.Suite.Path), len(d.Runs), len(d.Hosts), 100*d.Confidence)
+	fmt.Fprintln(w, termSafe(poolingLine(d)))
 	for _, warn := range d.Warnings {
-		fmt.Fprintf(w, "warning: %s\n", warn)
+		fmt.Fprintf(w, "warning: %s\n", termSafe(warn))
 	}
 	for _, in := range d.Instances {
-		fmt.Fprintf(w, "\n%s (%s)\n", in.Name, metricWords(in))
+		fmt.Fprintf(w, "\n%s (%s)\n", termSafe(in.Name), termSafe(metricWords(in)))
 		header, rows := instanceTable(in)
+		header = termSafeCells(header)
+		for i := range rows {
+			rows[i] = termSafeCells(rows[i])
+		}
 		align := tw.Alignment{tw.AlignLeft, tw.AlignLeft}
 		for range in.Arms {
 			align = append(align, tw.AlignRight)
@@ -181,13 +187,22 @@ func fleetText(w io.Writer, d *fleet.Document) error {
 			return err
 		}
 		if m := methodLine(in); m != "" {
-			fmt.Fprintf(w, "pooled: %s\n", m)
+			fmt.Fprintf(w, "pooled: %s\n", termSafe(m))
 		}
 		for _, n := range instanceNotes(in) {
-			fmt.Fprintf(w, "  %s\n", n)
+			fmt.Fprintf(w, "  %s\n", termSafe(n))
 		}
 	}
 	return nil
+}
+
+// termSafeCells escapes every cell of a table row for the terminal.
+func termSafeCells(cells []string) []string {
+	out := make([]string, len(cells))
+	for i, c := range cells {
+		out[i] = termSafe(c)
+	}
+	return out
 }
 
 func fleetMarkdown(w io.Writer, d *fleet.Document) error {
