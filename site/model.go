@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/benchy-dev/benchy/metric"
 	"github.com/benchy-dev/benchy/reports"
 	"github.com/benchy-dev/benchy/stats"
 )
@@ -161,21 +162,14 @@ func slug(key, readable string) string {
 	return strings.TrimSuffix(b.String(), "-") + "-" + hex.EncodeToString(sum[:4])
 }
 
-// changeWords says what a change did, for time metrics "12.0% slower".
-func changeWords(rel float64, metric, better string) (words, class string) {
+// changeWords says what a change did, for time metrics "12.0% slower",
+// in the words of metric.Judge (the run reports' verdict rule).
+func changeWords(rel float64, unit, better string) (words, class string) {
 	by := strings.TrimPrefix(strings.TrimPrefix(reports.FormatPercent(rel), "+"), "-")
-	up := rel > 0
-	good := up == (better == "higher")
-	word := map[bool]string{true: "better", false: "worse"}[good]
-	if reports.IsTimeMetric(metric) && better != "higher" {
-		word = map[bool]string{true: "slower", false: "faster"}[up]
-	}
+	v := metric.Judge(true, rel, metric.KindOf(unit), metric.Direction(better))
 	class = "bad"
-	if good {
+	if v == metric.Faster || v == metric.Better {
 		class = "good"
 	}
-	if strings.HasSuffix(by, "×") {
-		return by + " " + word, class
-	}
-	return by + " " + word, class
+	return by + " " + string(v), class
 }
