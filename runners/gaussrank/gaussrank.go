@@ -32,10 +32,10 @@ type Model struct {
 	eps     float64
 	threads int
 
-	// The inverse's scratch, reused across calls by whoever holds mu
-	// (others allocate their own).
-	mu  sync.Mutex
-	inv invScratch
+	// The inverse's scratch records: one block per goroutine, reused
+	// across calls by whoever holds mu (others allocate their own).
+	mu   sync.Mutex
+	recs [][]rec
 }
 
 // Len returns the number of training values.
@@ -104,11 +104,10 @@ type Workspace struct {
 	Threads int
 
 	w, tmp []uint64 // float32 input: packed words
-	pa, pb []pair   // float64 input: words with values; float32: pa is the scatter's records
+	pa, pb []pair   // float64 input: words with values
+	recs   [][]rec  // bucketed scatter
 	order  []uint64 // the last call's sorted words (index in the lower half)
 	counts digitCounts
-	msd    msdScratch
-	bcnt   counts // the scatter's bucket counts
 }
 
 func (ws *Workspace) buffers(n int) (w, tmp []uint64) {
@@ -149,7 +148,7 @@ func (ws *Workspace) FitTransform(x []float64, eps float64, m *Model, g []float6
 	if n == 0 {
 		return m, g
 	}
-	if cap(ws.pa) < n || cap(ws.pb) < n {
+	if cap(ws.pa) < n {
 		ws.pa = make([]pair, n)
 		ws.pb = make([]pair, n)
 		adviseHuge(ws.pa)
@@ -159,18 +158,24 @@ func (ws *Workspace) FitTransform(x []float64, eps float64, m *Model, g []float6
 	// runs of equal windows by the key bits below the window.
 	shift, varying := sharedKeyBits(x, ws.Threads)
 	nodes := m.nodes
-	var w, tmp []uint64
-	var spare []pair
-	settled := false
-	if n >= msdMin {
-		w, tmp, spare, settled = sortWindowsMSD(x, shift, nodes, ws.pa[:n], ws.pb[:n], &ws.msd, ws.Threads)
-	}
-	if !settled {
-		w, tmp, spare = sortWindows(x, shift, varying, nodes, ws.pa[:n], ws.pb[:n], &ws.counts, ws.Threads)
-		settleAll(w, tmp, nodes, ws.Threads)
-	}
+	w, tmp := sortWindows(x, shift, varying, nodes, ws.pa[:n], ws.pb[:n], &ws.counts, ws.Threads)
 	ws.order = w
-	ws.fillGaussian(w, nodes, g, eps, asRecs(spare))
+	// Settle the runs in chunks that begin and end at run boundaries.
+	t := workers(n, ws.Threads)
+	cuts := make([]int, t+1)
+	for c := range cuts {
+		k := n * c / t
+		for k > 0 && k < n && w[k]>>32 == w[k-1]>>32 {
+			k++
+		}
+		cuts[c] = k
+	}
+	parallel(n, ws.Threads, func(lo, hi int) {
+		c := chunkOf(lo, n, t)
+		lo, hi = cuts[c], cuts[c+1]
+		settleRuns(w[lo:hi], tmp[lo:hi], nodes[lo:hi])
+	})
+	ws.fillGaussian(w, nodes, g, eps)
 	return m, g
 }
 
@@ -189,14 +194,6 @@ func (ws *Workspace) FitTransform32(x []float32, eps float64, m *Model, g []floa
 	})
 	w = radixSortPacked(w, tmp, ws.Threads)
 	ws.order = w
-	var spare []rec
-	if n > directMax {
-		if cap(ws.pa) < n {
-			ws.pa = make([]pair, n)
-			adviseHuge(ws.pa)
-		}
-		spare = asRecs(ws.pa[:n])
-	}
 	nodes := m.nodes
 	zero, nan := key32(0), key32(float32(math.NaN()))
 	parallel(n, ws.Threads, func(lo, hi int) {
@@ -209,28 +206,8 @@ func (ws *Workspace) FitTransform32(x []float32, eps float64, m *Model, g []floa
 			}
 		}
 	})
-	ws.fillGaussian(w, nodes, g, eps, spare)
+	ws.fillGaussian(w, nodes, g, eps)
 	return m, g
-}
-
-// settleAll settles the runs of equal windows of w (see settleRuns) on up
-// to threads goroutines, in chunks that begin and end at run boundaries.
-func settleAll(w, tmp []uint64, nodes []node, threads int) {
-	n := len(w)
-	t := workers(n, threads)
-	cuts := make([]int, t+1)
-	for c := range cuts {
-		k := n * c / t
-		for k > 0 && k < n && w[k]>>32 == w[k-1]>>32 {
-			k++
-		}
-		cuts[c] = k
-	}
-	parallel(n, threads, func(lo, hi int) {
-		c := chunkOf(lo, n, t)
-		lo, hi = cuts[c], cuts[c+1]
-		settleRuns(w[lo:hi], tmp[lo:hi], nodes[lo:hi])
-	})
 }
 
 // Runs of equal upper key halves up to insertionMax long are settled by
@@ -314,9 +291,8 @@ func settleRun(w, tmp []uint64, nodes []node, scr *settleScratch) {
 // half is the element's index) has Gaussian value erfinv(s(k)). Ranks are
 // taken in mirrored pairs (k, n-1-k): where s(n-1-k) == -s(k) exactly
 // (about 58% of pairs), erfinv's oddness gives the second value for free,
-// bit for bit. Then the values are scattered to g in row order, through
-// spare (len(w) records) when g is larger than the caches.
-func (ws *Workspace) fillGaussian(w []uint64, nodes []node, g []float64, eps float64, spare []rec) {
+// bit for bit. Then the values are scattered to g in row order.
+func (ws *Workspace) fillGaussian(w []uint64, nodes []node, g []float64, eps float64) {
 	n := len(w)
 	den := float64(n - 1)
 	lo, hi := -1+eps, 1-eps
@@ -343,44 +319,55 @@ func (ws *Workspace) fillGaussian(w []uint64, nodes []node, g []float64, eps flo
 		}
 		return
 	}
-	scatterBucketed(g, w, nodes, spare, &ws.bcnt, ws.Threads)
+	t := workers(n, ws.Threads)
+	recs := ws.scratch(t, min((n+t-1)/t, invChunk))
+	parallel(n, ws.Threads, func(a, b int) {
+		scatterBucketed(g, w[a:b], nodes[a:b], recs[chunkOf(a, n, t)])
+	})
 }
 
 // scatterBucketed sets g[index] = y for the indices in the lower halves of
-// w (a permutation of 0 ... len(g)-1) and the y of the matching nodes.
-// Writing at random places in a large g costs a cache and TLB miss per
-// element, so the pairs are first distributed into buckets by index (recs,
-// of len(g), is their scratch), then each goroutine writes its own range of
-// buckets, each bucket's part of g staying in cache. As the indices are a
-// permutation, bucket b's records fill recs[b<<shift:(b+1)<<shift].
-func scatterBucketed(g []float64, w []uint64, nodes []node, recs []rec, cc *counts, threads int) {
-	n := len(w)
-	t := workers(n, threads)
-	shift := max(0, bits.Len(uint(n-1))-bucketBits)
-	cnt := cc.get(t)
-	parallel(n, threads, func(lo, hi int) {
-		h := &cnt[chunkOf(lo, n, t)]
-		*h = [buckets]uint32{}
-		for _, v := range w[lo:hi] {
-			h[uint32(v)>>shift]++
+// w and the y of the matching nodes. Writing at random places in a large g
+// costs a cache and TLB miss per element, so the pairs are first distributed
+// into buckets by index and then written bucket by bucket, each bucket's
+// part of g staying in cache (as in the inverse).
+func scatterBucketed(g []float64, w []uint64, nodes []node, recs []rec) {
+	shift := max(0, bits.Len(uint(len(g)-1))-bucketBits)
+	var off [1<<bucketBits + 1]uint32
+	for start := 0; start < len(w); start += len(recs) {
+		ws := w[start:min(start+len(recs), len(w))]
+		nd := nodes[start : start+len(ws)]
+		off = [len(off)]uint32{}
+		for _, v := range ws {
+			off[uint32(v)>>shift+1]++
 		}
-	})
-	bucketMajor(cnt, nil)
-	parallel(n, threads, func(lo, hi int) {
-		h := &cnt[chunkOf(lo, n, t)]
-		for k, v := range w[lo:hi] {
+		for b := 1; b < len(off); b++ {
+			off[b] += off[b-1]
+		}
+		for k, v := range ws {
 			i := uint32(v)
 			b := i >> shift
-			recs[h[b]] = rec{v: nodes[lo+k].y, k: i}
-			h[b]++
+			recs[off[b]] = rec{v: nd[k].y, k: i}
+			off[b]++
 		}
-	})
-	align := func(p int) int { return min(n, (p+1<<shift-1)>>shift<<shift) }
-	parallel(n, threads, func(lo, hi int) {
-		for _, r := range recs[align(lo):align(hi)] {
+		for _, r := range recs[:len(ws)] {
 			g[r.k] = r.v
 		}
-	})
+	}
+}
+
+// scratch returns t blocks of n records, reused across calls.
+func (ws *Workspace) scratch(t, n int) [][]rec {
+	for len(ws.recs) < t {
+		ws.recs = append(ws.recs, nil)
+	}
+	for i := range ws.recs[:t] {
+		if len(ws.recs[i]) < n {
+			ws.recs[i] = make([]rec, n)
+			adviseHuge(ws.recs[i])
+		}
+	}
+	return ws.recs[:t]
 }
 
 // scaledRank is rank k scaled as the reference does, (k/(n-1) - 0.5)·2,

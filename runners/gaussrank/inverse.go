@@ -35,36 +35,38 @@ func (m *Model) InverseInto(dst, q []float64) []float64 {
 		})
 		return dst
 	}
-	sc := m.scratch(min(len(q), invChunk))
-	if sc == &m.inv {
+	t := workers(len(q), m.threads)
+	recs, owned := m.scratch(t, min((len(q)+t-1)/t, invChunk))
+	if owned {
 		defer m.mu.Unlock()
 	}
-	for start := 0; start < len(q); start += invChunk {
-		end := min(start+invChunk, len(q))
-		m.inverseBucketed(dst[start:end], q[start:end], sc)
-	}
+	parallel(len(q), m.threads, func(lo, hi int) {
+		m.inverseBucketed(dst[lo:hi], q[lo:hi], recs[chunkOf(lo, len(q), t)])
+	})
 	return dst
 }
 
-// invScratch is the bucketed inverse's scratch: a record per query of a
-// chunk and the goroutines' bucket counts.
-type invScratch struct {
-	recs []rec
-	cnt  counts
-}
-
-// scratch returns scratch for chunks of n queries: the model's own when no
-// other call holds it (the caller unlocks m.mu when done), otherwise new.
-func (m *Model) scratch(n int) *invScratch {
-	sc := &m.inv
+// scratch returns t blocks of n records for the bucketed inverse: the
+// model's own when no other call holds them (owned: the caller unlocks
+// m.mu when done), otherwise new ones.
+func (m *Model) scratch(t, n int) (recs [][]rec, owned bool) {
 	if !m.mu.TryLock() {
-		sc = &invScratch{}
+		r := make([][]rec, t)
+		for i := range r {
+			r[i] = make([]rec, n)
+		}
+		return r, false
 	}
-	if len(sc.recs) < n {
-		sc.recs = make([]rec, n)
-		adviseHuge(sc.recs)
+	for len(m.recs) < t {
+		m.recs = append(m.recs, nil)
 	}
-	return sc
+	for i := range m.recs[:t] {
+		if len(m.recs[i]) < n {
+			m.recs[i] = make([]rec, n)
+			adviseHuge(m.recs[i])
+		}
+	}
+	return m.recs[:t], true
 }
 
 // How a query finds its interval. The map's y values are erfinv of an even
@@ -76,18 +78,18 @@ func (m *Model) scratch(n int) *invScratch {
 // guesses directly. A larger one would cost a cache and TLB miss per query
 // (queries arrive in row order, i.e. at random places in the map), and
 // under virtualisation a TLB miss is a two-level page walk; so the queries
-// are first distributed by guessed index into 1<<bucketBits buckets, then
-// answered bucket by bucket, each bucket's part of the map staying in cache.
-// All goroutines share one distribution, so each part of the map is read
-// once per chunk of invChunk queries (16M: 256 MiB of scratch records at
-// most).
+// are first distributed by guessed index into buckets of about 2048 map
+// entries, then answered bucket by bucket, each bucket's part of the map
+// staying in cache. Queries go in chunks of invChunk (4M: 64 MiB of scratch
+// records per goroutine at most); larger chunks reuse more of each bucket's
+// cache lines, measured best up to about this size at N = 1e7.
 const (
 	directMax  = 1 << 18
 	bucketBits = 11
 )
 
 // invChunk is a variable so that tests can exercise several chunks.
-var invChunk = 1 << 24
+var invChunk = 1 << 22
 
 // locate returns the guessed interval index of v, which must lie within
 // [y[0], y[last]].
@@ -158,64 +160,48 @@ type rec struct {
 	j uint32 // guessed interval
 }
 
-// inverseBucketed answers the queries q, at most invChunk of them, into
-// dst: every goroutine locates a part of the queries and counts them per
-// bucket of the map, then distributes them into sc's records, and finally
-// each goroutine answers its own range of buckets, so that each part of the
-// map is read once.
-func (m *Model) inverseBucketed(dst, q []float64, sc *invScratch) {
+func (m *Model) inverseBucketed(dst, q []float64, recs []rec) {
 	nodes := m.nodes
 	last := len(nodes) - 1
 	ylo, yhi := nodes[0].y, nodes[last].y
 	half := 0.5 * float64(last)
 	shift := max(0, bits.Len(uint(last))-bucketBits)
-	nq := len(q)
-	t := workers(nq, m.threads)
-	cnt := sc.cnt.get(t)
-	recs := sc.recs
-	// Locate every query and count the buckets; the guesses wait in dst,
-	// whose values come last.
-	parallel(nq, m.threads, func(lo, hi int) {
-		h := &cnt[chunkOf(lo, nq, t)]
-		*h = [buckets]uint32{}
-		for k := lo; k < hi; k++ {
-			v := q[k]
+	var off [1<<bucketBits + 1]uint32
+	sink := 0.0
+	for start := 0; start < len(q); start += invChunk {
+		qs := q[start:min(start+invChunk, len(q))]
+		out := dst[start : start+len(qs)]
+		// Locate every query and count the buckets; the guesses wait in
+		// out, whose values come last.
+		off = [len(off)]uint32{}
+		for k, v := range qs {
 			if !(v >= ylo && v <= yhi) {
-				dst[k] = outside(nodes, v)
+				out[k] = outside(nodes, v)
 				continue
 			}
 			j := locate(v, half, last)
-			dst[k] = math.Float64frombits(uint64(j) | 1<<63 | 0x7FF<<52)
-			h[j>>shift]++
+			out[k] = math.Float64frombits(uint64(j) | 1<<63 | 0x7FF<<52)
+			off[j>>shift+1]++
 		}
-	})
-	var ends [buckets]uint32
-	total := bucketMajor(cnt, &ends)
-	parallel(nq, m.threads, func(lo, hi int) {
-		h := &cnt[chunkOf(lo, nq, t)]
-		for k := lo; k < hi; k++ {
-			v := q[k]
+		for b := 1; b < len(off); b++ {
+			off[b] += off[b-1]
+		}
+		for k, v := range qs {
 			if !(v >= ylo && v <= yhi) {
 				continue
 			}
-			j := uint32(math.Float64bits(dst[k]))
+			j := uint32(math.Float64bits(out[k]))
 			b := j >> shift
-			recs[h[b]] = rec{v: v, k: uint32(k), j: j}
-			h[b]++
+			recs[off[b]] = rec{v: v, k: uint32(k), j: j}
+			off[b]++
 		}
-	})
-	// Answer bucket by bucket, first streaming the bucket's part of the
-	// map into the cache: its queries land at random places in it.
-	parallel(int(total), m.threads, func(lo, hi int) {
-		b0, b1 := bucketRange(&ends, lo, hi)
-		sink := 0.0
-		for b := b0; b < b1; b++ {
-			rlo := uint32(0)
-			if b > 0 {
-				rlo = ends[b-1]
-			}
-			rhi := ends[b]
-			if rhi == rlo {
+		// Answer bucket by bucket (off[b] now ends bucket b), first
+		// streaming the bucket's part of the map into the cache: its
+		// queries land at random places in it.
+		lo := uint32(0)
+		for b := range 1 << bucketBits {
+			hi := off[b]
+			if hi == lo {
 				continue
 			}
 			// One load per 64-byte line (4 nodes) is enough.
@@ -225,14 +211,15 @@ func (m *Model) inverseBucketed(dst, q []float64, sc *invScratch) {
 				sink += part[i].y
 			}
 			sink += part[len(part)-1].y
-			for _, r := range recs[rlo:rhi] {
-				dst[r.k] = interpAt(nodes, settle(nodes, int(r.j), r.v), r.v)
+			for _, r := range recs[lo:hi] {
+				out[r.k] = interpAt(nodes, settle(nodes, int(r.j), r.v), r.v)
 			}
+			lo = hi
 		}
-		if sink == 1 { // never (a sum of map values); keeps the streaming loads
-			prefetchSink = sink
-		}
-	})
+	}
+	if sink == 1 { // never (a sum of map values); keeps the streaming loads
+		prefetchSink = sink
+	}
 }
 
 // prefetchSink keeps the compiler from dropping the streaming loads.

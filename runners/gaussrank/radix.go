@@ -3,6 +3,7 @@ package gaussrank
 import (
 	"math"
 	"math/bits"
+	"unsafe"
 )
 
 // Ranks come from a stable LSD radix argsort on order-preserving integer
@@ -61,10 +62,15 @@ func radixSortPacked(w, tmp []uint64, threads int) []uint64 {
 	}
 	for p := 0; p < passes; p++ {
 		h := &hist[p]
-		if trivial(h[:], n) {
+		if trivial(h, n) {
 			continue
 		}
-		prefix(h[:])
+		var sum uint32
+		for b := range h {
+			c := h[b]
+			h[b] = sum
+			sum += c
+		}
 		shift := uint(32 + p*digitBits)
 		for _, v := range w {
 			d := (v >> shift) & digitMask
@@ -102,10 +108,17 @@ func radixSortPackedParallel(w, tmp []uint64, t int) []uint64 {
 				total[b] += v
 			}
 		}
-		if trivial(total[:], n) {
+		if trivial(&total, n) {
 			continue
 		}
-		bucketMajor(hist, nil)
+		var sum uint32
+		for b := 0; b < buckets; b++ {
+			for c := range hist {
+				v := hist[c][b]
+				hist[c][b] = sum
+				sum += v
+			}
+		}
 		parallel(n, t, func(lo, hi int) {
 			h := &hist[chunkOf(lo, n, t)]
 			for _, v := range src[lo:hi] {
@@ -188,12 +201,11 @@ func (d *digitCounts) get(t int) (cnt [][buckets]uint32, next [][][buckets]uint3
 // elements differ in. It writes the sorted words (window, index) to w and
 // the values in the same order to nodes[].x, using pa and pb (of len(x))
 // as scratch. w and tmp (scratch for settleRuns) are the two halves of
-// whichever of pa and pb the last pass does not read; spare is the other,
-// free once sortWindows returns. Each pass
+// whichever of pa and pb the last pass does not read. Each pass
 // counts the next pass's digits per destination chunk while it scatters,
 // so no pass reads the data only to count it; the last pass writes w and
 // nodes directly.
-func sortWindows(x []float64, shift uint, varying uint64, nodes []node, pa, pb []pair, counts *digitCounts, threads int) (w, tmp []uint64, spare []pair) {
+func sortWindows(x []float64, shift uint, varying uint64, nodes []node, pa, pb []pair, counts *digitCounts, threads int) (w, tmp []uint64) {
 	n := len(x)
 	t := workers(n, threads)
 	wv := varying << shift >> 32
@@ -203,11 +215,11 @@ func sortWindows(x []float64, shift uint, varying uint64, nodes []node, pa, pb [
 			shifts = append(shifts, 32+p)
 		}
 	}
-	out, spare := pa, pb // passes alternate pa -> pb -> pa ...; the last reads pa when odd
+	out := pa // passes alternate pa -> pb -> pa ...; the last reads pa when odd
 	if len(shifts)%2 == 1 {
-		out, spare = pb, pa
+		out = pb
 	}
-	words := asWords(out)
+	words := unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(out))), 2*n)
 	w, tmp = words[:n:n], words[n:]
 	if len(shifts) == 0 { // every window equal: index order is sorted
 		parallel(n, threads, func(lo, hi int) {
@@ -215,7 +227,7 @@ func sortWindows(x []float64, shift uint, varying uint64, nodes []node, pa, pb [
 				w[i], nodes[i].x = window(x[i], shift, i), x[i]
 			}
 		})
-		return w, tmp, spare
+		return w, tmp
 	}
 	bound := make([]uint32, t+1)
 	for c := range bound {
@@ -234,7 +246,14 @@ func sortWindows(x []float64, shift uint, varying uint64, nodes []node, pa, pb [
 	})
 	src, dst := pa, pb
 	for p, sh := range shifts {
-		bucketMajor(cnt, nil)
+		var sum uint32
+		for b := 0; b < buckets; b++ {
+			for c := range cnt {
+				v := cnt[c][b]
+				cnt[c][b] = sum
+				sum += v
+			}
+		}
 		last := p == len(shifts)-1
 		var nsh uint
 		if !last {
@@ -290,7 +309,7 @@ func sortWindows(x []float64, shift uint, varying uint64, nodes []node, pa, pb [
 		}
 		src, dst = dst, src
 	}
-	return w, tmp, spare
+	return w, tmp
 }
 
 // chunkOf returns which of parallel's t chunks of [0, n) starts at lo.
@@ -305,7 +324,7 @@ func chunkOf(lo, n, t int) int {
 
 // trivial reports whether one bucket holds all n elements, so the pass
 // would not move anything.
-func trivial(h []uint32, n int) bool {
+func trivial(h *[buckets]uint32, n int) bool {
 	for _, c := range h {
 		if c != 0 {
 			return int(c) == n
