@@ -3,11 +3,13 @@
 // per machine), one page per workload instance and arm with its time per
 // iteration over commits and, where the run compared the arm with a
 // baseline, the per-run relative difference with its confidence interval,
-// change points detected over each machine's series, and every run's full
-// report beside its results document. docs/site.md describes the pages
-// and the change detection.
+// change points detected over each machine's series, and a page per run
+// (its full report for the newest runs and those at a change point, a
+// summary for the others) beside its gzipped results document.
+// docs/site.md describes the pages, the size bounds and the change
+// detection.
 //
-// The site is plain HTML with inline SVG: no scripts, no network, a
-// Content-Security-Policy that forbids both, and every string from a
-// results document escaped. It is rebuilt from the inputs every time.
+// The site is plain HTML with inline SVG and one shared style sheet: no
+// scripts, no network, a Content-Security-Policy that forbids both, and
+// every string from a results document escaped. It is rebuilt from the inputs every time.
 package site
