@@ -1,8 +1,9 @@
 // Package metric owns what benchy knows about a workload's metric: its
 // kind (a duration, a pass/fail outcome, or a quantity in its own unit),
-// which direction is better, and the verdict a relative difference from
-// the baseline earns, in the words every report uses (faster, slower,
-// better, worse). It imports nothing else of benchy's.
+// its title for people, which direction is better, and the verdict a
+// relative difference from the baseline earns, in the words every report
+// uses (faster, slower, better, worse; regressed, improved and the other
+// verdicts of benchy compare's gate). It imports nothing else of benchy's.
 package metric
 
 import "strings"
@@ -73,6 +74,15 @@ func KindOf(metric string) Kind {
 	return Quantity
 }
 
+// Title names a metric for people: "time per iteration" for a duration,
+// else the metric as the suite wrote it.
+func Title(metric string) string {
+	if KindOf(metric) == Time {
+		return "time per iteration"
+	}
+	return metric
+}
+
 // Verdict is what a comparison with the baseline found, in words.
 type Verdict string
 
@@ -88,6 +98,23 @@ const (
 	// NotMeasured is the verdict of an arm that is ok but has no measured
 	// sample: the run stopped before it ran in a complete measured block.
 	NotMeasured Verdict = "not measured"
+)
+
+// Verdicts of benchy compare's gate, which weighs a change's CI, oriented
+// so that positive is worse, against a threshold; a row without an
+// estimate is NotCompared.
+const (
+	// Regressed: the whole CI lies beyond the threshold on the worse side.
+	Regressed Verdict = "regressed"
+	// Improved: the whole CI lies beyond the threshold on the better side.
+	Improved Verdict = "improved"
+	// Equivalent: the whole CI lies within ±threshold.
+	Equivalent Verdict = "equivalent"
+	// Inconclusive: the CI excludes 0 but straddles the threshold, so the
+	// change is real but its size against the threshold is unknown.
+	Inconclusive Verdict = "inconclusive"
+	// NoChange: the CI contains 0 and reaches beyond ±threshold.
+	NoChange Verdict = "no significant change"
 )
 
 // Judge words a relative difference rel (arm/baseline − 1) of a metric of

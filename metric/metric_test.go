@@ -37,6 +37,14 @@ func TestKindString(t *testing.T) {
 	}
 }
 
+func TestTitle(t *testing.T) {
+	for m, want := range map[string]string{"": "time per iteration", "ms/op": "time per iteration", "MB": "MB", "pass": "pass", "items/s": "items/s"} {
+		if got := Title(m); got != want {
+			t.Errorf("Title(%q) = %q, want %q", m, got, want)
+		}
+	}
+}
+
 func TestDirection(t *testing.T) {
 	tests := []struct {
 		d      Direction

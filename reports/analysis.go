@@ -19,17 +19,6 @@ import (
 	"github.com/benchy-dev/benchy/stats"
 )
 
-// Verdicts of an arm against its baseline: the words of package metric.
-const (
-	VerdictBaseline     = string(metric.Baseline)
-	VerdictFaster       = string(metric.Faster)
-	VerdictSlower       = string(metric.Slower)
-	VerdictBetter       = string(metric.Better)
-	VerdictWorse        = string(metric.Worse)
-	VerdictNoDifference = string(metric.NoDifference)
-	VerdictNotCompared  = string(metric.NotCompared)
-)
-
 const (
 	defaultConfidence    = results.DefaultConfidence
 	minComparableBlocks  = 2
@@ -91,7 +80,7 @@ type ArmAnalysis struct {
 	// baseline itself or when it cannot be computed (RelError says why).
 	Rel      *stats.Estimate
 	RelError string
-	Verdict  string
+	Verdict  metric.Verdict
 	// FailedBlocks counts measured blocks in which the arm's run failed.
 	FailedBlocks int
 	// Energy is the GPU energy per iteration, when telemetry recorded it.
@@ -125,7 +114,7 @@ type MetricAnalysis struct {
 	// (RelError says why).
 	Rel      *stats.Estimate
 	RelError string
-	Verdict  string
+	Verdict  metric.Verdict
 }
 
 // Analyze computes the analysis of doc.
@@ -199,9 +188,9 @@ func analyzeWorkload(w *results.Workload) *WorkloadAnalysis {
 		analyzeTelemetry(w, aa)
 		switch {
 		case arm.Baseline:
-			aa.Verdict = VerdictBaseline
+			aa.Verdict = metric.Baseline
 		case base == nil:
-			aa.Verdict, aa.RelError = VerdictNotCompared, "the workload has no baseline arm"
+			aa.Verdict, aa.RelError = metric.NotCompared, "the workload has no baseline arm"
 		default:
 			aa.Rel, aa.Verdict, aa.RelError = pairedRel(w, base.Name, aa.Name, wa.Confidence, wa.Kind, wa.Better, (*results.Block).Value)
 		}
@@ -224,15 +213,11 @@ func (wa *WorkloadAnalysis) BlockCounts() string {
 	return s
 }
 
-// VerdictNotRun is the verdict of an arm that is ok but has no measured
-// sample: the run stopped before it ran in a complete measured block.
-const VerdictNotRun = string(metric.NotMeasured)
-
 // noDataVerdict is the verdict cell of an arm without measured samples:
-// its status when it failed or was skipped, else VerdictNotRun.
+// its status when it failed or was skipped, else metric.NotMeasured.
 func (a *ArmAnalysis) noDataVerdict() string {
 	if a.Status == "" || a.Status == results.ArmOK {
-		return VerdictNotRun
+		return string(metric.NotMeasured)
 	}
 	return a.Status
 }
@@ -240,26 +225,21 @@ func (a *ArmAnalysis) noDataVerdict() string {
 // pairedRel pairs arm with the baseline over the measured blocks where both
 // have a value (complete-case) and computes the jackknife CI.
 func pairedRel(w *results.Workload, base, arm string, conf float64, kind metric.Kind, better metric.Direction,
-	value func(*results.Block, string) (float64, bool)) (*stats.Estimate, string, string) {
+	value func(*results.Block, string) (float64, bool)) (*stats.Estimate, metric.Verdict, string) {
 	m := results.PairedBy(w.Blocks, value, base, arm)
 	if len(m) < minComparableBlocks {
-		return nil, VerdictNotCompared, fmt.Sprintf("%d block(s) where both the arm and the baseline ran; at least %d are needed", len(m), minComparableBlocks)
+		return nil, metric.NotCompared, fmt.Sprintf("%d block(s) where both the arm and the baseline ran; at least %d are needed", len(m), minComparableBlocks)
 	}
 	est, err := stats.RelativeDifference(m, 0, stats.Options{Confidence: conf})
 	if err != nil {
-		return nil, VerdictNotCompared, err.Error()
+		return nil, metric.NotCompared, err.Error()
 	}
 	if len(est) != 1 {
-		return nil, VerdictNotCompared, "no estimate"
+		return nil, metric.NotCompared, "no estimate"
 	}
 	e := est[0]
-	return &e, string(metric.Judge(e.Significant, e.Estimate, kind, better)), ""
+	return &e, metric.Judge(e.Significant, e.Estimate, kind, better), ""
 }
-
-// IsTimeMetric reports whether a workload's metric is a duration, so that
-// values (recorded in nanoseconds) print as durations: metric.KindOf's
-// rule.
-func IsTimeMetric(m string) bool { return metric.KindOf(m) == metric.Time }
 
 // Headline is a one-line summary of a workload instance's verdicts.
 func (wa *WorkloadAnalysis) Headline() string {
@@ -268,7 +248,7 @@ func (wa *WorkloadAnalysis) Headline() string {
 		if a.Baseline || a.Rel == nil {
 			continue
 		}
-		if a.Verdict == VerdictNoDifference {
+		if a.Verdict == metric.NoDifference {
 			parts = append(parts, fmt.Sprintf("%s: no significant difference", a.Name))
 			continue
 		}
@@ -341,13 +321,13 @@ func (a *Analysis) Counts() Counts {
 			}
 			c.Compared++
 			switch arm.Verdict {
-			case VerdictFaster:
+			case metric.Faster:
 				c.Faster++
-			case VerdictSlower:
+			case metric.Slower:
 				c.Slower++
-			case VerdictBetter:
+			case metric.Better:
 				c.Better++
-			case VerdictWorse:
+			case metric.Worse:
 				c.Worse++
 			default:
 				c.NoDifference++
@@ -388,7 +368,7 @@ func (a *Analysis) Headline() string {
 		if b := onlyW.Baseline(); b != nil {
 			base = b.Name
 		}
-		if only.Verdict == VerdictNoDifference {
+		if only.Verdict == metric.NoDifference {
 			return fmt.Sprintf("%s vs %s: no significant difference, %s (%g%% CI %s to %s)%s", only.Name, base,
 				FormatPercent(only.Rel.Estimate), 100*onlyW.Confidence, FormatPercent(only.Rel.CILo), FormatPercent(only.Rel.CIHi), tail)
 		}
@@ -401,9 +381,9 @@ func (a *Analysis) Headline() string {
 	var tally []string
 	for _, v := range []struct {
 		n    int
-		word string
-	}{{c.Faster, VerdictFaster}, {c.Slower, VerdictSlower}, {c.Better, VerdictBetter}, {c.Worse, VerdictWorse},
-		{c.NoDifference, VerdictNoDifference}, {c.NotCompared, VerdictNotCompared}} {
+		word metric.Verdict
+	}{{c.Faster, metric.Faster}, {c.Slower, metric.Slower}, {c.Better, metric.Better}, {c.Worse, metric.Worse},
+		{c.NoDifference, metric.NoDifference}, {c.NotCompared, metric.NotCompared}} {
 		if v.n > 0 {
 			tally = append(tally, fmt.Sprintf("%d %s", v.n, v.word))
 		}
@@ -470,10 +450,10 @@ func byHowMuch(rel float64) string {
 	return fmt.Sprintf("%.1f%%", 100*math.Abs(rel))
 }
 
-func comparative(v string) string {
+func comparative(v metric.Verdict) string {
 	switch v {
-	case VerdictFaster, VerdictSlower, VerdictBetter, VerdictWorse:
-		return v
+	case metric.Faster, metric.Slower, metric.Better, metric.Worse:
+		return string(v)
 	}
 	return "different"
 }

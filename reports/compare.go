@@ -13,24 +13,6 @@ import (
 	"github.com/benchy-dev/benchy/stats"
 )
 
-// Comparison verdicts of benchy compare.
-const (
-	// CompareRegressed: the whole CI lies beyond the threshold on the worse side.
-	CompareRegressed = "regressed"
-	// CompareImproved: the whole CI lies beyond the threshold on the better side.
-	CompareImproved = "improved"
-	// CompareEquivalent: the whole CI lies within ±threshold.
-	CompareEquivalent = "equivalent"
-	// CompareInconclusive: the CI excludes 0 but straddles the threshold,
-	// so the change is real but its size against the threshold is unknown.
-	CompareInconclusive = "inconclusive"
-	// CompareNoChange: the CI contains 0 and reaches beyond ±threshold.
-	CompareNoChange = "no significant change"
-	// CompareNotCompared: the instance is missing on one side or has too
-	// few blocks; Reason says which.
-	CompareNotCompared = "not compared"
-)
-
 // Comparison methods.
 const (
 	MethodPaired   = "paired"
@@ -110,7 +92,7 @@ type CompareRow struct {
 	SE, DF             float64
 	Confidence         float64
 	Compared           bool
-	Verdict            string
+	Verdict            metric.Verdict
 	// Reason explains a row that was not compared.
 	Reason string
 	// Fails reports whether this row makes compare exit 1.
@@ -412,7 +394,7 @@ func percentLevel(p float64) string { return strconv.FormatFloat(100*p, 'g', 6, 
 // decide gives the row its verdict and says whether it fails the gate.
 func (r *CompareRow) decide(opt CompareOptions) {
 	if !r.Compared {
-		r.Verdict = CompareNotCompared
+		r.Verdict = metric.NotCompared
 		r.Fails = opt.Strict
 		return
 	}
@@ -424,16 +406,16 @@ func (r *CompareRow) decide(opt CompareOptions) {
 	t := opt.Threshold
 	switch {
 	case worseLo > t:
-		r.Verdict, r.Fails = CompareRegressed, true
+		r.Verdict, r.Fails = metric.Regressed, true
 	case worseHi < -t:
-		r.Verdict = CompareImproved
+		r.Verdict = metric.Improved
 	case t > 0 && worseLo > -t && worseHi < t:
-		r.Verdict = CompareEquivalent
+		r.Verdict = metric.Equivalent
 	case worseLo > 0 || worseHi < 0:
-		r.Verdict = CompareInconclusive
+		r.Verdict = metric.Inconclusive
 		r.Fails = opt.Strict && worseLo > 0
 	default:
-		r.Verdict = CompareNoChange
+		r.Verdict = metric.NoChange
 	}
 }
 
@@ -468,12 +450,12 @@ func unpairedReason(err error) string {
 
 // Headline is the gate's one-line verdict.
 func (c *Comparison) Headline() string {
-	counts := map[string]int{}
+	counts := map[metric.Verdict]int{}
 	for _, r := range c.Rows {
 		counts[r.Verdict]++
 	}
 	var parts []string
-	for _, v := range []string{CompareRegressed, CompareImproved, CompareEquivalent, CompareInconclusive, CompareNoChange, CompareNotCompared} {
+	for _, v := range []metric.Verdict{metric.Regressed, metric.Improved, metric.Equivalent, metric.Inconclusive, metric.NoChange, metric.NotCompared} {
 		if counts[v] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[v], v))
 		}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/benchy-dev/benchy/metric"
 	"github.com/olekukonko/tablewriter/tw"
 )
 
@@ -29,7 +30,7 @@ func (r *CompareRow) cells() []string {
 	if r.BaseArm != "" && r.BaseArm != r.Arm {
 		arm = r.Arm + " vs " + r.BaseArm
 	}
-	verdict := r.Verdict
+	verdict := string(r.Verdict)
 	if r.Fails {
 		verdict += " (fails)"
 	}
@@ -85,13 +86,13 @@ func compareText(w io.Writer, c *Comparison, opt Options) error {
 // agree with the change beside them.
 const compareLegend = "base and head geomean: geometric means of the per-block means, which the change compares (head/base − 1; paired: over the blocks both ran)."
 
-func colorCompare(v, s string) string {
+func colorCompare(v metric.Verdict, s string) string {
 	switch v {
-	case CompareImproved:
+	case metric.Improved:
 		return "\x1b[32m" + s + "\x1b[0m"
-	case CompareRegressed:
+	case metric.Regressed:
 		return "\x1b[31m" + s + "\x1b[0m"
-	case CompareInconclusive:
+	case metric.Inconclusive:
 		return "\x1b[33m" + s + "\x1b[0m"
 	}
 	return s
@@ -116,7 +117,7 @@ func compareMarkdown(w io.Writer, c *Comparison) error {
 		if r.BaseArm != "" && r.BaseArm != r.Arm {
 			cells[1] += " vs `" + mdCode(r.BaseArm) + "`"
 		}
-		if r.Verdict == CompareRegressed || r.Verdict == CompareImproved {
+		if r.Verdict == metric.Regressed || r.Verdict == metric.Improved {
 			cells[5] = "**" + cells[5] + "**"
 		}
 		fmt.Fprintf(&b, "| %s |\n", strings.Join(cells, " | "))
@@ -203,7 +204,7 @@ func compareJSON(w io.Writer, c *Comparison) error {
 	}
 	for _, r := range c.Rows {
 		jr := jsonCompareRow{Workload: r.Workload, Arm: r.Arm, BaseArm: r.BaseArm, Metric: r.Metric, Better: string(r.Better),
-			BaseBlocks: r.BaseBlocks, HeadBlocks: r.HeadBlocks, Confidence: r.Confidence, Verdict: r.Verdict, Reason: r.Reason, Fails: r.Fails}
+			BaseBlocks: r.BaseBlocks, HeadBlocks: r.HeadBlocks, Confidence: r.Confidence, Verdict: string(r.Verdict), Reason: r.Reason, Fails: r.Fails}
 		if r.BaseBlocks > 0 {
 			jr.BaseValue = ptr(r.BaseValue)
 		}

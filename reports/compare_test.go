@@ -48,22 +48,22 @@ func TestCompareVerdicts(t *testing.T) {
 		lo, hi    float64
 		threshold float64
 		strict    bool
-		verdict   string
+		verdict   metric.Verdict
 		fails     bool
 	}{
-		{"beyond threshold, worse", "lower", 0.03, 0.08, 0.02, false, CompareRegressed, true},
-		{"beyond threshold, better", "lower", -0.08, -0.03, 0.02, false, CompareImproved, false},
-		{"within ±threshold", "lower", -0.01, 0.015, 0.02, false, CompareEquivalent, false},
-		{"significant but within", "lower", 0.005, 0.015, 0.02, false, CompareEquivalent, false},
-		{"straddles +threshold", "lower", 0.01, 0.05, 0.02, false, CompareInconclusive, false},
-		{"straddles +threshold, strict", "lower", 0.01, 0.05, 0.02, true, CompareInconclusive, true},
-		{"straddles -threshold, strict", "lower", -0.05, -0.01, 0.02, true, CompareInconclusive, false},
-		{"contains 0, wide", "lower", -0.05, 0.05, 0.02, true, CompareNoChange, false},
-		{"zero threshold, significant", "lower", 0.001, 0.002, 0, false, CompareRegressed, true},
-		{"zero threshold, contains 0", "lower", -0.001, 0.002, 0, false, CompareNoChange, false},
-		{"higher is better, drop", "higher", -0.08, -0.03, 0.02, false, CompareRegressed, true},
-		{"higher is better, rise", "higher", 0.03, 0.08, 0.02, false, CompareImproved, false},
-		{"higher is better, straddles", "higher", -0.05, -0.01, 0.02, true, CompareInconclusive, true},
+		{"beyond threshold, worse", "lower", 0.03, 0.08, 0.02, false, metric.Regressed, true},
+		{"beyond threshold, better", "lower", -0.08, -0.03, 0.02, false, metric.Improved, false},
+		{"within ±threshold", "lower", -0.01, 0.015, 0.02, false, metric.Equivalent, false},
+		{"significant but within", "lower", 0.005, 0.015, 0.02, false, metric.Equivalent, false},
+		{"straddles +threshold", "lower", 0.01, 0.05, 0.02, false, metric.Inconclusive, false},
+		{"straddles +threshold, strict", "lower", 0.01, 0.05, 0.02, true, metric.Inconclusive, true},
+		{"straddles -threshold, strict", "lower", -0.05, -0.01, 0.02, true, metric.Inconclusive, false},
+		{"contains 0, wide", "lower", -0.05, 0.05, 0.02, true, metric.NoChange, false},
+		{"zero threshold, significant", "lower", 0.001, 0.002, 0, false, metric.Regressed, true},
+		{"zero threshold, contains 0", "lower", -0.001, 0.002, 0, false, metric.NoChange, false},
+		{"higher is better, drop", "higher", -0.08, -0.03, 0.02, false, metric.Regressed, true},
+		{"higher is better, rise", "higher", 0.03, 0.08, 0.02, false, metric.Improved, false},
+		{"higher is better, straddles", "higher", -0.05, -0.01, 0.02, true, metric.Inconclusive, true},
 	}
 	for _, tc := range tests {
 		c := &Comparison{}
@@ -79,7 +79,7 @@ func TestCompareVerdicts(t *testing.T) {
 		r := &CompareRow{Reason: "missing"}
 		c.add(r)
 		c.decide(CompareOptions{Strict: strict})
-		if r.Verdict != CompareNotCompared || r.Fails != strict {
+		if r.Verdict != metric.NotCompared || r.Fails != strict {
 			t.Errorf("strict=%v: not compared row verdict %q fails %v", strict, r.Verdict, r.Fails)
 		}
 	}
@@ -96,7 +96,7 @@ func TestCompareUnpaired(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"a": CompareEquivalent, "fast": CompareImproved, "same": CompareEquivalent, "slow": CompareRegressed, "gone": CompareNotCompared}
+	want := map[string]metric.Verdict{"a": metric.Equivalent, "fast": metric.Improved, "same": metric.Equivalent, "slow": metric.Regressed, "gone": metric.NotCompared}
 	if len(c.Rows) != len(want) {
 		t.Fatalf("%d rows", len(c.Rows))
 	}
@@ -144,19 +144,19 @@ func TestComparePaired(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]string{}
+	got := map[string]metric.Verdict{}
 	for _, r := range c.Rows {
 		got[r.Workload+" "+r.Arm] = r.Verdict
 		if r.Compared && r.BaseArm != "onnx/precision=fp32" {
 			t.Errorf("%s compared with %s", r.Arm, r.BaseArm)
 		}
 	}
-	want := map[string]string{
-		"bodyposenet/resolution=224x320 onnx/precision=fp16":     CompareImproved,
-		"bodyposenet/resolution=224x320 onnx/precision=int8":     CompareImproved,
-		"bodyposenet/resolution=288x384 onnx/precision=fp16":     CompareEquivalent, // -0.6% [-1.4%, +0.2%]
-		"bodyposenet/resolution=288x384 onnx/precision=int8":     CompareImproved,   // 3 blocks before it failed
-		"bodyposenet/resolution=288x384 tensorrt/precision=int8": CompareNotCompared,
+	want := map[string]metric.Verdict{
+		"bodyposenet/resolution=224x320 onnx/precision=fp16":     metric.Improved,
+		"bodyposenet/resolution=224x320 onnx/precision=int8":     metric.Improved,
+		"bodyposenet/resolution=288x384 onnx/precision=fp16":     metric.Equivalent, // -0.6% [-1.4%, +0.2%]
+		"bodyposenet/resolution=288x384 onnx/precision=int8":     metric.Improved,   // 3 blocks before it failed
+		"bodyposenet/resolution=288x384 tensorrt/precision=int8": metric.NotCompared,
 	}
 	for k, v := range want {
 		if got[k] != v {
@@ -233,7 +233,7 @@ func TestCompareRenderings(t *testing.T) {
 		} `json:"rows"`
 	}
 	if err := json.Unmarshal(js.Bytes(), &v); err != nil || v.Schema != compareSchema || !v.Failed || len(v.Rows) != 2 ||
-		v.Rows[1].Verdict != CompareRegressed || math.Abs(*v.Rows[1].Change-0.25) > 1e-3 {
+		v.Rows[1].Verdict != string(metric.Regressed) || math.Abs(*v.Rows[1].Change-0.25) > 1e-3 {
 		t.Errorf("json %s: %+v %v", js.String(), v, err)
 	}
 }
@@ -319,7 +319,7 @@ func TestCompareStrictRefusesDifferentSetups(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c.Rows[0].Verdict != CompareEquivalent || c.Rows[0].Fails {
+		if c.Rows[0].Verdict != metric.Equivalent || c.Rows[0].Fails {
 			t.Fatalf("row %+v", c.Rows[0])
 		}
 		notes := strings.Join(c.Notes, "\n")

@@ -12,6 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/benchy-dev/benchy/metric"
 	"github.com/benchy-dev/benchy/results"
 	"github.com/benchy-dev/benchy/stats"
 )
@@ -47,11 +48,11 @@ func sanitizeName(s string) string {
 }
 
 // benchUnit is the Go benchmark format unit of a workload's values.
-func benchUnit(metric string) string {
-	if IsTimeMetric(metric) {
+func benchUnit(m string) string {
+	if metric.KindOf(m) == metric.Time {
 		return "ns/op"
 	}
-	u := sanitizeName(strings.TrimSpace(metric))
+	u := sanitizeName(strings.TrimSpace(m))
 	if u == "" {
 		return "value"
 	}
@@ -220,7 +221,7 @@ func bencherExport(w io.Writer, a *Analysis) error {
 	out := map[string]map[string]bmfMetric{}
 	for _, wa := range a.Workloads {
 		measure := "latency"
-		if !IsTimeMetric(wa.Metric) {
+		if metric.KindOf(wa.Metric) != metric.Time {
 			measure = kebab(wa.Metric)
 		}
 		for _, arm := range wa.Arms {

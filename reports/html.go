@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/benchy-dev/benchy/metric"
 	"github.com/benchy-dev/benchy/results"
 )
 
@@ -202,15 +203,6 @@ func htmlView(a *Analysis) htmlPage {
 	return p
 }
 
-// metricTitle names a workload's metric for people: "time per iteration"
-// for durations, else the metric as the suite wrote it.
-func metricTitle(m string) string {
-	if IsTimeMetric(m) {
-		return "time per iteration"
-	}
-	return m
-}
-
 func noteFor(arm *ArmAnalysis) string {
 	if arm.Status != results.ArmOK {
 		return arm.Status
@@ -221,7 +213,7 @@ func noteFor(arm *ArmAnalysis) string {
 func htmlWorkloadView(wa *WorkloadAnalysis, i int, d *results.Document) htmlWorkload {
 	hw := htmlWorkload{
 		ID: fmt.Sprintf("w%d", i+1), Name: wa.Name, Description: wa.Source.Description,
-		Metric: metricTitle(wa.Metric), Better: betterWord(wa.Better), Headline: wa.Headline(),
+		Metric: metric.Title(wa.Metric), Better: wa.Better.Word(), Headline: wa.Headline(),
 		Confidence: fmt.Sprintf("%g%%", 100*wa.Confidence), HasEnergy: wa.HasEnergy(), HasTelemetry: wa.HasTelemetry(),
 		Summary: fmt.Sprintf("%s; %s: %s", wa.BlockCounts(), wa.Status, wa.StopReason),
 		Notes:   armNotes(wa), StatisticsLegend: statisticsLegend,
@@ -235,7 +227,7 @@ func htmlWorkloadView(wa *WorkloadAnalysis, i int, d *results.Document) htmlWork
 	for k, arm := range wa.Arms {
 		row := htmlRow{Name: arm.Name, Runner: arm.Runner, Baseline: arm.Baseline, Geomean: FormatValue(arm.Geomean, wa.Metric), Median: "—", P90: "—", P99: "—",
 			N: fmt.Sprint(arm.Summary.N), Blocks: fmt.Sprint(len(arm.BlockValues)), Rel: FormatRel(arm.Rel),
-			Verdict: arm.Verdict, VerdictClass: verdictClass(arm.Verdict)}
+			Verdict: string(arm.Verdict), VerdictClass: verdictClass(arm.Verdict)}
 		if arm.Summary.N > 0 {
 			row.Median, row.P90, row.P99 = FormatValue(arm.Summary.Median, wa.Metric), FormatValue(arm.Summary.P90, wa.Metric), FormatValue(arm.Summary.P99, wa.Metric)
 		} else {

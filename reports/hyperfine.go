@@ -7,6 +7,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/benchy-dev/benchy/metric"
 )
 
 // The hyperfine exports write benchy's numbers in the shapes of hyperfine's
@@ -67,7 +69,7 @@ type hyperfineRow struct {
 func hyperfineRows(a *Analysis, opt HyperfineOptions) ([]hyperfineRow, error) {
 	var rows []hyperfineRow
 	for _, wa := range a.Workloads {
-		if !IsTimeMetric(wa.Metric) {
+		if metric.KindOf(wa.Metric) != metric.Time {
 			return nil, fmt.Errorf("workload %s measures %q, not a time; hyperfine's formats hold times only", wa.Name, wa.Metric)
 		}
 		perUnit := timeScale(wa.Metric)
@@ -215,7 +217,7 @@ func hyperfineJSON(w io.Writer, a *Analysis, opt HyperfineOptions) error {
 		res := hyperfineJSONResult{Command: r.command, Mean: r.mean, Median: r.median, User: r.user, System: r.system,
 			Min: r.min, Max: r.max, Times: r.times,
 			Workload: r.wa.Name, Arm: r.arm.Name, Baseline: r.arm.Baseline, Blocks: r.blocks,
-			Relative: relativeOf(r.arm, r.wa.Confidence), RelativeError: r.arm.RelError, Verdict: r.arm.Verdict}
+			Relative: relativeOf(r.arm, r.wa.Confidence), RelativeError: r.arm.RelError, Verdict: string(r.arm.Verdict)}
 		if r.arm.Summary.N > 1 {
 			sd := r.sd
 			res.Stddev = &sd
@@ -353,14 +355,14 @@ func hyperfineMarkdown(w io.Writer, a *Analysis, opt HyperfineOptions) error {
 			if r.arm.Summary.N > 1 {
 				mean += fmt.Sprintf(" ± %.1f", r.sd*mult)
 			}
-			relCell, diffCell := "", r.arm.Verdict
+			relCell, diffCell := "", string(r.arm.Verdict)
 			switch {
 			case r.arm.Baseline:
 				relCell = "1.00"
 			case r.arm.Rel != nil:
 				e := r.arm.Rel
 				relCell = fmt.Sprintf("%.2f [%.2f, %.2f]", 1+e.Estimate, 1+e.CILo, 1+e.CIHi)
-				diffCell = FormatRel(e) + " " + r.arm.Verdict
+				diffCell = FormatRel(e) + " " + string(r.arm.Verdict)
 			}
 			fmt.Fprintf(&b, "| `%s` | %s | %.1f | %.1f | %s | %s |\n", mdCode(r.command), mean, r.min*mult, r.max*mult, relCell, diffCell)
 		}

@@ -4,6 +4,7 @@ import (
 	"io"
 	"math"
 
+	"github.com/benchy-dev/benchy/metric"
 	"github.com/benchy-dev/benchy/stats"
 )
 
@@ -139,11 +140,11 @@ func finite(v float64) float64 {
 }
 
 // unitOf is the unit a workload's values are recorded in.
-func unitOf(metric string) string {
-	if IsTimeMetric(metric) {
+func unitOf(m string) string {
+	if metric.KindOf(m) == metric.Time {
 		return "ns"
 	}
-	return metric
+	return m
 }
 
 // jsonReport writes the versioned analysis: summaries, per-block values, relative
@@ -164,7 +165,7 @@ func jsonReport(w io.Writer, a *Analysis) error {
 		for _, arm := range wa.Arms {
 			ja := jsonArm{Name: arm.Name, Baseline: arm.Baseline, Runner: arm.Runner, Status: arm.Status, Reason: arm.Reason,
 				Summary: summaryJSON(arm.Summary), Blocks: arm.BlockValues, Relative: estimateJSON(arm.Rel),
-				RelError: arm.RelError, Verdict: arm.Verdict, Failed: arm.FailedBlocks,
+				RelError: arm.RelError, Verdict: string(arm.Verdict), Failed: arm.FailedBlocks,
 				Published: arm.Published, ModelBytes: arm.ModelBytes}
 			if ja.Blocks == nil {
 				ja.Blocks = []float64{}
@@ -172,7 +173,7 @@ func jsonReport(w io.Writer, a *Analysis) error {
 			ja.Geomean = ptr(arm.Geomean)
 			if e := arm.Energy; e != nil {
 				ja.Energy = &jsonMetric{Unit: e.Unit, Blocks: e.Blocks, Summary: summaryJSON(e.Summary),
-					Relative: estimateJSON(e.Rel), RelError: e.RelError, Verdict: e.Verdict}
+					Relative: estimateJSON(e.Rel), RelError: e.RelError, Verdict: string(e.Verdict)}
 			}
 			if arm.TelemetryBlocks > 0 {
 				ja.GPU = &jsonGPU{TelemetryBlocks: arm.TelemetryBlocks, ThrottledBlocks: arm.ThrottledBlocks,

@@ -127,7 +127,7 @@ func ValueAxis(metric string, maxValue float64) (label func(v float64) string, t
 func ArmColor(k int) string { return armColor(k) }
 
 // VerdictClass is the CSS class of a verdict: good, bad or neutral.
-func VerdictClass(verdict string) string { return verdictClass(verdict) }
+func VerdictClass(verdict metric.Verdict) string { return verdictClass(verdict) }
 
 // Ellipsize shortens s to n runes with a trailing "…".
 func Ellipsize(s string, n int) string { return ellipsize(s, n) }
@@ -135,10 +135,3 @@ func Ellipsize(s string, n int) string { return ellipsize(s, n) }
 // MachineLine describes a run's machine in one line: host, platform, CPU
 // and GPUs.
 func (a *Analysis) MachineLine() string { return machineLine(a.Doc.Environment) }
-
-// MetricTitle names a workload's metric for people: "time per iteration"
-// for durations, else the metric as the suite wrote it.
-func MetricTitle(metric string) string { return metricTitle(metric) }
-
-// BetterWord is "higher" or "lower": which way a workload's metric is better.
-func BetterWord(better string) string { return metric.Direction(better).Word() }

@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/benchy-dev/benchy/metric"
 )
 
 // maxMarkdownBytes is GitHub's limit for a job summary (1 MiB).
@@ -129,7 +131,7 @@ func truncateMarkdown(md string, limit int) string {
 func mdWorkload(wa *WorkloadAnalysis) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### %s\n\n", mdEscape(wa.Name))
-	fmt.Fprintf(&b, "%s · %s is better\n\n", mdEscape(metricName(wa.Metric)), betterWord(wa.Better))
+	fmt.Fprintf(&b, "%s · %s is better\n\n", mdEscape(metric.Title(wa.Metric)), wa.Better.Word())
 	energy, telem := wa.HasEnergy(), wa.HasTelemetry()
 	ph := publishedHeaders(wa)
 	pub, pubSep := "", ""
@@ -196,14 +198,14 @@ func mdWorkload(wa *WorkloadAnalysis) string {
 	return b.String()
 }
 
-func mdVerdict(v string) string {
+func mdVerdict(v metric.Verdict) string {
 	switch v {
-	case VerdictFaster, VerdictBetter:
-		return "**" + v + "**"
-	case VerdictSlower, VerdictWorse:
-		return "**" + v + "** ⚠️"
+	case metric.Faster, metric.Better:
+		return "**" + string(v) + "**"
+	case metric.Slower, metric.Worse:
+		return "**" + string(v) + "** ⚠️"
 	}
-	return mdEscape(v)
+	return mdEscape(string(v))
 }
 
 // mdBlocks folds the per-block values of every arm into a table.

@@ -5,17 +5,18 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/benchy-dev/benchy/metric"
 	"github.com/benchy-dev/benchy/stats"
 )
 
 // FormatValue prints a value recorded in nanoseconds (time metrics) or in
 // the metric's own unit.
-func FormatValue(v float64, metric string) string {
+func FormatValue(v float64, m string) string {
 	if math.IsNaN(v) {
 		return "—"
 	}
-	if !IsTimeMetric(metric) {
-		return fmt.Sprintf("%.4g %s", v, metric)
+	if metric.KindOf(m) != metric.Time {
+		return fmt.Sprintf("%.4g %s", v, m)
 	}
 	av := math.Abs(v)
 	switch {
@@ -104,7 +105,7 @@ func formatRatio(r float64) string {
 // factor of 2 or more; else "". The relative difference stays the
 // estimand; the factor only reads better when it is large.
 func armSpeedFactor(wa *WorkloadAnalysis, arm *ArmAnalysis) string {
-	if arm.Rel == nil || !arm.Rel.Significant || !IsTimeMetric(wa.Metric) {
+	if arm.Rel == nil || !arm.Rel.Significant || metric.KindOf(wa.Metric) != metric.Time {
 		return ""
 	}
 	return speedFactor(arm.Rel.Estimate)

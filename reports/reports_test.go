@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/benchy-dev/benchy/internal/golden"
+	"github.com/benchy-dev/benchy/metric"
 	"github.com/benchy-dev/benchy/results"
 	"github.com/benchy-dev/benchy/stats"
 )
@@ -123,13 +124,13 @@ func TestTelemetryAnalysis(t *testing.T) {
 		w                           *WorkloadAnalysis
 		arm                         string
 		telemetry, throttled, eBlks int
-		energyVerdict               string
+		energyVerdict               metric.Verdict
 	}{
-		{w1, "onnx/precision=fp32", 8, 0, 8, VerdictBaseline},
-		{w1, "onnx/precision=fp16", 8, 2, 8, VerdictBetter},
-		{w1, "onnx/precision=int8", 8, 1, 8, VerdictBetter},
-		{w2, "onnx/precision=fp16", 8, 0, 7, VerdictNoDifference}, // block 3's energy counter failed
-		{w2, "onnx/precision=int8", 3, 0, 3, VerdictBetter},       // failed from block 4 on
+		{w1, "onnx/precision=fp32", 8, 0, 8, metric.Baseline},
+		{w1, "onnx/precision=fp16", 8, 2, 8, metric.Better},
+		{w1, "onnx/precision=int8", 8, 1, 8, metric.Better},
+		{w2, "onnx/precision=fp16", 8, 0, 7, metric.NoDifference}, // block 3's energy counter failed
+		{w2, "onnx/precision=int8", 3, 0, 3, metric.Better},       // failed from block 4 on
 	}
 	for _, tc := range tests {
 		arm := byName(tc.w, tc.arm)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/benchy-dev/benchy/metric"
 	"github.com/benchy-dev/benchy/results"
 	"github.com/benchy-dev/benchy/stats"
 )
@@ -170,9 +171,9 @@ type valueAxis struct {
 	title string
 }
 
-func valueAxisFor(metric string, maxV float64) valueAxis {
-	if !IsTimeMetric(metric) {
-		return valueAxis{div: 1, unit: metric, title: metric}
+func valueAxisFor(m string, maxV float64) valueAxis {
+	if metric.KindOf(m) != metric.Time {
+		return valueAxis{div: 1, unit: m, title: m}
 	}
 	switch {
 	case maxV >= 1e9:
@@ -223,16 +224,16 @@ type forestRow struct {
 	Group   string
 	Label   string
 	Est     *stats.Estimate
-	Verdict string
+	Verdict metric.Verdict
 	// Note replaces the estimate text when there is no estimate.
 	Note string
 }
 
-func verdictClass(v string) string {
+func verdictClass(v metric.Verdict) string {
 	switch v {
-	case VerdictFaster, VerdictBetter, CompareImproved:
+	case metric.Faster, metric.Better, metric.Improved:
 		return "good"
-	case VerdictSlower, VerdictWorse, CompareRegressed:
+	case metric.Slower, metric.Worse, metric.Regressed:
 		return "bad"
 	}
 	return "neutral"

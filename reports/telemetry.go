@@ -141,7 +141,7 @@ func compareEnergy(w *results.Workload, base string, wa *WorkloadAnalysis) {
 			continue
 		}
 		if aa.Baseline {
-			aa.Energy.Verdict = VerdictBaseline
+			aa.Energy.Verdict = metric.Baseline
 			continue
 		}
 		aa.Energy.Rel, aa.Energy.Verdict, aa.Energy.RelError = pairedRel(w, base, aa.Name, wa.Confidence, metric.Quantity, metric.Lower, energyValue)

@@ -24,7 +24,7 @@ func textReport(w io.Writer, a *Analysis, opt Options) error {
 	d := a.Doc
 	fmt.Fprintf(w, "benchy %s · suite %s · seed %d · order %s · %s\n", termSafe(d.Benchy), termSafe(d.Suite.Path), d.Seed, termSafe(d.Order), termSafe(a.Status()))
 	for _, wa := range a.Workloads {
-		fmt.Fprintf(w, "\n%s (%s, %s is better)\n", termSafe(wa.Name), termSafe(metricName(wa.Metric)), betterWord(wa.Better))
+		fmt.Fprintf(w, "\n%s (%s, %s is better)\n", termSafe(wa.Name), termSafe(metric.Title(wa.Metric)), wa.Better.Word())
 		header := []string{"arm", "geomean", "median", "p90", "p99", "n", fmt.Sprintf("vs baseline (%g%% CI)", 100*wa.Confidence), "verdict"}
 		align := tw.Alignment{tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft}
 		if ph := publishedHeaders(wa); len(ph) > 0 {
@@ -122,9 +122,9 @@ func textRow(wa *WorkloadAnalysis, arm *ArmAnalysis, opt Options) []string {
 	if arm.Summary.N == 0 {
 		return []string{name, "—", "—", "—", "—", "0", "—", arm.noDataVerdict()}
 	}
-	verdict := arm.Verdict
+	verdict := string(arm.Verdict)
 	if opt.Color {
-		verdict = colorVerdict(verdict)
+		verdict = colorVerdict(arm.Verdict)
 	}
 	verdict = verdictWithFactor(wa, arm, verdict)
 	return []string{
@@ -159,26 +159,15 @@ func throttleCell(arm *ArmAnalysis) string {
 	return fmt.Sprintf("%d/%d", arm.ThrottledBlocks, arm.TelemetryBlocks)
 }
 
-func colorVerdict(v string) string {
+func colorVerdict(v metric.Verdict) string {
 	switch v {
-	case VerdictFaster, VerdictBetter:
-		return "\x1b[32m" + v + "\x1b[0m"
-	case VerdictSlower, VerdictWorse:
-		return "\x1b[31m" + v + "\x1b[0m"
+	case metric.Faster, metric.Better:
+		return "\x1b[32m" + string(v) + "\x1b[0m"
+	case metric.Slower, metric.Worse:
+		return "\x1b[31m" + string(v) + "\x1b[0m"
 	}
-	return v
+	return string(v)
 }
-
-// metricName names a workload's metric in headings; values of time
-// metrics are recorded in nanoseconds and printed as durations.
-func metricName(m string) string {
-	if IsTimeMetric(m) {
-		return "time per iteration"
-	}
-	return m
-}
-
-func betterWord(b metric.Direction) string { return b.Word() }
 
 // termSafe shows the control characters of recorded text (a command's
 // coloured stderr, a name or a citation from a suite) as escapes, so that

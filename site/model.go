@@ -15,7 +15,8 @@ import (
 // one page of the site.
 type Benchmark struct {
 	Suite, Instance, Arm string
-	Metric, Better       string
+	Metric               string
+	Better               metric.Direction
 	// Baseline names the arm the relative differences compare with ("" for
 	// the baseline arm itself).
 	Baseline string
@@ -48,7 +49,7 @@ type Point struct {
 	// Rel is the arm's relative difference from its baseline in this run,
 	// with its jackknife CI; nil for the baseline or when not compared.
 	Rel     *stats.Estimate
-	Verdict string
+	Verdict metric.Verdict
 }
 
 // benchmarks groups the runs' workload instances and arms into pages, and
@@ -73,7 +74,7 @@ func benchmarks(runs []*Run) []*Benchmark {
 					byKey[key] = b
 					out = append(out, b)
 				}
-				b.Metric, b.Better = wa.Metric, string(wa.Better)
+				b.Metric, b.Better = wa.Metric, wa.Better
 				if !arm.Baseline {
 					b.Baseline = base
 				}
@@ -164,9 +165,9 @@ func slug(key, readable string) string {
 
 // changeWords says what a change did, for time metrics "12.0% slower",
 // in the words of metric.Judge (the run reports' verdict rule).
-func changeWords(rel float64, unit, better string) (words, class string) {
+func changeWords(rel float64, unit string, better metric.Direction) (words, class string) {
 	by := strings.TrimPrefix(strings.TrimPrefix(reports.FormatPercent(rel), "+"), "-")
-	v := metric.Judge(true, rel, metric.KindOf(unit), metric.Direction(better))
+	v := metric.Judge(true, rel, metric.KindOf(unit), better)
 	class = "bad"
 	if v == metric.Faster || v == metric.Better {
 		class = "good"

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/benchy-dev/benchy/metric"
 	"github.com/benchy-dev/benchy/reports"
 	"github.com/benchy-dev/benchy/results"
 	"github.com/benchy-dev/benchy/stats"
@@ -628,7 +629,7 @@ type pointRow struct {
 }
 
 func benchView(base pageBase, b *Benchmark) benchPage {
-	p := benchPage{pageBase: base, Name: b.Instance + " · " + b.Arm, Suite: b.Suite, Metric: reports.MetricTitle(b.Metric), Better: reports.BetterWord(b.Better), Baseline: b.Baseline}
+	p := benchPage{pageBase: base, Name: b.Instance + " · " + b.Arm, Suite: b.Suite, Metric: metric.Title(b.Metric), Better: b.Better.Word(), Baseline: b.Baseline}
 	p.PageTitle = b.Instance + " · " + b.Arm + " — " + base.Title
 	for _, s := range b.Series {
 		conf := 0.95
@@ -713,7 +714,7 @@ func runView(base pageBase, r *Run, full int) runPage {
 		w := runWorkload{Name: wa.Name, Confidence: fmt.Sprintf("%g%%", 100*wa.Confidence)}
 		for _, arm := range wa.Arms {
 			row := runArmRow{Arm: arm.Name, Baseline: arm.Baseline, Median: "—", CI: "—", Blocks: fmt.Sprint(len(arm.BlockValues)),
-				Rel: "—", RelClass: "neutral", Verdict: arm.Verdict}
+				Rel: "—", RelClass: "neutral", Verdict: string(arm.Verdict)}
 			if len(arm.BlockValues) > 0 {
 				key := strings.Join([]string{d.Suite.Path, wa.Name, arm.Name}, "\x00")
 				row.Href = base.Root + "bench/" + slug(key, wa.Name+"-"+arm.Name) + ".html"

@@ -1,13 +1,18 @@
 package site
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/benchy-dev/benchy/metric"
+)
 
 // TestChangeWords pins the change-point wording to the run reports'
 // verdict rule for every metric kind and direction.
 func TestChangeWords(t *testing.T) {
 	for _, c := range []struct {
 		rel          float64
-		unit, better string
+		unit         string
+		better       metric.Direction
 		words, class string
 	}{
 		{0.12, "ns", "lower", "12.0% slower", "bad"},

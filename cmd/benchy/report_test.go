@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/benchy-dev/benchy/hw"
+	"github.com/benchy-dev/benchy/metric"
 	"github.com/benchy-dev/benchy/reports"
 	"github.com/benchy-dev/benchy/results"
 )
@@ -258,7 +259,7 @@ func TestTelemetryContract(t *testing.T) {
 	if arm.TelemetryBlocks != 6 || arm.ThrottledBlocks != 1 || strings.Join(arm.ThrottleReasons, ",") != "sw_power_cap" {
 		t.Errorf("telemetry %d, throttled %d, reasons %v", arm.TelemetryBlocks, arm.ThrottledBlocks, arm.ThrottleReasons)
 	}
-	if arm.Energy == nil || arm.Energy.Blocks != 6 || arm.Energy.Rel == nil || arm.Energy.Verdict != reports.VerdictWorse {
+	if arm.Energy == nil || arm.Energy.Blocks != 6 || arm.Energy.Rel == nil || arm.Energy.Verdict != metric.Worse {
 		t.Fatalf("energy %+v", arm.Energy)
 	}
 	// b spends (75+k)/(50+k) mJ per iteration against a: about +48%.
