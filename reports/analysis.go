@@ -4,7 +4,9 @@
 // GitHub-flavoured Markdown, a self-contained HTML page with SVG plots, and
 // exports (JSON, Go benchmark format, tidy CSV, Bencher Metric Format). It
 // also compares two runs (Compare) and summarises A/A calibrations
-// (Calibration).
+// (Calibration). The HTML page's plots are drawn with package
+// reports/chart, which the history site shares; metric kinds, directions
+// and verdict words are package metric's.
 package reports
 
 import (
@@ -464,6 +466,10 @@ func plural(n int, one, many string) string {
 	}
 	return fmt.Sprintf("%d %s", n, many)
 }
+
+// MachineLine describes a run's machine in one line: host, platform, CPU
+// and GPUs.
+func (a *Analysis) MachineLine() string { return machineLine(a.Doc.Environment) }
 
 // machineLine describes the machine in one line: host, platform, CPU, GPUs.
 func machineLine(env results.Environment) string {

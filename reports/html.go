@@ -12,14 +12,12 @@ import (
 	"time"
 
 	"github.com/benchy-dev/benchy/metric"
+	"github.com/benchy-dev/benchy/reports/chart"
 	"github.com/benchy-dev/benchy/results"
 )
 
 //go:embed report.html.tmpl
 var htmlTemplateText string
-
-//go:embed report.css
-var htmlCSS string
 
 var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{"breakable": breakable}).Parse(htmlTemplateText))
 
@@ -118,7 +116,7 @@ type htmlArmDetail struct {
 func htmlView(a *Analysis) htmlPage {
 	d := a.Doc
 	p := htmlPage{
-		CSS:      template.CSS(htmlCSS), // a constant of this package, not user data
+		CSS:      template.CSS(chart.StyleSheet()), // a constant of package chart, not user data
 		Title:    "benchy: " + d.Suite.Path,
 		Headline: a.Headline(),
 		Source:   d.Suite.Source, SourceName: d.Suite.Path,
@@ -227,7 +225,7 @@ func htmlWorkloadView(wa *WorkloadAnalysis, i int, d *results.Document) htmlWork
 	for k, arm := range wa.Arms {
 		row := htmlRow{Name: arm.Name, Runner: arm.Runner, Baseline: arm.Baseline, Geomean: FormatValue(arm.Geomean, wa.Metric), Median: "—", P90: "—", P99: "—",
 			N: fmt.Sprint(arm.Summary.N), Blocks: fmt.Sprint(len(arm.BlockValues)), Rel: FormatRel(arm.Rel),
-			Verdict: string(arm.Verdict), VerdictClass: verdictClass(arm.Verdict)}
+			Verdict: string(arm.Verdict), VerdictClass: chart.VerdictClass(arm.Verdict)}
 		if arm.Summary.N > 0 {
 			row.Median, row.P90, row.P99 = FormatValue(arm.Summary.Median, wa.Metric), FormatValue(arm.Summary.P90, wa.Metric), FormatValue(arm.Summary.P99, wa.Metric)
 		} else {
@@ -243,7 +241,7 @@ func htmlWorkloadView(wa *WorkloadAnalysis, i int, d *results.Document) htmlWork
 			cells := energyCells(arm)
 			row.Energy, row.EnergyRel = cells[0], cells[1]
 			if arm.Energy != nil {
-				row.EnergyClass = verdictClass(arm.Energy.Verdict)
+				row.EnergyClass = chart.VerdictClass(arm.Energy.Verdict)
 			}
 		}
 		if hw.HasTelemetry {
@@ -261,10 +259,7 @@ func htmlWorkloadView(wa *WorkloadAnalysis, i int, d *results.Document) htmlWork
 		row.Speedup = armSpeedFactor(wa, arm)
 		hw.Rows = append(hw.Rows, row)
 		if len(arm.BlockValues) > 0 || arm.FailedBlocks > 0 { // arms with nothing drawn stay out of the legend
-			var mk svgBuilder
-			mk.marker(k, 7, 7, 4, "mark")
-			hw.Legend = append(hw.Legend, htmlLegend{Name: arm.Name, Color: armColor(k),
-				Marker: template.HTML(`<svg viewBox="0 0 14 14" class="swatch" aria-hidden="true">` + mk.b.String() + `</svg>`)})
+			hw.Legend = append(hw.Legend, htmlLegend{Name: arm.Name, Color: chart.ArmColor(k), Marker: chart.Swatch(k)})
 		}
 		if !arm.Baseline {
 			forest = append(forest, forestRow{Label: arm.Name, Est: arm.Rel, Verdict: arm.Verdict, Note: noteFor(arm)})

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/benchy-dev/benchy/hw"
+	"github.com/benchy-dev/benchy/reports/chart"
 	"github.com/benchy-dev/benchy/results"
 )
 
@@ -37,17 +38,17 @@ func loadedBlock(b *results.Block) (hw.LoadSample, bool) {
 // loadMarks draws a bar along the top of the timeline over every block
 // whose host load exceeded the CPU count, with the load as its tooltip, and
 // reports whether it drew any.
-func loadMarks(s *svgBuilder, w *results.Workload, xs axisScale, top float64) bool {
+func loadMarks(s *chart.SVG, w *results.Workload, xs chart.Scale, top float64) bool {
 	drawn := false
 	for _, b := range w.Blocks {
 		l, ok := loadedBlock(b)
 		if !ok {
 			continue
 		}
-		x := xs.at(float64(b.Index) - 0.5)
-		s.open("loaded", fmt.Sprintf("block %d: host load %.2f on %d CPUs", b.Index, l.Load1, l.CPUs))
-		s.rect(x, top, xs.at(float64(b.Index)+0.5)-x, 5, "loaded")
-		s.close()
+		x := xs.At(float64(b.Index) - 0.5)
+		s.Open("loaded", fmt.Sprintf("block %d: host load %.2f on %d CPUs", b.Index, l.Load1, l.CPUs))
+		s.Rect(x, top, xs.At(float64(b.Index)+0.5)-x, 5, "loaded")
+		s.Close()
 		drawn = true
 	}
 	return drawn

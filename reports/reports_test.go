@@ -543,23 +543,10 @@ func TestHeadline(t *testing.T) {
 	}
 }
 
-func TestAxisHelpers(t *testing.T) {
-	if got := fmt.Sprint(linearTicks(-61.3, 2.4, 6)); got != "[-60 -40 -20 0]" {
-		t.Errorf("linearTicks = %s", got)
-	}
-	if got := fmt.Sprint(logTicks(0.008, 1.3)); got != "[0.01 0.02 0.05 0.1 0.2 0.5 1]" {
-		t.Errorf("logTicks = %s", got)
-	}
-	if got := fmt.Sprint(logTicks(0.001, 1000)); got != "[0.001 0.01 0.1 1 10 100 1000]" {
-		t.Errorf("logTicks wide = %s", got)
-	}
+func TestTukey(t *testing.T) {
 	b := tukey([]float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 100})
 	if b.med != 5.5 || b.hi != 9 || len(b.outliers) != 1 {
 		t.Errorf("tukey = %+v", b)
-	}
-	s := axisScale{1, 100, 0, 200, true}
-	if got := s.at(10); math.Abs(got-100) > 1e-9 {
-		t.Errorf("log scale at 10 = %v", got)
 	}
 }
 
@@ -852,7 +839,7 @@ func TestFailedArmsReported(t *testing.T) {
 			if strings.Contains(h, "0.005%") || strings.Contains(h, "no measured samples") || strings.Contains(h, "no block has a value") {
 				t.Error("HTML draws a plot without data")
 			}
-			// The stylesheet (report.css) is left out of the golden file, so
+			// The stylesheet (chart/style.css) is left out of the golden file, so
 			// that a change of style does not rewrite it.
 			styled := regexp.MustCompile(`(?s)<style>.*?</style>`).ReplaceAll(page.Bytes(), []byte("<style>/* report.css */</style>"))
 			golden.Check(t, filepath.Join("testdata", "golden", "failed-"+tc.mode+".html"), styled)

@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/benchy-dev/benchy/reports"
+	"github.com/benchy-dev/benchy/reports/chart"
 )
 
 // Chart geometry, in SVG user units (the plots scale with the page).
@@ -28,8 +29,8 @@ const (
 func dense(n int) bool { return (chartW-chartL-chartR)/float64(max(n, 1)) < denseSpacing }
 
 // xAxis places the points of a series evenly, in run order.
-func xAxis(n int) reports.Scale {
-	return reports.Scale{D0: -0.5, D1: float64(n) - 0.5, R0: chartL, R1: chartW - chartR}
+func xAxis(n int) chart.Scale {
+	return chart.Scale{D0: -0.5, D1: float64(n) - 0.5, R0: chartL, R1: chartW - chartR}
 }
 
 // markSize scales a mark to the points' spacing, so that a long series
@@ -49,7 +50,7 @@ func pointLabel(p Point) string {
 }
 
 // commitAxis draws the x axis with every few points' labels, rotated.
-func commitAxis(s *reports.SVG, pts []Point, xs reports.Scale, bottom float64, title string) {
+func commitAxis(s *chart.SVG, pts []Point, xs chart.Scale, bottom float64, title string) {
 	n := len(pts)
 	step := max(1, int(math.Ceil(float64(n)/maxCommitLabels)))
 	s.Line(chartL, bottom, chartW-chartR, bottom, "axis")
@@ -64,7 +65,7 @@ func commitAxis(s *reports.SVG, pts []Point, xs reports.Scale, bottom float64, t
 
 // changeMarks draws a dashed line between the two points of each change,
 // labelled with the change in percent.
-func changeMarks(s *reports.SVG, b *Benchmark, ser *Series, xs reports.Scale, top, bottom float64) {
+func changeMarks(s *chart.SVG, b *Benchmark, ser *Series, xs chart.Scale, top, bottom float64) {
 	for _, c := range ser.Changes {
 		x := xs.At(float64(c.Index) - 0.5)
 		words, class := changeWords(c.Rel, b.Metric, b.Better)
@@ -87,21 +88,13 @@ func timeChart(b *Benchmark, ser *Series, root string) template.HTML {
 	if len(pts) == 0 || !(lo > 0 || lo == 0) || math.IsInf(hi, 0) {
 		return ""
 	}
-	useLog := lo > 0 && hi/lo > 10
-	d0, d1 := reports.PadDomain(lo, hi, 0.08, useLog)
-	if !useLog && lo >= 0 && d0 < 0 {
-		d0 = 0
-	}
+	d0, d1, useLog := chart.ValueDomain(lo, hi, 0.08)
 	bottom := chartH - chartBottom
-	ys := reports.Scale{D0: d0, D1: d1, R0: bottom, R1: chartTop, Log: useLog}
+	ys := chart.Scale{D0: d0, D1: d1, R0: bottom, R1: chartTop, Log: useLog}
 	xs := xAxis(len(pts))
-	label, title := reports.ValueAxis(b.Metric, hi)
-	s := reports.NewSVG(chartW, chartH, "history", "median per run of "+b.Instance+" · "+b.Arm+" on "+ser.Machine)
-	ticks := reports.LinearTicks(d0, d1, 5)
-	if useLog {
-		ticks = reports.LogTicks(d0, d1)
-	}
-	for _, t := range ticks {
+	label, title := chart.ValueAxis(b.Metric, hi)
+	s := chart.NewSVG(chartW, chartH, "history", "median per run of "+b.Instance+" · "+b.Arm+" on "+ser.Machine)
+	for _, t := range ys.Ticks(5) {
 		y := ys.At(t)
 		s.Line(chartL, y, chartW-chartR, y, "grid")
 		s.Text(chartL-6, y+4, "end", "tick", label(t))
@@ -166,12 +159,12 @@ func relChart(b *Benchmark, ser *Series, root string) template.HTML {
 	if !compared {
 		return ""
 	}
-	d0, d1 := reports.PadDomain(lo, hi, 0.08, false)
+	d0, d1 := chart.PadDomain(lo, hi, 0.08, false)
 	bottom := chartH - chartBottom
-	ys := reports.Scale{D0: d0, D1: d1, R0: bottom, R1: chartTop}
+	ys := chart.Scale{D0: d0, D1: d1, R0: bottom, R1: chartTop}
 	xs := xAxis(len(pts))
-	s := reports.NewSVG(chartW, chartH, "history-rel", "relative difference from "+b.Baseline+" per run of "+b.Instance+" · "+b.Arm+" on "+ser.Machine)
-	for _, t := range reports.LinearTicks(d0, d1, 5) {
+	s := chart.NewSVG(chartW, chartH, "history-rel", "relative difference from "+b.Baseline+" per run of "+b.Instance+" · "+b.Arm+" on "+ser.Machine)
+	for _, t := range chart.LinearTicks(d0, d1, 5) {
 		y := ys.At(t)
 		s.Line(chartL, y, chartW-chartR, y, "grid")
 		lab := fmt.Sprintf("%+g%%", t)
@@ -182,7 +175,7 @@ func relChart(b *Benchmark, ser *Series, root string) template.HTML {
 	}
 	s.Line(chartL, ys.At(0), chartW-chartR, ys.At(0), "zero")
 	s.Line(chartL, chartTop, chartL, bottom, "axis")
-	s.RotatedText(14, (chartTop+bottom)/2, -90, "middle", "axis-title", "vs "+reports.Ellipsize(b.Baseline, 24)+" (%)")
+	s.RotatedText(14, (chartTop+bottom)/2, -90, "middle", "axis-title", "vs "+chart.Ellipsize(b.Baseline, 24)+" (%)")
 	commitAxis(s, pts, xs, bottom, "run (oldest to newest), labelled by commit; whiskers: the run's CI")
 	if dense(len(pts)) {
 		relBand(s, pts, xs, ys)
@@ -202,7 +195,7 @@ func relChart(b *Benchmark, ser *Series, root string) template.HTML {
 		tip := fmt.Sprintf("%s · %s: %s vs %s %s (%g%% CI), %s", pointLabel(p), p.Run.Doc.Started.UTC().Format("2006-01-02 15:04 UTC"),
 			b.Arm, b.Baseline, reports.FormatRel(e), 100*p.Confidence, p.Verdict)
 		s.OpenLink(runHref(root, p.Run))
-		s.Open("est "+reports.VerdictClass(p.Verdict), tip)
+		s.Open("est "+chart.VerdictClass(p.Verdict), tip)
 		y0, y1 := ys.At(100*e.CILo), ys.At(100*e.CIHi)
 		s.Line(x, y0, x, y1, ciClass)
 		s.Rect(x-w/2, ys.At(100*e.Estimate)-w/2, w, w, "point")
@@ -214,7 +207,7 @@ func relChart(b *Benchmark, ser *Series, root string) template.HTML {
 
 // relBand draws a dense series' relative differences as their CI band and
 // a line through the estimates, broken where a run has none.
-func relBand(s *reports.SVG, pts []Point, xs, ys reports.Scale) {
+func relBand(s *chart.SVG, pts []Point, xs, ys chart.Scale) {
 	for i := 0; i < len(pts); {
 		if pts[i].Rel == nil {
 			i++

@@ -17,6 +17,7 @@ import (
 
 	"github.com/benchy-dev/benchy/metric"
 	"github.com/benchy-dev/benchy/reports"
+	"github.com/benchy-dev/benchy/reports/chart"
 	"github.com/benchy-dev/benchy/results"
 	"github.com/benchy-dev/benchy/stats"
 )
@@ -236,7 +237,7 @@ func build(w *writer, h *History, opt Options) (Summary, error) {
 			sum.Changes += len(s.Changes)
 		}
 	}
-	if err := w.write(StyleName, []byte(reports.StyleSheet()+siteCSS)); err != nil {
+	if err := w.write(StyleName, []byte(chart.StyleSheet()+siteCSS)); err != nil {
 		return sum, err
 	}
 	base := pageBase{Title: opt.Title, Style: StyleName, Version: opt.Version, RunCount: len(h.Runs)}
@@ -552,7 +553,7 @@ func indexView(base pageBase, h *History, benches []*Benchmark, failed map[strin
 		row.Latest = reports.FormatValue(latest.Median, b.Metric)
 		row.LatestRel, row.LatestClass = "—", "neutral"
 		if latest.Rel != nil {
-			row.LatestRel, row.LatestClass = reports.FormatRel(latest.Rel), reports.VerdictClass(latest.Verdict)
+			row.LatestRel, row.LatestClass = reports.FormatRel(latest.Rel), chart.VerdictClass(latest.Verdict)
 		}
 		p.Benchmarks = append(p.Benchmarks, row)
 	}
@@ -651,7 +652,7 @@ func benchView(base pageBase, b *Benchmark) benchPage {
 				row.CI += " (range)"
 			}
 			if pt.Rel != nil {
-				row.Rel, row.RelClass = plainHTML(reports.FormatRel(pt.Rel)), reports.VerdictClass(pt.Verdict)
+				row.Rel, row.RelClass = plainHTML(reports.FormatRel(pt.Rel)), chart.VerdictClass(pt.Verdict)
 			}
 			v.Rows = append(v.Rows, row)
 		}
@@ -726,7 +727,7 @@ func runView(base pageBase, r *Run, full int) runPage {
 				}
 			}
 			if arm.Rel != nil {
-				row.Rel, row.RelClass = plainHTML(reports.FormatRel(arm.Rel)), reports.VerdictClass(arm.Verdict)
+				row.Rel, row.RelClass = plainHTML(reports.FormatRel(arm.Rel)), chart.VerdictClass(arm.Verdict)
 			} else if arm.RelError != "" && !arm.Baseline {
 				row.Rel = plainHTML(arm.RelError)
 			}
