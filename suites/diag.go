@@ -2,7 +2,6 @@ package suites
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -178,14 +177,4 @@ func polish(diags hcl.Diagnostics, idx map[rangeKey]string) {
 		d.Summary = "Incorrect attribute value type"
 		d.Detail = fmt.Sprintf("Inappropriate value for attribute %q: %s", name, msg)
 	}
-}
-
-// sortedNames returns the keys of m in sorted order.
-func sortedNames[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -2,6 +2,8 @@ package suites
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -150,7 +152,7 @@ func (ld *load) checkRef(t hcl.Traversal, sc refScope) *hcl.Diagnostic {
 		}
 		if _, ok := ld.localDefs[name]; !ok {
 			return errorf(rng, "Reference to undeclared local value",
-				"A local value with the name %q has not been declared.%s", name, runners.Suggest(name, sortedNames(ld.localDefs)))
+				"A local value with the name %q has not been declared.%s", name, runners.Suggest(name, slices.Sorted(maps.Keys(ld.localDefs))))
 		}
 	case "matrix":
 		if !sc.matrix {

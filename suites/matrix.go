@@ -2,8 +2,10 @@ package suites
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -269,7 +271,7 @@ func (e excludeEntry) matches(c combo) bool {
 }
 
 func (e excludeEntry) String() string {
-	keys := sortedNames(e)
+	keys := slices.Sorted(maps.Keys(e))
 	parts := make([]string, len(keys))
 	for i, k := range keys {
 		parts[i] = fmt.Sprintf("%s = %q", k, e[k])

@@ -2,7 +2,9 @@ package suites
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
@@ -47,7 +49,7 @@ func (ld *load) decodePublished(blk *hcl.Block, ctx *hcl.EvalContext) *Published
 	}
 	if pb.Arms != nil {
 		p.Arms = map[string]string{}
-		for _, k := range sortedNames(*pb.Arms) {
+		for _, k := range slices.Sorted(maps.Keys(*pb.Arms)) {
 			v := strings.TrimSpace((*pb.Arms)[k])
 			if v == "" {
 				ld.diags.add(errorf(keyRange(attrs["arms"], k, ctx), "Empty published figure",
@@ -133,7 +135,7 @@ func (pa *publishedArms) check(w *Workload, complete bool, blk *hcl.Block, ctx *
 		return
 	}
 	attrs, _ := blk.Body.JustAttributes()
-	for _, k := range sortedNames(w.Published.Arms) {
+	for _, k := range slices.Sorted(maps.Keys(w.Published.Arms)) {
 		if w.Arm(k) == nil {
 			delete(w.Published.Arms, k)
 		}

@@ -5,7 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -145,7 +146,7 @@ func writeEnvText(w io.Writer, inv *hw.Inventory) {
 		}
 		envLine(w, label, v.Name+"="+v.Value)
 	}
-	for i, k := range envSortedKeys(inv.Extra) {
+	for i, k := range slices.Sorted(maps.Keys(inv.Extra)) {
 		label := ""
 		if i == 0 {
 			label = "extra"
@@ -178,7 +179,7 @@ func envWriteCPUText(w io.Writer, c hw.CPU) {
 	gov := "governor unavailable"
 	if len(c.Governors) > 0 {
 		var parts []string
-		for _, g := range envSortedKeys(c.Governors) {
+		for _, g := range slices.Sorted(maps.Keys(c.Governors)) {
 			parts = append(parts, fmt.Sprintf("%s×%d", g, c.Governors[g]))
 		}
 		gov = "governor " + strings.Join(parts, ", ")
@@ -214,7 +215,7 @@ func envWriteGPUText(w io.Writer, inv *hw.Inventory) {
 		}
 		if len(g.Unavailable) > 0 {
 			var us []string
-			for _, k := range envSortedKeys(g.Unavailable) {
+			for _, k := range slices.Sorted(maps.Keys(g.Unavailable)) {
 				us = append(us, k+" ("+g.Unavailable[k]+")")
 			}
 			envLine(w, "", "unavailable: "+strings.Join(us, ", "))
@@ -371,13 +372,4 @@ func envExtraText(v any) string {
 		return fmt.Sprint(v)
 	}
 	return string(b)
-}
-
-func envSortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

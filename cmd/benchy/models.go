@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -349,12 +351,7 @@ func newModelsInfoCmd(stdout io.Writer) *cobra.Command {
 			}
 			sort.Strings(ops)
 			fmt.Fprintf(stdout, "operators: %s\n", strings.Join(ops, ", "))
-			keys := make([]string, 0, len(meta))
-			for k := range meta {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			for _, k := range keys {
+			for _, k := range slices.Sorted(maps.Keys(meta)) {
 				fmt.Fprintf(stdout, "  %s = %s\n", k, meta[k])
 			}
 			return nil

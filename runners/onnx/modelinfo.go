@@ -3,7 +3,6 @@ package onnx
 import (
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	onnxpb "github.com/advancedclimatesystems/gonnx/onnx"
@@ -239,13 +238,4 @@ func describeDims(dims []int64, params []string) string {
 		}
 	}
 	return "[" + strings.Join(parts, " ") + "]"
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }

@@ -3,6 +3,8 @@ package onnx
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -114,11 +116,7 @@ func (a *Assignment) CheckProvider(provider string) error {
 		return nil
 	}
 	if a.cpuWork > 0 {
-		ops := make([]string, 0, len(a.fallback))
-		for op := range a.fallback {
-			ops = append(ops, op)
-		}
-		sort.Strings(ops)
+		ops := slices.Sorted(maps.Keys(a.fallback))
 		return fmt.Errorf("provider %q was asked for, but %d of %d nodes fell back to the CPU (%s); the arm would measure a CPU fallback. Use a model whose operators the %s provider supports",
 			provider, a.cpuWork, total, strings.Join(ops, ", "), provider)
 	}

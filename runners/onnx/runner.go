@@ -8,9 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -214,7 +216,7 @@ func (r *Runner) loadLibrary() error {
 // readInputFiles reads the .npy files the arm's inputs name, by input.
 func (r *Runner) readInputFiles(suiteDir string) (map[string]*models.NPY, error) {
 	arrays := map[string]*models.NPY{}
-	for _, name := range sortedKeys(r.cfg.Inputs) {
+	for _, name := range slices.Sorted(maps.Keys(r.cfg.Inputs)) {
 		if f := r.cfg.Inputs[name].File; f != "" {
 			p := resolve(suiteDir, f)
 			b, err := readBounded(p, MaxInputBytes, "inputs are read only from regular .npy files", "inputs may have at most 2 GiB")

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -646,7 +647,7 @@ func TestDebianSample(t *testing.T) {
 		}
 	}
 	t.Logf("%d models: %d ran, %d failed with a clear error", ran+failed, ran, failed)
-	for _, k := range sortedKeys(reasons) {
+	for _, k := range slices.Sorted(maps.Keys(reasons)) {
 		t.Logf("  %3d  %s", reasons[k], k)
 	}
 	if ran == 0 {

@@ -6,10 +6,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -314,12 +315,7 @@ func checkProviderOptions(c *Config, chk *runners.BlockChecker, ctx *hcl.EvalCon
 		chk.Diags = append(chk.Diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: r})
 	}
 	if known, ok := providerOptionKeys[c.Provider]; ok && len(c.ProviderOptions) > 0 {
-		keys := make([]string, 0, len(c.ProviderOptions))
-		for k := range c.ProviderOptions {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(c.ProviderOptions)) {
 			if c.Provider == ProviderCPU {
 				bad("provider_options", "Provider options for the CPU provider",
 					fmt.Sprintf("The CPU execution provider takes no options (got %q); use threads, inter_threads and graph_optimization instead.", k))
@@ -467,7 +463,7 @@ func check(config any, dir string) hcl.Diagnostics {
 		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Unusable model file", Detail: detail, Subject: c.ModelRange.Ptr()}}
 	}
 	var diags hcl.Diagnostics
-	for _, name := range sortedKeys(c.Inputs) {
+	for _, name := range slices.Sorted(maps.Keys(c.Inputs)) {
 		if oneOf(name, inputs...) {
 			continue
 		}

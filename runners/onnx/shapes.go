@@ -2,6 +2,7 @@ package onnx
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -75,7 +76,7 @@ func resolveShapes(c *Config, ins []tensorInfo, params map[string][]string, arra
 	for _, in := range ins {
 		byName[in.Name] = true
 	}
-	for _, name := range sortedKeys(c.Inputs) {
+	for _, name := range slices.Sorted(maps.Keys(c.Inputs)) {
 		if !byName[name] {
 			return nil, "", fmt.Errorf("inputs.%s: the model has no input named %q; its inputs are %s", name, name, describeInputs(ins, params))
 		}
