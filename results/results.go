@@ -168,17 +168,20 @@ func (w *Workload) Confidence() float64 {
 // Sequential reports whether the workload ran its arms in sequential order.
 func (w *Workload) Sequential() bool { return w.Run != nil && w.Run.Order == OrderSequential }
 
-// Published cites a published result beside which reports show what was
-// measured. It has the fields of suites.Published in the same order, so
-// that the harness can convert one into the other.
+// Published cites a published result that a workload instance reproduces,
+// so that reports can show it beside what was measured. Every field is
+// text as the suite gave it (after matrix expansion); benchy never parses
+// the figures. The plan's published block (suites.Published) is this type.
 type Published struct {
-	// Source names the publication and the setting of its figures.
+	// Source names the publication: authors, title, year and the setting
+	// the figures were measured in (hardware, runtime).
 	Source string `json:"source"`
-	// Claim is the published result in words.
+	// Claim is the published result in words; empty when only Arms are given.
 	Claim string `json:"claim,omitempty"`
-	// URL is the publication's http(s) address.
+	// URL is an http(s) address of the publication; empty when not given.
 	URL string `json:"url,omitempty"`
-	// Arms maps an arm instance name to the figure published for it.
+	// Arms maps an arm instance name to the figure published for it, such
+	// as "275.3 ms, 98.1 MB".
 	Arms map[string]string `json:"arms,omitempty"`
 }
 

@@ -127,25 +127,9 @@ type Workload struct {
 	At        Location   `json:"at"`
 }
 
-// Published cites a published result that a workload instance reproduces,
-// so that reports can show it beside what was measured. Every field is
-// text as the suite gave it (after matrix expansion); benchy never parses
-// the figures.
-//
-// results.Published has the same fields in the same order, so that the
-// harness can convert one into the other; change both together.
-type Published struct {
-	// Source names the publication: authors, title, year and the setting
-	// the figures were measured in (hardware, runtime).
-	Source string `json:"source"`
-	// Claim is the published result in words; empty when only Arms are given.
-	Claim string `json:"claim,omitempty"`
-	// URL is an http(s) address of the publication; empty when not given.
-	URL string `json:"url,omitempty"`
-	// Arms maps an arm instance name to the figure published for it, such
-	// as "275.3 ms, 98.1 MB".
-	Arms map[string]string `json:"arms,omitempty"`
-}
+// Published cites a published result that a workload instance reproduces:
+// results.Published, the type the results document records it in.
+type Published = results.Published
 
 // Arm is one arm instance of a workload instance.
 type Arm struct {
