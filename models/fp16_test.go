@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/advancedclimatesystems/gonnx/onnx"
+
+	"github.com/benchy-dev/benchy/internal/float16"
 )
 
 // toyModel is a small graph that exercises the corners of the precision
@@ -127,7 +129,7 @@ func TestToFP16Corners(t *testing.T) {
 		}
 	}
 	two := producerOf(g, "two")
-	if a := two.Attribute[0]; a.Name != "value" || a.T == nil || a.T.DataType != dtFloat16 || float16ToFloat32(uint16(a.T.RawData[0])|uint16(a.T.RawData[1])<<8) != 2 {
+	if a := two.Attribute[0]; a.Name != "value" || a.T == nil || a.T.DataType != dtFloat16 || float16.ToFloat32(uint16(a.T.RawData[0])|uint16(a.T.RawData[1])<<8) != 2 {
 		t.Errorf("value_float Constant not rewritten to a float16 tensor: %v", a)
 	}
 	resize := nodesByOp(g, "Resize")[0]

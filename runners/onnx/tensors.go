@@ -9,6 +9,8 @@ import (
 	"reflect"
 
 	ort "github.com/yalue/onnxruntime_go"
+
+	"github.com/benchy-dev/benchy/internal/float16"
 )
 
 // elemTypes maps ONNX Runtime element types to benchy's names and sizes
@@ -64,40 +66,6 @@ func inputRNG(seed int64, name string) *rand.Rand {
 	return rand.New(rand.NewPCG(uint64(seed), h.Sum64()))
 }
 
-// float32ToHalf converts to IEEE 754 binary16, rounding to nearest even.
-func float32ToHalf(f float32) uint16 {
-	b := math.Float32bits(f)
-	sign := uint16(b>>16) & 0x8000
-	exp := int32(b>>23&0xff) - 127 + 15
-	mant := b & 0x7fffff
-	switch {
-	case exp >= 31:
-		if b&0x7fffffff > 0x7f800000 {
-			return sign | 0x7e00 // NaN
-		}
-		return sign | 0x7c00
-	case exp <= 0:
-		if exp < -10 {
-			return sign
-		}
-		mant |= 0x800000
-		shift := uint32(14 - exp)
-		half := mant >> shift
-		rem := mant & (1<<shift - 1)
-		mid := uint32(1) << (shift - 1)
-		if rem > mid || (rem == mid && half&1 == 1) {
-			half++
-		}
-		return sign | uint16(half)
-	}
-	half := uint32(exp)<<10 | mant>>13
-	rem := mant & 0x1fff
-	if rem > 0x1000 || (rem == 0x1000 && half&1 == 1) {
-		half++
-	}
-	return sign | uint16(half)
-}
-
 // syntheticBytes fills n elements of typ: floats uniform in [0, 1),
 // integers in {1, 2, 3} (never 0, so integer division cannot trap; small,
 // so most index inputs stay in range), bools uniform.
@@ -112,7 +80,7 @@ func syntheticBytes(typ string, size int, n int64, rng *rand.Rand) []byte {
 		case "float64":
 			le.PutUint64(buf[o:], math.Float64bits(rng.Float64()))
 		case "float16":
-			le.PutUint16(buf[o:], float32ToHalf(rng.Float32()))
+			le.PutUint16(buf[o:], float16.FromFloat32(rng.Float32()))
 		case "bfloat16":
 			le.PutUint16(buf[o:], uint16(math.Float32bits(rng.Float32())>>16))
 		case "bool":

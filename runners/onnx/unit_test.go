@@ -108,29 +108,6 @@ func u16bytes(v ...uint16) []byte {
 	return b
 }
 
-// TestFloat32ToHalf checks the conversion against values NumPy gives
-// (np.float16(x).view(np.uint16)).
-func TestFloat32ToHalf(t *testing.T) {
-	for _, tc := range []struct {
-		in   float32
-		want uint16
-	}{
-		{0, 0x0000}, {float32(math.Copysign(0, -1)), 0x8000}, {1, 0x3c00}, {-2, 0xc000},
-		{0.5, 0x3800}, {65504, 0x7bff}, {65520, 0x7c00}, {1e9, 0x7c00},
-		{0.1, 0x2e66}, {0.333333, 0x3555}, {6.1035156e-05, 0x0400}, // smallest normal
-		{5.9604645e-08, 0x0001}, {2.9802322e-08, 0x0000}, {3.0e-08, 0x0001}, // subnormals, ties to even
-		{1.0009766, 0x3c01}, {1.0004883, 0x3c00}, {1.0014648, 0x3c02}, // rounding to nearest even
-		{float32(math.Inf(1)), 0x7c00}, {float32(math.Inf(-1)), 0xfc00},
-	} {
-		if got := float32ToHalf(tc.in); got != tc.want {
-			t.Errorf("float32ToHalf(%g) = %#04x, want %#04x", tc.in, got, tc.want)
-		}
-	}
-	if got := float32ToHalf(float32(math.NaN())); got&0x7c00 != 0x7c00 || got&0x3ff == 0 {
-		t.Errorf("NaN -> %#04x", got)
-	}
-}
-
 func TestSyntheticBytes(t *testing.T) {
 	a := syntheticBytes("float32", 4, 1000, inputRNG(42, "x"))
 	b := syntheticBytes("float32", 4, 1000, inputRNG(42, "x"))
