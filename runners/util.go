@@ -2,6 +2,8 @@ package runners
 
 import (
 	"bytes"
+	"errors"
+	"os/exec"
 	"path/filepath"
 	"strings"
 )
@@ -18,6 +20,20 @@ func ResolveDir(suiteDir, dir string) string {
 	default:
 		return filepath.Join(suiteDir, dir)
 	}
+}
+
+// LookPath is exec.LookPath for a program a runner needs, such as an
+// interpreter, whose error leaves out os/exec's "exec: NAME:" prefix, for
+// a message that names the program itself ("python3 cannot be run
+// (executable file not found in $PATH)"). The error still matches
+// exec.ErrNotFound with errors.Is.
+func LookPath(prog string) (string, error) {
+	path, err := exec.LookPath(prog)
+	var e *exec.Error
+	if errors.As(err, &e) {
+		return path, e.Err
+	}
+	return path, err
 }
 
 // MergeEnv returns base (KEY=value entries) with extra set; extra wins.

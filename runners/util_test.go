@@ -2,6 +2,8 @@ package runners
 
 import (
 	"bytes"
+	"errors"
+	"os/exec"
 	"strings"
 	"testing"
 )
@@ -26,5 +28,23 @@ func TestTailWriterCutAndTrimCut(t *testing.T) {
 		if got := string(TrimCut([]byte(tc.in))); got != tc.want {
 			t.Errorf("TrimCut(%q) = %q, want %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+func TestLookPath(t *testing.T) {
+	if p, err := LookPath("sh"); err != nil || p == "" {
+		t.Fatalf("LookPath(sh) = %q, %v", p, err)
+	}
+	for _, prog := range []string{"benchy-no-such-program", "/nonexistent/python3"} {
+		_, err := LookPath(prog)
+		if err == nil {
+			t.Fatalf("LookPath(%s): no error", prog)
+		}
+		if strings.Contains(err.Error(), "exec:") {
+			t.Errorf("LookPath(%s): %q keeps os/exec's prefix", prog, err)
+		}
+	}
+	if _, err := LookPath("benchy-no-such-program"); !errors.Is(err, exec.ErrNotFound) || err.Error() != exec.ErrNotFound.Error() {
+		t.Errorf("a program not on PATH: %v, want exec.ErrNotFound's words alone", err)
 	}
 }

@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	osexec "os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -159,23 +158,15 @@ func check(config any, dir string) hcl.Diagnostics {
 // by hand in the suite's directory. skip is set, with err nil, when the
 // interpreter cannot be found.
 func argv(c Config) (cmd []string, skip string, err error) {
-	if _, err := osexec.LookPath(c.Interpreter); err != nil {
+	if _, err := runners.LookPath(c.Interpreter); err != nil {
 		return nil, fmt.Sprintf("python: the interpreter %s cannot be run (%v); install Python 3 or set interpreter in the python block",
-			c.Interpreter, unwrapExec(err)), nil
+			c.Interpreter, err), nil
 	}
 	sdk, err := pysdk.Path()
 	if err != nil {
 		return nil, "", fmt.Errorf("python: cannot write the Python SDK: %w", err)
 	}
 	return []string{c.Interpreter, sdk, c.Script, c.Function}, "", nil
-}
-
-func unwrapExec(err error) error {
-	var e *osexec.Error
-	if errors.As(err, &e) {
-		return e.Err
-	}
-	return err
 }
 
 // external runs the SDK as the arm's worker. It declines when the SDK
