@@ -274,35 +274,39 @@ func appendProvider(lib Library, so *ort.SessionOptions, provider string, option
 	}
 	switch provider {
 	case ProviderCUDA:
-		o, err := ort.NewCUDAProviderOptions()
-		if err != nil {
-			return &unavailableError{fmt.Sprintf("the cuda execution provider cannot be loaded: %v", err)}
-		}
-		defer o.Destroy()
-		if len(options) > 0 {
-			if err := o.Update(options); err != nil {
-				return fmt.Errorf("cuda provider options: %w", err)
-			}
-		}
-		if err := so.AppendExecutionProviderCUDA(o); err != nil {
-			return &unavailableError{fmt.Sprintf("the cuda execution provider cannot be loaded (CUDA 12 and cuDNN 9 libraries and an NVIDIA driver are needed): %v", err)}
-		}
+		return addProvider(provider, options, ort.NewCUDAProviderOptions, so.AppendExecutionProviderCUDA,
+			"CUDA 12 and cuDNN 9 libraries and an NVIDIA driver")
 	case ProviderTensorRT:
-		o, err := ort.NewTensorRTProviderOptions()
-		if err != nil {
-			return &unavailableError{fmt.Sprintf("the tensorrt execution provider cannot be loaded: %v", err)}
+		return addProvider(provider, options, ort.NewTensorRTProviderOptions, so.AppendExecutionProviderTensorRT,
+			"TensorRT 10, CUDA 12 and an NVIDIA driver")
+	}
+	return fmt.Errorf("unknown provider %q", provider)
+}
+
+// providerOptions are one execution provider's options in ONNX Runtime
+// (ort.CUDAProviderOptions, ort.TensorRTProviderOptions).
+type providerOptions interface {
+	Update(options map[string]string) error
+	Destroy() error
+}
+
+// addProvider makes provider's options with newOptions, sets the suite's
+// options on them and appends them to the session options with add. needs
+// says what the provider needs to load, for the error when it does not.
+// A provider that cannot be loaded gives an *unavailableError.
+func addProvider[O providerOptions](provider string, options map[string]string, newOptions func() (O, error), add func(O) error, needs string) error {
+	o, err := newOptions()
+	if err != nil {
+		return &unavailableError{fmt.Sprintf("the %s execution provider cannot be loaded: %v", provider, err)}
+	}
+	defer o.Destroy()
+	if len(options) > 0 {
+		if err := o.Update(options); err != nil {
+			return fmt.Errorf("%s provider options: %w", provider, err)
 		}
-		defer o.Destroy()
-		if len(options) > 0 {
-			if err := o.Update(options); err != nil {
-				return fmt.Errorf("tensorrt provider options: %w", err)
-			}
-		}
-		if err := so.AppendExecutionProviderTensorRT(o); err != nil {
-			return &unavailableError{fmt.Sprintf("the tensorrt execution provider cannot be loaded (TensorRT 10, CUDA 12 and an NVIDIA driver are needed): %v", err)}
-		}
-	default:
-		return fmt.Errorf("unknown provider %q", provider)
+	}
+	if err := add(o); err != nil {
+		return &unavailableError{fmt.Sprintf("the %s execution provider cannot be loaded (%s are needed): %v", provider, needs, err)}
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package onnx
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -371,5 +372,75 @@ func TestLibraryPath(t *testing.T) {
 	nf := &NotFoundError{Looked: c}
 	if !strings.Contains(nf.Error(), "scripts/install-onnxruntime.sh") || !strings.Contains(nf.Error(), "ONNXRUNTIME_LIB=") {
 		t.Fatalf("message lacks the install hint: %s", nf)
+	}
+}
+
+// fakeOptions records what addProvider does with a provider's options.
+type fakeOptions struct {
+	updated   map[string]string
+	updateErr error
+	destroyed int
+}
+
+func (o *fakeOptions) Update(options map[string]string) error {
+	o.updated = options
+	return o.updateErr
+}
+
+func (o *fakeOptions) Destroy() error { o.destroyed++; return nil }
+
+func TestAddProvider(t *testing.T) {
+	boom := errors.New("boom")
+	for _, tc := range []struct {
+		name        string
+		options     map[string]string
+		newErr      error
+		updateErr   error
+		addErr      error
+		want        string // "" for success
+		unavailable bool
+		added       bool
+	}{
+		{name: "ok", options: map[string]string{"device_id": "1"}, added: true},
+		{name: "no options: Update is not called", added: true},
+		{name: "options cannot be made", newErr: boom, unavailable: true,
+			want: "the cuda execution provider cannot be loaded: boom"},
+		{name: "options refused", options: map[string]string{"x": "y"}, updateErr: boom,
+			want: "cuda provider options: boom"},
+		{name: "provider cannot be appended", addErr: boom, unavailable: true, added: true,
+			want: "the cuda execution provider cannot be loaded (CUDA 12 and the rest are needed): boom"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := &fakeOptions{updateErr: tc.updateErr}
+			var added *fakeOptions
+			err := addProvider(ProviderCUDA, tc.options,
+				func() (*fakeOptions, error) {
+					if tc.newErr != nil {
+						return nil, tc.newErr
+					}
+					return o, nil
+				},
+				func(o *fakeOptions) error { added = o; return tc.addErr },
+				"CUDA 12 and the rest")
+			if tc.want == "" && err != nil || tc.want != "" && (err == nil || err.Error() != tc.want) {
+				t.Fatalf("error %v, want %q", err, tc.want)
+			}
+			var u *unavailableError
+			if errors.As(err, &u) != tc.unavailable {
+				t.Errorf("error %v: unavailable %v, want %v", err, !tc.unavailable, tc.unavailable)
+			}
+			if tc.updateErr != nil && !errors.Is(err, tc.updateErr) {
+				t.Errorf("error %v does not wrap the options' error", err)
+			}
+			if (added != nil) != tc.added {
+				t.Errorf("appended %v, want %v", added != nil, tc.added)
+			}
+			if fmt.Sprint(o.updated) != fmt.Sprint(tc.options) || (tc.options == nil) != (o.updated == nil) {
+				t.Errorf("options set %v, want %v", o.updated, tc.options)
+			}
+			if want := map[bool]int{true: 0, false: 1}[tc.newErr != nil]; o.destroyed != want {
+				t.Errorf("options destroyed %d times, want %d", o.destroyed, want)
+			}
+		})
 	}
 }
