@@ -110,7 +110,8 @@ func (o Options) width() int {
 // Render writes m in format f. m is what a command computed: a run's
 // results (a *results.Document, rendered through its Analysis, or the
 // *Analysis itself: ReportFormats), a *Comparison, a *Calibration or a
-// merged *fleet.Document (SummaryFormats), or a CSV analysis
+// merged *fleet.Document (SummaryFormats), a run in hyperfine's shapes
+// (*Hyperfine: JSON, CSV and Markdown), or a CSV analysis
 // (*csvstats.Report: AnalyzeFormats; the *csvstats.Error that ended one:
 // JSON). A format the model does not offer is an error.
 func Render(w io.Writer, m any, f Format, opt Options) error {
@@ -129,6 +130,8 @@ func Render(w io.Writer, m any, f Format, opt Options) error {
 		return renderComparison(w, m, f, opt)
 	case *Calibration:
 		return renderCalibration(w, m, f, opt)
+	case *Hyperfine:
+		return renderHyperfine(w, m, f)
 	case *fleet.Document:
 		return renderFleet(w, m, f)
 	case *csvstats.Report:

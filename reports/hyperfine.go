@@ -17,15 +17,18 @@ import (
 // seconds, and benchy's own (the relative difference from the baseline
 // with its confidence interval, the blocks, the seed) beside them.
 
-// HyperfineTimeUnits are the values of HyperfineOptions.TimeUnit (and of
+// HyperfineTimeUnits are the values of Hyperfine.TimeUnit (and of
 // hyperfine's --time-unit).
 var HyperfineTimeUnits = []string{"microsecond", "millisecond", "second"}
 
 // hyperfineSchema tags the benchy part of the hyperfine JSON export.
 const hyperfineSchema = "benchy/hyperfine/v1"
 
-// HyperfineOptions shape the hyperfine exports.
-type HyperfineOptions struct {
+// Hyperfine is a run's analysis in the shapes of hyperfine's exports, the
+// model of benchy exec's --export-json, --export-csv and
+// --export-markdown: Render writes it as JSON, CSV or Markdown.
+type Hyperfine struct {
+	Analysis *Analysis
 	// Commands maps an arm instance name to the text hyperfine would show
 	// as its "command" (the command line, or its --command-name); an arm
 	// not in it shows its name.
@@ -37,16 +40,14 @@ type HyperfineOptions struct {
 	TimeUnit string
 }
 
-// Hyperfine writes a in the shape of one of hyperfine's exports: JSON
-// (--export-json), CSV (--export-csv) or Markdown (--export-markdown).
-func Hyperfine(w io.Writer, a *Analysis, f Format, opt HyperfineOptions) error {
+func renderHyperfine(w io.Writer, h *Hyperfine, f Format) error {
 	switch f {
 	case JSON:
-		return hyperfineJSON(w, a, opt)
+		return hyperfineJSON(w, h)
 	case CSV:
-		return hyperfineCSV(w, a, opt)
+		return hyperfineCSV(w, h)
 	case Markdown:
-		return hyperfineMarkdown(w, a, opt)
+		return hyperfineMarkdown(w, h)
 	}
 	return notOffered("a hyperfine export", f, Formats{JSON, CSV, Markdown})
 }
@@ -66,9 +67,9 @@ type hyperfineRow struct {
 
 // hyperfineRows collects every arm that has samples, in workload and arm
 // order. A workload whose metric is not a time has no hyperfine shape.
-func hyperfineRows(a *Analysis, opt HyperfineOptions) ([]hyperfineRow, error) {
+func hyperfineRows(h *Hyperfine) ([]hyperfineRow, error) {
 	var rows []hyperfineRow
-	for _, wa := range a.Workloads {
+	for _, wa := range h.Analysis.Workloads {
 		if metric.KindOf(wa.Metric) != metric.Time {
 			return nil, fmt.Errorf("workload %s measures %q, not a time; hyperfine's formats hold times only", wa.Name, wa.Metric)
 		}
@@ -81,13 +82,12 @@ func hyperfineRows(a *Analysis, opt HyperfineOptions) ([]hyperfineRow, error) {
 			r := hyperfineRow{wa: wa, arm: arm, command: arm.Name, params: nameAxes(arm.Name),
 				mean: sec(arm.Summary.Mean), sd: sec(arm.Summary.SD), median: sec(arm.Summary.Median),
 				min: sec(arm.Summary.Min), max: sec(arm.Summary.Max), exec: arm.Runner == "exec"}
-			if c, ok := opt.Commands[arm.Name]; ok {
+			if c, ok := h.Commands[arm.Name]; ok {
 				r.command = c
 			}
 			var user, sys float64
-			for _, b := range wa.Source.Blocks {
-				run, ok := b.Run(arm.Name)
-				if !b.Measured() || !ok || run.Error != "" || len(run.NS) == 0 {
+			for _, run := range measuredRuns(wa.Source, arm.Name) {
+				if run.Error != "" || len(run.NS) == 0 {
 					continue
 				}
 				r.blocks++
@@ -205,8 +205,9 @@ func relativeOf(arm *ArmAnalysis, conf float64) *hyperfineRelative {
 // "times" (seconds, in the order they ran). exit_codes are all 0: a run
 // that exits otherwise fails its arm, which then has no entry in results
 // but one in benchy.failed.
-func hyperfineJSON(w io.Writer, a *Analysis, opt HyperfineOptions) error {
-	rows, err := hyperfineRows(a, opt)
+func hyperfineJSON(w io.Writer, h *Hyperfine) error {
+	a := h.Analysis
+	rows, err := hyperfineRows(h)
 	if err != nil {
 		return err
 	}
@@ -237,7 +238,7 @@ func hyperfineJSON(w io.Writer, a *Analysis, opt HyperfineOptions) error {
 		for _, arm := range wa.Arms {
 			if arm.Summary.N == 0 {
 				cmd := arm.Name
-				if c, ok := opt.Commands[arm.Name]; ok {
+				if c, ok := h.Commands[arm.Name]; ok {
 					cmd = c
 				}
 				doc.Benchy.Failed = append(doc.Benchy.Failed, hyperfineFailed{Workload: wa.Name, Command: cmd, Reason: arm.Reason})
@@ -255,8 +256,9 @@ func hyperfineJSON(w io.Writer, a *Analysis, opt HyperfineOptions) error {
 // parameter), in seconds, and after them benchy's: the relative difference
 // from the baseline and its CI bounds (fractions: 0.05 = 5% slower),
 // whether it is significant, the measured blocks and the seed.
-func hyperfineCSV(w io.Writer, a *Analysis, opt HyperfineOptions) error {
-	rows, err := hyperfineRows(a, opt)
+func hyperfineCSV(w io.Writer, h *Hyperfine) error {
+	a := h.Analysis
+	rows, err := hyperfineRows(h)
 	if err != nil {
 		return err
 	}
@@ -315,8 +317,9 @@ func hyperfineCSV(w io.Writer, a *Analysis, opt HyperfineOptions) error {
 // ratio to the baseline with its CI in brackets, where hyperfine gives a
 // ratio to the fastest command ± an error; a last column gives benchy's
 // relative difference and verdict.
-func hyperfineMarkdown(w io.Writer, a *Analysis, opt HyperfineOptions) error {
-	rows, err := hyperfineRows(a, opt)
+func hyperfineMarkdown(w io.Writer, h *Hyperfine) error {
+	a := h.Analysis
+	rows, err := hyperfineRows(h)
 	if err != nil {
 		return err
 	}
@@ -331,7 +334,7 @@ func hyperfineMarkdown(w io.Writer, a *Analysis, opt HyperfineOptions) error {
 		if len(mine) == 0 {
 			continue
 		}
-		unit := opt.TimeUnit
+		unit := h.TimeUnit
 		if unit == "" {
 			unit = "millisecond"
 			for _, r := range mine {

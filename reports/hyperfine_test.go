@@ -26,11 +26,17 @@ func TestHyperfineGolden(t *testing.T) {
 		ext   string
 		write func(*bytes.Buffer) error
 	}{
-		{"json", func(b *bytes.Buffer) error { return hyperfineJSON(b, a, HyperfineOptions{Commands: execCommands}) }},
-		{"csv", func(b *bytes.Buffer) error { return hyperfineCSV(b, a, HyperfineOptions{Commands: execCommands}) }},
-		{"md", func(b *bytes.Buffer) error { return hyperfineMarkdown(b, a, HyperfineOptions{Commands: execCommands}) }},
+		{"json", func(b *bytes.Buffer) error {
+			return Render(b, &Hyperfine{Analysis: a, Commands: execCommands}, JSON, Options{})
+		}},
+		{"csv", func(b *bytes.Buffer) error {
+			return Render(b, &Hyperfine{Analysis: a, Commands: execCommands}, CSV, Options{})
+		}},
+		{"md", func(b *bytes.Buffer) error {
+			return Render(b, &Hyperfine{Analysis: a, Commands: execCommands}, Markdown, Options{})
+		}},
 		{"us.md", func(b *bytes.Buffer) error {
-			return hyperfineMarkdown(b, a, HyperfineOptions{Commands: execCommands, TimeUnit: "microsecond"})
+			return Render(b, &Hyperfine{Analysis: a, Commands: execCommands, TimeUnit: "microsecond"}, Markdown, Options{})
 		}},
 	} {
 		t.Run(tc.ext, func(t *testing.T) {
@@ -49,7 +55,7 @@ func TestHyperfineShapes(t *testing.T) {
 	doc := load(t, "exec")
 	a := Analyze(doc)
 	var b bytes.Buffer
-	if err := hyperfineJSON(&b, a, HyperfineOptions{Commands: execCommands}); err != nil {
+	if err := Render(&b, &Hyperfine{Analysis: a, Commands: execCommands}, JSON, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	var hj struct {
@@ -78,7 +84,7 @@ func TestHyperfineShapes(t *testing.T) {
 	}
 
 	b.Reset()
-	if err := hyperfineCSV(&b, a, HyperfineOptions{}); err != nil {
+	if err := Render(&b, &Hyperfine{Analysis: a}, CSV, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	recs, err := csv.NewReader(&b).ReadAll()
@@ -97,7 +103,12 @@ func TestHyperfineShapes(t *testing.T) {
 func TestHyperfineRefusesOtherMetrics(t *testing.T) {
 	doc := load(t, "exec")
 	doc.Workloads[0].Metric = "frames/s"
-	if err := hyperfineJSON(&bytes.Buffer{}, Analyze(doc), HyperfineOptions{}); err == nil || !strings.Contains(err.Error(), "not a time") {
+	if err := Render(&bytes.Buffer{}, &Hyperfine{Analysis: Analyze(doc)}, JSON, Options{}); err == nil || !strings.Contains(err.Error(), "not a time") {
 		t.Errorf("err = %v", err)
+	}
+	// hyperfine has no terminal table: Render says which formats it has.
+	err := Render(&bytes.Buffer{}, &Hyperfine{Analysis: Analyze(load(t, "exec"))}, Text, Options{})
+	if err == nil || err.Error() != "a hyperfine export renders as json, csv or markdown, not text" {
+		t.Errorf("text: err = %v", err)
 	}
 }

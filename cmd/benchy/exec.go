@@ -955,8 +955,7 @@ func writeExecExports(doc *results.Document, f execFlags, commands map[string]st
 	if f.exportJSON == "" && f.exportMarkdown == "" && f.exportCSV == "" {
 		return nil
 	}
-	a := reports.Analyze(doc)
-	opt := reports.HyperfineOptions{Commands: commands, TimeUnit: f.timeUnit}
+	h := &reports.Hyperfine{Analysis: reports.Analyze(doc), Commands: commands, TimeUnit: f.timeUnit}
 	var errs []error
 	for _, e := range []struct {
 		path   string
@@ -966,7 +965,7 @@ func writeExecExports(doc *results.Document, f execFlags, commands map[string]st
 			continue
 		}
 		var b strings.Builder
-		if err := reports.Hyperfine(&b, a, e.format, opt); err != nil {
+		if err := reports.Render(&b, h, e.format, reports.Options{}); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", e.path, err))
 			continue
 		}
