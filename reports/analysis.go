@@ -13,6 +13,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"iter"
 	"math"
 	"strings"
 
@@ -167,14 +168,7 @@ func analyzeWorkload(w *results.Workload) *WorkloadAnalysis {
 		}
 		aa.BlockValues = w.Values(arm.Name)
 		var samples []float64
-		for _, b := range w.Blocks {
-			if !b.Measured() {
-				continue
-			}
-			r, ok := b.Run(arm.Name)
-			if !ok {
-				continue
-			}
+		for _, r := range measuredRuns(w, arm.Name) {
 			if r.Error != "" {
 				aa.FailedBlocks++
 				continue
@@ -465,6 +459,21 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// measuredRuns yields, in block order, each measured block in which the
+// arm ran, with its run.
+func measuredRuns(w *results.Workload, arm string) iter.Seq2[*results.Block, *results.ArmRun] {
+	return func(yield func(*results.Block, *results.ArmRun) bool) {
+		for _, b := range w.Blocks {
+			if !b.Measured() {
+				continue
+			}
+			if r, ok := b.Run(arm); ok && !yield(b, r) {
+				return
+			}
+		}
+	}
 }
 
 // MachineLine describes a run's machine in one line: host, platform, CPU

@@ -174,7 +174,7 @@ func csvExport(w io.Writer, doc *results.Document) error {
 					}
 				}
 				energy, throttled := "", ""
-				if t, ok := TelemetryOf(r.Telemetry); ok {
+				if t, ok := telemetryOf(r.Telemetry); ok {
 					throttled = strconv.FormatBool(t.Throttled)
 					if e, ok := energyValue(b, r.Arm); ok {
 						energy = strconv.FormatFloat(e, 'g', -1, 64)

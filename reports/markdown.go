@@ -240,7 +240,7 @@ func mdBlocks(wa *WorkloadAnalysis) string {
 			if r, ok := blk.Run(arm.Name); ok {
 				if v, ok := blk.Value(arm.Name); ok {
 					cell = FormatValue(v, wa.Metric)
-					if t, ok := TelemetryOf(r.Telemetry); ok && t.Throttled {
+					if t, ok := telemetryOf(r.Telemetry); ok && t.Throttled {
 						cell += " (throttled)"
 					}
 				} else if r.Error != "" {

@@ -163,12 +163,12 @@ func TestTelemetryAnalysis(t *testing.T) {
 
 // decodeTelemetry reads raw as an ArmRun's telemetry and returns what
 // reports show of it; ok is false when raw is not telemetry.
-func decodeTelemetry(raw []byte) (Telemetry, bool) {
+func decodeTelemetry(raw []byte) (telemetry, bool) {
 	var rt *results.Telemetry
 	if len(raw) > 0 && json.Unmarshal(raw, &rt) != nil {
-		return Telemetry{}, false
+		return telemetry{}, false
 	}
-	return TelemetryOf(rt)
+	return telemetryOf(rt)
 }
 
 func TestTelemetryOf(t *testing.T) {

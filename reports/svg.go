@@ -247,7 +247,7 @@ func timelinePlot(wa *WorkloadAnalysis, label string) template.HTML {
 			}
 			tip := fmt.Sprintf("%s · %s: %s per iteration, %d iterations, ran %d of %d", where, arm.Name,
 				FormatValue(v, wa.Metric), len(r.NS), turnOf(b, arm.Name), len(b.Order))
-			t, hasT := TelemetryOf(r.Telemetry)
+			t, hasT := telemetryOf(r.Telemetry)
 			if hasT {
 				if d := t.Describe(); d != "" {
 					tip += " · " + d
@@ -331,12 +331,8 @@ func distributionPlot(wa *WorkloadAnalysis, label string) template.HTML {
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for k, arm := range w.Arms {
 		d := armData{k: k, name: arm.Name}
-		for _, b := range w.Blocks {
-			if !b.Measured() {
-				continue
-			}
-			r, ok := b.Run(arm.Name)
-			if !ok || r.Error != "" {
+		for b, r := range measuredRuns(w, arm.Name) {
+			if r.Error != "" {
 				continue
 			}
 			for _, ns := range r.NS {

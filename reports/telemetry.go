@@ -11,9 +11,9 @@ import (
 	"github.com/benchy-dev/benchy/stats"
 )
 
-// Telemetry is the part of an arm run's GPU telemetry (results.Telemetry,
-// which the hw package fills) that reports show.
-type Telemetry struct {
+// telemetry is what the reports show of an arm run's GPU telemetry
+// (results.Telemetry, which the hw package fills).
+type telemetry struct {
 	Throttled bool
 	// Reasons are the clock event reasons seen during the run, by name.
 	Reasons             []string
@@ -27,13 +27,13 @@ type Telemetry struct {
 	SMClockMHz, PowerW float64
 }
 
-// TelemetryOf is what reports show of an ArmRun's telemetry; ok is false
-// when it has none.
-func TelemetryOf(rt *results.Telemetry) (t Telemetry, ok bool) {
+// telemetryOf is what the reports show of an ArmRun's telemetry; ok is
+// false when it has none.
+func telemetryOf(rt *results.Telemetry) (t telemetry, ok bool) {
 	if rt == nil {
 		return t, false
 	}
-	t = Telemetry{Throttled: rt.Throttled, Reasons: rt.Reasons.Names(), EnergyJ: rt.EnergyJ,
+	t = telemetry{Throttled: rt.Throttled, Reasons: rt.Reasons.Names(), EnergyJ: rt.EnergyJ,
 		EnergyPerIterationJ: rt.EnergyPerIterationJ, EnergyError: rt.EnergyError, MaxTempC: float64(rt.MaxTempC), Errors: rt.Errors}
 	var clk, pw float64
 	var nclk, npw int
@@ -62,7 +62,7 @@ func TelemetryOf(rt *results.Telemetry) (t Telemetry, ok bool) {
 }
 
 // Describe is a short human description of the telemetry for tooltips.
-func (t Telemetry) Describe() string {
+func (t telemetry) Describe() string {
 	var parts []string
 	if t.SMClockMHz > 0 {
 		parts = append(parts, fmt.Sprintf("SM %.0f MHz", t.SMClockMHz))
@@ -92,7 +92,7 @@ func energyValue(b *results.Block, arm string) (float64, bool) {
 	if !ok || r.Error != "" {
 		return 0, false
 	}
-	t, ok := TelemetryOf(r.Telemetry)
+	t, ok := telemetryOf(r.Telemetry)
 	if !ok || t.EnergyError != "" || !(t.EnergyPerIterationJ > 0) || math.IsInf(t.EnergyPerIterationJ, 0) {
 		return 0, false
 	}
@@ -102,15 +102,8 @@ func energyValue(b *results.Block, arm string) (float64, bool) {
 // analyzeTelemetry fills the arm's telemetry counts and energy summary.
 func analyzeTelemetry(w *results.Workload, aa *ArmAnalysis) {
 	var energy []float64
-	for _, b := range w.Blocks {
-		if !b.Measured() {
-			continue
-		}
-		r, ok := b.Run(aa.Name)
-		if !ok {
-			continue
-		}
-		t, ok := TelemetryOf(r.Telemetry)
+	for b, r := range measuredRuns(w, aa.Name) {
+		t, ok := telemetryOf(r.Telemetry)
 		if !ok {
 			continue
 		}

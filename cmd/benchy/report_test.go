@@ -269,9 +269,19 @@ func TestTelemetryContract(t *testing.T) {
 	if m := a.Workloads[0].Arms[0].Energy.Summary.Median; m < 0.0524 || m > 0.0526 {
 		t.Errorf("baseline energy per iteration %v J, want 0.0525", m)
 	}
-	tel, ok := reports.TelemetryOf(w.Blocks[3].Runs[1].Telemetry)
-	if !ok || !tel.Throttled || tel.SMClockMHz != 1980 || tel.PowerW != 400 || !strings.Contains(tel.Describe(), "throttled: sw_power_cap") {
-		t.Errorf("parsed %+v", tel)
+	// The timeline's tooltip of each run shows its clocks and power, and
+	// the one throttled run is ringed and says why.
+	var page strings.Builder
+	if err := reports.Render(&page, a, reports.HTML, reports.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	html := page.String()
+	if n := strings.Count(html, "SM 1980 MHz · 400 W · max 64 °C"); n != 12 {
+		t.Errorf("%d tooltips with the run's clocks and power, want 12", n)
+	}
+	if n := strings.Count(html, `r="8" class="throttled"`); n != 1 || !strings.Contains(html, "block 3 · b: ") ||
+		!strings.Contains(html, "/iteration · throttled: sw_power_cap<") {
+		t.Errorf("%d throttled rings, want 1 in block 3 of b with its reason", n)
 	}
 }
 
