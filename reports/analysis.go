@@ -1,12 +1,15 @@
-// Package reports turns a results document into what people read: an
-// analysis (per-arm summaries and relative differences with jackknife CIs,
-// computed by the stats package) and its renderings: a terminal table,
-// GitHub-flavoured Markdown, a self-contained HTML page with SVG plots, and
-// exports (JSON, Go benchmark format, tidy CSV, Bencher Metric Format). It
-// also compares two runs (Compare) and summarises A/A calibrations
-// (Calibration). The HTML page's plots are drawn with package
-// reports/chart, which the history site shares; metric kinds, directions
-// and verdict words are package metric's.
+// Package reports owns benchy's output formats: it turns what a command
+// computed into what people read. A run's results become an analysis
+// (per-arm summaries and relative differences with jackknife CIs, computed
+// by the stats package), rendered as a terminal table, GitHub-flavoured
+// Markdown, a self-contained HTML page with SVG plots, or exports (JSON, Go
+// benchmark format, tidy CSV, Bencher Metric Format, hyperfine's shapes).
+// It also builds the comparison of two runs (Compare, ComparePaired) and
+// the summary of A/A calibrations (Calibration), and renders those, fleet
+// merges and CSV analyses: one Format type and one Render for all. The
+// HTML page's plots are drawn with package reports/chart, which the
+// history site shares; metric kinds, directions and verdict words are
+// package metric's.
 package reports
 
 import (

@@ -9,7 +9,8 @@
 // docs/site.md describes the pages, the size bounds and the change
 // detection.
 //
-// The site is plain HTML with inline SVG and one shared style sheet: no
+// The site is plain HTML with inline SVG drawn with package reports/chart,
+// whose style sheet it shares with the run report: no
 // scripts, no network, a Content-Security-Policy that forbids both, and
 // every string from a results document escaped. It is rebuilt from the inputs every time.
 package site
