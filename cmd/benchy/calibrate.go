@@ -89,7 +89,7 @@ Exit status 1 means the setup is miscalibrated.`,
 	fl.StringVarP(&f.out, "out", "o", "", "directory for each repeat's results and calibration.json (default a fresh benchy-out/calibrate-SUITE/<time>/)")
 	fl.BoolVar(&f.force, "force", false, "with --out: replace an earlier calibration's files there")
 	fl.StringVar(&f.format, "format", "text", "report on stdout: "+reports.SummaryFormats.String())
-	fl.StringVar(&f.color, "color", "auto", "colour: auto, always or never (NO_COLOR is honoured)")
+	addColorFlag(fl, &f.color)
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "print every block, not one line per repeat")
 	return cmd
 }

@@ -65,8 +65,8 @@ none reports each row at its own level.`,
 			if err != nil {
 				return withCode(exitUsage, err)
 			}
-			if !validFormat(color, "auto", "always", "never") {
-				return withCode(exitUsage, fmt.Errorf("--color must be auto, always or never, not %q", color))
+			if err := checkColor(color); err != nil {
+				return withCode(exitUsage, err)
 			}
 			th, err := parseThreshold(threshold)
 			if err != nil {
@@ -129,7 +129,7 @@ none reports each row at its own level.`,
 	fl.StringVar(&correction, "correction", reports.CorrectionBonferroni, "multiple-comparison correction of the intervals: bonferroni or none")
 	fl.StringVar(&format, "format", "text", reports.SummaryFormats.String())
 	fl.StringVarP(&output, "output", "o", "", "write to a file instead of stdout")
-	fl.StringVar(&color, "color", "auto", "colour: auto, always or never (NO_COLOR is honoured)")
+	addColorFlag(fl, &color)
 	return cmd
 }
 

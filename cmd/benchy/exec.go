@@ -164,7 +164,7 @@ func newExecCmd(stdout, stderr io.Writer) *cobra.Command {
 	fl.StringVarP(&f.out, "out", "o", "", "run directory, as for benchy run: DIR/exec/ gets results.json, journal.jsonl, report.md and report.html (default: a fresh benchy-out/YYYYMMDD-HHMMSS/)")
 	fl.BoolVar(&f.force, "force", false, "with --out: replace an earlier run's files in DIR (only benchy's own)")
 	fl.StringVar(&f.format, "format", "text", "report on stdout: "+strings.Join(reportFormats, ", "))
-	fl.StringVar(&f.color, "color", "auto", "colour: auto, always or never (NO_COLOR is honoured)")
+	addColorFlag(fl, &f.color)
 	fl.StringVar(&f.saveSuite, "save-suite", "", "write the equivalent suite to FILE (benchy fmt's form), then run it")
 	fl.BoolVar(&f.printSuite, "print-suite", false, "print the equivalent suite (after --save-suite, if given, writes it) and run nothing")
 	// hyperfine's flags that mean something else here: accepted by the
@@ -314,8 +314,8 @@ func parseExec(fl *pflag.FlagSet, f execFlags, args []string) (*execSpec, error)
 	if !validFormat(f.format, append(reportFormats, "md")...) {
 		return nil, usagef("--format must be one of %s, not %q", strings.Join(reportFormats, ", "), f.format)
 	}
-	if !validFormat(f.color, "auto", "always", "never") {
-		return nil, usagef("--color must be auto, always or never, not %q", f.color)
+	if err := checkColor(f.color); err != nil {
+		return nil, usagef("%v", err)
 	}
 	if f.timeUnit != "" && !validFormat(f.timeUnit, reports.HyperfineTimeUnits...) {
 		return nil, usagef("--time-unit must be one of %s, not %q", strings.Join(reports.HyperfineTimeUnits, ", "), f.timeUnit)

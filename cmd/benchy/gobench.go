@@ -93,7 +93,7 @@ func newGobenchCmd(stdout, stderr io.Writer) *cobra.Command {
 	fl.StringVarP(&f.out, "out", "o", "", "run directory: DIR/gobench/ gets results.json, journal.jsonl, report.md and report.html")
 	fl.BoolVar(&f.force, "force", false, "with --out: replace an earlier run's files in DIR (only benchy's own)")
 	fl.StringVar(&f.format, "format", "text", "the table on stdout: text, markdown or json")
-	fl.StringVar(&f.color, "color", "auto", "colour: auto, always or never (NO_COLOR is honoured)")
+	addColorFlag(fl, &f.color)
 	fl.StringVar(&f.saveSuite, "save-suite", "", "also write the suite that was run to FILE")
 	return cmd
 }
@@ -219,8 +219,8 @@ func runGobench(cmd *cobra.Command, f gobenchFlags, pkgs []string, stdout, stder
 	if _, err := reports.SummaryFormats.Parse(f.format); err != nil {
 		return gobenchUsage("%v", err)
 	}
-	if !validFormat(f.color, "auto", "always", "never") {
-		return gobenchUsage("--color must be auto, always or never, not %q", f.color)
+	if err := checkColor(f.color); err != nil {
+		return gobenchUsage("%v", err)
 	}
 	var threshold float64
 	if f.threshold != "" {

@@ -54,8 +54,8 @@ A fleet.json written by benchy merge renders as text, markdown or json.`,
 			if err != nil {
 				return withCode(exitUsage, err)
 			}
-			if !validFormat(color, "auto", "always", "never") {
-				return withCode(exitUsage, fmt.Errorf("--color must be auto, always or never, not %q", color))
+			if err := checkColor(color); err != nil {
+				return withCode(exitUsage, err)
 			}
 			if cmd.Flags().Changed("max-bytes") && maxBytes <= 0 {
 				return withCode(exitUsage, fmt.Errorf("--max-bytes must be a positive number of bytes, not %d", maxBytes))
@@ -103,7 +103,7 @@ A fleet.json written by benchy merge renders as text, markdown or json.`,
 	}
 	cmd.Flags().StringVar(&format, "format", "text", reports.ReportFormats.List())
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to a file instead of stdout")
-	cmd.Flags().StringVar(&color, "color", "auto", "colour: auto, always or never (NO_COLOR is honoured)")
+	addColorFlag(cmd.Flags(), &color)
 	cmd.Flags().IntVar(&maxBytes, "max-bytes", 0, "markdown: size cap in bytes (default 1 MiB, GitHub's job summary limit; 65536 fits a PR comment)")
 	return cmd
 }

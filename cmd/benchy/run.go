@@ -97,7 +97,7 @@ docs/lifetime.md says what ends the processes an arm starts.`,
 	fl.IntVar(&f.maxBlocks, "max-blocks", 0, "override the suite's max_blocks")
 	fl.StringVar(&f.order, "order", "", "override the order: interleaved-random, interleaved or sequential")
 	fl.StringVar(&f.format, "format", "text", "report on stdout: "+strings.Join(reportFormats, ", "))
-	fl.StringVar(&f.color, "color", "auto", "colour: auto, always or never (NO_COLOR is honoured)")
+	addColorFlag(fl, &f.color)
 	addGitArmFlags(fl, &f.git)
 	return cmd
 }
@@ -277,6 +277,21 @@ func allSkipped(w *results.Workload) bool {
 		}
 	}
 	return len(w.Arms) > 0
+}
+
+// addColorFlag defines the --color flag that every rendering command has;
+// checkColor checks its value and useColor reads it.
+func addColorFlag(fl *pflag.FlagSet, mode *string) {
+	fl.StringVar(mode, "color", "auto", "colour: auto, always or never (NO_COLOR is honoured)")
+}
+
+// checkColor is the error for a --color value other than auto, always and
+// never.
+func checkColor(mode string) error {
+	if validFormat(mode, "auto", "always", "never") {
+		return nil
+	}
+	return fmt.Errorf("--color must be auto, always or never, not %q", mode)
 }
 
 // useColor decides on ANSI colour for w.
