@@ -124,6 +124,13 @@ func traversalAttr(t hcl.Traversal) (string, bool) {
 	return "", false
 }
 
+// notSelf is the error for a reference, in the condition of a variable's
+// validation rule, to anything but that variable.
+func (sc refScope) notSelf(rng *hcl.Range) *hcl.Diagnostic {
+	return errorf(rng, "Invalid reference in variable validation",
+		"The condition of a validation rule may refer only to the variable it validates, var.%s.", sc.selfVar)
+}
+
 func (ld *load) checkRef(t hcl.Traversal, sc refScope) *hcl.Diagnostic {
 	root := t.RootName()
 	rng := t.SourceRange().Ptr()
@@ -131,8 +138,7 @@ func (ld *load) checkRef(t hcl.Traversal, sc refScope) *hcl.Diagnostic {
 	switch root {
 	case "var":
 		if sc.selfVar != "" && (!hasName || name != sc.selfVar) {
-			return errorf(rng, "Invalid reference in variable validation",
-				"The condition of a validation rule may refer only to the variable it validates, var.%s.", sc.selfVar)
+			return sc.notSelf(rng)
 		}
 		if !hasName {
 			return nil
@@ -144,8 +150,7 @@ func (ld *load) checkRef(t hcl.Traversal, sc refScope) *hcl.Diagnostic {
 		}
 	case "local":
 		if sc.selfVar != "" {
-			return errorf(rng, "Invalid reference in variable validation",
-				"The condition of a validation rule may refer only to the variable it validates, var.%s.", sc.selfVar)
+			return sc.notSelf(rng)
 		}
 		if !hasName {
 			return nil
