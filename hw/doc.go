@@ -1,8 +1,9 @@
 // Package hw knows the machine a benchmark runs on: an inventory of NVIDIA
 // GPUs (through NVML), CPU, memory, OS and toolchain (Detect); per-block GPU
 // telemetry with throttle reasons and the energy counter (Telemetry); a
-// thermal settle wait (WaitSettled); clock locking (LockClocks); and the
-// reproducibility checks behind `benchy doctor` (Doctor).
+// thermal settle wait (WaitSettled); and clock locking (LockClocks). The
+// reproducibility checks behind `benchy doctor`, read from an inventory, are
+// package hw/doctor.
 //
 // Nothing here fails for want of a GPU: every field that could not be read
 // carries the reason instead, so a report can say why it is empty. NVML comes

@@ -11,14 +11,11 @@ import (
 type EnvVar struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
-	// Redacted is true when Value was withheld: it is RedactedValue when the
+	// Redacted is true when Value was withheld: it is secrets.Redacted when the
 	// name or the value looks like a secret, and setValue for a suite
 	// variable passed through the environment.
 	Redacted bool `json:"redacted,omitempty"`
 }
-
-// RedactedValue replaces the value of a variable that looks like a secret.
-const RedactedValue = secrets.Redacted
 
 // setValue replaces the value of every BENCHY_VAR_<name> variable. Such a
 // variable sets a suite variable, which may be a secret whatever its name;
@@ -69,7 +66,7 @@ var envAllowPrefixes = []string{
 // never records anything outside the allowlist; it records a suite variable
 // (BENCHY_VAR_<name>) as setValue, never its value, and it replaces the
 // value of any other variable whose name or value looks like a secret with
-// RedactedValue.
+// secrets.Redacted.
 func allowedEnv(environ []string) []EnvVar {
 	var out []EnvVar
 	for _, kv := range environ {
@@ -82,7 +79,7 @@ func allowedEnv(environ []string) []EnvVar {
 		case strings.HasPrefix(name, suiteVarPrefix):
 			v.Value, v.Redacted = setValue, true
 		case secrets.LooksSecret(name, value):
-			v.Value, v.Redacted = RedactedValue, true
+			v.Value, v.Redacted = secrets.Redacted, true
 		}
 		out = append(out, v)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/benchy-dev/benchy/internal/secrets"
 	"github.com/benchy-dev/benchy/suites"
 )
 
@@ -35,11 +36,11 @@ func TestAllowedEnv(t *testing.T) {
 		"malformed",
 	}
 	want := []EnvVar{
-		{Name: "BENCHY_API_TOKEN", Value: RedactedValue, Redacted: true},
+		{Name: "BENCHY_API_TOKEN", Value: secrets.Redacted, Redacted: true},
 		{Name: "BENCHY_PROFILE", Value: "fast"},
 		{Name: "BENCHY_VAR_pw", Value: setValue, Redacted: true},
 		{Name: "BENCHY_VAR_rows", Value: setValue, Redacted: true},
-		{Name: "CUDA_MPS_PIPE_DIRECTORY", Value: RedactedValue, Redacted: true},
+		{Name: "CUDA_MPS_PIPE_DIRECTORY", Value: secrets.Redacted, Redacted: true},
 		{Name: "CUDA_VISIBLE_DEVICES", Value: "GPU-8c1a2b3c-4d5e-6f70-8192-a3b4c5d6e7f8,MIG-0d5e6f70-8192-4a3b-8c5d-6e7f8a9b0c1d"},
 		{Name: "GOMAXPROCS", Value: "4"},
 		{Name: "LD_PRELOAD", Value: "/usr/lib/libjemalloc.so.2"},
@@ -48,7 +49,7 @@ func TestAllowedEnv(t *testing.T) {
 		{Name: "NVIDIA_TF32_OVERRIDE", Value: "0"},
 		{Name: "OMP_NUM_THREADS", Value: "8"},
 		{Name: "ONNXRUNTIME_LIB", Value: "/opt/ort/lib/libonnxruntime.so.1.24.1"},
-		{Name: "ORT_TENSORRT_CACHE_PATH", Value: RedactedValue, Redacted: true},
+		{Name: "ORT_TENSORRT_CACHE_PATH", Value: secrets.Redacted, Redacted: true},
 		{Name: "TF_ENABLE_ONEDNN_OPTS", Value: "0"},
 	}
 	if got := allowedEnv(environ); !reflect.DeepEqual(got, want) {
@@ -85,7 +86,7 @@ func TestSuiteVarsNeverRecorded(t *testing.T) {
 		"BENCHY_VAR_pw":       setValue,
 		"BENCHY_VAR_rows":     setValue,
 		"BENCHY_VAR_password": setValue,
-		"BENCHY_ARGS":         RedactedValue,
+		"BENCHY_ARGS":         secrets.Redacted,
 		"BENCHY_CACHE":        "/var/cache/benchy",
 	}
 	if !reflect.DeepEqual(got, want) {

@@ -118,6 +118,17 @@ func FuzzParseCPUList(f *testing.F) {
 	})
 }
 
+// SMT states read as words, not as the kernel's tokens or a dash (#15.15).
+func TestSMTText(t *testing.T) {
+	for smt, want := range map[string]string{"on": "on", "off": "off", "forceoff": "off (forced at boot)",
+		"notsupported": "not supported by this CPU/kernel", "notimplemented": "not implemented by this kernel",
+		"": "unknown (no /sys/devices/system/cpu/smt/control)"} {
+		if got := (CPU{SMT: smt}).SMTText(); got != want {
+			t.Errorf("SMTText(%q) = %q, want %q", smt, got, want)
+		}
+	}
+}
+
 func TestFormatBytes(t *testing.T) {
 	tests := map[uint64]string{0: "0 B", 1023: "1023 B", 1024: "1 KiB", 1536: "1.5 KiB", 80 << 30: "80 GiB", 141 << 30: "141 GiB"}
 	for in, want := range tests {

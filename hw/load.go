@@ -11,15 +11,11 @@ import (
 	"github.com/benchy-dev/benchy/results"
 )
 
-// LoadSample is the host's load and CPU frequency at one moment, as a
-// results block records it at its end (results.Block.Load).
-type LoadSample = results.LoadSample
-
 // SampleLoad reads the load average and the CPU frequencies now.
-func SampleLoad() LoadSample { return sampleLoad(defaultHostFS()) }
+func SampleLoad() results.LoadSample { return sampleLoad(defaultHostFS()) }
 
-func sampleLoad(fsys hostFS) LoadSample {
-	var s LoadSample
+func sampleLoad(fsys hostFS) results.LoadSample {
+	var s results.LoadSample
 	if l, err := readTrim(fsys, "proc/loadavg"); err == nil {
 		if f := strings.Fields(l); len(f) > 0 {
 			s.Load1, _ = strconv.ParseFloat(f[0], 64)
@@ -79,7 +75,7 @@ type LoadAssessment struct {
 }
 
 // AssessLoad applies the load rule to samples (one per measured block).
-func AssessLoad(samples []LoadSample) LoadAssessment {
+func AssessLoad(samples []results.LoadSample) LoadAssessment {
 	a := LoadAssessment{Blocks: len(samples), MinLoad: math.Inf(1), MinMHz: math.Inf(1)}
 	for _, s := range samples {
 		if s.Loaded() {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/benchy-dev/benchy/results"
 )
 
 func TestSampleLoad(t *testing.T) {
@@ -31,7 +33,7 @@ func TestSampleLoad(t *testing.T) {
 }
 
 func TestAssessLoad(t *testing.T) {
-	quiet := []LoadSample{{Load1: 0.2, CPUs: 2}, {Load1: 0.9, CPUs: 2}, {Load1: 1.1, CPUs: 2}}
+	quiet := []results.LoadSample{{Load1: 0.2, CPUs: 2}, {Load1: 0.9, CPUs: 2}, {Load1: 1.1, CPUs: 2}}
 	if w := AssessLoad(quiet).Warnings(); len(w) != 0 {
 		t.Errorf("quiet run: %q", w)
 	}
@@ -39,14 +41,14 @@ func TestAssessLoad(t *testing.T) {
 		t.Errorf("no samples: %q", w)
 	}
 	// The user's case: load 7 on 2 CPUs throughout.
-	busy := []LoadSample{{Load1: 6.8, CPUs: 2}, {Load1: 7.1, CPUs: 2}, {Load1: 7.0, CPUs: 2}}
+	busy := []results.LoadSample{{Load1: 6.8, CPUs: 2}, {Load1: 7.1, CPUs: 2}, {Load1: 7.0, CPUs: 2}}
 	a := AssessLoad(busy)
 	w := a.Warnings()
 	if a.Loaded != 3 || len(w) != 1 || !strings.HasPrefix(w[0], "host load high in 3 of 3 measured block(s): 1-minute load average up to 7.10 on 2 CPUs") {
 		t.Errorf("busy run: %+v %q", a, w)
 	}
 	// A build that starts halfway: the load changes, and ends up high.
-	ramp := []LoadSample{{Load1: 1, CPUs: 8, MHz: 3000}, {Load1: 3, CPUs: 8, MHz: 3000}, {Load1: 6, CPUs: 8, MHz: 2500}}
+	ramp := []results.LoadSample{{Load1: 1, CPUs: 8, MHz: 3000}, {Load1: 3, CPUs: 8, MHz: 3000}, {Load1: 6, CPUs: 8, MHz: 2500}}
 	a = AssessLoad(ramp)
 	w = a.Warnings()
 	if a.Loaded != 0 || !a.LoadChanged() || !a.FreqChanged() || len(w) != 2 ||
@@ -55,7 +57,7 @@ func TestAssessLoad(t *testing.T) {
 		t.Errorf("ramp: %+v %q", a, w)
 	}
 	// benchy's own arm moves the load by about 1 as the run starts: no change.
-	if a := AssessLoad([]LoadSample{{Load1: 0, CPUs: 2}, {Load1: 1.4, CPUs: 2}}); a.LoadChanged() {
+	if a := AssessLoad([]results.LoadSample{{Load1: 0, CPUs: 2}, {Load1: 1.4, CPUs: 2}}); a.LoadChanged() {
 		t.Errorf("start-up ramp counted as a change: %+v", a)
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/NVIDIA/go-nvml/pkg/nvml"
+
+	"github.com/benchy-dev/benchy/results"
 )
 
 func init() { runtimeCGO = true }
@@ -421,8 +423,8 @@ type nvmlSampler struct {
 
 var _ sampler = (*nvmlSampler)(nil)
 
-func (d *nvmlSampler) sample() GPUSample {
-	s := GPUSample{Index: d.index, At: time.Now()}
+func (d *nvmlSampler) sample() results.GPUSample {
+	s := results.GPUSample{Index: d.index, At: time.Now()}
 	// read records a value or, when the GPU is gone, stops the sample.
 	gone := false
 	read := func(field string, ret nvml.Return) bool {
@@ -480,7 +482,7 @@ func (d *nvmlSampler) sample() GPUSample {
 		v, ret = call(d.dev.GetCurrentClocksThrottleReasons)
 	}
 	if read("reasons", ret) {
-		s.Reasons = ThrottleReason(v)
+		s.Reasons = results.ThrottleReason(v)
 	}
 	if v, ret := call(func() (nvml.ViolationTime, nvml.Return) { return d.dev.GetViolationStatus(nvml.PERF_POLICY_POWER) }); read("power_violation_ns", ret) {
 		s.PowerViolationNS = v.ViolationTime
@@ -537,8 +539,8 @@ type brokenSampler struct {
 	err   string
 }
 
-func (b brokenSampler) sample() GPUSample {
-	return GPUSample{Index: b.index, At: time.Now(), Error: b.err}
+func (b brokenSampler) sample() results.GPUSample {
+	return results.GPUSample{Index: b.index, At: time.Now(), Error: b.err}
 }
 
 func lockClocks(spec ClockSpec, indices []int) (*Locked, error) {

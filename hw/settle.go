@@ -11,30 +11,27 @@ import (
 // settlePoll is how often WaitSettled samples; tests shorten it.
 var settlePoll = time.Second
 
-// Settle is the outcome of WaitSettled, as a results block records it.
-type Settle = results.Settle
-
 // WaitSettled waits until every GPU's temperature is at or below tempC, or
 // until maxWait has passed, sampling about once a second. It returns an
-// error only when ctx ends first; a timeout is reported in Settle. With no
-// Telemetry or no GPU it returns at once, settled, with the reason.
+// error only when ctx ends first; a timeout is reported in the Settle. With
+// no Telemetry or no GPU it returns at once, settled, with the reason.
 // A GPU that cannot be read at all counts as not settled; one that has no
 // temperature sensor is ignored.
-func WaitSettled(ctx context.Context, t *Telemetry, maxWait time.Duration, tempC float64) (Settle, error) {
+func WaitSettled(ctx context.Context, t *Telemetry, maxWait time.Duration, tempC float64) (results.Settle, error) {
 	start := time.Now()
 	if t.Len() == 0 {
-		return Settle{Settled: true, Reason: "no GPU to settle"}, nil
+		return results.Settle{Settled: true, Reason: "no GPU to settle"}, nil
 	}
 	deadline := start.Add(maxWait)
 	poll := settlePoll
 	for {
 		hot, maxT, why := overTemp(t.Sample(), tempC)
 		if hot == 0 {
-			return Settle{Settled: true, Waited: time.Since(start), MaxTempC: maxT}, nil
+			return results.Settle{Settled: true, Waited: time.Since(start), MaxTempC: maxT}, nil
 		}
 		now := time.Now()
 		if !now.Before(deadline) {
-			return Settle{Waited: now.Sub(start), MaxTempC: maxT,
+			return results.Settle{Waited: now.Sub(start), MaxTempC: maxT,
 				Reason: fmt.Sprintf("after %s: %s", maxWait.Round(time.Millisecond), why)}, nil
 		}
 		wait := min(poll, deadline.Sub(now))
@@ -42,7 +39,7 @@ func WaitSettled(ctx context.Context, t *Telemetry, maxWait time.Duration, tempC
 		select {
 		case <-ctx.Done():
 			timer.Stop()
-			return Settle{Waited: time.Since(start), MaxTempC: maxT, Reason: "interrupted"}, ctx.Err()
+			return results.Settle{Waited: time.Since(start), MaxTempC: maxT, Reason: "interrupted"}, ctx.Err()
 		case <-timer.C:
 		}
 	}
@@ -50,7 +47,7 @@ func WaitSettled(ctx context.Context, t *Telemetry, maxWait time.Duration, tempC
 
 // overTemp counts GPUs above tempC (or unreadable) and returns the hottest
 // reading and a description of the first offender.
-func overTemp(samples []GPUSample, tempC float64) (hot int, maxT uint32, why string) {
+func overTemp(samples []results.GPUSample, tempC float64) (hot int, maxT uint32, why string) {
 	for _, s := range samples {
 		switch {
 		case s.Error != "":

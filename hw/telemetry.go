@@ -10,21 +10,9 @@ import (
 	"github.com/benchy-dev/benchy/results"
 )
 
-// The telemetry schema lives in package results, the results document's
-// contract; hw fills it.
-type (
-	// ThrottleReason is results.ThrottleReason, NVML's clock event reasons.
-	ThrottleReason = results.ThrottleReason
-	// GPUSample is results.GPUSample, one GPU's state at one instant.
-	GPUSample = results.GPUSample
-	// RunTelemetry is results.Telemetry: what the harness records around
-	// one arm's run in one block.
-	RunTelemetry = results.Telemetry
-)
-
 // sampler reads one GPU; implemented over NVML (or a fake in tests).
 type sampler interface {
-	sample() GPUSample
+	sample() results.GPUSample
 }
 
 // Telemetry samples every GPU of a machine. It is safe for concurrent use.
@@ -39,7 +27,7 @@ type Telemetry struct {
 // Sample reads every GPU once. A GPU that cannot be read yields a sample
 // with Error set; Sample never fails as a whole. It returns nil for a nil or
 // closed Telemetry.
-func (t *Telemetry) Sample() []GPUSample {
+func (t *Telemetry) Sample() []results.GPUSample {
 	if t == nil {
 		return nil
 	}
@@ -48,7 +36,7 @@ func (t *Telemetry) Sample() []GPUSample {
 	if t.closed {
 		return nil
 	}
-	out := make([]GPUSample, len(t.devs))
+	out := make([]results.GPUSample, len(t.devs))
 	for i, d := range t.devs {
 		out[i] = d.sample()
 	}
@@ -85,7 +73,7 @@ type Recording struct {
 	stop    chan struct{}
 	done    chan struct{}
 	mu      sync.Mutex
-	samples []GPUSample
+	samples []results.GPUSample
 }
 
 // Record samples every interval in a goroutine until Stop. Use a low rate
@@ -118,7 +106,7 @@ func (t *Telemetry) Record(interval time.Duration) *Recording {
 
 // Stop ends the recording and returns what it sampled, in time order.
 // Stop may be called more than once.
-func (r *Recording) Stop() []GPUSample {
+func (r *Recording) Stop() []results.GPUSample {
 	select {
 	case <-r.stop:
 	default:
@@ -127,12 +115,12 @@ func (r *Recording) Stop() []GPUSample {
 	<-r.done
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return append([]GPUSample(nil), r.samples...)
+	return append([]results.GPUSample(nil), r.samples...)
 }
 
 // byIndex maps samples by GPU index, keeping the first of each.
-func byIndex(samples []GPUSample) map[int]GPUSample {
-	m := make(map[int]GPUSample, len(samples))
+func byIndex(samples []results.GPUSample) map[int]results.GPUSample {
+	m := make(map[int]results.GPUSample, len(samples))
 	for _, s := range samples {
 		if _, ok := m[s.Index]; !ok {
 			m[s.Index] = s
@@ -145,7 +133,7 @@ func byIndex(samples []GPUSample) map[int]GPUSample {
 // samplings, summed over the GPUs present in both. It fails when a GPU lacks
 // an energy reading, when the GPU sets differ, or when a counter went
 // backwards (the driver was reloaded in between).
-func EnergyDelta(before, after []GPUSample) (float64, error) {
+func EnergyDelta(before, after []results.GPUSample) (float64, error) {
 	if len(before) == 0 || len(after) == 0 {
 		return 0, errors.New("energy: no GPU samples")
 	}
@@ -176,7 +164,7 @@ func EnergyDelta(before, after []GPUSample) (float64, error) {
 	return float64(mj) / 1000, nil
 }
 
-func sampleErr(ss ...GPUSample) string {
+func sampleErr(ss ...results.GPUSample) string {
 	for _, s := range ss {
 		if s.Error != "" {
 			return " (" + s.Error + ")"
@@ -190,9 +178,9 @@ func sampleErr(ss ...GPUSample) string {
 // either instant, plus power or thermal capping implied by growth of the
 // violation counters.
 // Samples taken in between (a Recording) may be passed in during.
-func ThrottleBetween(before, after []GPUSample, during ...GPUSample) ThrottleReason {
-	var r ThrottleReason
-	for _, set := range [][]GPUSample{before, after, during} {
+func ThrottleBetween(before, after []results.GPUSample, during ...results.GPUSample) results.ThrottleReason {
+	var r results.ThrottleReason
+	for _, set := range [][]results.GPUSample{before, after, during} {
 		for _, s := range set {
 			if s.Error == "" {
 				r |= s.Reasons
@@ -218,8 +206,8 @@ func ThrottleBetween(before, after []GPUSample, during ...GPUSample) ThrottleRea
 // NewRunTelemetry summarises the samples taken around a run of iterations
 // iterations: every iteration the samplings bracket (warm-up iterations
 // included, if they ran inside it).
-func NewRunTelemetry(before, after, during []GPUSample, iterations int) RunTelemetry {
-	rt := RunTelemetry{Before: before, After: after, During: during}
+func NewRunTelemetry(before, after, during []results.GPUSample, iterations int) results.Telemetry {
+	rt := results.Telemetry{Before: before, After: after, During: during}
 	rt.Reasons = ThrottleBetween(before, after, during...)
 	rt.Throttled = rt.Reasons != 0
 	if len(before) > 0 || len(after) > 0 {
@@ -234,7 +222,7 @@ func NewRunTelemetry(before, after, during []GPUSample, iterations int) RunTelem
 		}
 	}
 	seen := map[string]bool{}
-	for _, set := range [][]GPUSample{before, during, after} {
+	for _, set := range [][]results.GPUSample{before, during, after} {
 		for _, s := range set {
 			if s.Error != "" {
 				e := fmt.Sprintf("GPU %d: %s", s.Index, s.Error)

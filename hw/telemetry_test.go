@@ -48,7 +48,7 @@ func TestSampleReadsEveryField(t *testing.T) {
 	}
 	s := got[1]
 	s.At = time.Time{}
-	want := GPUSample{Index: 1, SMClockMHz: 1755, MemClockMHz: 2619, TempC: 61, PowerW: 412.345,
+	want := results.GPUSample{Index: 1, SMClockMHz: 1755, MemClockMHz: 2619, TempC: 61, PowerW: 412.345,
 		GPUUtil: 97, MemUtil: 40, MemUsedBytes: 12 << 30, Reasons: results.ReasonSWPowerCap,
 		EnergyMJ: 123456789, PowerViolationNS: 5e9, ThermalViolationNS: 7,
 		Missing: []string{"fan_pct"}} // SXM boards have no fan
@@ -85,14 +85,14 @@ func TestEnergyPerIteration(t *testing.T) {
 	}
 	rt := NewRunTelemetry(before[:1], after[:1], nil, 400)
 	if rt.EnergyJ != 1000 || rt.EnergyPerIterationJ != 2.5 || rt.EnergyError != "" {
-		t.Errorf("RunTelemetry(GPU 0) = %+v; want 1000 J, 2.5 J per iteration", rt)
+		t.Errorf("results.Telemetry(GPU 0) = %+v; want 1000 J, 2.5 J per iteration", rt)
 	}
 	rt = NewRunTelemetry(before[:2], after[:2], nil, 100)
 	if rt.EnergyJ != 1140 || rt.EnergyPerIterationJ != 11.4 || rt.EnergyError != "" || rt.Throttled {
-		t.Errorf("RunTelemetry = %+v", rt)
+		t.Errorf("results.Telemetry = %+v", rt)
 	}
 	if rt := NewRunTelemetry(before, after, nil, 0); rt.EnergyPerIterationJ != 0 || rt.EnergyJ == 0 {
-		t.Errorf("RunTelemetry of 0 iterations = %+v; want the energy, no per-iteration figure", rt)
+		t.Errorf("results.Telemetry of 0 iterations = %+v; want the energy, no per-iteration figure", rt)
 	}
 }
 
@@ -102,17 +102,17 @@ func TestEnergyErrors(t *testing.T) {
 	before := tel.Sample()
 	tests := []struct {
 		name  string
-		after func() []GPUSample
+		after func() []results.GPUSample
 		want  string
 	}{
-		{"no samples", func() []GPUSample { return nil }, "energy: no GPU samples"},
-		{"GPU set changed", func() []GPUSample { return tel.Sample()[:7] }, "energy: 8 GPUs before, 7 after"},
-		{"counter unsupported mid-run", func() []GPUSample {
+		{"no samples", func() []results.GPUSample { return nil }, "energy: no GPU samples"},
+		{"GPU set changed", func() []results.GPUSample { return tel.Sample()[:7] }, "energy: 8 GPUs before, 7 after"},
+		{"counter unsupported mid-run", func() []results.GPUSample {
 			m.GPUs[4].Fail("GetTotalEnergyConsumption", nvml.ERROR_NOT_SUPPORTED)
 			defer m.GPUs[4].Fail("GetTotalEnergyConsumption", nvml.SUCCESS)
 			return tel.Sample()
 		}, "energy: GPU 4 has no energy counter reading"},
-		{"driver reloaded", func() []GPUSample {
+		{"driver reloaded", func() []results.GPUSample {
 			s := tel.Sample()
 			s[2].EnergyMJ = 5
 			return s
@@ -132,7 +132,7 @@ func TestThrottleFlags(t *testing.T) {
 	tests := []struct {
 		name   string
 		during func(*hwtest.GPU)
-		want   ThrottleReason
+		want   results.ThrottleReason
 	}{
 		{"idle is not throttling", func(*hwtest.GPU) {}, 0},
 		{"power cap at the end", func(g *hwtest.GPU) {
@@ -164,7 +164,7 @@ func TestThrottleFlags(t *testing.T) {
 			}
 			rt := NewRunTelemetry(before, after, nil, 10)
 			if rt.Throttled != (tc.want != 0) || rt.Reasons != tc.want {
-				t.Errorf("RunTelemetry throttled=%v reasons=%v", rt.Throttled, rt.Reasons)
+				t.Errorf("results.Telemetry throttled=%v reasons=%v", rt.Throttled, rt.Reasons)
 			}
 		})
 	}
@@ -174,7 +174,7 @@ func TestThrottleSeenOnlyByBackgroundRecording(t *testing.T) {
 	m := hwtest.DGXH100()
 	tel := newTelemetry(t, m)
 	before := tel.Sample()
-	during := []GPUSample{{Index: 0, Reasons: results.ReasonHWPowerBrake}}
+	during := []results.GPUSample{{Index: 0, Reasons: results.ReasonHWPowerBrake}}
 	after := tel.Sample()
 	if got := ThrottleBetween(before, after, during...); got != results.ReasonHWPowerBrake {
 		t.Errorf("ThrottleBetween with during = %v", got)
@@ -229,7 +229,7 @@ func TestFaultGPUDisappears(t *testing.T) {
 	}
 	rt := NewRunTelemetry(before, after, nil, 10)
 	if rt.EnergyError == "" || len(rt.Errors) != 1 || rt.Errors[0] != "GPU 3: GPU is lost (fell off the bus)" {
-		t.Errorf("RunTelemetry = %+v", rt)
+		t.Errorf("results.Telemetry = %+v", rt)
 	}
 	inv := DetectWith(m)
 	if len(inv.GPUs) != 8 || inv.GPUs[3].Unavailable["name"] != "GPU is lost (fell off the bus)" {
@@ -297,7 +297,7 @@ func TestSampleJSONRoundTrip(t *testing.T) {
 	if !strings.Contains(string(b), `"reasons":["gpu_idle","sw_power_cap","bit_40"]`) {
 		t.Errorf("reasons not written as names: %s", b[:min(len(b), 400)])
 	}
-	var out RunTelemetry
+	var out results.Telemetry
 	if err := json.Unmarshal(b, &out); err != nil {
 		t.Fatal(err)
 	}
@@ -305,7 +305,7 @@ func TestSampleJSONRoundTrip(t *testing.T) {
 		!out.Before[0].At.Equal(in.Before[0].At) || out.Reasons != in.Reasons {
 		t.Errorf("round trip changed the samples")
 	}
-	var r ThrottleReason
+	var r results.ThrottleReason
 	if err := json.Unmarshal([]byte(`["no_such_reason"]`), &r); err == nil {
 		t.Error("unknown reason accepted")
 	}
@@ -318,14 +318,14 @@ func TestThrottleReasonNames(t *testing.T) {
 	if got := (results.ReasonSWThermal | results.ReasonHWPowerBrake).String(); got != "sw_thermal_slowdown+hw_power_brake_slowdown" {
 		t.Errorf("String = %q", got)
 	}
-	if ThrottleReason(0).String() != "none" || results.ReasonGPUIdle.Throttling() || !results.ReasonSyncBoost.Throttling() {
+	if results.ThrottleReason(0).String() != "none" || results.ReasonGPUIdle.Throttling() || !results.ReasonSyncBoost.Throttling() {
 		t.Error("idle/sync boost classification wrong")
 	}
-	if !slices.Equal(ThrottleReason(nvml.ClocksEventReasonAll).Names()[:2], []string{"gpu_idle", "applications_clocks_setting"}) {
+	if !slices.Equal(results.ThrottleReason(nvml.ClocksEventReasonAll).Names()[:2], []string{"gpu_idle", "applications_clocks_setting"}) {
 		t.Error("names out of bit order")
 	}
 	// The constants are NVML's.
-	pairs := map[ThrottleReason]uint64{
+	pairs := map[results.ThrottleReason]uint64{
 		results.ReasonSWPowerCap: nvml.ClocksEventReasonSwPowerCap, results.ReasonHWSlowdown: nvml.ClocksThrottleReasonHwSlowdown,
 		results.ReasonSyncBoost: nvml.ClocksEventReasonSyncBoost, results.ReasonSWThermal: nvml.ClocksEventReasonSwThermalSlowdown,
 		results.ReasonHWThermal: nvml.ClocksThrottleReasonHwThermalSlowdown, results.ReasonHWPowerBrake: nvml.ClocksThrottleReasonHwPowerBrakeSlowdown,

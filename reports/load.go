@@ -15,7 +15,7 @@ func loadNotes(wa *WorkloadAnalysis) []string {
 	if wa.Source == nil {
 		return nil
 	}
-	var samples []hw.LoadSample
+	var samples []results.LoadSample
 	for _, b := range wa.Source.Blocks {
 		if s, ok := b.LoadSample(); ok && b.Measured() {
 			samples = append(samples, s)
@@ -30,7 +30,7 @@ func loadNotes(wa *WorkloadAnalysis) []string {
 
 // loadedBlock returns the block's load sample when the host was loaded at
 // its end, for the timeline's mark.
-func loadedBlock(b *results.Block) (hw.LoadSample, bool) {
+func loadedBlock(b *results.Block) (results.LoadSample, bool) {
 	s, ok := b.LoadSample()
 	return s, ok && s.Loaded()
 }

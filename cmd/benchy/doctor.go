@@ -7,14 +7,16 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/benchy-dev/benchy/hw"
+	"github.com/benchy-dev/benchy/hw/doctor"
+	"github.com/benchy-dev/benchy/results"
 )
 
 func init() { registerCommand(newDoctorCmd) }
 
 // doctorReport is the JSON form of `benchy doctor`.
 type doctorReport struct {
-	Worst  hw.Verdict `json:"worst"`
-	Checks []hw.Check `json:"checks"`
+	Worst  doctor.Verdict `json:"worst"`
+	Checks []doctor.Check `json:"checks"`
 }
 
 func newDoctorCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -40,7 +42,7 @@ is warn or bad, so a CI job can refuse to benchmark on an untuned runner.`,
 				return withCode(exitUsage, fmt.Errorf("--format must be text or json, not %q", format))
 			}
 			inv := detectInventory(cmd.Context())
-			var now []hw.GPUSample
+			var now []results.GPUSample
 			if len(inv.GPUs) > 0 {
 				if tel, err := hw.OpenTelemetry(); err == nil {
 					now = tel.Sample()
@@ -49,8 +51,8 @@ is warn or bad, so a CI job can refuse to benchmark on an untuned runner.`,
 					fmt.Fprintf(stderr, "benchy: no live GPU telemetry: %v\n", err)
 				}
 			}
-			checks := hw.Doctor(inv, now)
-			rep := doctorReport{Worst: hw.Worst(checks), Checks: checks}
+			checks := doctor.Examine(inv, now)
+			rep := doctorReport{Worst: doctor.Worst(checks), Checks: checks}
 			if format == "json" {
 				if err := envWriteJSON(stdout, rep); err != nil {
 					return err
@@ -58,7 +60,7 @@ is warn or bad, so a CI job can refuse to benchmark on an untuned runner.`,
 			} else {
 				writeDoctorText(stdout, rep)
 			}
-			if strict && (rep.Worst == hw.Warn || rep.Worst == hw.Bad) {
+			if strict && (rep.Worst == doctor.Warn || rep.Worst == doctor.Bad) {
 				return silentExit(exitFailure)
 			}
 			return nil
@@ -71,7 +73,7 @@ is warn or bad, so a CI job can refuse to benchmark on an untuned runner.`,
 
 // writeDoctorText prints one line per check, with the fix indented below.
 func writeDoctorText(w io.Writer, rep doctorReport) {
-	count := map[hw.Verdict]int{}
+	count := map[doctor.Verdict]int{}
 	nameWidth := 0
 	for _, c := range rep.Checks {
 		count[c.Verdict]++
@@ -84,10 +86,10 @@ func writeDoctorText(w io.Writer, rep doctorReport) {
 		}
 	}
 	switch {
-	case count[hw.Bad]+count[hw.Warn] == 0:
-		fmt.Fprintf(w, "\nnothing threatens reproducibility (%d checks, %d skipped)\n", len(rep.Checks), count[hw.Skip])
+	case count[doctor.Bad]+count[doctor.Warn] == 0:
+		fmt.Fprintf(w, "\nnothing threatens reproducibility (%d checks, %d skipped)\n", len(rep.Checks), count[doctor.Skip])
 	default:
 		fmt.Fprintf(w, "\n%d bad, %d warn, %d info, %d ok, %d skipped\n",
-			count[hw.Bad], count[hw.Warn], count[hw.Info], count[hw.OK], count[hw.Skip])
+			count[doctor.Bad], count[doctor.Warn], count[doctor.Info], count[doctor.OK], count[doctor.Skip])
 	}
 }

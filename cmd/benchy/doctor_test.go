@@ -10,6 +10,7 @@ import (
 	"github.com/NVIDIA/go-nvml/pkg/nvml"
 
 	"github.com/benchy-dev/benchy/hw"
+	"github.com/benchy-dev/benchy/hw/doctor"
 	"github.com/benchy-dev/benchy/hw/hwtest"
 	"github.com/benchy-dev/benchy/internal/golden"
 	"github.com/benchy-dev/benchy/results"
@@ -38,9 +39,9 @@ func TestDoctorTextMockMachine(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tel.Close()
-	checks := hw.Doctor(inv, tel.Sample())
+	checks := doctor.Examine(inv, tel.Sample())
 	var out bytes.Buffer
-	writeDoctorText(&out, doctorReport{Worst: hw.Worst(checks), Checks: checks})
+	writeDoctorText(&out, doctorReport{Worst: doctor.Worst(checks), Checks: checks})
 	golden.Check(t, filepath.Join("testdata", "hw", "doctor-dgxh100.txt"), out.Bytes())
 }
 
@@ -70,12 +71,12 @@ func TestDoctorCommand(t *testing.T) {
 	if !ids["gpu"] && !ids["gpu0.persistence"] {
 		t.Error("doctor says nothing about GPUs")
 	}
-	if rep.Worst != hw.Worst(rep.Checks) {
-		t.Errorf("worst = %s, checks say %s", rep.Worst, hw.Worst(rep.Checks))
+	if rep.Worst != doctor.Worst(rep.Checks) {
+		t.Errorf("worst = %s, checks say %s", rep.Worst, doctor.Worst(rep.Checks))
 	}
 	stdout.Reset()
 	wantStrict := exitOK
-	if rep.Worst == hw.Warn || rep.Worst == hw.Bad {
+	if rep.Worst == doctor.Warn || rep.Worst == doctor.Bad {
 		wantStrict = exitFailure
 	}
 	if code := run([]string{"doctor", "--strict"}, &stdout, &stderr); code != wantStrict {

@@ -14,6 +14,7 @@ import (
 	"github.com/benchy-dev/benchy/hw"
 	"github.com/benchy-dev/benchy/hw/hwtest"
 	"github.com/benchy-dev/benchy/internal/golden"
+	"github.com/benchy-dev/benchy/internal/secrets"
 )
 
 // fixedHost replaces everything that comes from the machine running the
@@ -28,7 +29,7 @@ func fixedHost(inv *hw.Inventory) {
 		MinMHz: 1500, MaxMHz: 2250, Boost: "on", SMT: "on", NUMANodes: 8}
 	inv.Memory = hw.Memory{TotalBytes: 2 << 40, AvailableBytes: 1900 << 30, TransparentHugePages: "madvise"}
 	inv.Toolchain = hw.Toolchain{GoVersion: "go1.26.8", GOMAXPROCS: 256, CGO: true, Revision: "0123456789abcdef0123"}
-	inv.Env = []hw.EnvVar{{Name: "CUDA_VISIBLE_DEVICES", Value: "0,1"}, {Name: "HF_TOKEN", Value: hw.RedactedValue, Redacted: true}}
+	inv.Env = []hw.EnvVar{{Name: "CUDA_VISIBLE_DEVICES", Value: "0,1"}, {Name: "HF_TOKEN", Value: secrets.Redacted, Redacted: true}}
 	inv.Problems = nil
 	for i := range inv.GPUs {
 		inv.GPUs[i].UUID = fmt.Sprintf("GPU-00000000-0000-4000-8000-%012d", i)

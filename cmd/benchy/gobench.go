@@ -312,7 +312,7 @@ func runGobench(cmd *cobra.Command, f gobenchFlags, pkgs []string, stdout, stder
 		return withCode(exitEnvironment, err)
 	}
 	// The run's report went unprinted; its load warnings matter here.
-	var samples []hw.LoadSample
+	var samples []results.LoadSample
 	for _, w := range doc.Workloads {
 		for _, b := range w.Blocks {
 			if s, ok := b.LoadSample(); ok && b.Measured() {

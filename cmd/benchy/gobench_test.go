@@ -79,7 +79,7 @@ func TestGobench(t *testing.T) {
 		t.Fatalf("workloads %+v", doc.Workloads)
 	}
 	// The load warnings of the unprinted report are on stderr.
-	var samples []hw.LoadSample
+	var samples []results.LoadSample
 	for _, b := range doc.Workloads[0].Blocks {
 		if s, ok := b.LoadSample(); ok && b.Measured() {
 			samples = append(samples, s)

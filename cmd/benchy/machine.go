@@ -84,8 +84,8 @@ func (g gpuTelemetry) Sample() any { return g.t.Sample() }
 // Summarize returns hw.NewRunTelemetry(before, after, nil, iterations), or
 // nil when neither side holds samples.
 func (g gpuTelemetry) Summarize(before, after any, iterations int) *results.Telemetry {
-	b, _ := before.([]hw.GPUSample)
-	a, _ := after.([]hw.GPUSample)
+	b, _ := before.([]results.GPUSample)
+	a, _ := after.([]results.GPUSample)
 	if len(b) == 0 && len(a) == 0 {
 		return nil
 	}

@@ -222,8 +222,8 @@ func TestBenchstatReadsBenchfmt(t *testing.T) {
 // what the harness records.
 func TestTelemetryContract(t *testing.T) {
 	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
-	sample := func(energyMJ uint64, reasons hw.ThrottleReason) []hw.GPUSample {
-		return []hw.GPUSample{{Index: 0, At: at, SMClockMHz: 1980, MemClockMHz: 2619, TempC: 64, PowerW: 400, EnergyMJ: energyMJ, Reasons: reasons}}
+	sample := func(energyMJ uint64, reasons results.ThrottleReason) []results.GPUSample {
+		return []results.GPUSample{{Index: 0, At: at, SMClockMHz: 1980, MemClockMHz: 2619, TempC: 64, PowerW: 400, EnergyMJ: energyMJ, Reasons: reasons}}
 	}
 	w := &results.Workload{Name: "w", Metric: "ns", Better: "lower", Status: results.StatusComplete,
 		Arms: []*results.Arm{{Name: "a", Baseline: true, Status: results.ArmOK}, {Name: "b", Status: results.ArmOK}}}
@@ -233,7 +233,7 @@ func TestTelemetryContract(t *testing.T) {
 		for k, arm := range []string{"a", "b"} {
 			iters := 10
 			perIterMJ := uint64(50 + 25*k + b) // b uses 1.5x the energy of a
-			reasons := hw.ThrottleReason(0)
+			reasons := results.ThrottleReason(0)
 			if arm == "b" && b == 3 {
 				reasons = results.ReasonSWPowerCap | results.ReasonGPUIdle
 			}

@@ -1,11 +1,30 @@
-package hw
+package doctor
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/benchy-dev/benchy/hw"
 	"github.com/benchy-dev/benchy/results"
 )
+
+// hostInventory is the inventory hw detects on one of its fake hosts
+// (hw/testdata/hosts), as its golden file records it.
+func hostInventory(t *testing.T, host string) *hw.Inventory {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "testdata", "golden", "host-"+host+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inv hw.Inventory
+	if err := json.Unmarshal(b, &inv); err != nil {
+		t.Fatal(err)
+	}
+	return &inv
+}
 
 func find(checks []Check, id string) Check {
 	for _, c := range checks {
@@ -34,9 +53,9 @@ func TestDoctorHosts(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.host, func(t *testing.T) {
-			inv := hostInventory(t, tc.host, nil)
+			inv := hostInventory(t, tc.host)
 			inv.GPUReason = "no NVIDIA GPU detected (NVML: library not found)"
-			checks := Doctor(inv, nil)
+			checks := Examine(inv, nil)
 			for id, want := range tc.want {
 				if c := find(checks, id); c.Verdict != want {
 					t.Errorf("%s = %s (%s), want %s", id, c.Verdict, c.Detail, want)
@@ -52,7 +71,7 @@ func TestDoctorHosts(t *testing.T) {
 }
 
 func TestDoctorXeonDetails(t *testing.T) {
-	checks := Doctor(hostInventory(t, "xeon-2s", nil), nil)
+	checks := Examine(hostInventory(t, "xeon-2s"), nil)
 	gov := find(checks, "cpu.governor")
 	if gov.Detail != "governors in use: performance on 6 CPUs, powersave on 2 CPUs; other than performance, CPU clocks follow the load" {
 		t.Errorf("governor detail = %q", gov.Detail)
@@ -66,53 +85,56 @@ func TestDoctorXeonDetails(t *testing.T) {
 }
 
 func TestDoctorGPUs(t *testing.T) {
-	base := func() GPU {
-		return GPU{Index: 0, Name: "NVIDIA H100 80GB HBM3", Persistence: ptr(true), ECC: ptr(true), MIG: ptr(false),
+	base := func() hw.GPU {
+		return hw.GPU{Index: 0, Name: "NVIDIA H100 80GB HBM3", Persistence: ptr(true), ECC: ptr(true), MIG: ptr(false),
 			PowerLimitW: 700, PowerLimitDefaultW: 700, SlowdownTempC: 87,
-			AppClocks: &Clocks{1980, 2619}, DefaultAppClocks: &Clocks{1980, 2619},
-			LockedClocks: &ClockLock{Spec: ClockSpec{Mode: "base"}}}
+			AppClocks: &hw.Clocks{SMMHz: 1980, MemMHz: 2619}, DefaultAppClocks: &hw.Clocks{SMMHz: 1980, MemMHz: 2619},
+			LockedClocks: &hw.ClockLock{Spec: hw.ClockSpec{Mode: "base"}}}
 	}
-	idle := GPUSample{Index: 0, TempC: 33, PowerW: 70, SMClockMHz: 345, Reasons: results.ReasonGPUIdle}
+	idle := results.GPUSample{Index: 0, TempC: 33, PowerW: 70, SMClockMHz: 345, Reasons: results.ReasonGPUIdle}
 	tests := []struct {
 		name   string
-		gpu    func(*GPU)
-		now    []GPUSample
+		gpu    func(*hw.GPU)
+		now    []results.GPUSample
 		id     string
 		want   Verdict
 		detail string
 	}{
-		{"persistence on", func(*GPU) {}, nil, "gpu0.persistence", OK, "on"},
-		{"persistence off", func(g *GPU) { g.Persistence = ptr(false) }, nil, "gpu0.persistence", Warn, ""},
-		{"persistence unknown", func(g *GPU) { g.Persistence = nil; g.Unavailable = map[string]string{"persistence": "not supported"} },
+		{"persistence on", func(*hw.GPU) {}, nil, "gpu0.persistence", OK, "on"},
+		{"persistence off", func(g *hw.GPU) { g.Persistence = ptr(false) }, nil, "gpu0.persistence", Warn, ""},
+		{"persistence unknown", func(g *hw.GPU) {
+			g.Persistence = nil
+			g.Unavailable = map[string]string{"persistence": "not supported"}
+		},
 			nil, "gpu0.persistence", Skip, "unknown: not supported"},
-		{"clocks locked", func(*GPU) {}, nil, "gpu0.clocks", OK, ""},
-		{"clocks not locked", func(g *GPU) { g.LockedClocks = nil }, nil, "gpu0.clocks", Warn, ""},
-		{"another process", func(g *GPU) { g.Processes = []GPUProcess{{PID: 77, Name: "python3", UsedMemoryBytes: 2 << 30}} },
+		{"clocks locked", func(*hw.GPU) {}, nil, "gpu0.clocks", OK, ""},
+		{"clocks not locked", func(g *hw.GPU) { g.LockedClocks = nil }, nil, "gpu0.clocks", Warn, ""},
+		{"another process", func(g *hw.GPU) { g.Processes = []hw.GPUProcess{{PID: 77, Name: "python3", UsedMemoryBytes: 2 << 30}} },
 			nil, "gpu0.processes", Bad, "busy: pid 77 python3 (2 GiB)"},
-		{"busy without a visible process", func(*GPU) {}, []GPUSample{{Index: 0, GPUUtil: 88}}, "gpu0.processes", Bad,
+		{"busy without a visible process", func(*hw.GPU) {}, []results.GPUSample{{Index: 0, GPUUtil: 88}}, "gpu0.processes", Bad,
 			"no process listed, yet 88% utilized right now (a process in another container?)"},
-		{"idle", func(*GPU) {}, []GPUSample{idle}, "gpu0.processes", OK, "none"},
-		{"ECC off", func(g *GPU) { g.ECC = ptr(false) }, nil, "gpu0.ecc", Info, ""},
-		{"ECC changes at reboot", func(g *GPU) { g.ECCPending = ptr(false) }, nil, "gpu0.ecc_pending", Warn, "ECC will be off after the next reboot"},
-		{"MIG", func(g *GPU) { g.MIG = ptr(true); g.MIGDevices = make([]MIGInstance, 3) }, nil, "gpu0.mig", Info, ""},
-		{"power limit lowered", func(g *GPU) { g.PowerLimitW = 450 }, nil, "gpu0.power_limit", Warn,
+		{"idle", func(*hw.GPU) {}, []results.GPUSample{idle}, "gpu0.processes", OK, "none"},
+		{"ECC off", func(g *hw.GPU) { g.ECC = ptr(false) }, nil, "gpu0.ecc", Info, ""},
+		{"ECC changes at reboot", func(g *hw.GPU) { g.ECCPending = ptr(false) }, nil, "gpu0.ecc_pending", Warn, "ECC will be off after the next reboot"},
+		{"MIG", func(g *hw.GPU) { g.MIG = ptr(true); g.MIGDevices = make([]hw.MIGInstance, 3) }, nil, "gpu0.mig", Info, ""},
+		{"power limit lowered", func(g *hw.GPU) { g.PowerLimitW = 450 }, nil, "gpu0.power_limit", Warn,
 			"450 W, below the default 700 W: the GPU will power-cap sooner"},
-		{"app clocks changed", func(g *GPU) { g.AppClocks = &Clocks{1410, 2619} }, nil, "gpu0.app_clocks", Info, ""},
-		{"no throttling", func(*GPU) {}, []GPUSample{idle}, "gpu0.throttle", OK, "none (33°C, 70 W, SM 345 MHz)"},
-		{"thermal throttling", func(*GPU) {}, []GPUSample{{Index: 0, TempC: 89, Reasons: results.ReasonSWThermal | results.ReasonGPUIdle}},
+		{"app clocks changed", func(g *hw.GPU) { g.AppClocks = &hw.Clocks{SMMHz: 1410, MemMHz: 2619} }, nil, "gpu0.app_clocks", Info, ""},
+		{"no throttling", func(*hw.GPU) {}, []results.GPUSample{idle}, "gpu0.throttle", OK, "none (33°C, 70 W, SM 345 MHz)"},
+		{"thermal throttling", func(*hw.GPU) {}, []results.GPUSample{{Index: 0, TempC: 89, Reasons: results.ReasonSWThermal | results.ReasonGPUIdle}},
 			"gpu0.throttle", Warn, "active: sw_thermal_slowdown (89°C, 0 W, SM 0 MHz)"},
-		{"near slowdown", func(*GPU) {}, []GPUSample{{Index: 0, TempC: 80}}, "gpu0.throttle", Warn,
+		{"near slowdown", func(*hw.GPU) {}, []results.GPUSample{{Index: 0, TempC: 80}}, "gpu0.throttle", Warn,
 			"not yet, but 80°C is within 10°C of the 87°C slowdown threshold"},
-		{"GPU unreadable", func(*GPU) {}, []GPUSample{{Index: 0, Error: "GPU is lost (fell off the bus)"}}, "gpu0.throttle", Bad,
+		{"GPU unreadable", func(*hw.GPU) {}, []results.GPUSample{{Index: 0, Error: "GPU is lost (fell off the bus)"}}, "gpu0.throttle", Bad,
 			"cannot read the GPU: GPU is lost (fell off the bus)"},
-		{"no live sample", func(*GPU) {}, nil, "gpu0.throttle", Skip, "no live telemetry"},
+		{"no live sample", func(*hw.GPU) {}, nil, "gpu0.throttle", Skip, "no live telemetry"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			g := base()
 			tc.gpu(&g)
-			inv := &Inventory{GPUs: []GPU{g}, CPU: CPU{Threads: 8}}
-			c := find(Doctor(inv, tc.now), tc.id)
+			inv := &hw.Inventory{GPUs: []hw.GPU{g}, CPU: hw.CPU{Threads: 8}}
+			c := find(Examine(inv, tc.now), tc.id)
 			if c.Verdict != tc.want || (tc.detail != "" && c.Detail != tc.detail) {
 				t.Errorf("%s = %s %q, want %s %q", tc.id, c.Verdict, c.Detail, tc.want, tc.detail)
 			}
@@ -133,18 +155,11 @@ func TestWorst(t *testing.T) {
 // SMT and boost states read as words, not as the kernel's tokens or a dash
 // (#15.15).
 func TestDoctorSMTAndBoostWords(t *testing.T) {
-	checks := Doctor(hostInventory(t, "epyc-vm", nil), nil)
+	checks := Examine(hostInventory(t, "epyc-vm"), nil)
 	if c := find(checks, "cpu.smt"); c.Detail != "not supported by this CPU/kernel" {
 		t.Errorf("smt detail = %q", c.Detail)
 	}
 	if c := find(checks, "cpu.boost"); c.Detail != "unknown (no cpufreq boost control)" {
 		t.Errorf("boost detail = %q", c.Detail)
-	}
-	for smt, want := range map[string]string{"on": "on", "off": "off", "forceoff": "off (forced at boot)",
-		"notsupported": "not supported by this CPU/kernel", "notimplemented": "not implemented by this kernel",
-		"": "unknown (no /sys/devices/system/cpu/smt/control)"} {
-		if got := (CPU{SMT: smt}).SMTText(); got != want {
-			t.Errorf("SMTText(%q) = %q, want %q", smt, got, want)
-		}
 	}
 }

@@ -1,10 +1,14 @@
-package hw
+// Package doctor lists what threatens the reproducibility of benchmarks on
+// a machine, from its inventory (hw.Detect) and a live telemetry sample, with
+// a fix for each problem: the checks behind `benchy doctor`.
+package doctor
 
 import (
 	"fmt"
 	"sort"
 	"strings"
 
+	"github.com/benchy-dev/benchy/hw"
 	"github.com/benchy-dev/benchy/results"
 )
 
@@ -31,11 +35,11 @@ type Check struct {
 	Fix     string  `json:"fix,omitempty"`
 }
 
-// Doctor lists what threatens the reproducibility of benchmarks on the
+// Examine lists what threatens the reproducibility of benchmarks on the
 // machine described by inv, with a fix for each problem. now is a live
 // telemetry sample (nil without one); it adds the checks that need the
 // present state (throttling, temperature, utilization).
-func Doctor(inv *Inventory, now []GPUSample) []Check {
+func Examine(inv *hw.Inventory, now []results.GPUSample) []Check {
 	var cs []Check
 	add := func(c Check) { cs = append(cs, c) }
 	doctorCPU(inv, add)
@@ -56,7 +60,7 @@ func Worst(checks []Check) Verdict {
 	return w
 }
 
-func doctorCPU(inv *Inventory, add func(Check)) {
+func doctorCPU(inv *hw.Inventory, add func(Check)) {
 	c := inv.CPU
 	// Frequency governor.
 	gov := Check{ID: "cpu.governor", Name: "CPU frequency governor"}
@@ -127,7 +131,7 @@ func doctorCPU(inv *Inventory, add func(Check)) {
 	add(iso)
 }
 
-func doctorSystem(inv *Inventory, add func(Check)) {
+func doctorSystem(inv *hw.Inventory, add func(Check)) {
 	h, m := inv.Host, inv.Memory
 	load := Check{ID: "sys.load", Name: "system load"}
 	threads := max(inv.CPU.Threads, 1)
@@ -144,11 +148,11 @@ func doctorSystem(inv *Inventory, add func(Check)) {
 	switch {
 	case m.SwapUsedBytes > 0:
 		swap.Verdict = Warn
-		swap.Detail = FormatBytes(m.SwapUsedBytes) + " of swap in use: paging adds latency spikes"
+		swap.Detail = hw.FormatBytes(m.SwapUsedBytes) + " of swap in use: paging adds latency spikes"
 		swap.Fix = "free memory, then sudo swapoff -a && sudo swapon -a to bring pages back"
 	case m.SwapTotalBytes > 0:
 		swap.Verdict = OK
-		swap.Detail = "swap configured (" + FormatBytes(m.SwapTotalBytes) + "), none in use"
+		swap.Detail = "swap configured (" + hw.FormatBytes(m.SwapTotalBytes) + "), none in use"
 	default:
 		swap.Verdict = OK
 		swap.Detail = "no swap"
@@ -173,7 +177,7 @@ func doctorSystem(inv *Inventory, add func(Check)) {
 	}
 }
 
-func doctorGPUs(inv *Inventory, now []GPUSample, add func(Check)) {
+func doctorGPUs(inv *hw.Inventory, now []results.GPUSample, add func(Check)) {
 	if len(inv.GPUs) == 0 {
 		add(Check{ID: "gpu", Name: "NVIDIA GPU", Verdict: Skip,
 			Detail: orText(inv.GPUReason, "no NVIDIA GPU detected") + "; GPU checks skipped"})
@@ -184,7 +188,6 @@ func doctorGPUs(inv *Inventory, now []GPUSample, add func(Check)) {
 			Detail: "GPUs found by nvidia-smi but NVML is unusable (" + inv.NVML.Reason + "): no per-block telemetry",
 			Fix:    "run benchy where libnvidia-ml.so.1 loads (a cgo build, with the driver's libraries visible)"})
 	}
-	live := byIndex(now)
 	for _, g := range inv.GPUs {
 		p := fmt.Sprintf("gpu%d.", g.Index)
 		label := fmt.Sprintf("GPU %d ", g.Index)
@@ -192,7 +195,7 @@ func doctorGPUs(inv *Inventory, now []GPUSample, add func(Check)) {
 			"on", Warn, "off: the driver tears down and re-initialises the GPU between processes, adding start-up latency and resetting clocks",
 			"sudo nvidia-smi -i "+fmt.Sprint(g.Index)+" -pm 1   (or enable nvidia-persistenced)"))
 		add(lockCheck(p, label, g))
-		add(busyCheck(p, label, g, live))
+		add(busyCheck(p, label, g, now))
 		add(boolCheck(p+"ecc", label+"ECC", g.ECC, g.Unavailable["ecc"],
 			"on", Info, "off: memory behaves differently from ECC-on GPUs, so results do not compare with theirs",
 			"sudo nvidia-smi -i "+fmt.Sprint(g.Index)+" -e 1 and reboot"))
@@ -215,7 +218,7 @@ func doctorGPUs(inv *Inventory, now []GPUSample, add func(Check)) {
 				Detail: fmt.Sprintf("set to %d/%d MHz (SM/memory), default %d/%d MHz", g.AppClocks.SMMHz, g.AppClocks.MemMHz, g.DefaultAppClocks.SMMHz, g.DefaultAppClocks.MemMHz),
 				Fix:    fmt.Sprintf("sudo nvidia-smi -i %d -rac to restore the defaults", g.Index)})
 		}
-		add(liveCheck(p, label, g, live))
+		add(liveCheck(p, label, g, now))
 	}
 }
 
@@ -236,7 +239,7 @@ func boolCheck(id, name string, v *bool, why, goodWord string, badVerdict Verdic
 	return c
 }
 
-func lockCheck(p, label string, g GPU) Check {
+func lockCheck(p, label string, g hw.GPU) Check {
 	c := Check{ID: p + "clocks", Name: label + "clocks"}
 	if g.LockedClocks != nil {
 		c.Verdict = OK
@@ -249,7 +252,7 @@ func lockCheck(p, label string, g GPU) Check {
 	return c
 }
 
-func busyCheck(p, label string, g GPU, live map[int]GPUSample) Check {
+func busyCheck(p, label string, g hw.GPU, now []results.GPUSample) Check {
 	c := Check{ID: p + "processes", Name: label + "other processes"}
 	if len(g.Processes) > 0 {
 		var ps []string
@@ -259,7 +262,7 @@ func busyCheck(p, label string, g GPU, live map[int]GPUSample) Check {
 				s += " " + pr.Name
 			}
 			if pr.UsedMemoryBytes > 0 {
-				s += " (" + FormatBytes(pr.UsedMemoryBytes) + ")"
+				s += " (" + hw.FormatBytes(pr.UsedMemoryBytes) + ")"
 			}
 			ps = append(ps, s)
 		}
@@ -268,7 +271,7 @@ func busyCheck(p, label string, g GPU, live map[int]GPUSample) Check {
 		c.Fix = fmt.Sprintf("stop them, or give benchy another GPU (CUDA_VISIBLE_DEVICES), or run on a dedicated runner")
 		return c
 	}
-	if s, ok := live[g.Index]; ok && s.Error == "" && s.Has("util_pct") && s.GPUUtil > 5 {
+	if s, ok := sampleOf(now, g.Index); ok && s.Error == "" && s.Has("util_pct") && s.GPUUtil > 5 {
 		c.Verdict = Bad
 		c.Detail = fmt.Sprintf("no process listed, yet %d%% utilized right now (a process in another container?)", s.GPUUtil)
 		c.Fix = "find and stop the other workload (nvidia-smi on the host)"
@@ -284,9 +287,9 @@ func busyCheck(p, label string, g GPU, live map[int]GPUSample) Check {
 	return c
 }
 
-func liveCheck(p, label string, g GPU, live map[int]GPUSample) Check {
+func liveCheck(p, label string, g hw.GPU, now []results.GPUSample) Check {
 	c := Check{ID: p + "throttle", Name: label + "throttling now"}
-	s, ok := live[g.Index]
+	s, ok := sampleOf(now, g.Index)
 	switch {
 	case !ok:
 		c.Verdict = Skip
@@ -324,6 +327,17 @@ func liveCheck(p, label string, g GPU, live map[int]GPUSample) Check {
 		c.Fix = "check cooling, power supply and sync boost settings (nvidia-smi -q -d PERFORMANCE)"
 	}
 	return c
+}
+
+// sampleOf returns the first of samples taken of the GPU with the given
+// index.
+func sampleOf(samples []results.GPUSample, index int) (results.GPUSample, bool) {
+	for _, s := range samples {
+		if s.Index == index {
+			return s, true
+		}
+	}
+	return results.GPUSample{}, false
 }
 
 func onOff(b bool) string {
