@@ -58,7 +58,7 @@ func (w *workloadRun) turn(ctx context.Context, a *armState) (*results.ArmRun, o
 			return ar, turnEnded
 		}
 	}
-	var before any
+	var before []results.GPUSample
 	if r.opt.Telemetry != nil {
 		before = r.opt.Telemetry.Sample()
 	}

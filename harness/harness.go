@@ -91,11 +91,12 @@ type BlockProgress struct {
 
 // Telemetry samples device state around a run; the hw package provides one.
 type Telemetry interface {
-	// Sample returns a JSON-serialisable snapshot.
-	Sample() any
-	// Summarize turns the snapshots before and after a run of n iterations
-	// into what is recorded (clocks, energy per iteration, throttling).
-	Summarize(before, after any, iterations int) *results.Telemetry
+	// Sample reads every GPU once.
+	Sample() []results.GPUSample
+	// Summarize turns the samples before and after a run of n iterations
+	// into what is recorded (clocks, energy per iteration, throttling), or
+	// nil for nothing to record.
+	Summarize(before, after []results.GPUSample, iterations int) *results.Telemetry
 }
 
 // Run executes plan and returns its results document. The plan is the

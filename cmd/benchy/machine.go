@@ -78,17 +78,17 @@ func lockClocks(plan *suites.Plan, stderr io.Writer) (restore func()) {
 // energy per iteration.
 type gpuTelemetry struct{ t *hw.Telemetry }
 
-// Sample returns t.Sample() as an any.
-func (g gpuTelemetry) Sample() any { return g.t.Sample() }
+var _ harness.Telemetry = gpuTelemetry{}
+
+// Sample returns t.Sample() (nil for no Telemetry).
+func (g gpuTelemetry) Sample() []results.GPUSample { return g.t.Sample() }
 
 // Summarize returns hw.NewRunTelemetry(before, after, nil, iterations), or
 // nil when neither side holds samples.
-func (g gpuTelemetry) Summarize(before, after any, iterations int) *results.Telemetry {
-	b, _ := before.([]results.GPUSample)
-	a, _ := after.([]results.GPUSample)
-	if len(b) == 0 && len(a) == 0 {
+func (g gpuTelemetry) Summarize(before, after []results.GPUSample, iterations int) *results.Telemetry {
+	if len(before) == 0 && len(after) == 0 {
 		return nil
 	}
-	rt := hw.NewRunTelemetry(b, a, nil, iterations)
+	rt := hw.NewRunTelemetry(before, after, nil, iterations)
 	return &rt
 }
