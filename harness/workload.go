@@ -84,7 +84,9 @@ func (r *run) runWorkload(ctx context.Context, pw *suites.Workload) {
 		w.end(results.StatusFailed, "no arm could run")
 		return
 	}
-	w.sch = schedule{order: w.s.Order, arms: names, seed: r.doc.Seed, name: pw.Name}
+	// The instance's own seed: the run's, unless its workload's run block
+	// gave one (suites.Plan.Resolve).
+	w.sch = schedule{order: w.s.Order, arms: names, seed: w.s.Seed, name: pw.Name}
 	if w.s.Order == suites.OrderSequential {
 		w.sequential(ctx)
 	} else {

@@ -225,8 +225,10 @@ type Overrides struct {
 // Resolve returns the plan that runs: p with o applied to the suite's and
 // every workload instance's run settings, and the seed fixed once, for the
 // run to record: o.Seed, else the suite's, else one drawn at random. The
-// result's run settings all have SeedSet, with that seed; resolving it
-// again without overrides returns the same settings.
+// result's run settings all have SeedSet: a workload instance whose own
+// run block gives a seed keeps it for its schedule (unless o.Seed replaces
+// every seed), the others take the run's; resolving the result again
+// without overrides returns the same settings.
 //
 // A conflict between an override and the suite is an error diagnostic,
 // and the plan is nil: --min-blocks above a workload instance's
@@ -255,7 +257,9 @@ func (p *Plan) Resolve(o Overrides) (*Plan, hcl.Diagnostics) {
 		}
 		nw := *w
 		nw.Run = o.apply(w.Run)
-		nw.Run.Seed, nw.Run.SeedSet = out.Run.Seed, true
+		if !nw.Run.SeedSet { // neither the suite nor the workload gave one
+			nw.Run.Seed, nw.Run.SeedSet = out.Run.Seed, true
+		}
 		if nw.Run.MinBlocks > nw.Run.MaxBlocks { // only --max-blocks can get here from Load
 			nw.Run.MinBlocks = nw.Run.MaxBlocks
 			capped = append(capped, fmt.Sprintf("%s (%d)", w.Name, w.Run.MinBlocks))
