@@ -5,9 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/benchy-dev/benchy/internal/atomicfile"
+	"github.com/benchy-dev/benchy/results"
 )
 
 // Parse decodes a fleet document and checks its schema tag.
@@ -30,9 +30,9 @@ func Parse(b []byte) (*Document, error) {
 	return &d, nil
 }
 
-// ReadFile reads a fleet document.
+// ReadFile reads a fleet document, a regular file (results.ReadBytes).
 func ReadFile(path string) (*Document, error) {
-	b, err := os.ReadFile(path)
+	b, err := results.ReadBytes(path)
 	if err != nil {
 		return nil, err
 	}

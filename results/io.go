@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/benchy-dev/benchy/internal/atomicfile"
+	"github.com/benchy-dev/benchy/internal/regularfile"
 )
 
 // WriteFile writes doc to path atomically (mode 0644): a temporary file
@@ -25,9 +26,22 @@ func WriteFile(path string, doc *Document) error {
 	return atomicfile.Write(path, append(b, '\n'), 0o644)
 }
 
-// ReadFile reads a results document or a journal (detected by content).
+// MaxFileBytes bounds what ReadBytes reads: no results document, journal
+// or fleet document that benchy writes comes near it.
+const MaxFileBytes = 2 << 30
+
+// ReadBytes reads the file at path that should hold a results document, a
+// journal or a fleet document. It must be a regular file of at most
+// MaxFileBytes: a FIFO, a device or a directory is refused at once with a
+// *regularfile.NotRegularError instead of blocking or reading forever.
+func ReadBytes(path string) ([]byte, error) {
+	return regularfile.Read(path, MaxFileBytes)
+}
+
+// ReadFile reads a results document or a journal (detected by content),
+// through ReadBytes.
 func ReadFile(path string) (*Document, error) {
-	b, err := os.ReadFile(path)
+	b, err := ReadBytes(path)
 	if err != nil {
 		return nil, err
 	}

@@ -177,7 +177,7 @@ func findInputs(dir string) (files []string, skipped []Skipped) {
 // loadFile reads one input file: its runs, analysed, or why it is skipped.
 func loadFile(p string) (runs []*Run, skipped []Skipped) {
 	skip := func(where, why string) { skipped = append(skipped, Skipped{where, why}) }
-	b, err := os.ReadFile(p)
+	b, err := results.ReadBytes(p)
 	if err != nil {
 		skip(p, err.Error())
 		return nil, skipped

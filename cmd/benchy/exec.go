@@ -20,6 +20,7 @@ import (
 	"github.com/spf13/pflag"
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/benchy-dev/benchy/internal/regularfile"
 	"github.com/benchy-dev/benchy/reports"
 	"github.com/benchy-dev/benchy/results"
 	"github.com/benchy-dev/benchy/suites"
@@ -839,7 +840,7 @@ const execSuiteHeader = "# Written by benchy exec."
 // checkSaveSuite refuses to replace a file benchy exec did not write: it
 // may be a suite someone wrote by hand.
 func checkSaveSuite(path string) error {
-	b, err := os.ReadFile(path)
+	b, err := readPrefix(path, len(execSuiteHeader))
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil
@@ -849,6 +850,22 @@ func checkSaveSuite(path string) error {
 		return usagef("--save-suite %s: the file exists and was not written by benchy exec; remove it or give another name", path)
 	}
 	return nil
+}
+
+// readPrefix reads up to n bytes from the start of the regular file at
+// path; any other kind of file is an error at once, never a blocking read.
+func readPrefix(path string, n int) ([]byte, error) {
+	f, _, err := regularfile.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b := make([]byte, n)
+	m, err := io.ReadFull(f, b)
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		err = nil
+	}
+	return b[:m], err
 }
 
 // execCommandLines maps every arm instance of the plan to the command line

@@ -132,7 +132,7 @@ func readMergeInput(arg string) ([]fleet.Input, error) {
 // benchy merge) comes back as fd, anything else as a results document or
 // a replayed journal.
 func readDocument(path string) (doc *results.Document, fd *fleet.Document, err error) {
-	b, err := os.ReadFile(path)
+	b, err := results.ReadBytes(path)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -362,7 +362,7 @@ func newModelsInfoCmd(stdout io.Writer) *cobra.Command {
 }
 
 func readModel(path string) (*models.ModelProto, error) {
-	data, err := os.ReadFile(path)
+	data, err := ortrunner.ReadModelFile(path)
 	if err != nil {
 		return nil, withCode(exitUsage, err)
 	}

@@ -94,6 +94,33 @@ func TestCLIRefusesFIFOsAndDevices(t *testing.T) {
 	runBin(t, dir, nil, "run", suite, "--var-file", "/dev/zero", "--out", t.TempDir()).want(t, exitUsage, "is a character device")
 }
 
+// TestCLIRefusesFIFOInputs: a FIFO given where benchy reads a results,
+// fleet or model file, or checks a --save-suite file, ends at once with
+// exit 2 (these read with os.ReadFile and blocked until killed); the site
+// skips one with its reason.
+func TestCLIRefusesFIFOInputs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the benchy binary")
+	}
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "pipe.json")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	const refused = "pipe.json is a named pipe (FIFO), not a regular file"
+	for _, args := range [][]string{
+		{"compare", fifo},
+		{"compare", fifo, fifo},
+		{"report", fifo},
+		{"merge", fifo},
+		{"models", "info", fifo},
+		{"exec", "true", "--save-suite", fifo},
+	} {
+		runBin(t, dir, nil, args...).want(t, exitUsage, refused)
+	}
+	runBin(t, dir, nil, "site", dir, "-o", filepath.Join(t.TempDir(), "site")).want(t, 0, "skipped "+fifo+": "+fifo+" is a named pipe")
+}
+
 // TestCLIReadsSuitesFromStdin: "-" and /dev/stdin read the suite from
 // standard input, resolve its paths against the working directory, and stop
 // at the size limit when standard input is endless (#15.2, #14.7).
