@@ -61,6 +61,9 @@ Exit status 1 means the setup is miscalibrated.`,
 			if f.order != "" && !validFormat(f.order, string(suites.OrderInterleavedRandom), string(suites.OrderInterleaved), string(suites.OrderSequential)) {
 				return withCode(exitUsage, fmt.Errorf("--order must be interleaved-random, interleaved or sequential, not %q", f.order))
 			}
+			if err := checkColor(f.color); err != nil {
+				return withCode(exitUsage, err)
+			}
 			if _, err := reports.SummaryFormats.Parse(f.format); err != nil {
 				return withCode(exitUsage, err)
 			}

@@ -37,6 +37,8 @@ func TestColorFlag(t *testing.T) {
 		args []string
 		want string
 	}{
+		{[]string{"run", "--color", "blue", "quickstart"}, `benchy: --color must be auto, always or never, not "blue"`},
+		{[]string{"calibrate", "--color", "blue", "quickstart"}, `benchy: --color must be auto, always or never, not "blue"`},
 		{[]string{"report", "--color", "blue", "results.json"}, `benchy: --color must be auto, always or never, not "blue"`},
 		{[]string{"compare", "--color", "blue", "a.json", "b.json"}, `benchy: --color must be auto, always or never, not "blue"`},
 		{[]string{"exec", "--color", "blue", "true"}, `benchy: exec: --color must be auto, always or never, not "blue"`},

@@ -66,6 +66,9 @@ docs/lifetime.md says what ends the processes an arm starts.`,
 			if f.order != "" && !validFormat(f.order, string(suites.OrderInterleavedRandom), string(suites.OrderInterleaved), string(suites.OrderSequential)) {
 				return withCode(exitUsage, fmt.Errorf("--order must be interleaved-random, interleaved or sequential, not %q", f.order))
 			}
+			if err := checkColor(f.color); err != nil {
+				return withCode(exitUsage, err)
+			}
 			if err := checkBlockFlags(cmd.Flags(), f.minBlocks, f.maxBlocks); err != nil {
 				return err
 			}
