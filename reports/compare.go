@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -272,25 +271,9 @@ func Compare(base, head *results.Document, opt CompareOptions) (*Comparison, err
 	return c, nil
 }
 
-// SuiteName is the name a results document's suite goes by: the base name
-// of its file without ".benchy.hcl" (or ".hcl"), or "builtin:NAME".
-func SuiteName(doc *results.Document) string {
-	p := doc.Suite.Path
-	if strings.HasPrefix(p, "builtin:") {
-		return p
-	}
-	name := filepath.Base(filepath.ToSlash(p))
-	for _, ext := range []string{".benchy.hcl", ".hcl"} {
-		if strings.HasSuffix(name, ext) && len(name) > len(ext) {
-			return strings.TrimSuffix(name, ext)
-		}
-	}
-	return name
-}
-
 // differentSuites says why two runs come from different suites, or "".
 func differentSuites(base, head *results.Document) string {
-	if b, h := SuiteName(base), SuiteName(head); b != h {
+	if b, h := base.Suite.Name(), head.Suite.Name(); b != h {
 		return fmt.Sprintf("BASE ran suite %s (%s), HEAD ran suite %s (%s)", b, base.Suite.Path, h, head.Suite.Path)
 	}
 	if len(base.Workloads) == 0 || len(head.Workloads) == 0 {

@@ -6,6 +6,8 @@ package results
 
 import (
 	"encoding/json"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/benchy-dev/benchy/metric"
@@ -53,6 +55,23 @@ type Suite struct {
 	Path   string `json:"path"`
 	Source string `json:"source"`
 	SHA256 string `json:"sha256"`
+}
+
+// Name is the suite's short name, the one its plan and reports show: a
+// built-in suite's path ("builtin:NAME") as it is, else the file name
+// without .benchy.hcl, .benchy.json, .hcl or .json (a name that is only
+// the extension stays whole).
+func (s Suite) Name() string {
+	if strings.HasPrefix(s.Path, "builtin:") {
+		return s.Path
+	}
+	name := filepath.Base(filepath.ToSlash(s.Path))
+	for _, ext := range []string{".benchy.hcl", ".benchy.json", ".hcl", ".json"} {
+		if n, ok := strings.CutSuffix(name, ext); ok && n != "" {
+			return n
+		}
+	}
+	return name
 }
 
 // Variable is a resolved input variable; sensitive values are redacted

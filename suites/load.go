@@ -14,6 +14,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 
+	"github.com/benchy-dev/benchy/results"
 	"github.com/benchy-dev/benchy/runners"
 )
 
@@ -125,7 +126,7 @@ func (l *Loader) LoadFile(path string) (*Plan, hcl.Diagnostics) {
 	if err != nil {
 		return nil, hcl.Diagnostics{errorf(nil, "Cannot resolve suite directory", "%v.", err)}
 	}
-	return l.load(path, path, src, dir, suiteName(path))
+	return l.load(path, path, src, dir, results.Suite{Path: path}.Name())
 }
 
 // LoadBuiltin loads the built-in suite name. Its directory is the current
@@ -148,7 +149,7 @@ func (l *Loader) LoadBuiltin(name string) (*Plan, hcl.Diagnostics) {
 // (its extension selects JSON or native syntax) and dir is the directory
 // its relative paths resolve against.
 func (l *Loader) LoadSource(filename string, src []byte, dir string) (*Plan, hcl.Diagnostics) {
-	return l.load(filename, filename, src, dir, suiteName(filename))
+	return l.load(filename, filename, src, dir, results.Suite{Path: filename}.Name())
 }
 
 func (l *Loader) cwd() (string, error) {
@@ -156,17 +157,6 @@ func (l *Loader) cwd() (string, error) {
 		return filepath.Abs(l.opts.Cwd)
 	}
 	return os.Getwd()
-}
-
-// suiteName is a file's base name without its suite extension.
-func suiteName(path string) string {
-	base := filepath.Base(path)
-	for _, ext := range []string{".benchy.hcl", ".benchy.json", ".hcl", ".json"} {
-		if s, ok := strings.CutSuffix(base, ext); ok {
-			return s
-		}
-	}
-	return base
 }
 
 // load is the state of one suite load.
