@@ -13,9 +13,15 @@ import (
 // TestFailureWaitsForStderr: a worker whose traceback reaches benchy's
 // stderr copy after its failure line (here on purpose, 50 ms later; on a
 // loaded machine by scheduling) still has it quoted in the reason.
+// The wait's bounds are stretched to a minute, so that however loaded the
+// machine, the late traceback (one write) arrives inside them; the wait
+// still ends as soon as it has.
 func TestFailureWaitsForStderr(t *testing.T) {
+	oldMax, oldEmpty := stderrSettleMax, stderrSettleEmpty
+	stderrSettleMax, stderrSettleEmpty = time.Minute, time.Minute
+	t.Cleanup(func() { stderrSettleMax, stderrSettleEmpty = oldMax, oldEmpty })
 	script := `read -r line
-(sleep 0.05; echo 'Traceback (most recent call last):' >&2; echo 'ValueError: late' >&2) &
+(sleep 0.05; printf 'Traceback (most recent call last):\nValueError: late\n' >&2) &
 echo '{"ok":false,"error":"ValueError: late"}'
 read -r line
 `

@@ -258,8 +258,9 @@ func (w *worker) failure(cause string) string {
 	return cause + "; stderr ends: " + strings.Join(lines, " | ")
 }
 
-// Bounds of settleStderr's wait.
-const (
+// Bounds of settleStderr's wait (variables so that a test can wait for
+// stderr with a generous deadline instead of racing these).
+var (
 	stderrSettleMax   = 500 * time.Millisecond
 	stderrSettleQuiet = 20 * time.Millisecond
 	stderrSettleEmpty = 100 * time.Millisecond

@@ -299,10 +299,14 @@ workload "w" {
 // TestSignalWhileLoadingEndsAtOnce: SIGTERM (as `timeout` sends) while
 // the suite is still being read ends benchy at once with exit 130, even
 // though the read never returns (#14.2). The suite is a pipe on stdin
-// that nobody writes to or closes.
+// that nobody writes to or closes. The signal goes once benchy is seen
+// blocked reading it, which it is only after installing its handler.
 func TestSignalWhileLoadingEndsAtOnce(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the benchy binary")
+	}
+	if _, err := os.Stat("/proc/self/task"); err != nil {
+		t.Skip("needs /proc to see benchy block in the read")
 	}
 	cmd := exec.Command(buildBenchy(t), "run", "/dev/stdin", "--out", t.TempDir())
 	pr, pw, err := os.Pipe()
@@ -317,7 +321,7 @@ func TestSignalWhileLoadingEndsAtOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	pr.Close()
-	time.Sleep(time.Second) // let it install its handler and block in the read
+	waitReadingPipe(t, cmd.Process.Pid)
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -327,6 +331,23 @@ func TestSignalWhileLoadingEndsAtOnce(t *testing.T) {
 	if !strings.Contains(stderr.String(), "interrupted while loading") {
 		t.Errorf("stderr does not say what was interrupted:\n%s", stderr.String())
 	}
+}
+
+// waitReadingPipe waits, for at most a minute, until a thread of process
+// pid sleeps in the kernel's pipe read (its wchan names it: anon_pipe_read,
+// pipe_read or, on older kernels, pipe_wait).
+func waitReadingPipe(t *testing.T, pid int) {
+	t.Helper()
+	tasks := fmt.Sprintf("/proc/%d/task", pid)
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		ids, _ := os.ReadDir(tasks)
+		for _, id := range ids {
+			if b, err := os.ReadFile(filepath.Join(tasks, id.Name(), "wchan")); err == nil && strings.Contains(string(b), "pipe") {
+				return
+			}
+		}
+	}
+	t.Fatalf("benchy (pid %d) was not seen reading its stdin pipe within a minute (%s/*/wchan)", pid, tasks)
 }
 
 // TestInterruptibleLoad: the first signal ends a load that never returns;

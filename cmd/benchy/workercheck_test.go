@@ -9,12 +9,22 @@ import (
 	"testing"
 )
 
-// quick keeps the checker's runs short in the tests.
+// quick keeps the checker's runs short in the tests; its 2 s timeout is
+// what the hanging workers' violations name.
 var quick = []string{"--blocks", "2", "--iterations", "5", "--round-trips", "3", "--timeout", "2s"}
 
 func check(t *testing.T, argv ...string) binResult {
 	t.Helper()
-	return runBin(t, t.TempDir(), nil, append(append([]string{"worker", "check"}, quick...), append([]string{"--"}, argv...)...)...)
+	return checkWithin(t, "2s", argv...)
+}
+
+// checkWithin checks a worker with quick's counts and the given timeout
+// on every call: a worker that answers gets a generous one, so that a
+// loaded machine's slow start is not mistaken for a hang.
+func checkWithin(t *testing.T, timeout string, argv ...string) binResult {
+	t.Helper()
+	flags := append(append([]string{"worker", "check"}, quick[:len(quick)-1]...), timeout, "--")
+	return runBin(t, t.TempDir(), nil, append(flags, argv...)...)
 }
 
 // TestWorkerCheckConforming: the Go SDK example and a correct sh worker
@@ -23,7 +33,7 @@ func check(t *testing.T, argv ...string) binResult {
 func TestWorkerCheckConforming(t *testing.T) {
 	sortbench := buildGoProgram(t, "../../examples/gosdk")
 	for _, argv := range [][]string{{sortbench, "slices", "n=100"}, {sortbench, "sort"}, {fakeWorker(t), "ok"}, {fakeWorker(t), "old"}} {
-		r := check(t, argv...)
+		r := checkWithin(t, "40s", argv...)
 		if r.code != 0 || !strings.Contains(r.stdout, "conforms to worker protocol 1") ||
 			!strings.Contains(r.stdout, "ok       asked for protocol 2, the worker answered 1") ||
 			!regexp.MustCompile(`round trip of a run request: [0-9.]+[µm]?s beyond its iteration`).MatchString(r.stdout) ||
@@ -127,7 +137,7 @@ func TestWorkerCheckNode(t *testing.T) {
 	}
 	script, _ := filepath.Abs("../../examples/onnx/ort-node-worker.js")
 	model := filepath.Join(t.TempDir(), "frill.onnx")
-	r := check(t, node, script, "--model", model, "--threads", "1")
+	r := checkWithin(t, "40s", node, script, "--model", model, "--threads", "1")
 	if r.code == 3 {
 		t.Skipf("the Node worker skipped, and answered that correctly: %s", lastLines(r.stdout, 3))
 	}
