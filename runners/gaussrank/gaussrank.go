@@ -32,6 +32,11 @@ type Model struct {
 	eps     float64
 	threads int
 
+	// rank[i] is the rank of training row i, so that nodes[rank[i]].y is
+	// its Gaussian value: the inverse of the training transform starts
+	// each query at its own interval instead of searching (see hints).
+	rank []uint32
+
 	// The inverse's scratch records: one block per goroutine, reused
 	// across calls by whoever holds mu (others allocate their own).
 	mu   sync.Mutex
@@ -130,6 +135,11 @@ func (ws *Workspace) prepare(n int, eps float64, m *Model, g []float64) (*Model,
 		adviseHuge(m.nodes)
 	}
 	m.nodes = m.nodes[:n]
+	if cap(m.rank) < n {
+		m.rank = make([]uint32, n)
+		adviseHuge(m.rank)
+	}
+	m.rank = m.rank[:n]
 	m.eps = eps
 	m.threads = ws.Threads
 	if cap(g) < n {
@@ -175,7 +185,7 @@ func (ws *Workspace) FitTransform(x []float64, eps float64, m *Model, g []float6
 		lo, hi = cuts[c], cuts[c+1]
 		settleRuns(w[lo:hi], tmp[lo:hi], nodes[lo:hi])
 	})
-	ws.fillGaussian(w, nodes, g, eps)
+	ws.fillGaussian(w, nodes, g, m.rank, eps)
 	return m, g
 }
 
@@ -206,7 +216,7 @@ func (ws *Workspace) FitTransform32(x []float32, eps float64, m *Model, g []floa
 			}
 		}
 	})
-	ws.fillGaussian(w, nodes, g, eps)
+	ws.fillGaussian(w, nodes, g, m.rank, eps)
 	return m, g
 }
 
@@ -291,8 +301,9 @@ func settleRun(w, tmp []uint64, nodes []node, scr *settleScratch) {
 // half is the element's index) has Gaussian value erfinv(s(k)). Ranks are
 // taken in mirrored pairs (k, n-1-k): where s(n-1-k) == -s(k) exactly
 // (about 58% of pairs), erfinv's oddness gives the second value for free,
-// bit for bit. Then the values are scattered to g in row order.
-func (ws *Workspace) fillGaussian(w []uint64, nodes []node, g []float64, eps float64) {
+// bit for bit. Then the values are scattered to g in row order, and the
+// ranks to rank.
+func (ws *Workspace) fillGaussian(w []uint64, nodes []node, g []float64, rank []uint32, eps float64) {
 	n := len(w)
 	den := float64(n - 1)
 	lo, hi := -1+eps, 1-eps
@@ -315,23 +326,24 @@ func (ws *Workspace) fillGaussian(w []uint64, nodes []node, g []float64, eps flo
 	})
 	if n <= directMax {
 		for k, v := range w {
-			g[uint32(v)] = nodes[k].y
+			g[uint32(v)], rank[uint32(v)] = nodes[k].y, uint32(k)
 		}
 		return
 	}
 	t := workers(n, ws.Threads)
 	recs := ws.scratch(t, min((n+t-1)/t, invChunk))
 	parallel(n, ws.Threads, func(a, b int) {
-		scatterBucketed(g, w[a:b], nodes[a:b], recs[chunkOf(a, n, t)])
+		scatterBucketed(g, rank, a, w[a:b], nodes[a:b], recs[chunkOf(a, n, t)])
 	})
 }
 
-// scatterBucketed sets g[index] = y for the indices in the lower halves of
-// w and the y of the matching nodes. Writing at random places in a large g
+// scatterBucketed sets g[index] = y and rank[index] = first + position for
+// the indices in the lower halves of w (ranks first, first+1, ...) and the
+// y of the matching nodes. Writing at random places in a large g
 // costs a cache and TLB miss per element, so the pairs are first distributed
 // into buckets by index and then written bucket by bucket, each bucket's
 // part of g staying in cache (as in the inverse).
-func scatterBucketed(g []float64, w []uint64, nodes []node, recs []rec) {
+func scatterBucketed(g []float64, rank []uint32, first int, w []uint64, nodes []node, recs []rec) {
 	shift := max(0, bits.Len(uint(len(g)-1))-bucketBits)
 	var off [1<<bucketBits + 1]uint32
 	for start := 0; start < len(w); start += len(recs) {
@@ -347,11 +359,11 @@ func scatterBucketed(g []float64, w []uint64, nodes []node, recs []rec) {
 		for k, v := range ws {
 			i := uint32(v)
 			b := i >> shift
-			recs[off[b]] = rec{v: nd[k].y, k: i}
+			recs[off[b]] = rec{v: nd[k].y, k: i, j: uint32(first + start + k)}
 			off[b]++
 		}
 		for _, r := range recs[:len(ws)] {
-			g[r.k] = r.v
+			g[r.k], rank[r.k] = r.v, r.j
 		}
 	}
 }

@@ -29,9 +29,16 @@ func (m *Model) InverseInto(dst, q []float64) []float64 {
 		}
 		return dst
 	}
+	hint := m.hints(q)
+	part := func(lo, hi int) []uint32 {
+		if hint == nil {
+			return nil
+		}
+		return hint[lo:hi]
+	}
 	if len(m.nodes) <= directMax {
 		parallel(len(q), m.threads, func(lo, hi int) {
-			m.inverseDirect(dst[lo:hi], q[lo:hi])
+			m.inverseDirect(dst[lo:hi], q[lo:hi], part(lo, hi))
 		})
 		return dst
 	}
@@ -41,9 +48,38 @@ func (m *Model) InverseInto(dst, q []float64) []float64 {
 		defer m.mu.Unlock()
 	}
 	parallel(len(q), m.threads, func(lo, hi int) {
-		m.inverseBucketed(dst[lo:hi], q[lo:hi], recs[chunkOf(lo, len(q), t)])
+		m.inverseBucketed(dst[lo:hi], q[lo:hi], part(lo, hi), recs[chunkOf(lo, len(q), t)])
 	})
 	return dst
+}
+
+// hintSamples is how many queries hints compares with the training
+// transform.
+const hintSamples = 64
+
+// hints returns the training rows' ranks when q looks like the training
+// transform (as long as the map, and equal to it at hintSamples places
+// spread over it), nil otherwise. They are only guesses: a query whose
+// guess is not its interval (see hit) is located as any other, so a q that
+// differs elsewhere costs time, never exactness.
+func (m *Model) hints(q []float64) []uint32 {
+	n := len(m.nodes)
+	if n < 2 || len(q) != n || len(m.rank) != n {
+		return nil
+	}
+	for s := range hintSamples {
+		i := (n - 1) * s / (hintSamples - 1)
+		if q[i] != m.nodes[m.rank[i]].y {
+			return nil
+		}
+	}
+	return m.rank
+}
+
+// hit reports whether j is v's interval with y[j] == v, where numpy.interp
+// gives x[j]: y[j] == v is the last of the y equal to v.
+func hit(nodes []node, j int, v float64) bool {
+	return nodes[j].y == v && (j == len(nodes)-1 || nodes[j+1].y != v)
 }
 
 // scratch returns t blocks of n records for the bucketed inverse: the
@@ -139,7 +175,9 @@ func outside(nodes []node, v float64) float64 {
 	return v // NaN
 }
 
-func (m *Model) inverseDirect(dst, q []float64) {
+// inverseDirect answers q in order; hint (nil or len(q)) holds guesses of
+// the queries' intervals (see hints).
+func (m *Model) inverseDirect(dst, q []float64, hint []uint32) {
 	nodes := m.nodes
 	last := len(nodes) - 1
 	ylo, yhi := nodes[0].y, nodes[last].y
@@ -148,6 +186,12 @@ func (m *Model) inverseDirect(dst, q []float64) {
 		if !(v >= ylo && v <= yhi) {
 			dst[k] = outside(nodes, v)
 			continue
+		}
+		if hint != nil {
+			if j := int(hint[k]); hit(nodes, j, v) {
+				dst[k] = nodes[j].x
+				continue
+			}
 		}
 		dst[k] = interpAt(nodes, settle(nodes, locate(v, half, last), v), v)
 	}
@@ -160,7 +204,10 @@ type rec struct {
 	j uint32 // guessed interval
 }
 
-func (m *Model) inverseBucketed(dst, q []float64, recs []rec) {
+// inverseBucketed answers q bucket by bucket; hint (nil or len(q)) holds
+// guesses of the queries' intervals (see hints), which then need neither
+// locating nor a place in dst while they wait.
+func (m *Model) inverseBucketed(dst, q []float64, hint []uint32, recs []rec) {
 	nodes := m.nodes
 	last := len(nodes) - 1
 	ylo, yhi := nodes[0].y, nodes[last].y
@@ -171,16 +218,25 @@ func (m *Model) inverseBucketed(dst, q []float64, recs []rec) {
 	for start := 0; start < len(q); start += invChunk {
 		qs := q[start:min(start+invChunk, len(q))]
 		out := dst[start : start+len(qs)]
-		// Locate every query and count the buckets; the guesses wait in
-		// out, whose values come last.
+		var hs []uint32
+		if hint != nil {
+			hs = hint[start : start+len(qs)]
+		}
+		// Locate every query (or take its hint) and count the buckets;
+		// located guesses wait in out, whose values come last.
 		off = [len(off)]uint32{}
 		for k, v := range qs {
 			if !(v >= ylo && v <= yhi) {
 				out[k] = outside(nodes, v)
 				continue
 			}
-			j := locate(v, half, last)
-			out[k] = math.Float64frombits(uint64(j) | 1<<63 | 0x7FF<<52)
+			var j int
+			if hs != nil {
+				j = int(hs[k])
+			} else {
+				j = locate(v, half, last)
+				out[k] = math.Float64frombits(uint64(j) | 1<<63 | 0x7FF<<52)
+			}
 			off[j>>shift+1]++
 		}
 		for b := 1; b < len(off); b++ {
@@ -190,7 +246,12 @@ func (m *Model) inverseBucketed(dst, q []float64, recs []rec) {
 			if !(v >= ylo && v <= yhi) {
 				continue
 			}
-			j := uint32(math.Float64bits(out[k]))
+			var j uint32
+			if hs != nil {
+				j = hs[k]
+			} else {
+				j = uint32(math.Float64bits(out[k]))
+			}
 			b := j >> shift
 			recs[off[b]] = rec{v: v, k: uint32(k), j: j}
 			off[b]++
@@ -212,7 +273,15 @@ func (m *Model) inverseBucketed(dst, q []float64, recs []rec) {
 			}
 			sink += part[len(part)-1].y
 			for _, r := range recs[lo:hi] {
-				out[r.k] = interpAt(nodes, settle(nodes, int(r.j), r.v), r.v)
+				j := int(r.j)
+				if hs != nil {
+					if hit(nodes, j, r.v) {
+						out[r.k] = nodes[j].x
+						continue
+					}
+					j = locate(r.v, half, last)
+				}
+				out[r.k] = interpAt(nodes, settle(nodes, j, r.v), r.v)
 			}
 			lo = hi
 		}

@@ -350,3 +350,58 @@ func TestSharedKeyBits(t *testing.T) {
 		t.Errorf("uniform: shift %d, varying %#x", shift, varying)
 	}
 }
+
+// TestInverseHints checks the inverse of the training transform, which
+// starts each query at its row's rank (Model.hints), against the
+// reference: q = g itself, with long plateaus of equal map_y at both ends
+// (eps = 0.3), and g changed away from the sampled places, so that many
+// hints are wrong and those queries must be located as any other.
+func TestInverseHints(t *testing.T) {
+	defer func(c int) { invChunk = c }(invChunk)
+	for _, n := range []int{1000, directMax + 5000} {
+		for _, chunk := range []int{invChunk, 1000} {
+			invChunk = chunk
+			for _, name := range []string{DistUniform, "ties", "mixed"} {
+				x := inputs(n)[name]
+				for _, eps := range []float64{1e-6, 0.3} {
+					_, wxs, wys := naive(x, eps)
+					m, g := FitTransform(x, eps)
+					sampled := map[int]bool{}
+					for s := range hintSamples {
+						sampled[(n-1)*s/(hintSamples-1)] = true
+					}
+					changed := slices.Clone(g)
+					for i := 3; i < n; i += 7 {
+						if sampled[i] {
+							continue
+						}
+						switch i % 4 {
+						case 0:
+							changed[i] = g[(i*31)%n] // another row's value
+						case 1:
+							changed[i] = (wys[i/2] + wys[i/2+1]) / 2
+						case 2:
+							changed[i] = math.NaN()
+						case 3:
+							changed[i] = 100
+						}
+					}
+					for qname, q := range map[string][]float64{"g": g, "changed": changed} {
+						if m.hints(q) == nil {
+							t.Fatalf("%s n=%d eps=%g q=%s: hints not taken", name, n, eps, qname)
+						}
+						for k, got := range m.Inverse(q) {
+							if want := naiveInterp(q[k], wys, wxs); !same(got, want) {
+								t.Fatalf("%s n=%d chunk=%d eps=%g q=%s: inverse(%v) at %d = %v, want %v",
+									name, n, chunk, eps, qname, q[k], k, got, want)
+							}
+						}
+					}
+					if m.hints(g[:n-1]) != nil || m.hints(changed[1:]) != nil {
+						t.Fatalf("%s n=%d: hints taken for a q shorter than the map", name, n)
+					}
+				}
+			}
+		}
+	}
+}
