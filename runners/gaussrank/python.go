@@ -4,12 +4,11 @@ import (
 	"bytes"
 	_ "embed"
 	"encoding/json"
-	"errors"
 	"fmt"
-	osexec "os/exec"
 	"strconv"
 
 	"github.com/benchy-dev/benchy/internal/scriptcache"
+	"github.com/benchy-dev/benchy/runners"
 )
 
 // workerPy is the Python reference worker: the blog's CPU path (pandas +
@@ -44,10 +43,10 @@ func WorkerScript() (string, error) {
 // missing prerequisite skips the arm, as the worker itself does when NumPy
 // or CuPy is missing.
 func pythonArgv(c Config) (argv []string, skip string, err error) {
-	if _, err := osexec.LookPath(c.Python); err != nil {
+	if _, err := runners.LookPath(c.Python); err != nil {
 		return nil, fmt.Sprintf("the %s implementation needs a Python interpreter, and %s cannot be run (%v); "+
 			"on Debian: apt-get install python3-numpy python3-scipy python3-pandas, or set python in the gaussrank block",
-			c.Implementation, c.Python, unwrapExec(err)), nil
+			c.Implementation, c.Python, err), nil
 	}
 	script, err := WorkerScript()
 	if err != nil {
@@ -76,15 +75,6 @@ func pythonArgv(c Config) (argv []string, skip string, err error) {
 		argv = append(argv, "--no-cudf")
 	}
 	return argv, "", nil
-}
-
-// unwrapExec drops os/exec's repetition of the program name.
-func unwrapExec(err error) error {
-	var e *osexec.Error
-	if errors.As(err, &e) {
-		return e.Err
-	}
-	return err
 }
 
 // external is the gaussrank Spec's External: the numpy and cupy

@@ -192,7 +192,7 @@ func TestExternalDeclines(t *testing.T) {
 		{name: "missing interpreter", cfg: `{"rows":100,"implementation":"numpy","python":"/nonexistent/python3"}`,
 			wantSkip: true, wantErrHas: "/nonexistent/python3 cannot be run"},
 		{name: "interpreter not in PATH", cfg: `{"rows":100,"implementation":"cupy","python":"no-such-python-benchy"}`,
-			wantSkip: true, wantErrHas: "no-such-python-benchy cannot be run"},
+			wantSkip: true, wantErrHas: "no-such-python-benchy cannot be run (executable file not found in $PATH)"},
 		{name: "nowhere to write the script", cfg: fmt.Sprintf(`{"rows":100,"implementation":"numpy","python":%q}`, interpreter(t)),
 			unwritable: true, wantErrHas: "cannot write the Python worker"},
 		{name: "unknown implementation", cfg: `{"rows":100,"implementation":"julia"}`, wantErrHas: `unknown implementation "julia"`},
