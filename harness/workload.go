@@ -48,7 +48,7 @@ func (r *run) newWorkload(pw *suites.Workload) *workloadRun {
 	w := &workloadRun{r: r, pw: pw, s: pw.Run}
 	rw := &results.Workload{
 		Name: pw.Name, Description: pw.Description, Metric: pw.Metric, Better: metric.Direction(pw.Better),
-		Status: results.StatusRunning, Published: (*results.Published)(pw.Published),
+		Status: results.StatusRunning, Published: pw.Published,
 	}
 	recorded := w.s // what the instance runs with, as the results record it
 	rw.Run = &recorded
