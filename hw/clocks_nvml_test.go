@@ -112,8 +112,18 @@ func TestLockNeedsRoot(t *testing.T) {
 func TestLockErrors(t *testing.T) {
 	isolate(t)
 	m := hwtest.DGXH100()
+	inits, shutdowns := 0, 0
+	initf, shutf := m.InitFunc, m.ShutdownFunc
+	m.InitFunc = func() nvml.Return { inits++; return initf() }
+	m.ShutdownFunc = func() nvml.Return { shutdowns++; return shutf() }
 	if _, err := LockClocksWith(m, ClockSpec{Mode: "base"}, 8); !errors.Is(err, ErrNoSuchGPU) || err.Error() != "no such GPU: GPU 8 does not exist (this machine has 8)" {
 		t.Errorf("bad index: %v", err)
+	}
+	if _, err := unlockClocksWith(m, 9); !errors.Is(err, ErrNoSuchGPU) {
+		t.Errorf("unlock, bad index: %v", err)
+	}
+	if inits != 2 || shutdowns != 2 {
+		t.Errorf("after two refused indices NVML was initialised %d times and shut down %d times; want 2 and 2", inits, shutdowns)
 	}
 	m.FailInit(nvml.ERROR_LIBRARY_NOT_FOUND)
 	if _, err := LockClocksWith(m, ClockSpec{Mode: "base"}); !errors.Is(err, ErrNoGPU) || err.Error() != "no NVIDIA GPU detected (NVML: library not found)" {

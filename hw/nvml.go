@@ -551,6 +551,21 @@ func unlockClocks(indices []int) ([]string, error) {
 	return unlockClocksWith(nvml.New(), indices...)
 }
 
+// openDevices initialises NVML and picks the GPUs by index (all of them
+// for none), for a clock lock or unlock; the caller shuts NVML down after
+// a nil error. A failed Init is ErrNoGPU with NVML's words.
+func openDevices(lib nvml.Interface, indices []int) (map[int]nvml.Device, error) {
+	if ret := call0(lib.Init); ret != nvml.SUCCESS {
+		return nil, fmt.Errorf("%w (NVML: %s)", ErrNoGPU, nvmlWords(ret))
+	}
+	devs, err := pickDevices(lib, indices)
+	if err != nil {
+		call0(lib.Shutdown)
+		return nil, err
+	}
+	return devs, nil
+}
+
 // pickDevices resolves indices (all when none) to handles.
 func pickDevices(lib nvml.Interface, indices []int) (map[int]nvml.Device, error) {
 	n, ret := call(lib.DeviceGetCount)
@@ -590,14 +605,11 @@ func permissionHint(err error) error {
 
 // LockClocksWith is LockClocks over lib (a mock machine in tests).
 func LockClocksWith(lib nvml.Interface, spec ClockSpec, indices ...int) (*Locked, error) {
-	if ret := call0(lib.Init); ret != nvml.SUCCESS {
-		return nil, fmt.Errorf("%w (NVML: %s)", ErrNoGPU, nvmlWords(ret))
-	}
-	defer call0(lib.Shutdown)
-	devs, err := pickDevices(lib, indices)
+	devs, err := openDevices(lib, indices)
 	if err != nil {
 		return nil, err
 	}
+	defer call0(lib.Shutdown)
 	held := &Locked{undo: func(locks []ClockLock) error {
 		if ret := call0(lib.Init); ret != nvml.SUCCESS {
 			return fmt.Errorf("restoring GPU clocks: %w", &nvmlError{"init", ret})
@@ -665,14 +677,11 @@ func LockClocksWith(lib nvml.Interface, spec ClockSpec, indices ...int) (*Locked
 // saying what it did. GPUs benchy did not lock are reset too (a lock made
 // with nvidia-smi is undone the same way).
 func unlockClocksWith(lib nvml.Interface, indices ...int) ([]string, error) {
-	if ret := call0(lib.Init); ret != nvml.SUCCESS {
-		return nil, fmt.Errorf("%w (NVML: %s)", ErrNoGPU, nvmlWords(ret))
-	}
-	defer call0(lib.Shutdown)
-	devs, err := pickDevices(lib, indices)
+	devs, err := openDevices(lib, indices)
 	if err != nil {
 		return nil, err
 	}
+	defer call0(lib.Shutdown)
 	recorded, rerr := readClockLocks()
 	var todo []ClockLock
 	for _, i := range sortedKeys(devs) {
