@@ -8,6 +8,7 @@ import (
 
 	"github.com/benchy-dev/benchy/metric"
 	"github.com/benchy-dev/benchy/reports"
+	"github.com/benchy-dev/benchy/reports/chart"
 	"github.com/benchy-dev/benchy/stats"
 )
 
@@ -67,10 +68,10 @@ func benchmarks(runs []*Run) []*Benchmark {
 				if len(arm.BlockValues) == 0 {
 					continue
 				}
-				key := strings.Join([]string{r.Doc.Suite.Path, wa.Name, arm.Name}, "\x00")
+				key := benchKey(r.Doc.Suite.Path, wa.Name, arm.Name)
 				b, ok := byKey[key]
 				if !ok {
-					b = &Benchmark{Suite: r.Doc.Suite.Path, Instance: wa.Name, Arm: arm.Name, Slug: slug(key, wa.Name+"-"+arm.Name)}
+					b = &Benchmark{Suite: r.Doc.Suite.Path, Instance: wa.Name, Arm: arm.Name, Slug: benchSlug(key, wa.Name, arm.Name)}
 					byKey[key] = b
 					out = append(out, b)
 				}
@@ -140,6 +141,17 @@ func medianCI(xs []float64, conf float64) (median, lo, hi float64, exact bool) {
 	return median, s[k-1], s[n-k], true
 }
 
+// benchKey identifies one arm of one workload instance of a suite across
+// runs: the history of a Benchmark.
+func benchKey(suite, instance, arm string) string {
+	return strings.Join([]string{suite, instance, arm}, "\x00")
+}
+
+// benchSlug is the file name of the Benchmark page of key (from benchKey).
+func benchSlug(key, instance, arm string) string {
+	return slug(key, instance+"-"+arm)
+}
+
 // slug makes a file name from a readable part and a digest of key, so
 // that any name (slashes, quotes, markup) gives a safe, unique one.
 func slug(key, readable string) string {
@@ -168,9 +180,5 @@ func slug(key, readable string) string {
 func changeWords(rel float64, unit string, better metric.Direction) (words, class string) {
 	by := strings.TrimPrefix(strings.TrimPrefix(reports.FormatPercent(rel), "+"), "-")
 	v := metric.Judge(true, rel, metric.KindOf(unit), better)
-	class = "bad"
-	if v == metric.Faster || v == metric.Better {
-		class = "good"
-	}
-	return by + " " + string(v), class
+	return by + " " + string(v), chart.VerdictClass(v)
 }

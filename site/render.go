@@ -646,11 +646,8 @@ func benchView(base pageBase, b *Benchmark) benchPage {
 			pt := s.Points[i]
 			row := pointRow{Href: runHref(base.Root, pt.Run), Time: pt.Run.Doc.Started.UTC().Format("2006-01-02 15:04:05"),
 				Commit: shortCommit(pt.Run.Commit), Median: reports.FormatValue(pt.Median, b.Metric),
-				CI:     reports.FormatValue(pt.Lo, b.Metric) + " to " + reports.FormatValue(pt.Hi, b.Metric),
+				CI:     ciText(pt.Lo, pt.Hi, pt.Exact, b.Metric),
 				Blocks: fmt.Sprint(pt.Blocks), Rel: "—", RelClass: "neutral"}
-			if !pt.Exact {
-				row.CI += " (range)"
-			}
 			if pt.Rel != nil {
 				row.Rel, row.RelClass = plainHTML(reports.FormatRel(pt.Rel)), chart.VerdictClass(pt.Verdict)
 			}
@@ -717,14 +714,10 @@ func runView(base pageBase, r *Run, full int) runPage {
 			row := runArmRow{Arm: arm.Name, Baseline: arm.Baseline, Median: "—", CI: "—", Blocks: fmt.Sprint(len(arm.BlockValues)),
 				Rel: "—", RelClass: "neutral", Verdict: string(arm.Verdict)}
 			if len(arm.BlockValues) > 0 {
-				key := strings.Join([]string{d.Suite.Path, wa.Name, arm.Name}, "\x00")
-				row.Href = base.Root + "bench/" + slug(key, wa.Name+"-"+arm.Name) + ".html"
+				row.Href = base.Root + "bench/" + benchSlug(benchKey(d.Suite.Path, wa.Name, arm.Name), wa.Name, arm.Name) + ".html"
 				med, lo, hi, exact := medianCI(arm.BlockValues, wa.Confidence)
 				row.Median = reports.FormatValue(med, wa.Metric)
-				row.CI = reports.FormatValue(lo, wa.Metric) + " to " + reports.FormatValue(hi, wa.Metric)
-				if !exact {
-					row.CI += " (range)"
-				}
+				row.CI = ciText(lo, hi, exact, wa.Metric)
 			}
 			if arm.Rel != nil {
 				row.Rel, row.RelClass = plainHTML(reports.FormatRel(arm.Rel)), chart.VerdictClass(arm.Verdict)
@@ -747,4 +740,14 @@ func runView(base pageBase, r *Run, full int) runPage {
 // signed number of a table).
 func plainHTML(s string) template.HTML {
 	return template.HTML(template.HTMLEscapeString(s)) // escaped: <, >, &, ' and " become entities
+}
+
+// ciText is a median's confidence interval as the tables show it, marked
+// " (range)" where too few blocks gave the sample's range instead.
+func ciText(lo, hi float64, exact bool, metric string) string {
+	s := reports.FormatValue(lo, metric) + " to " + reports.FormatValue(hi, metric)
+	if !exact {
+		s += " (range)"
+	}
+	return s
 }
