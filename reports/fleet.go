@@ -168,9 +168,9 @@ func fleetText(w io.Writer, d *fleet.Document) error {
 	for _, in := range d.Instances {
 		fmt.Fprintf(w, "\n%s (%s)\n", termSafe(in.Name), termSafe(metricWords(in)))
 		header, rows := instanceTable(in)
-		header = termSafeCells(header)
+		header = termSafeAll(header)
 		for i := range rows {
-			rows[i] = termSafeCells(rows[i])
+			rows[i] = termSafeAll(rows[i])
 		}
 		align := tw.Alignment{tw.AlignLeft, tw.AlignLeft}
 		for range in.Arms {
@@ -194,15 +194,6 @@ func fleetText(w io.Writer, d *fleet.Document) error {
 		}
 	}
 	return nil
-}
-
-// termSafeCells escapes every cell of a table row for the terminal.
-func termSafeCells(cells []string) []string {
-	out := make([]string, len(cells))
-	for i, c := range cells {
-		out[i] = termSafe(c)
-	}
-	return out
 }
 
 func fleetMarkdown(w io.Writer, d *fleet.Document) error {

@@ -92,11 +92,11 @@ func energyValue(b *results.Block, arm string) (float64, bool) {
 	if !ok || r.Error != "" {
 		return 0, false
 	}
-	t, ok := telemetryOf(r.Telemetry)
-	if !ok || t.EnergyError != "" || !(t.EnergyPerIterationJ > 0) || math.IsInf(t.EnergyPerIterationJ, 0) {
+	rt := r.Telemetry
+	if rt == nil || rt.EnergyError != "" || !(rt.EnergyPerIterationJ > 0) || math.IsInf(rt.EnergyPerIterationJ, 0) {
 		return 0, false
 	}
-	return t.EnergyPerIterationJ, true
+	return rt.EnergyPerIterationJ, true
 }
 
 // analyzeTelemetry fills the arm's telemetry counts and energy summary.
