@@ -17,7 +17,10 @@ import (
 // must render.
 func FuzzLoad(f *testing.F) {
 	for _, name := range suites.Builtins() {
-		src, _ := os.ReadFile(name + ".benchy.hcl") // the built-ins are this folder's suites
+		src, err := os.ReadFile(name + ".benchy.hcl") // the built-ins are this folder's suites
+		if err != nil {
+			f.Fatal(err)
+		}
 		f.Add(src, false, "")
 	}
 	for _, pat := range []string{"testdata/bad/*.benchy.hcl", "testdata/bad/*.benchy.json"} {

@@ -481,7 +481,10 @@ func TestFormat(t *testing.T) {
 		t.Error("no error for a truncated file")
 	}
 	for _, name := range suites.Builtins() {
-		src, _ := os.ReadFile(name + ".benchy.hcl") // the built-ins are this folder's suites
+		src, err := os.ReadFile(name + ".benchy.hcl") // the built-ins are this folder's suites
+		if err != nil {
+			t.Fatal(err)
+		}
 		if ok, diags := l.Canonical(name+".benchy.hcl", src); !ok {
 			t.Errorf("built-in suite %s is not canonical (run benchy fmt suites/): %v", name, diags)
 		}
