@@ -16,6 +16,8 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	ort "github.com/yalue/onnxruntime_go"
+
+	"github.com/benchy-dev/benchy/internal/regularfile"
 )
 
 // ErrNoRuntime reports that ONNX Runtime could not be loaded, so INT8
@@ -326,8 +328,14 @@ func loadSamples(dir string, inputs []*onnx.ValueInfoProto) ([]sample, error) {
 	return out, nil
 }
 
+// maxCalibrationInputBytes bounds one calibration .npy file, as the ONNX
+// runner bounds its inputs (2 GiB).
+const maxCalibrationInputBytes = 2 << 30
+
+// loadInput reads one calibration .npy file: a regular file of at most
+// maxCalibrationInputBytes, so that a FIFO is an error at once, not a hang.
 func loadInput(path string, in *onnx.ValueInfoProto) (ort.Value, error) {
-	b, err := os.ReadFile(path)
+	b, err := regularfile.Read(path, maxCalibrationInputBytes)
 	if err != nil {
 		return nil, fmt.Errorf("calibration input: %w", err)
 	}

@@ -5,10 +5,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/advancedclimatesystems/gonnx/onnx"
 	ort "github.com/yalue/onnxruntime_go"
+
+	"github.com/benchy-dev/benchy/internal/regularfile"
 )
 
 // This file's first test runs before anything initialises ONNX Runtime in
@@ -135,5 +139,28 @@ func TestCalibrateFromDirMultiInput(t *testing.T) {
 	os.Remove(filepath.Join(dir, "s2", "b_1.npy"))
 	if _, err := CalibrateRanges(m, []string{"sum"}, Calibration{Dir: dir}); err == nil || !strings.Contains(err.Error(), "b_1.npy") {
 		t.Errorf("missing file: %v", err)
+	}
+}
+
+// TestLoadInputRefusesFIFO: a calibration input that is a FIFO is an error
+// at once; os.ReadFile blocked on it until a writer came.
+func TestLoadInputRefusesFIFO(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "input.npy")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := loadInput(fifo, nil)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		var nr *regularfile.NotRegularError
+		if !errors.As(err, &nr) || !strings.Contains(err.Error(), "is a named pipe (FIFO), not a regular file") {
+			t.Fatalf("loadInput(FIFO) = %v; want a NotRegularError", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("loadInput on a FIFO did not return within 30 s")
 	}
 }
