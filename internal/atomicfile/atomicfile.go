@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
+	"syscall"
 	"unicode/utf8"
 )
 
@@ -30,6 +32,14 @@ const maxPrefixBase = 128
 //     Where the platform or file system cannot sync a directory (Windows,
 //     EINVAL/ENOTSUP, a directory without read permission) this step is
 //     skipped; any other failure is returned.
+//
+// A path that is a stream rather than a file to replace is written to
+// directly instead, opened for appending without being created or
+// truncated: a character device, FIFO or socket (or a symbolic link to
+// one), and a link to a process's open file (/dev/stdout, /dev/fd/N,
+// /proc/self/fd/N), whatever that file is, so that "-o /dev/stdout" prints
+// and never renames a file over the link. A directory at path is refused
+// with syscall.EISDIR before anything is written.
 //
 // path's directory must exist. On a failure before the rename the
 // temporary file is removed and path is left as it was. Every error names
@@ -58,6 +68,12 @@ func WriteKeepMode(path string, data []byte, perm fs.FileMode) error {
 }
 
 func write(path string, data []byte, perm fs.FileMode) error {
+	switch direct, err := isStream(path); {
+	case err != nil:
+		return err
+	case direct:
+		return writeStream(path, data)
+	}
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, tempPrefix(path)+"*")
 	if err != nil {
@@ -91,6 +107,64 @@ func write(path string, data []byte, perm fs.FileMode) error {
 		return fmt.Errorf("sync directory %s: %w", dir, err)
 	}
 	return nil
+}
+
+// maxLinkHops bounds the symbolic links isStream follows, as the kernel's
+// own limit (40) does.
+const maxLinkHops = 40
+
+// fdDir matches a process's directory of open files once resolved:
+// /proc/<pid>/fd or /proc/<pid>/task/<tid>/fd.
+var fdDir = regexp.MustCompile(`^/proc/[^/]+(/task/[^/]+)?/fd$`)
+
+// isStream reports whether path is written to directly rather than
+// replaced (see Write), and refuses a directory.
+func isStream(path string) (bool, error) {
+	hop := path
+	for range maxLinkHops {
+		st, err := os.Lstat(hop)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return false, nil // nothing there yet (or a dangling link): replace
+		case err != nil:
+			return false, err
+		}
+		if st.Mode()&fs.ModeSymlink == 0 {
+			switch {
+			case st.IsDir():
+				return false, syscall.EISDIR
+			case hop != path:
+				return !st.Mode().IsRegular(), nil // a link to a device is a stream, to a file is replaced
+			default:
+				return st.Mode()&(fs.ModeDevice|fs.ModeCharDevice|fs.ModeNamedPipe|fs.ModeSocket) != 0, nil
+			}
+		}
+		if dir, err := filepath.EvalSymlinks(filepath.Dir(hop)); err == nil && fdDir.MatchString(filepath.ToSlash(dir)) {
+			return true, nil // an open file of a process, such as /dev/stdout's /proc/self/fd/1
+		}
+		target, err := os.Readlink(hop)
+		if err != nil {
+			return false, err
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(hop), target)
+		}
+		hop = target
+	}
+	return false, syscall.ELOOP
+}
+
+// writeStream writes data to the stream at path (see Write).
+func writeStream(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // tempPrefix returns the temporary file name prefix for path:

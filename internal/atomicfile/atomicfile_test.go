@@ -94,7 +94,7 @@ func TestWriteFailure(t *testing.T) {
 			is: fs.ErrNotExist,
 		},
 		{
-			// The temporary file is created and written; the rename fails.
+			// Refused before a temporary file is made.
 			name: "path is a directory",
 			setup: func(t *testing.T, dir string) string {
 				if err := os.Mkdir(filepath.Join(dir, "out"), 0o755); err != nil {
@@ -102,6 +102,7 @@ func TestWriteFailure(t *testing.T) {
 				}
 				return filepath.Join(dir, "out")
 			},
+			is:   syscall.EISDIR,
 			left: []string{"out"},
 		},
 		{
