@@ -26,7 +26,8 @@ func (e *IncompatibleError) Error() string {
 
 // Merge combines results documents from several hosts. It returns an
 // *IncompatibleError when the documents come from different suites, unless
-// opt.Force is set.
+// opt.Force is set, and refuses, even with opt.Force, two inputs that are
+// the same run (results.Document.RunID), whose samples would count twice.
 func Merge(inputs []Input, opt Options) (*Document, error) {
 	if len(inputs) == 0 {
 		return nil, errors.New("nothing to merge: give at least one results document")
@@ -36,10 +37,16 @@ func Merge(inputs []Input, opt Options) (*Document, error) {
 	}
 	d := &Document{Schema: Schema}
 	byName := map[string]*Host{}
+	seen := map[string]int{} // RunID to the input that brought it
 	for i, in := range inputs {
 		if in.Doc == nil {
 			return nil, fmt.Errorf("input %d (%s): no document", i+1, in.Path)
 		}
+		if j, dup := seen[in.Doc.RunID()]; dup {
+			return nil, fmt.Errorf("input %d (%s) is the same run as input %d (%s): same start time, host, suite and seed; merging it again would count its samples twice",
+				i+1, in.Path, j+1, inputs[j].Path)
+		}
+		seen[in.Doc.RunID()] = i
 		name := in.Label
 		if name == "" {
 			name = in.Doc.Environment.Host

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/benchy-dev/benchy/results"
@@ -23,6 +24,10 @@ type docOpt struct {
 	baseline          string // baseline arm name (default "base")
 	skipNew           bool   // the "new" arm was skipped on this host
 }
+
+// docSeeds gives each document mkDoc builds a seed of its own, so that no
+// two are the same run (results.Document.RunID).
+var docSeeds atomic.Int64
 
 // mkDoc builds a document with one workload "w" and arms "base" and "new";
 // values[b] holds the two arms' per-iteration samples in block b.
@@ -56,7 +61,7 @@ func mkDoc(o docOpt, values [][2][]int64) *results.Document {
 	}
 	d := &results.Document{
 		Schema: results.Schema, Benchy: "test", Suite: results.Suite{Path: "s.benchy.hcl", SHA256: o.sha},
-		Status: results.StatusComplete, Order: "interleaved-random",
+		Status: results.StatusComplete, Order: "interleaved-random", Seed: docSeeds.Add(1),
 		Environment: results.Environment{Host: o.host, OS: "linux", Arch: "amd64", CPUModel: "Test CPU", GPUs: o.gpus},
 		Workloads:   []*results.Workload{w},
 	}
@@ -402,6 +407,14 @@ func TestMergeErrorsAndWarnings(t *testing.T) {
 	}
 	if _, err := Merge([]Input{{Doc: mkDoc(docOpt{host: "a"}, blocks)}}, Options{Confidence: 1.5}); err == nil {
 		t.Error("confidence 1.5: no error")
+	}
+	// The same run twice, here under two host labels: its samples would
+	// count twice, so even --force refuses.
+	run := mkDoc(docOpt{host: "a"}, blocks)
+	again := *run
+	_, err := Merge([]Input{{Path: "r.json", Doc: run}, {Path: "other.json", Doc: mkDoc(docOpt{host: "b"}, blocks)}, {Label: "c", Path: "copy.json", Doc: &again}}, Options{Force: true})
+	if err == nil || !strings.Contains(err.Error(), "input 3 (copy.json) is the same run as input 1 (r.json)") {
+		t.Errorf("the same run twice: err = %v", err)
 	}
 	a := mkDoc(docOpt{host: "a", confidence: 0.9}, blocks)
 	b := mkDoc(docOpt{host: "b", confidence: 0.99}, blocks)

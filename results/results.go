@@ -5,7 +5,10 @@
 package results
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"time"
@@ -48,6 +51,18 @@ type Document struct {
 	StopReason  string      `json:"stop_reason,omitempty"`
 	Environment Environment `json:"environment"`
 	Workloads   []*Workload `json:"workloads"`
+}
+
+// RunID names the run d records, the same for every copy of it: its
+// start time (UTC, to the second) and 8 hex digits of a digest of what
+// tells two runs apart (start time to the nanosecond, host, suite path and
+// digest, seed), as "20261202T143000Z-1a2b3c4d". Two documents with one
+// RunID are one run, whose samples must be counted once.
+func (d *Document) RunID() string {
+	sum := sha256.Sum256([]byte(strings.Join([]string{
+		d.Started.UTC().Format(time.RFC3339Nano), d.Environment.Host, d.Suite.Path, d.Suite.SHA256, fmt.Sprint(d.Seed),
+	}, "\x00")))
+	return d.Started.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(sum[:4])
 }
 
 // Suite identifies the suite that was run.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -248,5 +249,32 @@ func TestJournalRefusesSymlink(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(victim); string(b) != "keep me\n" {
 		t.Fatalf("the link's target changed: %q", b)
+	}
+}
+
+func TestRunID(t *testing.T) {
+	base := Document{Started: time.Date(2026, 12, 2, 14, 30, 0, 123, time.UTC), Seed: 7,
+		Suite: Suite{Path: "s.benchy.hcl", SHA256: "ab"}, Environment: Environment{Host: "h"}}
+	id := base.RunID()
+	if !regexp.MustCompile(`^20261202T143000Z-[0-9a-f]{8}$`).MatchString(id) {
+		t.Fatalf("RunID = %q", id)
+	}
+	copied := base
+	copied.Status, copied.Benchy = StatusInterrupted, "other" // what a copy or a rewrite may change
+	if copied.RunID() != id {
+		t.Errorf("a copy of the run has RunID %q, want %q", copied.RunID(), id)
+	}
+	for name, change := range map[string]func(*Document){
+		"start":  func(d *Document) { d.Started = d.Started.Add(time.Nanosecond) },
+		"seed":   func(d *Document) { d.Seed++ },
+		"host":   func(d *Document) { d.Environment.Host = "h2" },
+		"suite":  func(d *Document) { d.Suite.Path = "t.benchy.hcl" },
+		"digest": func(d *Document) { d.Suite.SHA256 = "cd" },
+	} {
+		other := base
+		change(&other)
+		if other.RunID() == id {
+			t.Errorf("another %s, the same RunID %q", name, id)
+		}
 	}
 }

@@ -124,8 +124,15 @@ func TestMergeLiveQuickstart(t *testing.T) {
 		}
 	}
 
-	// fleet.json merges again: its runs keep their host labels.
-	code, _, errs = benchy(t, "merge", out, "node-d="+a, "--format", "json", "-o", filepath.Join(tmp, "fleet2.json"))
+	// A run that fleet.json holds is refused beside it: it would count twice.
+	code, _, errs = benchy(t, "merge", out, "node-d="+a, "-o", filepath.Join(tmp, "twice.json"))
+	if code != 2 || !strings.Contains(errs, "is the same run as input 1") {
+		t.Errorf("merging node-a's run again: exit %d: %s", code, errs)
+	}
+	// fleet.json merges again with a run of a fourth host: its runs keep
+	// their host labels.
+	d4 := withHost(t, filepath.Join(dirs[0], "quickstart", "results.json"), tmp, "node-d", nil)
+	code, _, errs = benchy(t, "merge", out, d4, "--format", "json", "-o", filepath.Join(tmp, "fleet2.json"))
 	if code != 0 {
 		t.Fatalf("re-merge: exit %d: %s", code, errs)
 	}
