@@ -76,7 +76,7 @@ invalid_option, bad_groups, no_data, bad_csv, missing_column and read_error.`,
 			}
 			f, err := reports.AnalyzeFormats.Parse(format)
 			if err != nil {
-				return withCode(exitUsage, csvstats.Errorf("invalid_option", "--format %q: want %s", format, reports.AnalyzeFormats))
+				return withCode(exitUsage, csvstats.Errorf("invalid_option", "%v", err))
 			}
 			err = runAnalyze(args[0], o, f, stdout, stderr)
 			var ae *csvstats.Error
@@ -100,7 +100,7 @@ invalid_option, bad_groups, no_data, bad_csv, missing_column and read_error.`,
 	fl.IntVar(&o.Groups, "groups", 0, "delete-a-group jackknife over G contiguous groups of blocks (default: delete one block)")
 	fl.StringVar(&o.GroupColumn, "group-column", "", "delete-a-group jackknife with one group per value of this column (host, build, boot)")
 	fl.StringVar(&o.Scale, "scale", "log", "scale of the jackknife: log, or linear (ratio, cmh and crude only)")
-	fl.StringVar(&format, "format", "text", "output format: "+reports.AnalyzeFormats.String())
+	addFormatFlag(fl, &format, "output format", reports.AnalyzeFormats)
 	return cmd
 }
 

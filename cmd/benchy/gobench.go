@@ -92,7 +92,7 @@ func newGobenchCmd(stdout, stderr io.Writer) *cobra.Command {
 	fl.StringVar(&f.timeout, "timeout", "", `limit for one arm's turn, the build included on first use (a duration: "5m"; default 10m)`)
 	fl.StringVarP(&f.out, "out", "o", "", "run directory: DIR/gobench/ gets results.json, journal.jsonl, report.md and report.html")
 	fl.BoolVar(&f.force, "force", false, "with --out: replace an earlier run's files in DIR (only benchy's own)")
-	fl.StringVar(&f.format, "format", "text", "the table on stdout: text, markdown or json")
+	addFormatFlag(fl, &f.format, "the table on stdout", reports.SummaryFormats)
 	addColorFlag(fl, &f.color)
 	fl.StringVar(&f.saveSuite, "save-suite", "", "also write the suite that was run to FILE")
 	return cmd
@@ -216,7 +216,8 @@ func gobenchDefaultBase(ctx context.Context, cwd string) (string, error) {
 }
 
 func runGobench(cmd *cobra.Command, f gobenchFlags, pkgs []string, stdout, stderr io.Writer) error {
-	if _, err := reports.SummaryFormats.Parse(f.format); err != nil {
+	format, err := reports.SummaryFormats.Parse(f.format)
+	if err != nil {
 		return gobenchUsage("%v", err)
 	}
 	if err := checkColor(f.color); err != nil {
@@ -286,7 +287,7 @@ func runGobench(cmd *cobra.Command, f gobenchFlags, pkgs []string, stdout, stder
 	}
 	in.say(stopAfterArm)
 	var doc *results.Document
-	rf := runFlags{out: f.out, force: f.force, format: "text", color: "never", finished: func(d *results.Document) { doc = d }}
+	rf := runFlags{out: f.out, force: f.force, format: reports.Text, color: "never", finished: func(d *results.Document) { doc = d }}
 	// --seed is in the suite's run block, as the other flags are.
 	runErr := runPlans(in, []*suites.Plan{plan}, rf, suites.Overrides{}, io.Discard, stderr)
 	if doc == nil {
@@ -304,7 +305,6 @@ func runGobench(cmd *cobra.Command, f gobenchFlags, pkgs []string, stdout, stder
 		}
 	}
 	var buf bytes.Buffer
-	format, _ := reports.SummaryFormats.Parse(f.format) // checked by the command
 	if err := reports.Render(&buf, c, format, reports.Options{Color: useColor(f.color, stdout), Width: reports.TerminalWidth(stdout)}); err != nil {
 		return withCode(exitEnvironment, err)
 	}

@@ -6,13 +6,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/benchy-dev/benchy/harness"
+	"github.com/benchy-dev/benchy/reports"
 	"github.com/benchy-dev/benchy/results"
 	"github.com/benchy-dev/benchy/suites"
 )
@@ -26,9 +26,10 @@ type runFlags struct {
 	vars, varFiles       []string
 	minBlocks, maxBlocks int
 	order                string
-	format               string
-	color                string
-	git                  gitArmFlags
+	// format is the parsed --format of the report on stdout.
+	format reports.Format
+	color  string
+	git    gitArmFlags
 	// finished, when set, gets each suite's results once its reports are
 	// written (benchy exec writes its exports from them).
 	finished func(*results.Document)
@@ -36,6 +37,7 @@ type runFlags struct {
 
 func newRunCmd(stdout, stderr io.Writer) *cobra.Command {
 	var f runFlags
+	var format string
 	cmd := &cobra.Command{
 		Use:   "run SUITE...",
 		Short: "Run suites in randomized interleaved blocks and report each arm against its baseline",
@@ -60,8 +62,9 @@ docs/lifetime.md says what ends the processes an arm starts.`,
   benchy run suite.benchy.hcl --seed 7 --var rows=1000000 --max-blocks 20`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !validFormat(f.format, append(reportFormats, "md")...) {
-				return withCode(exitUsage, fmt.Errorf("--format must be one of %s, not %q", strings.Join(reportFormats, ", "), f.format))
+			var err error
+			if f.format, err = reports.ReportFormats.Parse(format); err != nil {
+				return withCode(exitUsage, err)
 			}
 			if f.order != "" && !validFormat(f.order, string(suites.OrderInterleavedRandom), string(suites.OrderInterleaved), string(suites.OrderSequential)) {
 				return withCode(exitUsage, fmt.Errorf("--order must be interleaved-random, interleaved or sequential, not %q", f.order))
@@ -99,7 +102,7 @@ docs/lifetime.md says what ends the processes an arm starts.`,
 	fl.IntVar(&f.minBlocks, "min-blocks", 0, "override the suite's min_blocks")
 	fl.IntVar(&f.maxBlocks, "max-blocks", 0, "override the suite's max_blocks")
 	fl.StringVar(&f.order, "order", "", "override the order: interleaved-random, interleaved or sequential")
-	fl.StringVar(&f.format, "format", "text", "report on stdout: "+strings.Join(reportFormats, ", "))
+	addFormatFlag(fl, &format, "report on stdout", reports.ReportFormats)
 	addColorFlag(fl, &f.color)
 	addGitArmFlags(fl, &f.git)
 	return cmd
