@@ -60,8 +60,8 @@ Exit status 1 means the setup is miscalibrated.`,
 			if f.repeats < 1 {
 				return withCode(exitUsage, fmt.Errorf("--repeats %d: need at least 1", f.repeats))
 			}
-			if f.order != "" && !validFormat(f.order, string(suites.OrderInterleavedRandom), string(suites.OrderInterleaved), string(suites.OrderSequential)) {
-				return withCode(exitUsage, fmt.Errorf("--order must be interleaved-random, interleaved or sequential, not %q", f.order))
+			if err := checkOrder(f.order); err != nil {
+				return withCode(exitUsage, err)
 			}
 			if err := checkColor(f.color); err != nil {
 				return withCode(exitUsage, err)

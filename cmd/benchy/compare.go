@@ -75,7 +75,7 @@ none reports each row at its own level.`,
 			if cmd.Flags().Changed("confidence") && !(confidence > 0 && confidence < 1) {
 				return withCode(exitUsage, fmt.Errorf("--confidence %v is not in (0, 1)", confidence))
 			}
-			if !validFormat(correction, reports.CorrectionBonferroni, reports.CorrectionNone) {
+			if correction != reports.CorrectionBonferroni && correction != reports.CorrectionNone {
 				return withCode(exitUsage, fmt.Errorf("--correction must be %s or %s, not %q", reports.CorrectionBonferroni, reports.CorrectionNone, correction))
 			}
 			opt := reports.CompareOptions{Threshold: th, Confidence: confidence, Strict: strict, Uncorrected: correction == reports.CorrectionNone}

@@ -321,11 +321,11 @@ func parseExec(fl *pflag.FlagSet, f execFlags, args []string) (*execSpec, error)
 	if err := checkColor(f.color); err != nil {
 		return nil, usagef("%v", err)
 	}
-	if f.timeUnit != "" && !validFormat(f.timeUnit, reports.HyperfineTimeUnits...) {
+	if f.timeUnit != "" && !slices.Contains(reports.HyperfineTimeUnits, f.timeUnit) {
 		return nil, usagef("--time-unit must be one of %s, not %q", strings.Join(reports.HyperfineTimeUnits, ", "), f.timeUnit)
 	}
-	if f.order != "" && !validFormat(f.order, string(suites.OrderInterleavedRandom), string(suites.OrderInterleaved), string(suites.OrderSequential)) {
-		return nil, usagef("--order must be interleaved-random, interleaved or sequential, not %q", f.order)
+	if err := checkOrder(f.order); err != nil {
+		return nil, usagef("%v", err)
 	}
 	if f.warmup < 0 {
 		return nil, usagef("--warmup %d: the number of warm-up runs cannot be negative", f.warmup)

@@ -3,6 +3,7 @@ package main
 import (
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -20,35 +21,45 @@ var formatHelp = regexp.MustCompile(`(?m)^\s+--format string\s+[^:\n]*: (.*) \(d
 func TestFormatFlag(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "missing")
 	for _, tc := range []struct {
-		name string
-		fs   reports.Formats
+		cmd []string
+		fs  reports.Formats
 		// args fail with a usage error of their own once --format has
-		// been accepted, so that a good format runs nothing.
+		// been accepted, so that a good format runs nothing; nil args
+		// (env, doctor, models list) run the command, which then exits
+		// with ok.
 		args []string
+		ok   int
 	}{
-		{"run", reports.ReportFormats, []string{missing + ".benchy.hcl"}},
-		{"exec", reports.ReportFormats, nil},
-		{"calibrate", reports.SummaryFormats, []string{missing + ".benchy.hcl"}},
-		{"gobench", reports.SummaryFormats, []string{"./..."}},
-		{"report", reports.ReportFormats, []string{missing}},
-		{"compare", reports.SummaryFormats, []string{missing}},
-		{"merge", reports.SummaryFormats, []string{missing}},
-		{"analyze", reports.AnalyzeFormats, []string{missing + ".csv"}},
+		{[]string{"run"}, reports.ReportFormats, []string{missing + ".benchy.hcl"}, exitUsage},
+		{[]string{"exec"}, reports.ReportFormats, nil, exitUsage},
+		{[]string{"calibrate"}, reports.SummaryFormats, []string{missing + ".benchy.hcl"}, exitUsage},
+		{[]string{"gobench"}, reports.SummaryFormats, []string{"./..."}, exitUsage},
+		{[]string{"report"}, reports.ReportFormats, []string{missing}, exitUsage},
+		{[]string{"compare"}, reports.SummaryFormats, []string{missing}, exitUsage},
+		{[]string{"merge"}, reports.SummaryFormats, []string{missing}, exitUsage},
+		{[]string{"analyze"}, reports.AnalyzeFormats, []string{missing + ".csv"}, exitUsage},
+		{[]string{"plan"}, textOrJSON, []string{missing + ".benchy.hcl"}, exitUsage},
+		{[]string{"models", "info"}, textOrJSON, []string{missing + ".onnx"}, exitUsage},
+		{[]string{"models", "list"}, textOrJSON, nil, exitOK},
+		{[]string{"env"}, textOrJSON, nil, exitOK},
+		{[]string{"doctor"}, textOrJSON, nil, exitOK},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
+		name := strings.Join(tc.cmd, " ")
+		with := func(args ...string) []string { return append(append(slices.Clone(tc.cmd), args...), tc.args...) }
+		t.Run(name, func(t *testing.T) {
 			_, parseErr := tc.fs.Parse("yaml")
 			if parseErr == nil {
 				t.Fatal("the parser accepts yaml")
 			}
-			code, stdout, stderr := benchy(t, append([]string{tc.name, "--format", "yaml"}, tc.args...)...)
+			code, stdout, stderr := benchy(t, with("--format", "yaml")...)
 			if code != exitUsage || !strings.Contains(stderr, parseErr.Error()) || stdout != "" {
 				t.Errorf("--format yaml: exit %d, stdout %q, stderr %q; want exit 2 and %q", code, stdout, stderr, parseErr)
 			}
 
-			_, help, _ := benchy(t, tc.name, "--help")
+			_, help, _ := benchy(t, append(slices.Clone(tc.cmd), "--help")...)
 			m := formatHelp.FindStringSubmatch(help)
 			if m == nil {
-				t.Fatalf("no --format line in %s --help:\n%s", tc.name, help)
+				t.Fatalf("no --format line in %s --help:\n%s", name, help)
 			}
 			listed := strings.Split(strings.Replace(m[1], " or ", ", ", 1), ", ")
 			if strings.Join(listed, ", ") != tc.fs.List() {
@@ -58,9 +69,9 @@ func TestFormatFlag(t *testing.T) {
 				listed = append(listed, "md")
 			}
 			for _, f := range listed {
-				code, _, stderr := benchy(t, append([]string{tc.name, "--format", f}, tc.args...)...)
-				if code != exitUsage || strings.Contains(stderr, "--format") {
-					t.Errorf("--format %s (listed in --help): exit %d, %s; want it accepted, then the usage error of %q", f, code, stderr, tc.args)
+				code, _, stderr := benchy(t, with("--format", f)...)
+				if code != tc.ok || strings.Contains(stderr, "--format") {
+					t.Errorf("--format %s (listed in --help): exit %d, %s; want it accepted, then exit %d", f, code, stderr, tc.ok)
 				}
 			}
 		})

@@ -105,6 +105,10 @@ A fleet.json written by benchy merge renders as text, markdown or json.`,
 	return cmd
 }
 
+// textOrJSON are the formats of the commands whose output is benchy's own,
+// not a report: env, doctor, plan and models.
+var textOrJSON = reports.Formats{reports.Text, reports.JSON}
+
 // addFormatFlag defines a command's --format flag, "text" by default: its
 // help is what (such as "report on stdout") and the formats fs offers,
 // which fs.Parse then accepts, so that the help and the check cannot

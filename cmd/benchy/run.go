@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
@@ -66,8 +67,8 @@ docs/lifetime.md says what ends the processes an arm starts.`,
 			if f.format, err = reports.ReportFormats.Parse(format); err != nil {
 				return withCode(exitUsage, err)
 			}
-			if f.order != "" && !validFormat(f.order, string(suites.OrderInterleavedRandom), string(suites.OrderInterleaved), string(suites.OrderSequential)) {
-				return withCode(exitUsage, fmt.Errorf("--order must be interleaved-random, interleaved or sequential, not %q", f.order))
+			if err := checkOrder(f.order); err != nil {
+				return withCode(exitUsage, err)
 			}
 			if err := checkColor(f.color); err != nil {
 				return withCode(exitUsage, err)
@@ -178,13 +179,17 @@ func resolvePlans(plans []*suites.Plan, o suites.Overrides, stderr io.Writer) ([
 	return out, nil
 }
 
-func validFormat(v string, allowed ...string) bool {
-	for _, a := range allowed {
-		if v == a {
-			return true
-		}
+// runOrders are the values of the suite language's order setting
+// (suites.Order), which --order overrides.
+var runOrders = []suites.Order{suites.OrderInterleavedRandom, suites.OrderInterleaved, suites.OrderSequential}
+
+// checkOrder is the error for an --order (run, calibrate, exec) that is
+// not one of runOrders; "" (not given) passes.
+func checkOrder(order string) error {
+	if order == "" || slices.Contains(runOrders, suites.Order(order)) {
+		return nil
 	}
-	return false
+	return fmt.Errorf("--order must be %s, %s or %s, not %q", runOrders[0], runOrders[1], runOrders[2], order)
 }
 
 // runPlans resolves the plans with o, runs them and reports each.
@@ -294,7 +299,7 @@ func addColorFlag(fl *pflag.FlagSet, mode *string) {
 // checkColor is the error for a --color value other than auto, always and
 // never.
 func checkColor(mode string) error {
-	if validFormat(mode, "auto", "always", "never") {
+	if slices.Contains([]string{"auto", "always", "never"}, mode) {
 		return nil
 	}
 	return fmt.Errorf("--color must be auto, always or never, not %q", mode)
