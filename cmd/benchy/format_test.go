@@ -33,7 +33,7 @@ func TestFormatFlag(t *testing.T) {
 		{[]string{"run"}, reports.ReportFormats, []string{missing + ".benchy.hcl"}, exitUsage},
 		{[]string{"exec"}, reports.ReportFormats, nil, exitUsage},
 		{[]string{"calibrate"}, reports.SummaryFormats, []string{missing + ".benchy.hcl"}, exitUsage},
-		{[]string{"gobench"}, reports.SummaryFormats, []string{"./..."}, exitUsage},
+		{[]string{"gobench"}, reports.SummaryFormats, []string{"--threshold", "bogus", "."}, exitUsage},
 		{[]string{"report"}, reports.ReportFormats, []string{missing}, exitUsage},
 		{[]string{"compare"}, reports.SummaryFormats, []string{missing}, exitUsage},
 		{[]string{"merge"}, reports.SummaryFormats, []string{missing}, exitUsage},

@@ -71,8 +71,8 @@ func newGobenchCmd(stdout, stderr io.Writer) *cobra.Command {
 		Long:  gobenchLong,
 		Example: `  benchy gobench ./internal/sort
   benchy gobench --base main --bench 'Sort|Search' --benchtime 200ms ./sort ./search
-  benchy gobench --threshold 5% --out out/bench ./...`,
-		Args: cobra.MinimumNArgs(1),
+  benchy gobench --threshold 5% --out out/bench ./internal/sort`,
+		Args: cobra.MatchAll(cobra.MinimumNArgs(1), gobenchPackages),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runGobench(cmd, f, args, stdout, stderr)
 		},
@@ -90,12 +90,23 @@ func newGobenchCmd(stdout, stderr io.Writer) *cobra.Command {
 	fl.StringVar(&f.targetCI, "target-ci", "", `stop once every CI half-width is within this ("2%" or 0.02; default 2%)`)
 	fl.Int64Var(&f.seed, "seed", 0, "schedule seed (default: drawn and recorded)")
 	fl.StringVar(&f.timeout, "timeout", "", `limit for one arm's turn, the build included on first use (a duration: "5m"; default 10m)`)
-	fl.StringVarP(&f.out, "out", "o", "", "run directory: DIR/gobench/ gets results.json, journal.jsonl, report.md and report.html")
+	fl.StringVarP(&f.out, "out", "o", "", "run directory: DIR/gobench/ gets results.json, journal.jsonl, report.md and report.html (default: a fresh benchy-out/YYYYMMDD-HHMMSS/)")
 	fl.BoolVar(&f.force, "force", false, "with --out: replace an earlier run's files in DIR (only benchy's own)")
 	addFormatFlag(fl, &f.format, "the table on stdout", reports.SummaryFormats)
 	addColorFlag(fl, &f.color)
 	fl.StringVar(&f.saveSuite, "save-suite", "", "also write the suite that was run to FILE")
 	return cmd
+}
+
+// gobenchPackages refuses a package pattern ("./..."): each package is a
+// workload of benchmarks, given on its own.
+func gobenchPackages(_ *cobra.Command, pkgs []string) error {
+	for _, p := range pkgs {
+		if strings.Contains(p, "...") {
+			return gobenchUsage("%s: give each package on its own (go list %s lists them); a package is one workload of benchmarks", p, p)
+		}
+	}
+	return nil
 }
 
 func gobenchUsage(format string, args ...any) error {
@@ -230,11 +241,6 @@ func runGobench(cmd *cobra.Command, f gobenchFlags, pkgs []string, stdout, stder
 			return gobenchUsage("%v", err)
 		}
 		threshold = th
-	}
-	for _, p := range pkgs {
-		if strings.Contains(p, "...") {
-			return gobenchUsage("%s: give each package on its own (go list %s lists them); a package is one workload of benchmarks", p, p)
-		}
 	}
 	run, err := gobenchRun(cmd, f)
 	if err != nil {

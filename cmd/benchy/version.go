@@ -114,8 +114,9 @@ func newVersionCmd(stdout, _ io.Writer) *cobra.Command {
 line the commit it was built from (and whether the work tree had uncommitted
 changes), as the go command stamps it when building inside a clone, or as
 make build links it in where the go command cannot (a git worktree,
--buildvcs=false). A binary built otherwise with go run, go install of a
-module version or -buildvcs=false has no such stamp; the line then says so.
+-buildvcs=false). A binary built with go run, with go install of a module
+version, or with -buildvcs=false other than by make build has no such stamp;
+the line then says so.
 
 The version on the first line is what results record in their "benchy"
 field: with the commit's first 12 digits after it ("v0.1.0-dev+0123456789ab")
