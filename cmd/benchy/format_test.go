@@ -77,3 +77,19 @@ func TestFormatFlag(t *testing.T) {
 		})
 	}
 }
+
+// benchy report --help describes every format a run renders in, one line
+// each, and no other.
+func TestReportHelpListsFormats(t *testing.T) {
+	_, help, _ := benchy(t, "report", "--help")
+	var described []string
+	for _, m := range regexp.MustCompile(`(?m)^  ([a-z]+) {2,}\S`).FindAllStringSubmatch(help, -1) {
+		described = append(described, m[1])
+	}
+	if strings.Join(described, ", ") != reports.ReportFormats.List() {
+		t.Errorf("report --help describes %q, want %q", described, reports.ReportFormats.List())
+	}
+	if want := "renders as " + reports.SummaryFormats.String() + "."; !strings.Contains(help, want) {
+		t.Errorf("report --help does not say a fleet.json %s", want)
+	}
+}

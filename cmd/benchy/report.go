@@ -40,7 +40,7 @@ its results.json, or its journal.jsonl when the run was killed.
   csv       tidy, one row per timed iteration
   bencher   Bencher Metric Format JSON (bencher run --adapter json)
 
-A fleet.json written by benchy merge renders as text, markdown or json.`,
+A fleet.json written by benchy merge renders as ` + reports.SummaryFormats.String() + ".",
 		Example: `  benchy report
   benchy report benchy-out/latest/quickstart --format html -o report.html
   benchy report results.json --format benchfmt > bench.txt && benchstat -col /arm bench.txt
