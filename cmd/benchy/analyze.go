@@ -37,8 +37,9 @@ Cochran-Mantel-Haenszel estimate adjusts for: the operator, host or robot.
 
 Other columns are ignored unless a flag names them. The baseline is the arm
 named by --baseline, else the arm called "baseline" (in any case), else the
-first arm in the file. Blocks are analysed in numeric order when every block label is a number,
-else in order of first appearance (this matters for --groups).
+first arm in the file. Blocks are analysed in numeric order when every block
+label is a number, else in order of first appearance (this matters for
+--groups).
 
 Estimators: logratio (default for continuous data; geometric mean of the
 per-block ratios), ratio (ratio of sums; allows zeros), cmh (default for binary
@@ -65,9 +66,6 @@ invalid_option, bad_groups, no_data, bad_csv, missing_column and read_error.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Estimator = strings.ToLower(o.Estimator)
-			if !cmd.Flags().Changed("estimator") {
-				o.Estimator = ""
-			}
 			if cmd.Flags().Changed("groups") && cmd.Flags().Changed("group-column") {
 				return withCode(exitUsage, csvstats.Errorf("invalid_option", "give --groups or --group-column, not both"))
 			}
@@ -76,7 +74,7 @@ invalid_option, bad_groups, no_data, bad_csv, missing_column and read_error.`,
 			}
 			f, err := reports.AnalyzeFormats.Parse(format)
 			if err != nil {
-				return withCode(exitUsage, csvstats.Errorf("invalid_option", "--format %q: want %s", format, reports.AnalyzeFormats))
+				return withCode(exitUsage, csvstats.Errorf("invalid_option", "%v", err))
 			}
 			err = runAnalyze(args[0], o, f, stdout, stderr)
 			var ae *csvstats.Error
@@ -94,13 +92,13 @@ invalid_option, bad_groups, no_data, bad_csv, missing_column and read_error.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&o.Estimator, "estimator", "logratio", "logratio | ratio (continuous data), cmh | crude (binary data); default logratio, or cmh for binary data")
+	fl.StringVar(&o.Estimator, "estimator", "", "logratio | ratio (continuous data), cmh | crude (binary data) (default: logratio, or cmh for binary data)")
 	fl.StringVar(&o.Baseline, "baseline", "", `the baseline arm (default: the arm named "baseline", else the first arm in the file)`)
 	fl.Float64Var(&o.Confidence, "confidence", stats.DefaultConfidence, "two-sided confidence level of the CIs, in (0, 1)")
 	fl.IntVar(&o.Groups, "groups", 0, "delete-a-group jackknife over G contiguous groups of blocks (default: delete one block)")
 	fl.StringVar(&o.GroupColumn, "group-column", "", "delete-a-group jackknife with one group per value of this column (host, build, boot)")
 	fl.StringVar(&o.Scale, "scale", "log", "scale of the jackknife: log, or linear (ratio, cmh and crude only)")
-	fl.StringVar(&format, "format", "text", "output format: "+reports.AnalyzeFormats.String())
+	addFormatFlag(fl, &format, "output format", reports.AnalyzeFormats)
 	return cmd
 }
 

@@ -27,6 +27,8 @@ type calibrateFlags struct {
 	minBlocks, maxBlocks int
 	out, format, color   string
 	verbose, force       bool
+	// report is the parsed --format.
+	report reports.Format
 }
 
 func newCalibrateCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -58,13 +60,14 @@ Exit status 1 means the setup is miscalibrated.`,
 			if f.repeats < 1 {
 				return withCode(exitUsage, fmt.Errorf("--repeats %d: need at least 1", f.repeats))
 			}
-			if f.order != "" && !validFormat(f.order, string(suites.OrderInterleavedRandom), string(suites.OrderInterleaved), string(suites.OrderSequential)) {
-				return withCode(exitUsage, fmt.Errorf("--order must be interleaved-random, interleaved or sequential, not %q", f.order))
+			if err := checkOrder(f.order); err != nil {
+				return withCode(exitUsage, err)
 			}
 			if err := checkColor(f.color); err != nil {
 				return withCode(exitUsage, err)
 			}
-			if _, err := reports.SummaryFormats.Parse(f.format); err != nil {
+			var err error
+			if f.report, err = reports.SummaryFormats.Parse(f.format); err != nil {
 				return withCode(exitUsage, err)
 			}
 			if err := checkBlockFlags(cmd.Flags(), f.minBlocks, f.maxBlocks); err != nil {
@@ -91,7 +94,7 @@ Exit status 1 means the setup is miscalibrated.`,
 	fl.IntVar(&f.maxBlocks, "max-blocks", 0, "override the suite's max_blocks")
 	fl.StringVarP(&f.out, "out", "o", "", "directory for each repeat's results and calibration.json (default a fresh benchy-out/calibrate-SUITE/<time>/)")
 	fl.BoolVar(&f.force, "force", false, "with --out: replace an earlier calibration's files there")
-	fl.StringVar(&f.format, "format", "text", "report on stdout: "+reports.SummaryFormats.String())
+	addFormatFlag(fl, &f.format, "report on stdout", reports.SummaryFormats)
 	addColorFlag(fl, &f.color)
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "print every block, not one line per repeat")
 	return cmd
@@ -204,8 +207,7 @@ func calibrate(ctx context.Context, plan *suites.Plan, f calibrateFlags, stdout,
 		return withCode(exitEnvironment, err)
 	}
 
-	format, _ := reports.SummaryFormats.Parse(f.format) // checked by the command
-	if err := reports.Render(stdout, cal, format, reports.Options{Color: useColor(f.color, stdout)}); err != nil {
+	if err := reports.Render(stdout, cal, f.report, reports.Options{Color: useColor(f.color, stdout)}); err != nil {
 		return withCode(exitEnvironment, err)
 	}
 	fmt.Fprintf(stderr, "benchy: calibration in %s\n", filepath.Join(dir, "calibration.json"))

@@ -75,7 +75,7 @@ none reports each row at its own level.`,
 			if cmd.Flags().Changed("confidence") && !(confidence > 0 && confidence < 1) {
 				return withCode(exitUsage, fmt.Errorf("--confidence %v is not in (0, 1)", confidence))
 			}
-			if !validFormat(correction, reports.CorrectionBonferroni, reports.CorrectionNone) {
+			if correction != reports.CorrectionBonferroni && correction != reports.CorrectionNone {
 				return withCode(exitUsage, fmt.Errorf("--correction must be %s or %s, not %q", reports.CorrectionBonferroni, reports.CorrectionNone, correction))
 			}
 			opt := reports.CompareOptions{Threshold: th, Confidence: confidence, Strict: strict, Uncorrected: correction == reports.CorrectionNone}
@@ -127,7 +127,7 @@ none reports each row at its own level.`,
 	fl.BoolVar(&strict, "strict", false, "also fail on inconclusive regressions, on instances HEAD could not measure, and on runs from different setups")
 	fl.Float64Var(&confidence, "confidence", 0, "confidence level of the intervals (default: each workload's, else 0.95)")
 	fl.StringVar(&correction, "correction", reports.CorrectionBonferroni, "multiple-comparison correction of the intervals: bonferroni or none")
-	fl.StringVar(&format, "format", "text", reports.SummaryFormats.String())
+	addFormatFlag(fl, &format, "output format", reports.SummaryFormats)
 	fl.StringVarP(&output, "output", "o", "", "write to a file instead of stdout")
 	addColorFlag(fl, &color)
 	return cmd

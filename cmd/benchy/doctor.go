@@ -8,6 +8,7 @@ import (
 
 	"github.com/benchy-dev/benchy/hw"
 	"github.com/benchy-dev/benchy/hw/doctor"
+	"github.com/benchy-dev/benchy/reports"
 	"github.com/benchy-dev/benchy/results"
 )
 
@@ -38,8 +39,9 @@ is warn or bad, so a CI job can refuse to benchmark on an untuned runner.`,
   benchy doctor --strict --format json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !validFormat(format, "text", "json") {
-				return withCode(exitUsage, fmt.Errorf("--format must be text or json, not %q", format))
+			outFmt, err := textOrJSON.Parse(format)
+			if err != nil {
+				return withCode(exitUsage, err)
 			}
 			inv := detectInventory(cmd.Context())
 			var now []results.GPUSample
@@ -53,7 +55,7 @@ is warn or bad, so a CI job can refuse to benchmark on an untuned runner.`,
 			}
 			checks := doctor.Examine(inv, now)
 			rep := doctorReport{Worst: doctor.Worst(checks), Checks: checks}
-			if format == "json" {
+			if outFmt == reports.JSON {
 				if err := envWriteJSON(stdout, rep); err != nil {
 					return err
 				}
@@ -66,7 +68,7 @@ is warn or bad, so a CI job can refuse to benchmark on an untuned runner.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	addFormatFlag(cmd.Flags(), &format, "output format", textOrJSON)
 	cmd.Flags().BoolVar(&strict, "strict", false, "exit 1 when any check is warn or bad")
 	return cmd
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/benchy-dev/benchy/hw"
+	"github.com/benchy-dev/benchy/reports"
 )
 
 func init() { registerCommand(newEnvCmd) }
@@ -55,18 +56,19 @@ secret redacted. Without a GPU it says why none was detected.`,
   benchy env --format json | jq .gpus`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !validFormat(format, "text", "json") {
-				return withCode(exitUsage, fmt.Errorf("--format must be text or json, not %q", format))
+			outFmt, err := textOrJSON.Parse(format)
+			if err != nil {
+				return withCode(exitUsage, err)
 			}
 			inv := detectInventory(cmd.Context())
-			if format == "json" {
+			if outFmt == reports.JSON {
 				return envWriteJSON(stdout, inv)
 			}
 			writeEnvText(stdout, inv)
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	addFormatFlag(cmd.Flags(), &format, "output format", textOrJSON)
 	return cmd
 }
 

@@ -164,7 +164,7 @@ func newExecCmd(stdout, stderr io.Writer) *cobra.Command {
 	fl.StringVar(&f.timeout, "timeout", "", `limit for one command's turn in a block (a duration: "30s")`)
 	fl.StringVarP(&f.out, "out", "o", "", "run directory, as for benchy run: DIR/exec/ gets results.json, journal.jsonl, report.md and report.html (default: a fresh benchy-out/YYYYMMDD-HHMMSS/)")
 	fl.BoolVar(&f.force, "force", false, "with --out: replace an earlier run's files in DIR (only benchy's own)")
-	fl.StringVar(&f.format, "format", "text", "report on stdout: "+strings.Join(reportFormats, ", "))
+	addFormatFlag(fl, &f.format, "report on stdout", reports.ReportFormats)
 	addColorFlag(fl, &f.color)
 	fl.StringVar(&f.saveSuite, "save-suite", "", "write the equivalent suite to FILE (benchy fmt's form), then run it")
 	fl.BoolVar(&f.printSuite, "print-suite", false, "print the equivalent suite (after --save-suite, if given, writes it) and run nothing")
@@ -242,6 +242,8 @@ type execSpec struct {
 	setup, prepare, conclude, cleanup string
 	run                               [][2]string // run block attributes, HCL expressions
 	timeout                           string
+	// format is the parsed --format of the report on stdout.
+	format reports.Format
 }
 
 var placeholder = regexp.MustCompile(`\{([A-Za-z_][A-Za-z0-9_]*)\}`)
@@ -312,23 +314,23 @@ func parseExec(fl *pflag.FlagSet, f execFlags, args []string) (*execSpec, error)
 	if f.output != "null" {
 		return nil, usagef("--output %s: the commands' output goes to /dev/null (--output null); to keep it, use a shell: -S sh 'CMD > FILE'", f.output)
 	}
-	if !validFormat(f.format, append(reportFormats, "md")...) {
-		return nil, usagef("--format must be one of %s, not %q", strings.Join(reportFormats, ", "), f.format)
+	format, err := reports.ReportFormats.Parse(f.format)
+	if err != nil {
+		return nil, usagef("%v", err)
 	}
 	if err := checkColor(f.color); err != nil {
 		return nil, usagef("%v", err)
 	}
-	if f.timeUnit != "" && !validFormat(f.timeUnit, reports.HyperfineTimeUnits...) {
+	if f.timeUnit != "" && !slices.Contains(reports.HyperfineTimeUnits, f.timeUnit) {
 		return nil, usagef("--time-unit must be one of %s, not %q", strings.Join(reports.HyperfineTimeUnits, ", "), f.timeUnit)
 	}
-	if f.order != "" && !validFormat(f.order, string(suites.OrderInterleavedRandom), string(suites.OrderInterleaved), string(suites.OrderSequential)) {
-		return nil, usagef("--order must be interleaved-random, interleaved or sequential, not %q", f.order)
+	if err := checkOrder(f.order); err != nil {
+		return nil, usagef("%v", err)
 	}
 	if f.warmup < 0 {
 		return nil, usagef("--warmup %d: the number of warm-up runs cannot be negative", f.warmup)
 	}
-	s := &execSpec{}
-	var err error
+	s := &execSpec{format: format}
 	if s.shell, err = shellArgv(f); err != nil {
 		return nil, err
 	}
@@ -955,7 +957,7 @@ func runExec(cmd *cobra.Command, f execFlags, args []string, stdout, stderr io.W
 	in := watchInterrupts(cmd.Context(), stderr)
 	defer in.release()
 	var exportErr error
-	rf := runFlags{out: f.out, force: f.force, format: f.format, color: f.color, finished: func(doc *results.Document) {
+	rf := runFlags{out: f.out, force: f.force, format: spec.format, color: f.color, finished: func(doc *results.Document) {
 		exportErr = writeExecExports(doc, f, execCommandLines(plan, spec))
 	}}
 	// --seed is in the suite's run block, as the other flags are.

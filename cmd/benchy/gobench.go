@@ -71,8 +71,8 @@ func newGobenchCmd(stdout, stderr io.Writer) *cobra.Command {
 		Long:  gobenchLong,
 		Example: `  benchy gobench ./internal/sort
   benchy gobench --base main --bench 'Sort|Search' --benchtime 200ms ./sort ./search
-  benchy gobench --threshold 5% --out out/bench ./...`,
-		Args: cobra.MinimumNArgs(1),
+  benchy gobench --threshold 5% --out out/bench ./internal/sort`,
+		Args: cobra.MatchAll(cobra.MinimumNArgs(1), gobenchPackages),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runGobench(cmd, f, args, stdout, stderr)
 		},
@@ -90,12 +90,23 @@ func newGobenchCmd(stdout, stderr io.Writer) *cobra.Command {
 	fl.StringVar(&f.targetCI, "target-ci", "", `stop once every CI half-width is within this ("2%" or 0.02; default 2%)`)
 	fl.Int64Var(&f.seed, "seed", 0, "schedule seed (default: drawn and recorded)")
 	fl.StringVar(&f.timeout, "timeout", "", `limit for one arm's turn, the build included on first use (a duration: "5m"; default 10m)`)
-	fl.StringVarP(&f.out, "out", "o", "", "run directory: DIR/gobench/ gets results.json, journal.jsonl, report.md and report.html")
+	fl.StringVarP(&f.out, "out", "o", "", "run directory: DIR/gobench/ gets results.json, journal.jsonl, report.md and report.html (default: a fresh benchy-out/YYYYMMDD-HHMMSS/)")
 	fl.BoolVar(&f.force, "force", false, "with --out: replace an earlier run's files in DIR (only benchy's own)")
-	fl.StringVar(&f.format, "format", "text", "the table on stdout: text, markdown or json")
+	addFormatFlag(fl, &f.format, "the table on stdout", reports.SummaryFormats)
 	addColorFlag(fl, &f.color)
 	fl.StringVar(&f.saveSuite, "save-suite", "", "also write the suite that was run to FILE")
 	return cmd
+}
+
+// gobenchPackages refuses a package pattern ("./..."): each package is a
+// workload of benchmarks, given on its own.
+func gobenchPackages(_ *cobra.Command, pkgs []string) error {
+	for _, p := range pkgs {
+		if strings.Contains(p, "...") {
+			return gobenchUsage("%s: give each package on its own (go list %s lists them); a package is one workload of benchmarks", p, p)
+		}
+	}
+	return nil
 }
 
 func gobenchUsage(format string, args ...any) error {
@@ -216,7 +227,8 @@ func gobenchDefaultBase(ctx context.Context, cwd string) (string, error) {
 }
 
 func runGobench(cmd *cobra.Command, f gobenchFlags, pkgs []string, stdout, stderr io.Writer) error {
-	if _, err := reports.SummaryFormats.Parse(f.format); err != nil {
+	format, err := reports.SummaryFormats.Parse(f.format)
+	if err != nil {
 		return gobenchUsage("%v", err)
 	}
 	if err := checkColor(f.color); err != nil {
@@ -229,11 +241,6 @@ func runGobench(cmd *cobra.Command, f gobenchFlags, pkgs []string, stdout, stder
 			return gobenchUsage("%v", err)
 		}
 		threshold = th
-	}
-	for _, p := range pkgs {
-		if strings.Contains(p, "...") {
-			return gobenchUsage("%s: give each package on its own (go list %s lists them); a package is one workload of benchmarks", p, p)
-		}
 	}
 	run, err := gobenchRun(cmd, f)
 	if err != nil {
@@ -286,7 +293,7 @@ func runGobench(cmd *cobra.Command, f gobenchFlags, pkgs []string, stdout, stder
 	}
 	in.say(stopAfterArm)
 	var doc *results.Document
-	rf := runFlags{out: f.out, force: f.force, format: "text", color: "never", finished: func(d *results.Document) { doc = d }}
+	rf := runFlags{out: f.out, force: f.force, format: reports.Text, color: "never", finished: func(d *results.Document) { doc = d }}
 	// --seed is in the suite's run block, as the other flags are.
 	runErr := runPlans(in, []*suites.Plan{plan}, rf, suites.Overrides{}, io.Discard, stderr)
 	if doc == nil {
@@ -304,7 +311,6 @@ func runGobench(cmd *cobra.Command, f gobenchFlags, pkgs []string, stdout, stder
 		}
 	}
 	var buf bytes.Buffer
-	format, _ := reports.SummaryFormats.Parse(f.format) // checked by the command
 	if err := reports.Render(&buf, c, format, reports.Options{Color: useColor(f.color, stdout), Width: reports.TerminalWidth(stdout)}); err != nil {
 		return withCode(exitEnvironment, err)
 	}

@@ -89,7 +89,7 @@ platforms or variable values are reported side by side but not pooled;
 	}
 	fl := cmd.Flags()
 	fl.StringVarP(&f.output, "output", "o", "", "write the merged document (fleet.json) to this file")
-	fl.StringVar(&f.format, "format", "text", "report on stdout: "+reports.SummaryFormats.String())
+	addFormatFlag(fl, &f.format, "report on stdout", reports.SummaryFormats)
 	fl.BoolVar(&f.force, "force", false, "merge different suites and pool hosts whose fingerprints differ")
 	fl.Float64Var(&f.confidence, "confidence", 0, "confidence level (default: the runs' own, else 0.95)")
 	fl.StringArrayVar(&f.ignoreVars, "ignore-var", nil, "a variable whose value may differ between hosts (repeatable)")

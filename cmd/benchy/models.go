@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/benchy-dev/benchy/models"
+	"github.com/benchy-dev/benchy/reports"
 	ortrunner "github.com/benchy-dev/benchy/runners/onnx"
 )
 
@@ -56,8 +57,9 @@ ConvTranspose and Gemm multiply-accumulates (FLOPs are about twice that).`,
   benchy models list --input 224x320 --format json`,
 		Args: cobra.NoArgs,
 		RunE: func(_ *cobra.Command, _ []string) error {
-			if format != "text" && format != "json" {
-				return withCode(exitUsage, fmt.Errorf("--format %q: want text or json", format))
+			outFmt, err := textOrJSON.Parse(format)
+			if err != nil {
+				return withCode(exitUsage, err)
 			}
 			var infos []models.Info
 			for _, name := range models.Names() {
@@ -72,7 +74,7 @@ ConvTranspose and Gemm multiply-accumulates (FLOPs are about twice that).`,
 				}
 				infos = append(infos, info)
 			}
-			if format == "json" {
+			if outFmt == reports.JSON {
 				enc := json.NewEncoder(stdout)
 				enc.SetIndent("", "  ")
 				return enc.Encode(infos)
@@ -91,7 +93,7 @@ ConvTranspose and Gemm multiply-accumulates (FLOPs are about twice that).`,
 		},
 	}
 	cmd.Flags().StringVar(&input, "input", "", "resolution HxW for the image replicas (e.g. 288x384)")
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	addFormatFlag(cmd.Flags(), &format, "output format", textOrJSON)
 	return cmd
 }
 
@@ -313,8 +315,9 @@ func newModelsInfoCmd(stdout io.Writer) *cobra.Command {
 		Short: "Show an ONNX model's inputs, outputs, parameters, MACs and benchy metadata",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
-				return withCode(exitUsage, fmt.Errorf("--format %q: want text or json", format))
+			outFmt, err := textOrJSON.Parse(format)
+			if err != nil {
+				return withCode(exitUsage, err)
 			}
 			m, err := readModel(args[0])
 			if err != nil {
@@ -328,7 +331,7 @@ func newModelsInfoCmd(stdout io.Writer) *cobra.Command {
 			for _, p := range m.MetadataProps {
 				meta[p.Key] = p.Value
 			}
-			if format == "json" {
+			if outFmt == reports.JSON {
 				enc := json.NewEncoder(stdout)
 				enc.SetIndent("", "  ")
 				return enc.Encode(map[string]any{"file": args[0], "producer": m.ProducerName, "ir_version": m.IrVersion,
@@ -357,7 +360,7 @@ func newModelsInfoCmd(stdout io.Writer) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	addFormatFlag(cmd.Flags(), &format, "output format", textOrJSON)
 	return cmd
 }
 

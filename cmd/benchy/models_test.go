@@ -166,7 +166,7 @@ func TestModelsBadInput(t *testing.T) {
 		{"quantize -o a folder", []string{"quantize", fp32, "--calibration", "static", "-o", path("folder")}, exitUsage, "is a folder"},
 		{"info not a model", []string{"info", path("text.onnx")}, exitUsage, "parse ONNX model"},
 		{"info unanalysable model", []string{"info", path("bad-conv.onnx")}, exitUsage, "bad-conv.onnx: node \"c\" (Conv): fewer than 2 inputs"},
-		{"info bad format", []string{"info", fp32, "--format", "yaml"}, exitUsage, "want text or json"},
+		{"info bad format", []string{"info", fp32, "--format", "yaml"}, exitUsage, "--format must be text or json"},
 		{"export unknown replica", []string{"export", "nope", "-o", out}, exitUsage, "nope"},
 		{"export bad batch", []string{"export", "frill", "--batch", "-1", "-o", out}, exitUsage, "batch -1 out of range"},
 		{"export -o a folder", []string{"export", "frill", "-o", path("folder")}, exitUsage, "is a folder"},

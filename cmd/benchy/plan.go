@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/benchy-dev/benchy/harness"
+	"github.com/benchy-dev/benchy/reports"
 	"github.com/benchy-dev/benchy/suites"
 )
 
@@ -34,8 +35,9 @@ With --format json it prints one JSON document per suite:
   benchy plan suite.benchy.hcl --var rows=1000000`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
-				return withCode(exitUsage, fmt.Errorf("--format must be text or json, not %q", format))
+			outFmt, err := textOrJSON.Parse(format)
+			if err != nil {
+				return withCode(exitUsage, err)
 			}
 			plans, err := loadPlans(args, vars, varFiles, stderr)
 			if err != nil {
@@ -43,7 +45,7 @@ With --format json it prints one JSON document per suite:
 			}
 			for i, p := range plans {
 				p = p.Redacted()
-				if format == "json" {
+				if outFmt == reports.JSON {
 					b, err := json.MarshalIndent(p, "", "  ")
 					if err != nil {
 						return withCode(exitEnvironment, err)
@@ -60,7 +62,7 @@ With --format json it prints one JSON document per suite:
 		},
 	}
 	addVarFlags(cmd, &vars, &varFiles)
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	addFormatFlag(cmd.Flags(), &format, "output format", textOrJSON)
 	return cmd
 }
 

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
 	"github.com/benchy-dev/benchy/internal/atomicfile"
@@ -18,10 +19,6 @@ import (
 )
 
 func init() { registerCommand(newReportCmd) }
-
-// reportFormats are the formats of a run's report (benchy report, run and
-// exec), in the order --help lists them.
-var reportFormats = strings.Split(reports.ReportFormats.List(), ", ")
 
 func newReportCmd(stdout, stderr io.Writer) *cobra.Command {
 	var format, output, color string
@@ -43,7 +40,7 @@ its results.json, or its journal.jsonl when the run was killed.
   csv       tidy, one row per timed iteration
   bencher   Bencher Metric Format JSON (bencher run --adapter json)
 
-A fleet.json written by benchy merge renders as text, markdown or json.`,
+A fleet.json written by benchy merge renders as ` + reports.SummaryFormats.String() + ".",
 		Example: `  benchy report
   benchy report benchy-out/latest/quickstart --format html -o report.html
   benchy report results.json --format benchfmt > bench.txt && benchstat -col /arm bench.txt
@@ -101,23 +98,28 @@ A fleet.json written by benchy merge renders as text, markdown or json.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", reports.ReportFormats.List())
+	addFormatFlag(cmd.Flags(), &format, "output format", reports.ReportFormats)
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to a file instead of stdout")
 	addColorFlag(cmd.Flags(), &color)
 	cmd.Flags().IntVar(&maxBytes, "max-bytes", 0, "markdown: size cap in bytes (default 1 MiB, GitHub's job summary limit; 65536 fits a PR comment)")
 	return cmd
 }
 
-// renderReport writes doc in one of the report formats (reportFormats),
-// text fitting the width of w.
-func renderReport(w io.Writer, doc *results.Document, format string, color bool) error {
-	if format == "" {
-		format = string(reports.Text)
-	}
-	f, err := reports.ReportFormats.Parse(format)
-	if err != nil {
-		return err
-	}
+// textOrJSON are the formats of the commands whose output is benchy's own,
+// not a report: env, doctor, plan and models.
+var textOrJSON = reports.Formats{reports.Text, reports.JSON}
+
+// addFormatFlag defines a command's --format flag, "text" by default: its
+// help is what (such as "report on stdout") and the formats fs offers,
+// which fs.Parse then accepts, so that the help and the check cannot
+// disagree. Every command parses the value once, before it does anything.
+func addFormatFlag(fl *pflag.FlagSet, p *string, what string, fs reports.Formats) {
+	fl.StringVar(p, "format", string(reports.Text), what+": "+fs.String())
+}
+
+// renderReport writes doc in format f, one of reports.ReportFormats, text
+// fitting the width of w.
+func renderReport(w io.Writer, doc *results.Document, f reports.Format, color bool) error {
 	return reports.Render(w, doc, f, reports.Options{Color: color, Width: reports.TerminalWidth(w)})
 }
 

@@ -6,13 +6,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
+	"slices"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/benchy-dev/benchy/harness"
+	"github.com/benchy-dev/benchy/reports"
 	"github.com/benchy-dev/benchy/results"
 	"github.com/benchy-dev/benchy/suites"
 )
@@ -26,9 +27,10 @@ type runFlags struct {
 	vars, varFiles       []string
 	minBlocks, maxBlocks int
 	order                string
-	format               string
-	color                string
-	git                  gitArmFlags
+	// format is the parsed --format of the report on stdout.
+	format reports.Format
+	color  string
+	git    gitArmFlags
 	// finished, when set, gets each suite's results once its reports are
 	// written (benchy exec writes its exports from them).
 	finished func(*results.Document)
@@ -36,6 +38,7 @@ type runFlags struct {
 
 func newRunCmd(stdout, stderr io.Writer) *cobra.Command {
 	var f runFlags
+	var format string
 	cmd := &cobra.Command{
 		Use:   "run SUITE...",
 		Short: "Run suites in randomized interleaved blocks and report each arm against its baseline",
@@ -60,11 +63,12 @@ docs/lifetime.md says what ends the processes an arm starts.`,
   benchy run suite.benchy.hcl --seed 7 --var rows=1000000 --max-blocks 20`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !validFormat(f.format, append(reportFormats, "md")...) {
-				return withCode(exitUsage, fmt.Errorf("--format must be one of %s, not %q", strings.Join(reportFormats, ", "), f.format))
+			var err error
+			if f.format, err = reports.ReportFormats.Parse(format); err != nil {
+				return withCode(exitUsage, err)
 			}
-			if f.order != "" && !validFormat(f.order, string(suites.OrderInterleavedRandom), string(suites.OrderInterleaved), string(suites.OrderSequential)) {
-				return withCode(exitUsage, fmt.Errorf("--order must be interleaved-random, interleaved or sequential, not %q", f.order))
+			if err := checkOrder(f.order); err != nil {
+				return withCode(exitUsage, err)
 			}
 			if err := checkColor(f.color); err != nil {
 				return withCode(exitUsage, err)
@@ -99,7 +103,7 @@ docs/lifetime.md says what ends the processes an arm starts.`,
 	fl.IntVar(&f.minBlocks, "min-blocks", 0, "override the suite's min_blocks")
 	fl.IntVar(&f.maxBlocks, "max-blocks", 0, "override the suite's max_blocks")
 	fl.StringVar(&f.order, "order", "", "override the order: interleaved-random, interleaved or sequential")
-	fl.StringVar(&f.format, "format", "text", "report on stdout: "+strings.Join(reportFormats, ", "))
+	addFormatFlag(fl, &format, "report on stdout", reports.ReportFormats)
 	addColorFlag(fl, &f.color)
 	addGitArmFlags(fl, &f.git)
 	return cmd
@@ -175,13 +179,17 @@ func resolvePlans(plans []*suites.Plan, o suites.Overrides, stderr io.Writer) ([
 	return out, nil
 }
 
-func validFormat(v string, allowed ...string) bool {
-	for _, a := range allowed {
-		if v == a {
-			return true
-		}
+// runOrders are the values of the suite language's order setting
+// (suites.Order), which --order overrides.
+var runOrders = []suites.Order{suites.OrderInterleavedRandom, suites.OrderInterleaved, suites.OrderSequential}
+
+// checkOrder is the error for an --order (run, calibrate, exec) that is
+// not one of runOrders; "" (not given) passes.
+func checkOrder(order string) error {
+	if order == "" || slices.Contains(runOrders, suites.Order(order)) {
+		return nil
 	}
-	return false
+	return fmt.Errorf("--order must be %s, %s or %s, not %q", runOrders[0], runOrders[1], runOrders[2], order)
 }
 
 // runPlans resolves the plans with o, runs them and reports each.
@@ -291,7 +299,7 @@ func addColorFlag(fl *pflag.FlagSet, mode *string) {
 // checkColor is the error for a --color value other than auto, always and
 // never.
 func checkColor(mode string) error {
-	if validFormat(mode, "auto", "always", "never") {
+	if slices.Contains([]string{"auto", "always", "never"}, mode) {
 		return nil
 	}
 	return fmt.Errorf("--color must be auto, always or never, not %q", mode)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -375,6 +376,48 @@ func TestBlockFlags(t *testing.T) {
 					t.Errorf("%d measured blocks, want %d", n, tc.measured)
 				}
 			})
+		}
+	}
+}
+
+// --order (run, calibrate, exec) takes the orders the suite language's
+// order setting takes, which it overrides, and each command refuses
+// another with exit 2 and the same message.
+func TestOrderFlag(t *testing.T) {
+	suite := writeSuite(t, strings.Replace(twoArmSuite, "warmup     = 1", `order = "bogus"`, 1))
+	_, _, errs := benchy(t, "validate", suite)
+	m := regexp.MustCompile(`order must be (.*), not "bogus"`).FindStringSubmatch(errs)
+	if m == nil {
+		t.Fatalf("benchy validate names no orders:\n%s", errs)
+	}
+	var suiteOrders []string
+	for _, q := range regexp.MustCompile(`"([^"]+)"`).FindAllStringSubmatch(m[1], -1) {
+		suiteOrders = append(suiteOrders, q[1])
+	}
+	var flagOrders []string
+	for _, o := range runOrders {
+		flagOrders = append(flagOrders, string(o))
+	}
+	if !slices.Equal(suiteOrders, flagOrders) {
+		t.Errorf("--order takes %q, the suite language's order %q", flagOrders, suiteOrders)
+	}
+
+	missing := filepath.Join(t.TempDir(), "missing.benchy.hcl")
+	want := checkOrder("bogus")
+	if want == nil {
+		t.Fatal(`checkOrder("bogus") passes`)
+	}
+	for _, args := range [][]string{{"run", missing}, {"calibrate", missing}, {"exec", "true"}} {
+		if code, _, errs := benchy(t, append(args, "--order", "bogus")...); code != exitUsage || !strings.Contains(errs, want.Error()) {
+			t.Errorf("%s --order bogus: exit %d, %q; want exit 2 and %q", args[0], code, errs, want)
+		}
+		if args[0] == "exec" {
+			continue // a good order runs the command
+		}
+		for _, o := range flagOrders {
+			if code, _, errs := benchy(t, append(args, "--order", o)...); code != exitUsage || strings.Contains(errs, "--order") {
+				t.Errorf("%s --order %s: exit %d, %s; want it accepted, then the missing suite refused", args[0], o, code, errs)
+			}
 		}
 	}
 }

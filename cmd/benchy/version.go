@@ -21,61 +21,86 @@ var linkedRevision = ""
 
 func init() { registerCommand(newVersionCmd) }
 
-// buildVersion returns benchy's version and, when known, the VCS revision.
-func buildVersion() string {
-	v := version
-	if info, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range info.Settings {
-			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-				v += "+" + s.Value[:12]
+// buildStamp is the commit a binary was built from, by benchy's one rule,
+// which both `benchy version` (revisionText) and what results record
+// (buildVersion) read.
+type buildStamp struct {
+	revision string // the commit; "" when the binary does not say
+	time     string // its commit time (the go command's vcs.time), or ""
+	modified bool   // built from a work tree with uncommitted changes
+	linked   bool   // from make build's linkedRevision, not the go command
+}
+
+// readStamp applies the rule: the go command's VCS stamp (vcs.revision,
+// vcs.time, vcs.modified) when info carries one, else linked, make build's
+// "SHA" or "SHA+modified" (linkedRevision). info may be nil.
+func readStamp(info *debug.BuildInfo, linked string) buildStamp {
+	var s buildStamp
+	if info != nil {
+		for _, kv := range info.Settings {
+			switch kv.Key {
+			case "vcs.revision":
+				s.revision = kv.Value
+			case "vcs.time":
+				s.time = kv.Value
+			case "vcs.modified":
+				s.modified = kv.Value == "true"
 			}
 		}
+	}
+	if s.revision == "" && linked != "" {
+		rev, dirty := strings.CutSuffix(linked, "+modified")
+		s = buildStamp{revision: rev, modified: dirty, linked: true}
+	}
+	return s
+}
+
+// versionString is version with the commit of s as build metadata, the
+// first 12 digits: "v0.1.0-dev+0123456789ab", and "+modified" after it
+// when the work tree had uncommitted changes; version alone when s has no
+// commit.
+func versionString(version string, s buildStamp) string {
+	if s.revision == "" {
+		return version
+	}
+	v := version + "+" + s.revision[:min(12, len(s.revision))]
+	if s.modified {
+		v += "+modified"
 	}
 	return v
 }
 
-// revisionText says which commit the binary was built from, from the VCS
-// stamp the go command writes when it builds inside a clone (vcs.revision,
-// vcs.time, vcs.modified), or why the stamp is missing.
+// buildVersion is benchy's version as results documents, fleet documents
+// and the inventory record it (their "benchy" field), and as the first
+// line of `benchy version` shows it: versionString of this binary's
+// stamp.
+func buildVersion() string {
+	info, _ := debug.ReadBuildInfo()
+	return versionString(version, readStamp(info, linkedRevision))
+}
+
+// revisionText says which commit the binary was built from (readStamp),
+// or why the binary does not say.
 func revisionText(info *debug.BuildInfo, linked string) string {
-	if info == nil && linked == "" {
-		return "revision unknown (the binary carries no build information)"
-	}
-	if info == nil {
-		info = &debug.BuildInfo{}
-	}
-	var rev, when string
-	modified := false
-	for _, s := range info.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value
-		case "vcs.time":
-			when = s.Value
-		case "vcs.modified":
-			modified = s.Value == "true"
+	s := readStamp(info, linked)
+	if s.revision == "" {
+		if info == nil {
+			return "revision unknown (the binary carries no build information)"
 		}
-	}
-	if rev == "" && linked != "" {
-		rev, dirty := strings.CutSuffix(linked, "+modified")
-		t := "revision " + rev + " (from make build)"
-		if dirty {
-			t += ", with uncommitted changes"
-		}
-		return t
-	}
-	if rev == "" {
 		why := "built without VCS info: go run, go install of a module version, -buildvcs=false, or a git worktree"
 		if v := info.Main.Version; v != "" && v != "(devel)" {
 			why = "installed as module version " + v + ", which carries no VCS info"
 		}
 		return "revision unknown (" + why + ")"
 	}
-	t := "revision " + rev
-	if when != "" {
-		t += " (" + when + ")"
+	t := "revision " + s.revision
+	switch {
+	case s.linked:
+		t += " (from make build)"
+	case s.time != "":
+		t += " (" + s.time + ")"
 	}
-	if modified {
+	if s.modified {
 		t += ", with uncommitted changes"
 	}
 	return t
@@ -87,9 +112,15 @@ func newVersionCmd(stdout, _ io.Writer) *cobra.Command {
 		Short: "Print benchy's version and the VCS revision it was built from",
 		Long: `Version prints benchy's version, platform and Go version, and on a second
 line the commit it was built from (and whether the work tree had uncommitted
-changes), as the go command stamps it when building inside a clone. A binary
-built with go run, go install of a module version or -buildvcs=false has no
-such stamp; the line then says so.`,
+changes), as the go command stamps it when building inside a clone, or as
+make build links it in where the go command cannot (a git worktree,
+-buildvcs=false). A binary built with go run, with go install of a module
+version, or with -buildvcs=false other than by make build has no such stamp;
+the line then says so.
+
+The version on the first line is what results record in their "benchy"
+field: with the commit's first 12 digits after it ("v0.1.0-dev+0123456789ab")
+and "+modified" when the work tree had uncommitted changes.`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			info, ok := debug.ReadBuildInfo()
