@@ -196,7 +196,7 @@ func calibrationText(w io.Writer, c *Calibration, opt Options) error {
 		conf = defaultConfidence
 	}
 	fmt.Fprintf(w, "benchy calibrate · suite %s · order %s · %d identical arms · %d repeats · %s CIs\n",
-		c.Suite, c.Order, c.Arms, len(c.Repeats), pct(conf))
+		termSafe(c.Suite), c.Order, c.Arms, len(c.Repeats), pct(conf))
 	t := tablewriter.NewTable(w, tablewriter.WithHeaderAutoFormat(tw.Off),
 		tablewriter.WithAlignment(tw.Alignment{tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft}))
 	t.Header([]string{"workload", "comparisons", "false positives", "rate", "nominal", "99% limit", "noise floor", "verdict"})
@@ -211,7 +211,7 @@ func calibrationText(w io.Writer, c *Calibration, opt Options) error {
 		} else if opt.Color && r.Comparisons > 0 {
 			v = "\x1b[32m" + v + "\x1b[0m"
 		}
-		cells := []string{r.Name, fmt.Sprint(r.Comparisons), fmt.Sprint(r.FalsePositives), "—",
+		cells := []string{termSafe(r.Name), fmt.Sprint(r.Comparisons), fmt.Sprint(r.FalsePositives), "—",
 			pct(r.Alpha), fmt.Sprint(r.Limit), "—", v}
 		if r.Comparisons > 0 {
 			cells[3] = fmt.Sprintf("%.1f%%", 100*r.Rate)
@@ -226,7 +226,7 @@ func calibrationText(w io.Writer, c *Calibration, opt Options) error {
 	}
 	for _, r := range per {
 		for _, e := range uniq(r.Errors) {
-			fmt.Fprintf(w, "  %s: %s\n", r.Name, e)
+			fmt.Fprintf(w, "  %s: %s\n", termSafe(r.Name), termSafe(e))
 		}
 	}
 	if all.Comparisons > 0 {

@@ -71,11 +71,11 @@ func compareText(w io.Writer, c *Comparison, opt Options) error {
 	}
 	for _, r := range c.Rows {
 		if r.Reason != "" {
-			fmt.Fprintf(w, "  %s · %s: %s\n", r.Workload, r.Arm, r.Reason)
+			fmt.Fprintf(w, "  %s · %s: %s\n", termSafe(r.Workload), termSafe(r.Arm), termSafe(r.Reason))
 		}
 	}
 	for _, n := range c.Notes {
-		fmt.Fprintf(w, "note: %s\n", n)
+		fmt.Fprintf(w, "note: %s\n", termSafe(n))
 	}
 	fmt.Fprintln(w, compareLegend)
 	fmt.Fprintln(w, c.Headline())

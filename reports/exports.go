@@ -152,7 +152,8 @@ var csvHeader = []string{"workload", "arm", "baseline", "block", "warmup", "inco
 // block, warm-up and incomplete blocks included and marked. position is the
 // arm's 0-based place in the block's order; energy and throttling are the
 // run's (repeated on each of its samples). A failed run is one row with an
-// empty iteration and value and the error.
+// empty iteration and value and the error. Names and errors show control
+// characters as escapes (termtext), as the terminal report does.
 func csvExport(w io.Writer, doc *results.Document) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(csvHeader); err != nil {
@@ -180,8 +181,8 @@ func csvExport(w io.Writer, doc *results.Document) error {
 						energy = strconv.FormatFloat(e, 'g', -1, 64)
 					}
 				}
-				row := []string{wl.Name, r.Arm, strconv.FormatBool(base[r.Arm]), strconv.Itoa(b.Index),
-					strconv.FormatBool(b.Warmup), strconv.FormatBool(b.Incomplete), pos, "", "", unit, energy, throttled, r.Error}
+				row := []string{termSafe(wl.Name), termSafe(r.Arm), strconv.FormatBool(base[r.Arm]), strconv.Itoa(b.Index),
+					strconv.FormatBool(b.Warmup), strconv.FormatBool(b.Incomplete), pos, "", "", unit, energy, throttled, termSafe(r.Error)}
 				if r.Error != "" || len(r.NS) == 0 {
 					if err := cw.Write(row); err != nil {
 						return err

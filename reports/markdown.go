@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/benchy-dev/benchy/internal/termtext"
 	"github.com/benchy-dev/benchy/metric"
 )
 
@@ -289,7 +290,7 @@ func mdSource(a *Analysis) string {
 		return ""
 	}
 	fence := strings.Repeat("`", max(3, longestRun(d.Suite.Source, '`')+1))
-	src := d.Suite.Source
+	src := termtext.EscapeLines(d.Suite.Source)
 	if !strings.HasSuffix(src, "\n") {
 		src += "\n"
 	}
@@ -322,10 +323,12 @@ var mdReplacer = strings.NewReplacer(
 	"*", "\\*", "_", "\\_", "`", "\\`", "[", "\\[", "]", "\\]", "\n", " ", "\r", " ",
 )
 
-// mdEscape makes text safe inside Markdown tables and prose.
-func mdEscape(s string) string { return mdReplacer.Replace(s) }
+// mdEscape makes text safe inside Markdown tables and prose, and on a
+// terminal that shows the Markdown: a line break is a space, any other
+// control character an escape (termtext).
+func mdEscape(s string) string { return mdReplacer.Replace(termtext.EscapeLines(s)) }
 
-// mdCode makes text safe inside an inline code span.
+// mdCode makes text safe inside an inline code span, as mdEscape does.
 func mdCode(s string) string {
-	return strings.NewReplacer("`", "'", "\n", " ", "\r", " ", "|", "\\|").Replace(s)
+	return strings.NewReplacer("`", "'", "\n", " ", "|", "\\|").Replace(termtext.EscapeLines(s))
 }

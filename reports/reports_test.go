@@ -978,3 +978,55 @@ func TestTextFitsWidth(t *testing.T) {
 		}
 	}
 }
+
+// TestTextFormatsEscapeControlCharacters: whatever a results document
+// recorded (names, a description, a published claim, a failing arm's
+// stderr, the suite path, the host), the formats that end up on a terminal
+// (text, Markdown, CSV, and the comparison and calibration tables) show
+// control characters as escapes and never pass them on raw.
+func TestTextFormatsEscapeControlCharacters(t *testing.T) {
+	const evil = "\x1b]0;pwned\x07\x1b[2J\u009b1m\r"
+	doc := load(t, "cpu")
+	doc.Suite.Path += evil
+	doc.Environment.Host += evil
+	w := doc.Workloads[0]
+	w.Name += evil
+	w.Description = "about" + evil
+	w.Published = &results.Published{Source: "source" + evil, Claim: "claim" + evil, Arms: map[string]string{w.Arms[0].Name: "1 ms" + evil}}
+	failed := w.Arms[slices.IndexFunc(w.Arms, func(a *results.Arm) bool { return !a.Baseline })]
+	failed.Status, failed.Reason = results.ArmFailed, "exit status 1: "+evil
+	for _, b := range w.Blocks { // it failed in every block, so the comparison gives its reason
+		b.Runs = slices.DeleteFunc(b.Runs, func(r *results.ArmRun) bool { return r.Arm == failed.Name })
+	}
+	raw := func(r rune) bool {
+		return (r < 0x20 && r != '\n' && r != '\t') || r == 0x7f || (r >= 0x80 && r <= 0x9f)
+	}
+	check := func(what string, render func(io.Writer) error) {
+		t.Helper()
+		var b bytes.Buffer
+		if err := render(&b); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if i := strings.IndexFunc(b.String(), raw); i >= 0 {
+			t.Errorf("%s passes a raw control character on: %q", what, b.String()[max(0, i-40):min(b.Len(), i+20)])
+		}
+		if !strings.Contains(b.String(), `x1b`) { // Markdown doubles the backslash and escapes "]"
+			t.Errorf("%s does not show the escaped text:\n%s", what, b.String())
+		}
+	}
+	for _, f := range []Format{Text, Markdown, CSV} {
+		check(string(f), func(w io.Writer) error { return Render(w, doc, f, Options{}) })
+	}
+	c, err := ComparePaired(doc, CompareOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []Format{Text, Markdown} {
+		check("comparison "+string(f), func(w io.Writer) error { return Render(w, c, f, Options{}) })
+	}
+	cal := &Calibration{Suite: doc.Suite.Path, Order: doc.Order, Arms: 2}
+	cal.AddRun(doc, "d")
+	for _, f := range []Format{Text, Markdown} {
+		check("calibration "+string(f), func(w io.Writer) error { return Render(w, cal, f, Options{}) })
+	}
+}
