@@ -221,6 +221,7 @@ func (l *Loader) load(pathLabel, filename string, src []byte, dir, name string) 
 	plan.Run = ld.suiteRun(content)
 	plan.Workloads = ld.workloads(content, plan.Run)
 	ld.checkSomethingToRun(content, plan.Workloads)
+	ld.checkHiddenNames(plan, content)
 
 	polish(ld.diags.list, ld.attrs)
 	addHints(ld.diags.list)

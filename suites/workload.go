@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
@@ -88,6 +90,62 @@ func (ld *load) location(r hcl.Range) Location {
 	return Location{File: r.Filename, Line: r.Start.Line, Column: r.Start.Column}
 }
 
+// benchmarkKey is what the Go benchmark format makes of a workload label,
+// less its "Benchmark" prefix: the label with its first letter
+// upper-cased, so that "sort" and "Sort" are one benchmark there.
+func benchmarkKey(label string) string {
+	r, n := utf8.DecodeRuneInString(label)
+	return string(unicode.ToUpper(r)) + label[n:]
+}
+
+// checkHiddenNames refuses instances that only a sensitive value tells
+// apart. Results and reports record names with sensitive values hidden
+// (Plan.Redact), so two such workload instances, or two such arm instances
+// of one workload instance, would be recorded under one name and mixed up
+// by every comparison and history. The diagnostic names neither instance,
+// since their names hold the secret.
+func (ld *load) checkHiddenNames(p *Plan, content *hcl.BodyContent) {
+	if !p.HasSecrets() {
+		return
+	}
+	blocks := map[string]*hcl.Block{}
+	for _, b := range content.Blocks.OfType("workload") {
+		if _, ok := blocks[b.Labels[0]]; !ok {
+			blocks[b.Labels[0]] = b
+		}
+	}
+	reported := map[string]bool{} // once per workload block
+	report := func(label, what, hidden string) {
+		if reported[label] {
+			return
+		}
+		reported[label] = true
+		var rng *hcl.Range
+		if b := blocks[label]; b != nil {
+			rng = b.DefRange.Ptr()
+		}
+		ld.diags.add(errorf(rng, "Sensitive value in an instance name",
+			"Two %s of workload %q are both recorded as %q, since benchy hides sensitive values in everything it records: their results could not be told apart. Use a sensitive value in a command, an environment or a runner setting, not in a matrix axis.",
+			what, label, hidden))
+	}
+	workloads := map[string]string{}
+	for _, w := range p.Workloads {
+		hidden := p.Redact(w.Name)
+		if prev, dup := workloads[hidden]; dup && prev != w.Name {
+			report(w.Label, "workload instances", hidden)
+		}
+		workloads[hidden] = w.Name
+		arms := map[string]string{}
+		for _, a := range w.Arms {
+			hiddenArm := p.Redact(a.Name)
+			if prev, dup := arms[hiddenArm]; dup && prev != a.Name {
+				report(w.Label, "arm instances", hidden+" · "+hiddenArm)
+			}
+			arms[hiddenArm] = a.Name
+		}
+	}
+}
+
 // labelOK checks a workload or arm label.
 func (ld *load) labelOK(blk *hcl.Block, what string) bool {
 	if p := namePartProblem(blk.Labels[0], true); p != "" {
@@ -101,18 +159,22 @@ func (ld *load) labelOK(blk *hcl.Block, what string) bool {
 
 func (ld *load) workloads(content *hcl.BodyContent, suiteRun RunSettings) []*Workload {
 	var out []*Workload
-	seen := map[string]*hcl.Block{}
+	seen := map[string]*hcl.Block{} // by benchmarkKey
 	for _, blk := range content.Blocks.OfType("workload") {
 		label := blk.Labels[0]
 		if !ld.labelOK(blk, "workload") {
 			continue
 		}
-		if prev, dup := seen[label]; dup {
-			ld.diags.add(errorf(blk.LabelRanges[0].Ptr(), "Duplicate workload",
-				"A workload named %q was already defined at %s. Workload names must be unique within a suite.", label, prev.DefRange))
+		if prev, dup := seen[benchmarkKey(label)]; dup {
+			detail := fmt.Sprintf("A workload named %q was already defined at %s. Workload names must be unique within a suite.", label, prev.DefRange)
+			if prev.Labels[0] != label {
+				detail = fmt.Sprintf("The workload %q defined at %s has the same Go benchmark name, Benchmark%s, since that format upper-cases a name's first letter: its results would be pooled with this one's. Workload names must stay distinct with their first letter upper-cased.",
+					prev.Labels[0], prev.DefRange, benchmarkKey(label))
+			}
+			ld.diags.add(errorf(blk.LabelRanges[0].Ptr(), "Duplicate workload", "%s", detail))
 			continue
 		}
-		seen[label] = blk
+		seen[benchmarkKey(label)] = blk
 		wd := ld.workloadDef(blk)
 		if wd == nil {
 			continue
