@@ -497,10 +497,7 @@ func TestRunCommits(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r, err := newRun(tc.file, tc.file, &results.Document{Variables: tc.vars}, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			r := newRun(tc.file, tc.file, &results.Document{Variables: tc.vars}, nil)
 			if r.BaseCommit != tc.base || r.Commit != tc.head {
 				t.Errorf("base %q, head %q; want %q, %q", r.BaseCommit, r.Commit, tc.base, tc.head)
 			}
@@ -644,11 +641,7 @@ func newRuns(t *testing.T, docs []*results.Document) []*Run {
 	t.Helper()
 	var runs []*Run
 	for i, d := range docs {
-		r, err := newRun(fmt.Sprint(i), "", d, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		runs = append(runs, r)
+		runs = append(runs, newRun(fmt.Sprint(i), "", d, nil))
 	}
 	return runs
 }
