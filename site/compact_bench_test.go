@@ -41,8 +41,8 @@ func BenchmarkCompact(b *testing.B) {
 			}
 		})
 	}
-	// For scale: the whole of reading the real run (parse, analysis and the
-	// compact copy).
+	// For scale: the whole of reading the real run (parse, analysis, compact
+	// copy, gzip).
 	b.Run("quickstart/loadFile", func(b *testing.B) {
 		p := filepath.Join("testdata", "quickstart.json")
 		for b.Loop() {

@@ -2,7 +2,6 @@ package site
 
 import (
 	"bytes"
-	"compress/gzip"
 	_ "embed"
 	"errors"
 	"fmt"
@@ -335,11 +334,7 @@ func renderRuns(w *writer, runs []*Run, workers int, page func(*Run) ([]byte, er
 
 func renderRun(w *writer, r *Run, page func(*Run) ([]byte, error)) error {
 	dir := "runs/" + r.ID + "/"
-	gz, err := gzipJSON(r.raw)
-	if err != nil {
-		return fmt.Errorf("%s: %w", ResultsName, err)
-	}
-	if err := w.write(dir+ResultsName, gz); err != nil {
+	if err := w.write(dir+ResultsName, r.gz); err != nil {
 		return err
 	}
 	b, err := page(r)
@@ -755,29 +750,4 @@ func ciText(lo, hi float64, exact bool, metric string) string {
 		s += " (range)"
 	}
 	return s
-}
-
-// gzipWriters keeps compressors for reuse: each holds about a megabyte of
-// state, too much to allocate for every run.
-var gzipWriters = sync.Pool{New: func() any { return gzip.NewWriter(nil) }}
-
-// gzipJSON compresses a compact JSON document, with a final newline, as
-// the results.json.gz beside a run's report. The gzip header carries no
-// name or time, so that the same run gives the same bytes.
-func gzipJSON(raw []byte) ([]byte, error) {
-	var b bytes.Buffer
-	b.Grow(len(raw)/6 + 64)
-	zw := gzipWriters.Get().(*gzip.Writer)
-	defer gzipWriters.Put(zw)
-	zw.Reset(&b)
-	if _, err := zw.Write(raw); err != nil {
-		return nil, err
-	}
-	if _, err := zw.Write([]byte("\n")); err != nil {
-		return nil, err
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
 }

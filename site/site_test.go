@@ -497,7 +497,10 @@ func TestRunCommits(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := newRun(tc.file, tc.file, &results.Document{Variables: tc.vars}, nil)
+			r, err := newRun(tc.file, tc.file, &results.Document{Variables: tc.vars}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if r.BaseCommit != tc.base || r.Commit != tc.head {
 				t.Errorf("base %q, head %q; want %q, %q", r.BaseCommit, r.Commit, tc.base, tc.head)
 			}
@@ -641,7 +644,11 @@ func newRuns(t *testing.T, docs []*results.Document) []*Run {
 	t.Helper()
 	var runs []*Run
 	for i, d := range docs {
-		runs = append(runs, newRun(fmt.Sprint(i), "", d, nil))
+		r, err := newRun(fmt.Sprint(i), "", d, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		runs = append(runs, r)
 	}
 	return runs
 }
