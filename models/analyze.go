@@ -198,16 +198,22 @@ func (a *analysis) countParam(name string) []int64 {
 // sized is false for an operator whose MACs are not counted, and macs is -1
 // when the shapes it needs are unknown.
 func (a *analysis) macs(n *onnx.NodeProto) (macs int64, sized bool, err error) {
-	macs = -1
 	switch n.OpType {
-	case "Conv", "ConvTranspose":
-		if len(n.Input) < 2 {
-			return 0, false, fmt.Errorf("node %q (%s): fewer than 2 inputs", n.Name, n.OpType)
-		}
-		w := a.countParam(n.Input[1])
-		if len(n.Input) > 2 && n.Input[2] != "" {
-			a.countParam(n.Input[2])
-		}
+	case "Conv", "ConvTranspose", "Gemm", "MatMul":
+	default:
+		return 0, false, nil
+	}
+	if len(n.Input) < 2 {
+		return 0, false, fmt.Errorf("node %q (%s): fewer than 2 inputs", n.Name, n.OpType)
+	}
+	// The weight (B of Gemm and MatMul) and the bias (C of Gemm), each
+	// resolved to its initializer once.
+	w := a.countParam(n.Input[1])
+	if n.OpType != "MatMul" && len(n.Input) > 2 && n.Input[2] != "" {
+		a.countParam(n.Input[2])
+	}
+	macs = -1
+	if n.OpType == "Conv" || n.OpType == "ConvTranspose" {
 		spatial := a.shapes[n.Output[0]]
 		if n.OpType == "ConvTranspose" {
 			spatial = a.shapes[n.Input[0]]
@@ -215,29 +221,15 @@ func (a *analysis) macs(n *onnx.NodeProto) (macs int64, sized bool, err error) {
 		if known(w) && known(spatial) && len(w) >= 2 {
 			macs = numElements(spatial) * numElements(w[1:])
 		}
-	case "Gemm", "MatMul":
-		if len(n.Input) < 2 {
-			return 0, false, fmt.Errorf("node %q (%s): fewer than 2 inputs", n.Name, n.OpType)
+		return macs, true, nil
+	}
+	out := a.shapes[n.Output[0]]
+	if known(w) && known(out) && len(w) >= 2 {
+		k := w[len(w)-2]
+		if n.OpType == "Gemm" && attrI(n, "transB", 0) == 1 {
+			k = w[1]
 		}
-		var b []int64
-		if a.param(n.Input[1]) != nil {
-			b = a.countParam(n.Input[1])
-		} else {
-			b = a.shapes[n.Input[1]]
-		}
-		if n.OpType == "Gemm" && len(n.Input) > 2 && n.Input[2] != "" && a.param(n.Input[2]) != nil {
-			a.countParam(n.Input[2])
-		}
-		out := a.shapes[n.Output[0]]
-		if known(b) && known(out) && len(b) >= 2 {
-			k := b[len(b)-2]
-			if n.OpType == "Gemm" && attrI(n, "transB", 0) == 1 {
-				k = b[1]
-			}
-			macs = numElements(out) * k
-		}
-	default:
-		return 0, false, nil
+		macs = numElements(out) * k
 	}
 	return macs, true, nil
 }

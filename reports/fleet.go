@@ -196,6 +196,8 @@ func fleetText(w io.Writer, d *fleet.Document) error {
 	return nil
 }
 
+// fleetMarkdown writes the cross-host report for a job summary, cut to
+// GitHub's limit as the run reports are.
 func fleetMarkdown(w io.Writer, d *fleet.Document) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## benchy fleet: %s on %d host(s)\n\n", mdEscape(d.Suite.Path), len(d.Hosts))
@@ -240,11 +242,9 @@ func fleetMarkdown(w io.Writer, d *fleet.Document) error {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mdEscape(h.Name), mdEscape(h.Device), mdEscape(h.Platform), mdEscape(strings.Join(files, ", ")))
 	}
 	b.WriteString("\n</details>\n")
-	out := b.String()
-	if len(out) > maxMarkdownBytes {
-		cut := strings.LastIndex(out[:maxMarkdownBytes-200], "\n")
-		out = out[:cut] + "\n\n*(report truncated to GitHub's 1 MiB limit; the full numbers are in fleet.json)*\n"
-	}
-	_, err := io.WriteString(w, out)
+	_, err := io.WriteString(w, truncateMarkdown(b.String(), maxMarkdownBytes, fleetTruncatedNote))
 	return err
 }
+
+// fleetTruncatedNote ends a fleet report cut to GitHub's limit.
+const fleetTruncatedNote = "\n\n*(report truncated to GitHub's 1 MiB limit; the full numbers are in fleet.json)*\n"

@@ -101,25 +101,26 @@ func markdownReport(w io.Writer, a *Analysis, opt Options) error {
 	if len(dropped) > 0 {
 		fmt.Fprintf(&b, "\n*Left out to stay within %d bytes: %s. `benchy report results.json` renders everything.*\n", limit, strings.Join(dropped, ", "))
 	}
-	_, err := io.WriteString(w, truncateMarkdown(b.String(), limit))
+	_, err := io.WriteString(w, truncateMarkdown(b.String(), limit, truncatedNote))
 	return err
 }
 
-// truncatedNote ends a report that had to be cut.
+// truncatedNote ends a run report that had to be cut.
 const truncatedNote = "\n\n*(report truncated)*\n"
 
 // truncateMarkdown returns md when it fits in limit bytes; else its
-// longest prefix that ends a line and leaves room for truncatedNote, then
-// the note. Only a header larger than the limit gets here (a long suite
-// path, or a limit of a few hundred bytes); a limit too small even for the
-// note gets the first limit bytes, cut at a character boundary.
-func truncateMarkdown(md string, limit int) string {
+// longest prefix that ends a line and leaves room for note, then the note.
+// A run report gets here only with a header larger than the limit (a long
+// suite path, or a limit of a few hundred bytes), a fleet report with more
+// instances than GitHub's limit holds. A limit too small even for the note
+// gets the first limit bytes, cut at a character boundary.
+func truncateMarkdown(md string, limit int, note string) string {
 	if len(md) <= limit {
 		return md
 	}
-	if keep := limit - len(truncatedNote); keep > 0 {
+	if keep := limit - len(note); keep > 0 {
 		if cut := strings.LastIndex(md[:keep], "\n"); cut > 0 {
-			return md[:cut] + truncatedNote
+			return md[:cut] + note
 		}
 	}
 	cut := limit

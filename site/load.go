@@ -276,7 +276,12 @@ func gzipJSON(raw []byte) ([]byte, error) {
 // compactValue is the first JSON value in b without the white space
 // between its tokens, for b that the JSON decoder has read (a value
 // followed by white space or anything else): as json.Compact, but without
-// checking what the decoder has already checked, and a fifth of its cost.
+// checking what the decoder has already checked. BenchmarkCompact, ten
+// interleaved rounds on a 2-vCPU AMD EPYC (Zen 5) at load 4.6-5.8: on the
+// real 18 KB run it takes 76 µs against json.Compact's 201 µs (medians;
+// faster in every round, 1.8-5.3x), on a 258 KB run of 20 instances 1.0 ms
+// against 2.8 ms (1.9-4.9x), where reading the real run (parse, analysis,
+// gzip) takes 0.98 ms in all: json.Compact would add an eighth to that.
 func compactValue(b []byte) []byte {
 	out := make([]byte, 0, len(b)/2)
 	inString, escaped, depth := false, false, 0

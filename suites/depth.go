@@ -146,26 +146,27 @@ func scanNesting(src []byte, template bool) (off int, heredoc bool) {
 			i, stop = s.text(i)
 		}
 		if stop {
-			return s.off, s.heredoc
+			return i, s.heredoc
 		}
 	}
 	return -1, false
 }
 
 // nestScanner is scanNesting's state: the frames open at the byte being
-// read, and whether it starts a line (which matters in a heredoc).
+// read, and whether it starts a line (which matters in a heredoc). A step
+// returns the offset of the last byte it consumed and whether the scan
+// stops; when it stops, the offset is the scan's result.
 type nestScanner struct {
 	src       []byte
 	stack     []frame
 	lineStart bool
-	// off and heredoc are the result once a step stops the scan.
-	off     int
+	// heredoc is set when the scan stops at a heredoc too long.
 	heredoc bool
 }
 
-// stop ends the scan with its result.
+// stop ends the scan with its result: off, or -1 for none.
 func (s *nestScanner) stop(off int, heredoc bool) (int, bool) {
-	s.off, s.heredoc = off, heredoc
+	s.heredoc = heredoc
 	return off, true
 }
 

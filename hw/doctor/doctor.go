@@ -191,11 +191,12 @@ func doctorGPUs(inv *hw.Inventory, now []results.GPUSample, add func(Check)) {
 	for _, g := range inv.GPUs {
 		p := fmt.Sprintf("gpu%d.", g.Index)
 		label := fmt.Sprintf("GPU %d ", g.Index)
+		live := sampleOf(now, g.Index)
 		add(boolCheck(p+"persistence", label+"persistence mode", g.Persistence, g.Unavailable["persistence"],
 			"on", Warn, "off: the driver tears down and re-initialises the GPU between processes, adding start-up latency and resetting clocks",
 			"sudo nvidia-smi -i "+fmt.Sprint(g.Index)+" -pm 1   (or enable nvidia-persistenced)"))
 		add(lockCheck(p, label, g))
-		add(busyCheck(p, label, g, now))
+		add(busyCheck(p, label, g, live))
 		add(boolCheck(p+"ecc", label+"ECC", g.ECC, g.Unavailable["ecc"],
 			"on", Info, "off: memory behaves differently from ECC-on GPUs, so results do not compare with theirs",
 			"sudo nvidia-smi -i "+fmt.Sprint(g.Index)+" -e 1 and reboot"))
@@ -218,7 +219,7 @@ func doctorGPUs(inv *hw.Inventory, now []results.GPUSample, add func(Check)) {
 				Detail: fmt.Sprintf("set to %d/%d MHz (SM/memory), default %d/%d MHz", g.AppClocks.SMMHz, g.AppClocks.MemMHz, g.DefaultAppClocks.SMMHz, g.DefaultAppClocks.MemMHz),
 				Fix:    fmt.Sprintf("sudo nvidia-smi -i %d -rac to restore the defaults", g.Index)})
 		}
-		add(liveCheck(p, label, g, now))
+		add(liveCheck(p, label, g, live))
 	}
 }
 
@@ -252,7 +253,9 @@ func lockCheck(p, label string, g hw.GPU) Check {
 	return c
 }
 
-func busyCheck(p, label string, g hw.GPU, now []results.GPUSample) Check {
+// busyCheck looks for other work on the GPU: processes NVML lists, or
+// utilization in its live sample s (nil when there is none).
+func busyCheck(p, label string, g hw.GPU, s *results.GPUSample) Check {
 	c := Check{ID: p + "processes", Name: label + "other processes"}
 	if len(g.Processes) > 0 {
 		var ps []string
@@ -271,7 +274,7 @@ func busyCheck(p, label string, g hw.GPU, now []results.GPUSample) Check {
 		c.Fix = fmt.Sprintf("stop them, or give benchy another GPU (CUDA_VISIBLE_DEVICES), or run on a dedicated runner")
 		return c
 	}
-	if s, ok := sampleOf(now, g.Index); ok && s.Error == "" && s.Has("util_pct") && s.GPUUtil > 5 {
+	if s != nil && s.Error == "" && s.Has("util_pct") && s.GPUUtil > 5 {
 		c.Verdict = Bad
 		c.Detail = fmt.Sprintf("no process listed, yet %d%% utilized right now (a process in another container?)", s.GPUUtil)
 		c.Fix = "find and stop the other workload (nvidia-smi on the host)"
@@ -287,11 +290,12 @@ func busyCheck(p, label string, g hw.GPU, now []results.GPUSample) Check {
 	return c
 }
 
-func liveCheck(p, label string, g hw.GPU, now []results.GPUSample) Check {
+// liveCheck reads throttling and temperature from the GPU's live sample s
+// (nil when there is none).
+func liveCheck(p, label string, g hw.GPU, s *results.GPUSample) Check {
 	c := Check{ID: p + "throttle", Name: label + "throttling now"}
-	s, ok := sampleOf(now, g.Index)
 	switch {
-	case !ok:
+	case s == nil:
 		c.Verdict = Skip
 		c.Detail = "no live telemetry"
 		return c
@@ -330,14 +334,14 @@ func liveCheck(p, label string, g hw.GPU, now []results.GPUSample) Check {
 }
 
 // sampleOf returns the first of samples taken of the GPU with the given
-// index.
-func sampleOf(samples []results.GPUSample, index int) (results.GPUSample, bool) {
-	for _, s := range samples {
-		if s.Index == index {
-			return s, true
+// index, or nil.
+func sampleOf(samples []results.GPUSample, index int) *results.GPUSample {
+	for i := range samples {
+		if samples[i].Index == index {
+			return &samples[i]
 		}
 	}
-	return results.GPUSample{}, false
+	return nil
 }
 
 func onOff(b bool) string {
