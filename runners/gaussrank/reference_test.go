@@ -297,16 +297,21 @@ func FuzzAgainstNaive(f *testing.F) {
 }
 
 // TestConcurrentInverse runs inverses of one model at once: one borrows the
-// model's scratch, the others use their own (go test -race checks it).
+// model's scratch, the others use their own (go test -race checks it). The
+// queries are not the training transform, which would need no scratch.
 func TestConcurrentInverse(t *testing.T) {
 	n := directMax + 1000
 	x := Generate(n, 4, DistNormal)
 	m, g := FitTransform(x, 1e-6)
-	want := m.Inverse(g)
+	q := g[1:]
+	if m.hints(q) != nil {
+		t.Fatal("hints taken for a q shorter than the map")
+	}
+	want := m.Inverse(q)
 	errs := make(chan error, 4)
 	for range 4 {
 		go func() {
-			got := m.Inverse(g)
+			got := m.Inverse(q)
 			for i := range got {
 				if !same(got[i], want[i]) {
 					errs <- fmt.Errorf("concurrent inverse differs at %d", i)
@@ -352,10 +357,11 @@ func TestSharedKeyBits(t *testing.T) {
 }
 
 // TestInverseHints checks the inverse of the training transform, which
-// starts each query at its row's rank (Model.hints), against the
-// reference: q = g itself, with long plateaus of equal map_y at both ends
-// (eps = 0.3), and g changed away from the sampled places, so that many
-// hints are wrong and those queries must be located as any other.
+// answers a query equal to its row's y from the fit's per-row answers
+// (Model.hints), against the reference: q = g itself, with long plateaus
+// of equal map_y at both ends (eps = 0.3), and g changed away from the
+// sampled places, so that many hints are wrong and those queries must be
+// located as any other.
 func TestInverseHints(t *testing.T) {
 	defer func(c int) { invChunk = c }(invChunk)
 	for _, n := range []int{1000, directMax + 5000} {
