@@ -123,6 +123,17 @@ func BenchmarkParts(b *testing.B) {
 			}
 			cpu.report(b)
 		})
+		// The runner's inverse = false: no per-row answers kept.
+		b.Run(fmt.Sprintf("part=transform-nohints/n=%d", n), func(b *testing.B) {
+			ws := Workspace{NoHints: true}
+			m, g := ws.FitTransform(x, DefaultEps, nil, nil)
+			b.ReportAllocs()
+			cpu := startCPU()
+			for b.Loop() {
+				m, g = ws.FitTransform(x, DefaultEps, m, g)
+			}
+			cpu.report(b)
+		})
 		back := make([]float64, n)
 		b.Run(fmt.Sprintf("part=inverse/n=%d", n), func(b *testing.B) {
 			b.ReportAllocs()

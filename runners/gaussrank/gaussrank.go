@@ -35,7 +35,7 @@ type Model struct {
 	// rows[i] is training row i's answer to the inverse (see hints):
 	// x is map_x at the row's rank and y its Gaussian value, or NaN
 	// where that rank is not the last of its equal map_y, whose x the
-	// inverse returns instead.
+	// inverse returns instead. Empty when the Workspace had NoHints.
 	rows []node
 
 	// The inverse's scratch records: one block per goroutine, reused
@@ -109,6 +109,13 @@ type Workspace struct {
 	// Threads bounds the goroutines used; 0 means GOMAXPROCS.
 	Threads int
 
+	// NoHints leaves out the per-row answers that a fit keeps for the
+	// inverse of its own transform (16 bytes per row, written while g
+	// is): set it when the model will not invert the training transform
+	// (the runner's inverse = false). Transform, map and inverse results
+	// are the same either way; such an inverse locates every query.
+	NoHints bool
+
 	w, tmp []uint64   // float32 input: packed words
 	pa, pb []pair     // float64 input: words with values
 	recs   [][]rowRec // bucketed scatter
@@ -136,11 +143,16 @@ func (ws *Workspace) prepare(n int, eps float64, m *Model, g []float64) (*Model,
 		adviseHuge(m.nodes)
 	}
 	m.nodes = m.nodes[:n]
-	if cap(m.rows) < n {
+	switch {
+	case ws.NoHints:
+		m.rows = m.rows[:0]
+	case cap(m.rows) < n:
 		m.rows = make([]node, n)
 		adviseHuge(m.rows)
+		fallthrough
+	default:
+		m.rows = m.rows[:n]
 	}
-	m.rows = m.rows[:n]
 	m.eps = eps
 	m.threads = ws.Threads
 	if cap(g) < n {
@@ -303,7 +315,7 @@ func settleRun(w, tmp []uint64, nodes []node, scr *settleScratch) {
 // taken in mirrored pairs (k, n-1-k): where s(n-1-k) == -s(k) exactly
 // (about 58% of pairs), erfinv's oddness gives the second value for free,
 // bit for bit. Then the values are scattered to g in row order, with the
-// rows' answers to rows (see Model.rows).
+// rows' answers to rows unless it is empty (see Model.rows).
 func (ws *Workspace) fillGaussian(w []uint64, nodes []node, g []float64, rows []node, eps float64) {
 	n := len(w)
 	den := float64(n - 1)
@@ -328,7 +340,11 @@ func (ws *Workspace) fillGaussian(w []uint64, nodes []node, g []float64, rows []
 	if n <= directMax {
 		for k, v := range w {
 			g[uint32(v)] = nodes[k].y
-			rows[uint32(v)] = rowAnswer(nodes[k].x, nodes[k].y, shadowed(nodes, k))
+		}
+		if len(rows) != 0 {
+			for k, v := range w {
+				rows[uint32(v)] = rowAnswer(nodes[k].x, nodes[k].y, shadowed(nodes, k))
+			}
 		}
 		return
 	}
@@ -361,8 +377,8 @@ type rowRec struct {
 	shadowed bool
 }
 
-// scatterBucketed sets g[index] = nodes[k].y and rows[index] to rank k's
-// answer (see Model.rows) for the indices in the lower halves of
+// scatterBucketed sets g[index] = nodes[k].y and, unless rows is empty,
+// rows[index] to rank k's answer (see Model.rows) for the indices in the lower halves of
 // w, which hold ranks first, first+1, ... Writing at random places in a
 // large g costs a cache and TLB miss per element, so the values are first
 // distributed into buckets by index and then written bucket by bucket,
@@ -380,6 +396,18 @@ func scatterBucketed(g []float64, rows, nodes []node, first int, w []uint64, rec
 			off[b] += off[b-1]
 		}
 		k0 := first + start
+		if len(rows) == 0 {
+			for k, v := range ws {
+				i := uint32(v)
+				b := i >> shift
+				recs[off[b]] = rowRec{g: nodes[k0+k].y, i: i}
+				off[b]++
+			}
+			for _, r := range recs[:len(ws)] {
+				g[r.i] = r.g
+			}
+			continue
+		}
 		for k, v := range ws {
 			i := uint32(v)
 			b := i >> shift

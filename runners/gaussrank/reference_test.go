@@ -411,3 +411,43 @@ func TestInverseHints(t *testing.T) {
 		}
 	}
 }
+
+// TestNoHints checks that a Workspace with NoHints keeps no per-row
+// answers, even in a model that had them, and that the transform, the map
+// and the inverse of the training transform are the same as with them.
+func TestNoHints(t *testing.T) {
+	for _, n := range []int{1000, directMax + 5000} {
+		x := Generate(n, 5, DistChampsLike)
+		x32 := Generate32(n, 5, DistNormal)
+		for _, dtype := range []string{DTypeFloat64, DTypeFloat32} {
+			fit := func(ws *Workspace, m *Model) (*Model, []float64) {
+				if dtype == DTypeFloat32 {
+					return ws.FitTransform32(x32, 1e-4, m, nil)
+				}
+				return ws.FitTransform(x, 1e-4, m, nil)
+			}
+			var with, without Workspace
+			without.NoHints = true
+			wm, wg := fit(&with, nil)
+			if len(wm.rows) != n || wm.hints(wg) == nil {
+				t.Fatalf("%s n=%d: the default fit keeps no hints", dtype, n)
+			}
+			wback := wm.Inverse(wg)
+			wxs, wys := wm.Map()
+			for name, m := range map[string]*Model{"new": nil, "reused": wm} {
+				m, g := fit(&without, m)
+				if len(m.rows) != 0 || m.hints(g) != nil {
+					t.Fatalf("%s n=%d %s model: NoHints kept %d row answers", dtype, n, name, len(m.rows))
+				}
+				xs, ys := m.Map()
+				back := m.Inverse(g)
+				for i := range g {
+					if !same(g[i], wg[i]) || !same(xs[i], wxs[i]) || !same(ys[i], wys[i]) || !same(back[i], wback[i]) {
+						t.Fatalf("%s n=%d %s model at %d: g %v, map (%v, %v), inverse %v; with hints %v, (%v, %v), %v",
+							dtype, n, name, i, g[i], xs[i], ys[i], back[i], wg[i], wxs[i], wys[i], wback[i])
+					}
+				}
+			}
+		}
+	}
+}
