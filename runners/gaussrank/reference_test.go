@@ -281,6 +281,12 @@ func FuzzAgainstNaive(f *testing.F) {
 				t.Fatalf("x=%v: inverse(%v) = %v, want %v", x, q[k], got, want)
 			}
 		}
+		// g itself takes the rows' answers (Model.hints).
+		for k, got := range m.Inverse(g) {
+			if want := naiveInterp(g[k], wys, wxs); !same(got, want) {
+				t.Fatalf("x=%v: inverse of g[%d] = %v, want %v", x, k, got, want)
+			}
+		}
 		x32 := make([]float32, len(x))
 		w64 := make([]float64, len(x))
 		for i, v := range x {
