@@ -123,9 +123,24 @@ func BenchmarkParts(b *testing.B) {
 			}
 			cpu.report(b)
 		})
+		// The runner's inverse = false: no per-row answers kept.
+		b.Run(fmt.Sprintf("part=transform-nohints/n=%d", n), func(b *testing.B) {
+			ws := Workspace{NoHints: true}
+			m, g := ws.FitTransform(x, DefaultEps, nil, nil)
+			b.ReportAllocs()
+			cpu := startCPU()
+			for b.Loop() {
+				m, g = ws.FitTransform(x, DefaultEps, m, g)
+			}
+			cpu.report(b)
+		})
 		back := make([]float64, n)
 		b.Run(fmt.Sprintf("part=inverse/n=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
+			// b.Loop times its first iteration too: warm the
+			// model's scratch records and back's pages first, as a
+			// runner's warm iterations have them.
+			m.InverseInto(back, g)
 			cpu := startCPU()
 			for b.Loop() {
 				m.InverseInto(back, g)
@@ -142,17 +157,14 @@ func BenchmarkParts(b *testing.B) {
 // measures the bandwidth.
 func trafficPerRow(passes int) int {
 	const (
-		shared  = 8                       // sharedKeyBits reads x
-		build   = 8 + 16                  // read x, write (word, value) pairs
-		middle  = 16 + 16                 // each pass but the last: read and write pairs
-		last    = 16 + 8 + 8              // read pairs, write the word and map_x
-		settle  = 8                       // scan the words for runs
-		fill    = 8                       // write map_y
-		scatter = 8 + 8 + 16 + 16 + 8 + 4 // read words and map_y, write and read records, write g and the ranks
-		// inverse of the training transform: count (read q and the
-		// ranks), distribute (read q and the ranks, write records),
-		// answer (read the map and the records, write the result)
-		inverse = 8 + 4 + 8 + 4 + 16 + 16 + 16 + 8
+		shared  = 8                         // sharedKeyBits reads x
+		build   = 8 + 16                    // read x, write (word, value) pairs
+		middle  = 16 + 16                   // each pass but the last: read and write pairs
+		last    = 16 + 8 + 8                // read pairs, write the word and map_x
+		settle  = 8                         // scan the words for runs
+		fill    = 8                         // write map_y
+		scatter = 8 + 16 + 24 + 24 + 8 + 16 // read words and the map, write and read records, write g and the rows' answers
+		inverse = 8 + 16 + 8                // of the training transform: read q and the rows' answers, write the result
 	)
 	return shared + build + (passes-1)*middle + last + settle + fill + scatter + inverse
 }

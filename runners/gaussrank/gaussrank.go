@@ -32,10 +32,11 @@ type Model struct {
 	eps     float64
 	threads int
 
-	// rank[i] is the rank of training row i, so that nodes[rank[i]].y is
-	// its Gaussian value: the inverse of the training transform starts
-	// each query at its own interval instead of searching (see hints).
-	rank []uint32
+	// rows[i] is training row i's answer to the inverse (see hints):
+	// x is map_x at the row's rank and y its Gaussian value, or NaN
+	// where that rank is not the last of its equal map_y, whose x the
+	// inverse returns instead. Empty when the Workspace had NoHints.
+	rows []node
 
 	// The inverse's scratch records: one block per goroutine, reused
 	// across calls by whoever holds mu (others allocate their own).
@@ -108,10 +109,17 @@ type Workspace struct {
 	// Threads bounds the goroutines used; 0 means GOMAXPROCS.
 	Threads int
 
-	w, tmp []uint64 // float32 input: packed words
-	pa, pb []pair   // float64 input: words with values
-	recs   [][]rec  // bucketed scatter
-	order  []uint64 // the last call's sorted words (index in the lower half)
+	// NoHints leaves out the per-row answers that a fit keeps for the
+	// inverse of its own transform (16 bytes per row, written while g
+	// is): set it when the model will not invert the training transform
+	// (the runner's inverse = false). Transform, map and inverse results
+	// are the same either way; such an inverse locates every query.
+	NoHints bool
+
+	w, tmp []uint64   // float32 input: packed words
+	pa, pb []pair     // float64 input: words with values
+	recs   [][]rowRec // bucketed scatter
+	order  []uint64   // the last call's sorted words (index in the lower half)
 	counts digitCounts
 }
 
@@ -135,11 +143,16 @@ func (ws *Workspace) prepare(n int, eps float64, m *Model, g []float64) (*Model,
 		adviseHuge(m.nodes)
 	}
 	m.nodes = m.nodes[:n]
-	if cap(m.rank) < n {
-		m.rank = make([]uint32, n)
-		adviseHuge(m.rank)
+	switch {
+	case ws.NoHints:
+		m.rows = m.rows[:0]
+	case cap(m.rows) < n:
+		m.rows = make([]node, n)
+		adviseHuge(m.rows)
+		fallthrough
+	default:
+		m.rows = m.rows[:n]
 	}
-	m.rank = m.rank[:n]
 	m.eps = eps
 	m.threads = ws.Threads
 	if cap(g) < n {
@@ -185,7 +198,7 @@ func (ws *Workspace) FitTransform(x []float64, eps float64, m *Model, g []float6
 		lo, hi = cuts[c], cuts[c+1]
 		settleRuns(w[lo:hi], tmp[lo:hi], nodes[lo:hi])
 	})
-	ws.fillGaussian(w, nodes, g, m.rank, eps)
+	ws.fillGaussian(w, nodes, g, m.rows, eps)
 	return m, g
 }
 
@@ -216,7 +229,7 @@ func (ws *Workspace) FitTransform32(x []float32, eps float64, m *Model, g []floa
 			}
 		}
 	})
-	ws.fillGaussian(w, nodes, g, m.rank, eps)
+	ws.fillGaussian(w, nodes, g, m.rows, eps)
 	return m, g
 }
 
@@ -301,9 +314,9 @@ func settleRun(w, tmp []uint64, nodes []node, scr *settleScratch) {
 // half is the element's index) has Gaussian value erfinv(s(k)). Ranks are
 // taken in mirrored pairs (k, n-1-k): where s(n-1-k) == -s(k) exactly
 // (about 58% of pairs), erfinv's oddness gives the second value for free,
-// bit for bit. Then the values are scattered to g in row order, and the
-// ranks to rank.
-func (ws *Workspace) fillGaussian(w []uint64, nodes []node, g []float64, rank []uint32, eps float64) {
+// bit for bit. Then the values are scattered to g in row order, with the
+// rows' answers to rows unless it is empty (see Model.rows).
+func (ws *Workspace) fillGaussian(w []uint64, nodes []node, g []float64, rows []node, eps float64) {
 	n := len(w)
 	den := float64(n - 1)
 	lo, hi := -1+eps, 1-eps
@@ -326,29 +339,55 @@ func (ws *Workspace) fillGaussian(w []uint64, nodes []node, g []float64, rank []
 	})
 	if n <= directMax {
 		for k, v := range w {
-			g[uint32(v)], rank[uint32(v)] = nodes[k].y, uint32(k)
+			g[uint32(v)] = nodes[k].y
+		}
+		if len(rows) != 0 {
+			for k, v := range w {
+				rows[uint32(v)] = rowAnswer(nodes[k].x, nodes[k].y, shadowed(nodes, k))
+			}
 		}
 		return
 	}
 	t := workers(n, ws.Threads)
 	recs := ws.scratch(t, min((n+t-1)/t, invChunk))
 	parallel(n, ws.Threads, func(a, b int) {
-		scatterBucketed(g, rank, a, w[a:b], nodes[a:b], recs[chunkOf(a, n, t)])
+		scatterBucketed(g, rows, nodes, a, w[a:b], recs[chunkOf(a, n, t)])
 	})
 }
 
-// scatterBucketed sets g[index] = y and rank[index] = first + position for
-// the indices in the lower halves of w (ranks first, first+1, ...) and the
-// y of the matching nodes. Writing at random places in a large g
-// costs a cache and TLB miss per element, so the pairs are first distributed
-// into buckets by index and then written bucket by bucket, each bucket's
-// part of g staying in cache (as in the inverse).
-func scatterBucketed(g []float64, rank []uint32, first int, w []uint64, nodes []node, recs []rec) {
+// shadowed reports whether a later rank than k has the same y (a clip
+// plateau), whose x the inverse returns for it.
+func shadowed(nodes []node, k int) bool {
+	return k+1 < len(nodes) && nodes[k+1].y == nodes[k].y
+}
+
+// rowAnswer is the Model.rows entry of rank k's row.
+func rowAnswer(x, y float64, shadowed bool) node {
+	if shadowed {
+		y = math.NaN() // never equal to a query
+	}
+	return node{y: y, x: x}
+}
+
+// rowRec is a row's Gaussian value and map_x waiting in their bucket (24
+// bytes); shadowed: a later rank has the same y (see rowAnswer).
+type rowRec struct {
+	g, x     float64
+	i        uint32
+	shadowed bool
+}
+
+// scatterBucketed sets g[index] = nodes[k].y and, unless rows is empty,
+// rows[index] to rank k's answer (see Model.rows) for the indices in the lower halves of
+// w, which hold ranks first, first+1, ... Writing at random places in a
+// large g costs a cache and TLB miss per element, so the values are first
+// distributed into buckets by index and then written bucket by bucket,
+// each bucket's part of g staying in cache (as in the inverse).
+func scatterBucketed(g []float64, rows, nodes []node, first int, w []uint64, recs []rowRec) {
 	shift := max(0, bits.Len(uint(len(g)-1))-bucketBits)
 	var off [1<<bucketBits + 1]uint32
 	for start := 0; start < len(w); start += len(recs) {
 		ws := w[start:min(start+len(recs), len(w))]
-		nd := nodes[start : start+len(ws)]
 		off = [len(off)]uint32{}
 		for _, v := range ws {
 			off[uint32(v)>>shift+1]++
@@ -356,26 +395,40 @@ func scatterBucketed(g []float64, rank []uint32, first int, w []uint64, nodes []
 		for b := 1; b < len(off); b++ {
 			off[b] += off[b-1]
 		}
+		k0 := first + start
+		if len(rows) == 0 {
+			for k, v := range ws {
+				i := uint32(v)
+				b := i >> shift
+				recs[off[b]] = rowRec{g: nodes[k0+k].y, i: i}
+				off[b]++
+			}
+			for _, r := range recs[:len(ws)] {
+				g[r.i] = r.g
+			}
+			continue
+		}
 		for k, v := range ws {
 			i := uint32(v)
 			b := i >> shift
-			recs[off[b]] = rec{v: nd[k].y, k: i, j: uint32(first + start + k)}
+			nd := nodes[k0+k]
+			recs[off[b]] = rowRec{g: nd.y, x: nd.x, i: i, shadowed: shadowed(nodes, k0+k)}
 			off[b]++
 		}
 		for _, r := range recs[:len(ws)] {
-			g[r.k], rank[r.k] = r.v, r.j
+			g[r.i], rows[r.i] = r.g, rowAnswer(r.x, r.g, r.shadowed)
 		}
 	}
 }
 
 // scratch returns t blocks of n records, reused across calls.
-func (ws *Workspace) scratch(t, n int) [][]rec {
+func (ws *Workspace) scratch(t, n int) [][]rowRec {
 	for len(ws.recs) < t {
 		ws.recs = append(ws.recs, nil)
 	}
 	for i := range ws.recs[:t] {
 		if len(ws.recs[i]) < n {
-			ws.recs[i] = make([]rec, n)
+			ws.recs[i] = make([]rowRec, n)
 			adviseHuge(ws.recs[i])
 		}
 	}

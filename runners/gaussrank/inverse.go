@@ -29,16 +29,15 @@ func (m *Model) InverseInto(dst, q []float64) []float64 {
 		}
 		return dst
 	}
-	hint := m.hints(q)
-	part := func(lo, hi int) []uint32 {
-		if hint == nil {
-			return nil
-		}
-		return hint[lo:hi]
+	if rows := m.hints(q); rows != nil {
+		parallel(len(q), m.threads, func(lo, hi int) {
+			m.inverseHinted(dst[lo:hi], q[lo:hi], rows[lo:hi])
+		})
+		return dst
 	}
 	if len(m.nodes) <= directMax {
 		parallel(len(q), m.threads, func(lo, hi int) {
-			m.inverseDirect(dst[lo:hi], q[lo:hi], part(lo, hi))
+			m.inverseDirect(dst[lo:hi], q[lo:hi])
 		})
 		return dst
 	}
@@ -48,7 +47,7 @@ func (m *Model) InverseInto(dst, q []float64) []float64 {
 		defer m.mu.Unlock()
 	}
 	parallel(len(q), m.threads, func(lo, hi int) {
-		m.inverseBucketed(dst[lo:hi], q[lo:hi], part(lo, hi), recs[chunkOf(lo, len(q), t)])
+		m.inverseBucketed(dst[lo:hi], q[lo:hi], recs[chunkOf(lo, len(q), t)])
 	})
 	return dst
 }
@@ -57,29 +56,39 @@ func (m *Model) InverseInto(dst, q []float64) []float64 {
 // transform.
 const hintSamples = 64
 
-// hints returns the training rows' ranks when q looks like the training
-// transform (as long as the map, and equal to it at hintSamples places
-// spread over it), nil otherwise. They are only guesses: a query whose
-// guess is not its interval (see hit) is located as any other, so a q that
-// differs elsewhere costs time, never exactness.
-func (m *Model) hints(q []float64) []uint32 {
+// hints returns the training rows' answers (Model.rows) when q looks like
+// the training transform: as long as the map, and equal to it at
+// hintSamples places spread over it (or, on a clip plateau, anything: its
+// rows keep no y to compare). nil otherwise.
+func (m *Model) hints(q []float64) []node {
 	n := len(m.nodes)
-	if n < 2 || len(q) != n || len(m.rank) != n {
+	if n < 2 || len(q) != n || len(m.rows) != n {
 		return nil
 	}
 	for s := range hintSamples {
 		i := (n - 1) * s / (hintSamples - 1)
-		if q[i] != m.nodes[m.rank[i]].y {
+		if y := m.rows[i].y; q[i] != y && y == y {
 			return nil
 		}
 	}
-	return m.rank
+	return m.rows
 }
 
-// hit reports whether j is v's interval with y[j] == v, where numpy.interp
-// gives x[j]: y[j] == v is the last of the y equal to v.
-func hit(nodes []node, j int, v float64) bool {
-	return nodes[j].y == v && (j == len(nodes)-1 || nodes[j+1].y != v)
+// inverseHinted answers q, which looks like the training transform (see
+// hints): a query equal to its row's y gets the row's x, which is
+// numpy.interp's answer (y is that of the row's rank j, the last of the
+// map_y equal to it, so the interval is j and the value x[j]); any other
+// query (a changed value, a clip plateau) is located as in inverseDirect.
+// For the training transform this reads q and rows in order and writes
+// dst in order, with no access at random places in the map.
+func (m *Model) inverseHinted(dst, q []float64, rows []node) {
+	for k, v := range q {
+		if r := rows[k]; v == r.y {
+			dst[k] = r.x
+			continue
+		}
+		dst[k] = m.inverseOne(v)
+	}
 }
 
 // scratch returns t blocks of n records for the bucketed inverse: the
@@ -175,26 +184,22 @@ func outside(nodes []node, v float64) float64 {
 	return v // NaN
 }
 
-// inverseDirect answers q in order; hint (nil or len(q)) holds guesses of
-// the queries' intervals (see hints).
-func (m *Model) inverseDirect(dst, q []float64, hint []uint32) {
+// inverseDirect answers q in order.
+func (m *Model) inverseDirect(dst, q []float64) {
+	for k, v := range q {
+		dst[k] = m.inverseOne(v)
+	}
+}
+
+// inverseOne is numpy.interp(v, map_y, map_x), reading the map at v's
+// guessed interval.
+func (m *Model) inverseOne(v float64) float64 {
 	nodes := m.nodes
 	last := len(nodes) - 1
-	ylo, yhi := nodes[0].y, nodes[last].y
-	half := 0.5 * float64(last)
-	for k, v := range q {
-		if !(v >= ylo && v <= yhi) {
-			dst[k] = outside(nodes, v)
-			continue
-		}
-		if hint != nil {
-			if j := int(hint[k]); hit(nodes, j, v) {
-				dst[k] = nodes[j].x
-				continue
-			}
-		}
-		dst[k] = interpAt(nodes, settle(nodes, locate(v, half, last), v), v)
+	if !(v >= nodes[0].y && v <= nodes[last].y) {
+		return outside(nodes, v)
 	}
+	return interpAt(nodes, settle(nodes, locate(v, 0.5*float64(last), last), v), v)
 }
 
 // rec is a query waiting in its bucket.
@@ -204,10 +209,8 @@ type rec struct {
 	j uint32 // guessed interval
 }
 
-// inverseBucketed answers q bucket by bucket; hint (nil or len(q)) holds
-// guesses of the queries' intervals (see hints), which then need neither
-// locating nor a place in dst while they wait.
-func (m *Model) inverseBucketed(dst, q []float64, hint []uint32, recs []rec) {
+// inverseBucketed answers q bucket by bucket.
+func (m *Model) inverseBucketed(dst, q []float64, recs []rec) {
 	nodes := m.nodes
 	last := len(nodes) - 1
 	ylo, yhi := nodes[0].y, nodes[last].y
@@ -218,25 +221,16 @@ func (m *Model) inverseBucketed(dst, q []float64, hint []uint32, recs []rec) {
 	for start := 0; start < len(q); start += invChunk {
 		qs := q[start:min(start+invChunk, len(q))]
 		out := dst[start : start+len(qs)]
-		var hs []uint32
-		if hint != nil {
-			hs = hint[start : start+len(qs)]
-		}
-		// Locate every query (or take its hint) and count the buckets;
-		// located guesses wait in out, whose values come last.
+		// Locate every query and count the buckets; the guesses wait
+		// in out, whose values come last.
 		off = [len(off)]uint32{}
 		for k, v := range qs {
 			if !(v >= ylo && v <= yhi) {
 				out[k] = outside(nodes, v)
 				continue
 			}
-			var j int
-			if hs != nil {
-				j = int(hs[k])
-			} else {
-				j = locate(v, half, last)
-				out[k] = math.Float64frombits(uint64(j) | 1<<63 | 0x7FF<<52)
-			}
+			j := locate(v, half, last)
+			out[k] = math.Float64frombits(uint64(j) | 1<<63 | 0x7FF<<52)
 			off[j>>shift+1]++
 		}
 		for b := 1; b < len(off); b++ {
@@ -246,12 +240,7 @@ func (m *Model) inverseBucketed(dst, q []float64, hint []uint32, recs []rec) {
 			if !(v >= ylo && v <= yhi) {
 				continue
 			}
-			var j uint32
-			if hs != nil {
-				j = hs[k]
-			} else {
-				j = uint32(math.Float64bits(out[k]))
-			}
+			j := uint32(math.Float64bits(out[k]))
 			b := j >> shift
 			recs[off[b]] = rec{v: v, k: uint32(k), j: j}
 			off[b]++
@@ -273,15 +262,7 @@ func (m *Model) inverseBucketed(dst, q []float64, hint []uint32, recs []rec) {
 			}
 			sink += part[len(part)-1].y
 			for _, r := range recs[lo:hi] {
-				j := int(r.j)
-				if hs != nil {
-					if hit(nodes, j, r.v) {
-						out[r.k] = nodes[j].x
-						continue
-					}
-					j = locate(r.v, half, last)
-				}
-				out[r.k] = interpAt(nodes, settle(nodes, j, r.v), r.v)
+				out[r.k] = interpAt(nodes, settle(nodes, int(r.j), r.v), r.v)
 			}
 			lo = hi
 		}

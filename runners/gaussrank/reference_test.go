@@ -281,6 +281,12 @@ func FuzzAgainstNaive(f *testing.F) {
 				t.Fatalf("x=%v: inverse(%v) = %v, want %v", x, q[k], got, want)
 			}
 		}
+		// g itself takes the rows' answers (Model.hints).
+		for k, got := range m.Inverse(g) {
+			if want := naiveInterp(g[k], wys, wxs); !same(got, want) {
+				t.Fatalf("x=%v: inverse of g[%d] = %v, want %v", x, k, got, want)
+			}
+		}
 		x32 := make([]float32, len(x))
 		w64 := make([]float64, len(x))
 		for i, v := range x {
@@ -297,16 +303,21 @@ func FuzzAgainstNaive(f *testing.F) {
 }
 
 // TestConcurrentInverse runs inverses of one model at once: one borrows the
-// model's scratch, the others use their own (go test -race checks it).
+// model's scratch, the others use their own (go test -race checks it). The
+// queries are not the training transform, which would need no scratch.
 func TestConcurrentInverse(t *testing.T) {
 	n := directMax + 1000
 	x := Generate(n, 4, DistNormal)
 	m, g := FitTransform(x, 1e-6)
-	want := m.Inverse(g)
+	q := g[1:]
+	if m.hints(q) != nil {
+		t.Fatal("hints taken for a q shorter than the map")
+	}
+	want := m.Inverse(q)
 	errs := make(chan error, 4)
 	for range 4 {
 		go func() {
-			got := m.Inverse(g)
+			got := m.Inverse(q)
 			for i := range got {
 				if !same(got[i], want[i]) {
 					errs <- fmt.Errorf("concurrent inverse differs at %d", i)
@@ -352,10 +363,11 @@ func TestSharedKeyBits(t *testing.T) {
 }
 
 // TestInverseHints checks the inverse of the training transform, which
-// starts each query at its row's rank (Model.hints), against the
-// reference: q = g itself, with long plateaus of equal map_y at both ends
-// (eps = 0.3), and g changed away from the sampled places, so that many
-// hints are wrong and those queries must be located as any other.
+// answers a query equal to its row's y from the fit's per-row answers
+// (Model.hints), against the reference: q = g itself, with long plateaus
+// of equal map_y at both ends (eps = 0.3), and g changed away from the
+// sampled places, so that many hints are wrong and those queries must be
+// located as any other.
 func TestInverseHints(t *testing.T) {
 	defer func(c int) { invChunk = c }(invChunk)
 	for _, n := range []int{1000, directMax + 5000} {
@@ -399,6 +411,46 @@ func TestInverseHints(t *testing.T) {
 					}
 					if m.hints(g[:n-1]) != nil || m.hints(changed[1:]) != nil {
 						t.Fatalf("%s n=%d: hints taken for a q shorter than the map", name, n)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestNoHints checks that a Workspace with NoHints keeps no per-row
+// answers, even in a model that had them, and that the transform, the map
+// and the inverse of the training transform are the same as with them.
+func TestNoHints(t *testing.T) {
+	for _, n := range []int{1000, directMax + 5000} {
+		x := Generate(n, 5, DistChampsLike)
+		x32 := Generate32(n, 5, DistNormal)
+		for _, dtype := range []string{DTypeFloat64, DTypeFloat32} {
+			fit := func(ws *Workspace, m *Model) (*Model, []float64) {
+				if dtype == DTypeFloat32 {
+					return ws.FitTransform32(x32, 1e-4, m, nil)
+				}
+				return ws.FitTransform(x, 1e-4, m, nil)
+			}
+			var with, without Workspace
+			without.NoHints = true
+			wm, wg := fit(&with, nil)
+			if len(wm.rows) != n || wm.hints(wg) == nil {
+				t.Fatalf("%s n=%d: the default fit keeps no hints", dtype, n)
+			}
+			wback := wm.Inverse(wg)
+			wxs, wys := wm.Map()
+			for name, m := range map[string]*Model{"new": nil, "reused": wm} {
+				m, g := fit(&without, m)
+				if len(m.rows) != 0 || m.hints(g) != nil {
+					t.Fatalf("%s n=%d %s model: NoHints kept %d row answers", dtype, n, name, len(m.rows))
+				}
+				xs, ys := m.Map()
+				back := m.Inverse(g)
+				for i := range g {
+					if !same(g[i], wg[i]) || !same(xs[i], wxs[i]) || !same(ys[i], wys[i]) || !same(back[i], wback[i]) {
+						t.Fatalf("%s n=%d %s model at %d: g %v, map (%v, %v), inverse %v; with hints %v, (%v, %v), %v",
+							dtype, n, name, i, g[i], xs[i], ys[i], back[i], wg[i], wxs[i], wys[i], wback[i])
 					}
 				}
 			}

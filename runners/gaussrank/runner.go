@@ -43,7 +43,8 @@ func (r *Runner) Setup(ctx context.Context, s runners.Setup) (map[string]any, er
 		return nil, notServed(c)
 	}
 	r.cfg, r.eps = c, *c.Eps
-	r.ws = Workspace{Threads: c.Threads}
+	// Without the inverse, the per-row answers it would use are not kept.
+	r.ws = Workspace{Threads: c.Threads, NoHints: !*c.Inverse}
 	start := time.Now()
 	if c.DType == DTypeFloat32 {
 		r.x32 = Generate32(c.Rows, uint64(s.Seed), c.Distribution)

@@ -62,6 +62,10 @@ func TestRunnerSetupRunClose(t *testing.T) {
 					t.Fatalf("g[%d] = %v, want %v", i, r.g[i], wg[i])
 				}
 			}
+			// The fit keeps per-row answers only for an inverse.
+			if kept := len(r.m.rows) == len(x); kept != tc.inverse {
+				t.Fatalf("inverse = %v, but the model keeps %d row answers for %d rows", tc.inverse, len(r.m.rows), len(x))
+			}
 			if err := r.Close(); err != nil {
 				t.Fatalf("close: %v", err)
 			}
