@@ -426,6 +426,29 @@ func TestCalibrationReachesMinBlockTime(t *testing.T) {
 	}
 }
 
+// TestCalibrationOfANonTimeMetric: a metric that is not a time (a score
+// printed on stdout) says nothing of how long an iteration takes, so the
+// calls' wall time calibrates. Counting the score 5 as 5 ns had sent the
+// count toward 10 million runs of a 5 ms command, past the arm's timeout.
+func TestCalibrationOfANonTimeMetric(t *testing.T) {
+	run := quickRun(2)
+	run.Iterations = 0
+	run.MinBlockTime = 50 * time.Millisecond
+	arm := func(name string, baseline bool) *suites.Arm {
+		cfg, _ := json.Marshal(map[string]any{"command": []string{"sh", "-c", "sleep 0.005; echo 5"}, "measure": "stdout-metric", "pattern": `(\d+)`})
+		return &suites.Arm{Name: name, Label: name, Baseline: baseline, Runner: "exec", Config: cfg, Timeout: 20 * time.Second}
+	}
+	plan := testPlan(run, arm("a", true), arm("b", false))
+	plan.Workloads[0].Metric, plan.Workloads[0].Better = "score", "higher"
+	doc := runPlan(t, plan, Options{})
+	for _, a := range doc.Workloads[0].Arms {
+		n, _ := a.Info["iterations_per_block"].(int)
+		if a.Status != results.ArmOK || n < 2 || n > 100 {
+			t.Errorf("arm %s: %s %s, calibrated to %d iterations of a 5 ms command for a 50 ms block", a.Name, a.Status, a.Reason, n)
+		}
+	}
+}
+
 // waitForBlocks polls a journal until it holds n block records.
 func waitForBlocks(t *testing.T, journal string, n int) {
 	deadline := time.Now().Add(60 * time.Second)

@@ -130,7 +130,7 @@ func (w *workloadRun) setUp(ctx context.Context) bool {
 		r.startArm(ctx, a)
 	}
 	if ctx.Err() == nil {
-		r.calibrate(ctx, w.arms, w.s)
+		r.calibrate(ctx, w.arms, w.s, metric.KindOf(pw.Metric) == metric.Time)
 	}
 	if ctx.Err() != nil { // a hard stop while arms were being set up
 		w.end(results.StatusInterrupted, "stopped while the arms were being set up")
@@ -291,8 +291,10 @@ func resolve(base, p string) string {
 }
 
 // calibrate picks each active arm's iterations per block: the fixed count,
-// or (pyperf style) enough that one arm's turn lasts at least MinBlockTime.
-func (r *run) calibrate(ctx context.Context, arms []*armState, s suites.RunSettings) {
+// or (pyperf style) enough that one arm's turn lasts at least MinBlockTime,
+// timed by the samples when timeMetric (the workload's metric is a time)
+// and by the calls' wall time otherwise.
+func (r *run) calibrate(ctx context.Context, arms []*armState, s suites.RunSettings, timeMetric bool) {
 	for _, a := range arms {
 		if !a.active {
 			continue
@@ -303,6 +305,7 @@ func (r *run) calibrate(ctx context.Context, arms []*armState, s suites.RunSetti
 		}
 		n := 1
 		for {
+			start := time.Now()
 			resp, err := r.call(ctx, a, runners.Request{Op: runners.OpRun, Iterations: n})
 			if err != nil {
 				if ctx.Err() != nil { // a hard stop: not the arm's failure
@@ -311,7 +314,13 @@ func (r *run) calibrate(ctx context.Context, arms []*armState, s suites.RunSetti
 				a.fail("calibration: " + err.Error())
 				break
 			}
-			total := sum(resp.NS)
+			// A time metric's samples are the iterations' own times; any
+			// other metric (a score, ops/s) says nothing of how long the
+			// iterations took, so the call's wall time counts instead.
+			total := time.Since(start).Nanoseconds()
+			if timeMetric {
+				total = sum(resp.NS)
+			}
 			if time.Duration(total) >= s.MinBlockTime || n >= maxCalibratedIterations {
 				a.iterations = n
 				break
