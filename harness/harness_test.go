@@ -14,6 +14,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 
+	"github.com/benchy-dev/benchy/internal/proctree"
 	"github.com/benchy-dev/benchy/results"
 	"github.com/benchy-dev/benchy/runners"
 	_ "github.com/benchy-dev/benchy/runners/exec"
@@ -36,6 +37,9 @@ func TestMain(m *testing.M) {
 		fakeWorker(os.Args[2])
 		os.Exit(0)
 	}
+	// As benchy run does, so that the runs sweep what their processes
+	// leave running (a platform without subreapers sweeps nothing).
+	_ = proctree.SetSubreaper()
 	os.Exit(m.Run())
 }
 

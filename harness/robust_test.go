@@ -3,6 +3,7 @@ package harness
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/benchy-dev/benchy/internal/proctree"
 	"github.com/benchy-dev/benchy/results"
 	"github.com/benchy-dev/benchy/suites"
 )
@@ -398,4 +400,53 @@ func TestSecretsCutOrDerivedNeverRecorded(t *testing.T) {
 			t.Errorf("%s holds the GITHUB_TOKEN", name)
 		}
 	}
+}
+
+// TestSetupMayStartAServer: a setup command that starts a server in the
+// background and exits is done when it exits, although the server keeps
+// the setup's stdout open (with a pipe, Wait had waited for it and failed
+// with "WaitDelay expired before I/O complete"), and the server lives until
+// the workload ends, then is swept.
+func TestSetupMayStartAServer(t *testing.T) {
+	pidFile := filepath.Join(t.TempDir(), "server.pid")
+	plan := testPlan(quickRun(2), execArm("a", true, []string{"true"}, "wall"))
+	plan.Workloads[0].Setup = []string{"sh", "-c", "sleep 300 & echo $! > " + pidFile + "; echo started"}
+	// The arm's turn checks that the server is up.
+	plan.Workloads[0].Prepare = []string{"sh", "-c", `kill -0 "$(cat ` + pidFile + `)"`}
+	doc := runPlan(t, plan, Options{})
+	w := doc.Workloads[0]
+	if w.Status != results.StatusComplete || w.Arms[0].Status != results.ArmOK {
+		t.Fatalf("workload %s (%s), arm %s %s", w.Status, w.StopReason, w.Arms[0].Status, w.Arms[0].Reason)
+	}
+	b, err := os.ReadFile(pidFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !proctree.IsSubreaper() {
+		syscall.Kill(pid, syscall.SIGKILL)
+		t.Skip("no child subreaper on this platform: nothing sweeps the server")
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for alive(pid) {
+		if time.Now().After(deadline) {
+			syscall.Kill(pid, syscall.SIGKILL)
+			t.Fatalf("the setup's server (pid %d) outlived the run", pid)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// alive reports whether pid is a running process (not gone, not a zombie).
+func alive(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	return i < 0 || i+2 >= len(s) || s[i+2] != 'Z'
 }

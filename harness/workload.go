@@ -1,7 +1,6 @@
 package harness
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -398,18 +397,35 @@ func (r *run) command(ctx context.Context, argv []string, what string) error {
 		return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 	}
 	cmd.WaitDelay = 5 * time.Second
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Start()
+	// The output goes to an unlinked file, not a pipe: a server that the
+	// command starts in the background keeps its stdout open, and Wait
+	// would wait for the pipe to close (WaitDelay, then an error) instead of
+	// returning when the command itself exits.
+	out, err := os.CreateTemp("", "benchy-"+what+"-*.log")
+	if err != nil {
+		return fmt.Errorf("%s %v: %w", what, argv, err)
+	}
+	os.Remove(out.Name())
+	defer out.Close()
+	cmd.Stdout, cmd.Stderr = out, out
+	err = cmd.Start()
 	if err == nil {
 		started(cmd.Process.Pid)
 		err = cmd.Wait()
 		ended(cmd.Process.Pid)
 	}
 	if err != nil {
-		return fmt.Errorf("%s %v: %w: %s", what, argv, err, clip(out.String(), 2000))
+		return fmt.Errorf("%s %v: %w: %s", what, argv, err, clip(readHead(out, 2000), 2000))
 	}
 	return nil
+}
+
+// readHead returns what f holds from its start, n bytes and one more at
+// most (so that clip marks a cut).
+func readHead(f *os.File, n int) string {
+	b := make([]byte, n+1)
+	k, _ := f.ReadAt(b, 0)
+	return string(b[:k])
 }
 
 func (r *run) requires(req suites.Requires) (bool, string) {
