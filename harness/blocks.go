@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/benchy-dev/benchy/metric"
 	"github.com/benchy-dev/benchy/results"
 	"github.com/benchy-dev/benchy/runners"
 	"github.com/benchy-dev/benchy/stats"
@@ -295,7 +296,7 @@ func (w *workloadRun) appendBlock(b *results.Block, measured int) {
 // set, else as a progress line.
 func (w *workloadRun) blockDone(b *results.Block, measured int) {
 	r := w.r
-	line := r.plan.Redact(blockLine(b))
+	line := r.plan.Redact(blockLine(b, w.rec.Metric))
 	if r.opt.Blocks != nil {
 		r.opt.Blocks(BlockProgress{Workload: r.plan.Redact(w.rec.Name), Index: b.Index, Warmup: b.Warmup,
 			Measured: measured, MinBlocks: w.s.MinBlocks, MaxBlocks: w.s.MaxBlocks, Line: line})
@@ -320,7 +321,10 @@ func shortDuration(d time.Duration) time.Duration {
 	return d
 }
 
-func blockLine(b *results.Block) string {
+// blockLine is a block's progress line: each arm's mean per iteration in
+// the workload's metric, a duration when that is a time ("a 1.2ms"), else
+// the value and the metric ("a 5 score").
+func blockLine(b *results.Block, metricName string) string {
 	s := ""
 	for i, run := range b.Runs {
 		if i > 0 {
@@ -335,7 +339,11 @@ func blockLine(b *results.Block) string {
 			s += run.Arm + " failed"
 			continue
 		}
-		s += fmt.Sprintf("%s %v", run.Arm, shortDuration(time.Duration(sum(run.NS)/int64(len(run.NS)))))
+		if metric.KindOf(metricName) == metric.Time {
+			s += fmt.Sprintf("%s %v", run.Arm, shortDuration(time.Duration(sum(run.NS)/int64(len(run.NS)))))
+		} else {
+			s += fmt.Sprintf("%s %.4g %s", run.Arm, float64(sum(run.NS))/float64(len(run.NS)), metricName)
+		}
 	}
 	return s
 }

@@ -541,3 +541,22 @@ func TestSpawnOverheadIsTheRunnersDeclaration(t *testing.T) {
 		}
 	}
 }
+
+// TestBlockLine: the progress line gives each arm's mean in the workload's
+// metric: a duration for a time, the value and its unit otherwise (it
+// printed "50ns" for ops/s).
+func TestBlockLine(t *testing.T) {
+	b := &results.Block{Runs: []*results.ArmRun{
+		{Arm: "base", NS: []int64{100, 104}}, {Arm: "head", NS: []int64{50, 51}}, {Arm: "bad", Error: "exit status 1"},
+	}}
+	for _, tc := range []struct{ metric, want string }{
+		{"ns", "base 102ns  head 50ns  bad failed"},
+		{"", "base 102ns  head 50ns  bad failed"},
+		{"ops/s", "base 102 ops/s  head 50.5 ops/s  bad failed"},
+		{"score", "base 102 score  head 50.5 score  bad failed"},
+	} {
+		if got := blockLine(b, tc.metric); got != tc.want {
+			t.Errorf("metric %q: %q, want %q", tc.metric, got, tc.want)
+		}
+	}
+}
