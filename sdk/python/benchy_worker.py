@@ -379,7 +379,12 @@ class _Worker:
         path = script if os.path.isabs(script) else os.path.join(suite_dir or os.getcwd(), script)
         path = os.path.abspath(path)
         if not os.path.isfile(path):
-            raise _Failure("script %s not found%s" % (path, "" if os.path.isabs(script) else
+            what = "not found"
+            if os.path.isdir(path):
+                what = "is a directory, not a regular file"
+            elif os.path.exists(path):
+                what = "is not a regular file (a FIFO, a device or a socket)"
+            raise _Failure("script %s %s%s" % (path, what, "" if os.path.isabs(script) else
                            " (script = %r is relative to the suite directory %s)" % (script, suite_dir or os.getcwd())))
         sys.dont_write_bytecode = True  # leave no __pycache__ beside the user's script
         try:

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -185,5 +186,27 @@ func TestGPUPathsSkipWithoutCUDA(t *testing.T) {
 			t.Errorf("%s: skip reason %q names no missing prerequisite", opt, e)
 		}
 		t.Logf("%s: skipped: %s", opt, e)
+	}
+}
+
+// TestScriptThatIsNotAFile: a script that is missing, a directory or a
+// FIFO fails setup saying which (a FIFO and a directory were "not found").
+func TestScriptThatIsNotAFile(t *testing.T) {
+	dir := script(t, benchPy)
+	if err := os.Mkdir(filepath.Join(dir, "sub.py"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, "pipe.py"), 0o644); err != nil {
+		t.Skipf("no FIFO: %v", err)
+	}
+	for name, want := range map[string]string{
+		"missing.py": "missing.py not found (script = 'missing.py' is relative to the suite directory",
+		"sub.py":     "sub.py is a directory, not a regular file",
+		"pipe.py":    "pipe.py is not a regular file (a FIFO, a device or a socket)",
+	} {
+		r, _ := talk(t, dir, []string{name}, `{"op":"setup","config":{"function":"plain"},"seed":1}`)
+		if e, _ := r[0]["error"].(string); !strings.Contains(e, want) {
+			t.Errorf("script %s: error %q, want %q", name, e, want)
+		}
 	}
 }
