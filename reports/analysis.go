@@ -170,10 +170,20 @@ func analyzeWorkload(w *results.Workload) *WorkloadAnalysis {
 			aa.Published = w.Published.Arms[arm.Name]
 		}
 		aa.BlockValues = w.Values(arm.Name)
+		// The summary is over every timed iteration the arm finished,
+		// also in a block that an interrupt cut short (where the other
+		// arms did not run, so nothing is compared): in an interrupted
+		// sequential run every block is such a block.
 		var samples []float64
-		for _, r := range measuredRuns(w, arm.Name) {
+		for _, b := range w.Blocks {
+			r, ok := b.Run(arm.Name)
+			if !ok || b.Warmup {
+				continue
+			}
 			if r.Error != "" {
-				aa.FailedBlocks++
+				if b.Measured() {
+					aa.FailedBlocks++
+				}
 				continue
 			}
 			for _, ns := range r.NS {

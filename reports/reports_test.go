@@ -1030,3 +1030,33 @@ func TestTextFormatsEscapeControlCharacters(t *testing.T) {
 		check("calibration "+string(f), func(w io.Writer) error { return Render(w, cal, f, Options{}) })
 	}
 }
+
+// TestSummaryKeepsTurnsOfIncompleteBlocks: an interrupted sequential run
+// has only incomplete blocks (the baseline's turns finished, the other
+// arm's never came); the baseline's summary still counts its iterations,
+// nothing is compared, and an interrupted run is not a failed block.
+func TestSummaryKeepsTurnsOfIncompleteBlocks(t *testing.T) {
+	doc := load(t, "cpu")
+	w := doc.Workloads[0]
+	base := w.Arms[slices.IndexFunc(w.Arms, func(a *results.Arm) bool { return a.Baseline })]
+	want := 0
+	for _, b := range w.Blocks {
+		b.Incomplete = true
+		b.Runs = slices.DeleteFunc(b.Runs, func(r *results.ArmRun) bool { return r.Arm != base.Name })
+		if !b.Warmup && len(b.Runs) == 1 {
+			want += len(b.Runs[0].NS)
+		}
+		b.Runs = append(b.Runs, &results.ArmRun{Arm: w.Arms[1].Name, Error: "interrupted: benchy was stopped during this run"})
+	}
+	wa := Analyze(doc).Workloads[0]
+	for _, aa := range wa.Arms {
+		switch {
+		case aa.Name == base.Name && (aa.Summary.N != want || want == 0):
+			t.Errorf("baseline summary over %d iterations, want %d", aa.Summary.N, want)
+		case aa.FailedBlocks != 0:
+			t.Errorf("%s: %d failed blocks from interrupted runs", aa.Name, aa.FailedBlocks)
+		case !aa.Baseline && aa.Rel != nil:
+			t.Errorf("%s compared without a complete block", aa.Name)
+		}
+	}
+}
