@@ -3,8 +3,6 @@ package site
 import (
 	"bytes"
 	"compress/gzip"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,7 +15,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/benchy-dev/benchy/fleet"
 	"github.com/benchy-dev/benchy/reports"
@@ -240,7 +237,7 @@ func newRun(src, file string, doc *results.Document, raw []byte) (*Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Run{ID: runID(doc), Source: src, Doc: doc, Analysis: reports.Analyze(doc), gz: gz}
+	r := &Run{ID: doc.RunID(), Source: src, Doc: doc, Analysis: reports.Analyze(doc), gz: gz}
 	r.BaseCommit, r.Commit = gitRevisions(doc)
 	if r.Commit == "" {
 		r.Commit = dirCommit(file)
@@ -338,14 +335,6 @@ func schemaOf(b []byte) string {
 		return fmt.Sprint(head.Schema)
 	}
 	return s
-}
-
-// runID is the run's start time and a digest of what identifies it.
-func runID(doc *results.Document) string {
-	sum := sha256.Sum256([]byte(strings.Join([]string{
-		doc.Started.UTC().Format(time.RFC3339Nano), doc.Environment.Host, doc.Suite.Path, doc.Suite.SHA256, fmt.Sprint(doc.Seed),
-	}, "\x00")))
-	return doc.Started.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(sum[:4])
 }
 
 // gitBuildName matches the file names `benchy run --arm-from-git` gives
