@@ -206,6 +206,9 @@ func (a *analysis) macs(n *onnx.NodeProto) (macs int64, sized bool, err error) {
 	if len(n.Input) < 2 {
 		return 0, false, fmt.Errorf("node %q (%s): fewer than 2 inputs", n.Name, n.OpType)
 	}
+	if len(n.Output) == 0 || n.Output[0] == "" {
+		return 0, false, fmt.Errorf("node %q (%s): no output", n.Name, n.OpType)
+	}
 	// The weight (B of Gemm and MatMul) and the bias (C of Gemm), each
 	// resolved to its initializer once.
 	w := a.countParam(n.Input[1])

@@ -3,8 +3,6 @@ package site
 import (
 	"bytes"
 	"compress/gzip"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,7 +15,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/benchy-dev/benchy/fleet"
 	"github.com/benchy-dev/benchy/reports"
@@ -136,13 +133,36 @@ func Load(paths []string) (*History, error) {
 	return h, nil
 }
 
-// findInputs lists the candidate files under dir in lexical order.
+// findInputs lists the candidate files under dir in lexical order. dir
+// may be a symbolic link to a folder (benchy-out/latest is one): the
+// command line named it, so it is followed, as ls and find -H do, and its
+// files are named under dir. Links met inside the walk are not followed
+// to folders, which could lead back up the tree (a cycle) or out of it;
+// such a link, and one that leads nowhere, is listed as skipped with the
+// reason. A link to a file is read as the file.
 func findInputs(dir string) (files []string, skipped []Skipped) {
+	root := dir
+	if st, err := os.Lstat(dir); err == nil && st.Mode()&fs.ModeSymlink != 0 {
+		if root, err = filepath.EvalSymlinks(dir); err != nil {
+			return nil, []Skipped{{dir, err.Error()}}
+		}
+	}
+	// shown is a path of the walk as it is named under dir.
+	shown := func(p string) string {
+		if root == dir {
+			return p
+		}
+		rel, err := filepath.Rel(root, p)
+		if err != nil {
+			return p
+		}
+		return filepath.Join(dir, rel)
+	}
 	hasResults := map[string]bool{}
 	var journals []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			skipped = append(skipped, Skipped{p, err.Error()})
+			skipped = append(skipped, Skipped{shown(p), err.Error()})
 			if d != nil && d.IsDir() {
 				return fs.SkipDir
 			}
@@ -150,6 +170,13 @@ func findInputs(dir string) (files []string, skipped []Skipped) {
 		}
 		if d.IsDir() {
 			return nil
+		}
+		p = shown(p)
+		if d.Type()&fs.ModeSymlink != 0 {
+			if why := linkNotTaken(p); why != "" {
+				skipped = append(skipped, Skipped{p, why})
+				return nil
+			}
 		}
 		switch name := d.Name(); {
 		case name == "journal.jsonl":
@@ -172,6 +199,28 @@ func findInputs(dir string) (files []string, skipped []Skipped) {
 	}
 	sort.Strings(files)
 	return files, skipped
+}
+
+// linkNotTaken says why the walk of a folder does not take the symbolic
+// link p, or returns "" for a link to a file, which is taken by its name
+// as any file.
+func linkNotTaken(p string) string {
+	target, err := os.Readlink(p)
+	if err != nil {
+		return err.Error()
+	}
+	st, err := os.Stat(p)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Sprintf("a symbolic link to %s, which cannot be followed: %v", target, err)
+	}
+	if st.IsDir() {
+		return fmt.Sprintf("a symbolic link to the folder %s, not followed inside an input folder (it could lead back up the tree): name it on the command line to read it", target)
+	}
+	return ""
 }
 
 // loadFile reads one input file: its runs, analysed, or why it is skipped.
@@ -240,7 +289,7 @@ func newRun(src, file string, doc *results.Document, raw []byte) (*Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Run{ID: runID(doc), Source: src, Doc: doc, Analysis: reports.Analyze(doc), gz: gz}
+	r := &Run{ID: doc.RunID(), Source: src, Doc: doc, Analysis: reports.Analyze(doc), gz: gz}
 	r.BaseCommit, r.Commit = gitRevisions(doc)
 	if r.Commit == "" {
 		r.Commit = dirCommit(file)
@@ -340,14 +389,6 @@ func schemaOf(b []byte) string {
 	return s
 }
 
-// runID is the run's start time and a digest of what identifies it.
-func runID(doc *results.Document) string {
-	sum := sha256.Sum256([]byte(strings.Join([]string{
-		doc.Started.UTC().Format(time.RFC3339Nano), doc.Environment.Host, doc.Suite.Path, doc.Suite.SHA256, fmt.Sprint(doc.Seed),
-	}, "\x00")))
-	return doc.Started.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(sum[:4])
-}
-
 // gitBuildName matches the file names `benchy run --arm-from-git` gives
 // its two builds, which the run records as var.base and var.head:
 // base-SHA and head-SHA, "-dirty" for a working tree with changes.
@@ -382,10 +423,18 @@ func gitRevisions(doc *results.Document) (base, head string) {
 var storedRunDir = regexp.MustCompile(`^\d{8}T\d{6}Z-([0-9a-f]{7,40})(?:-|$)`)
 
 // dirCommit reads the commit from the name of the folder that holds a
-// stored run, or returns "".
+// stored run, the one named or the one its symbolic links lead to, or
+// returns "".
 func dirCommit(file string) string {
 	if m := storedRunDir.FindStringSubmatch(filepath.Base(filepath.Dir(file))); m != nil {
 		return m[1]
+	}
+	// Read through a symbolic link (benchy-out/latest/results.json, a link
+	// to a stored run's results.json), the folder that holds the file.
+	if real, err := filepath.EvalSymlinks(file); err == nil && real != file {
+		if m := storedRunDir.FindStringSubmatch(filepath.Base(filepath.Dir(real))); m != nil {
+			return m[1]
+		}
 	}
 	return ""
 }

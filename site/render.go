@@ -81,14 +81,15 @@ type Summary struct {
 
 // CheckOutput refuses an output folder that would lose something: one
 // that holds files but is not a site benchy built, or one that holds an
-// input.
+// input. The folders are compared where their symbolic links lead, as
+// Load follows an input that is a link.
 func CheckOutput(dir string, inputs []string) error {
-	abs, err := filepath.Abs(dir)
+	abs, err := realPath(dir)
 	if err != nil {
 		return err
 	}
 	for _, in := range inputs {
-		ai, err := filepath.Abs(in)
+		ai, err := realPath(in)
 		if err != nil {
 			return err
 		}
@@ -120,6 +121,26 @@ func CheckOutput(dir string, inputs []string) error {
 		return fmt.Errorf("%s holds files and is not a site built by benchy site (no %s): give an empty or new folder", dir, Marker)
 	}
 	return nil
+}
+
+// realPath is p made absolute with its symbolic links resolved; for a
+// path that does not exist (yet), those of its nearest folder that does.
+func realPath(p string) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	for dir, rest := abs, ""; ; {
+		real, err := filepath.EvalSymlinks(dir)
+		if err == nil {
+			return filepath.Join(real, rest), nil
+		}
+		parent := filepath.Dir(dir)
+		if !errors.Is(err, fs.ErrNotExist) || parent == dir {
+			return abs, nil
+		}
+		dir, rest = parent, filepath.Join(filepath.Base(dir), rest)
+	}
 }
 
 // Build writes the site for h into dir, replacing a site built there

@@ -257,6 +257,104 @@ func TestBadInputsAreSkipped(t *testing.T) {
 	checkLinks(t, out)
 }
 
+// TestSymlinkInputs loads folders named through symbolic links: a link
+// named on the command line is followed (benchy-out/latest is benchy's
+// own), links met inside a folder are not followed to folders (one here
+// leads back up the tree) and are listed as skipped, as is a link to
+// nothing. A run read through a link takes its commit from the name of
+// the stored run's folder the link leads to.
+func TestSymlinkInputs(t *testing.T) {
+	dir := t.TempDir()
+	const stored = "20261201T101500Z-aca80b57f59d-123"
+	real, err := os.ReadFile(filepath.Join("testdata", "quickstart.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	if err := os.MkdirAll(filepath.Join(out, stored), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(out, stored, "results.json"), real, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for link, target := range map[string]string{
+		"out/latest": stored, // as benchy links the newest run
+		"out/loop":   "..",
+		"out/gone":   "nowhere",
+		"l":          "out",
+	} {
+		if err := os.Symlink(target, filepath.Join(dir, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	at := func(rel string) string { return filepath.Join(dir, rel) }
+	linksSkipped := func(folder string) map[string]string {
+		return map[string]string{
+			at(folder + "/latest"): "a symbolic link to the folder " + stored + ", not followed",
+			at(folder + "/loop"):   "a symbolic link to the folder .., not followed",
+			at(folder + "/gone"):   "a symbolic link to nowhere, which cannot be followed: no such file or directory",
+		}
+	}
+	tests := []struct {
+		name    string
+		inputs  []string
+		runs    []string
+		skipped map[string]string // path: what its reason says
+	}{
+		{"benchy's latest link", []string{at("out/latest")}, []string{at("out/latest/results.json")}, nil},
+		{"a link to a folder of links", []string{at("l")}, []string{at("l/" + stored + "/results.json")}, linksSkipped("l")},
+		{"the folder of links", []string{at("out")}, []string{at("out/" + stored + "/results.json")}, linksSkipped("out")},
+		{"a link and its folder", []string{at("out/latest"), at("out")}, []string{at("out/latest/results.json")},
+			func() map[string]string {
+				m := linksSkipped("out")
+				m[at("out/"+stored+"/results.json")] = "the same run (start time, host, suite and seed) as " + at("out/latest/results.json")
+				return m
+			}()},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h, err := Load(tc.inputs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var runs []string
+			for _, r := range h.Runs {
+				runs = append(runs, r.Source)
+				if r.Commit != "aca80b57f59d" {
+					t.Errorf("%s: commit %q, want the stored folder's aca80b57f59d", r.Source, r.Commit)
+				}
+			}
+			if fmt.Sprint(runs) != fmt.Sprint(tc.runs) {
+				t.Errorf("runs %q, want %q", runs, tc.runs)
+			}
+			got := map[string]string{}
+			for _, s := range h.Skipped {
+				got[s.Path] = s.Reason
+			}
+			for p, want := range tc.skipped {
+				if !strings.HasPrefix(got[p], want) {
+					t.Errorf("%s: skipped with %q, want %q", p, got[p], want)
+				}
+			}
+			if len(got) != len(tc.skipped) {
+				t.Errorf("skipped %q, want only %d inputs: %q", got, len(tc.skipped), tc.skipped)
+			}
+		})
+	}
+	// The output folder is compared with the inputs where their links
+	// lead: the site must not be written into, or over, a run named
+	// through a link.
+	for _, tc := range []struct{ out, in string }{
+		{at("out/" + stored + "/site"), at("out/latest")},
+		{at("l/new/site"), at("out")},
+		{at("out"), at("l")},
+	} {
+		if err := CheckOutput(tc.out, []string{tc.in}); err == nil || !strings.Contains(err.Error(), "is inside the") {
+			t.Errorf("output %s, input %s: %v, want it refused as inside", tc.out, tc.in, err)
+		}
+	}
+}
+
 func TestEmptyInputs(t *testing.T) {
 	out, h := buildSite(t, t.TempDir())
 	if len(h.Runs) != 0 {
