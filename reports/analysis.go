@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"iter"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/benchy-dev/benchy/metric"
@@ -247,7 +248,35 @@ func pairedRel(w *results.Workload, base, arm string, conf float64, kind metric.
 		return nil, metric.NotCompared, "no estimate"
 	}
 	e := est[0]
+	if why := unresolved(kind, e, m); why != "" {
+		return nil, metric.NotCompared, why
+	}
 	return &e, metric.Judge(e.Significant, e.Estimate, kind, better), ""
+}
+
+// resolutionLimit is the per-iteration time, in nanoseconds, under which
+// whole-nanosecond samples may repeat exactly from block to block.
+const resolutionLimit = 100
+
+// unresolved says why a time comparison whose interval has no width is not
+// a comparison, or "": when every block gave the same ratio and some block
+// value of m (paired per-iteration times) is under resolutionLimit, the
+// samples could not resolve the arms (whole nanoseconds of a Go benchmark
+// of a nanosecond or so per op), and an interval of zero width would claim
+// certainty. Other metrics may be exact: a score is.
+func unresolved(kind metric.Kind, e stats.Estimate, m [][]float64) string {
+	if kind != metric.Time || e.CILo != e.CIHi {
+		return ""
+	}
+	least := math.Inf(1)
+	for _, row := range m {
+		least = min(least, slices.Min(row))
+	}
+	if least >= resolutionLimit {
+		return ""
+	}
+	return fmt.Sprintf("every block gave the same ratio, so the interval has no width: at %s per iteration the time samples (whole nanoseconds) cannot resolve the arms; give each iteration more work",
+		FormatValue(least, "ns"))
 }
 
 // Headline is a one-line summary of a workload instance's verdicts.

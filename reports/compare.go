@@ -160,6 +160,11 @@ func ComparePaired(doc *results.Document, opt CompareOptions) (*Comparison, erro
 				continue
 			}
 			e := est[0]
+			if why := unresolved(metric.KindOf(w.Metric), e, m); why != "" {
+				row.Reason = why
+				c.add(row)
+				continue
+			}
 			row.Change, row.CILo, row.CIHi, row.SE, row.DF, row.Compared = e.Estimate, e.CILo, e.CIHi, e.SE, float64(e.DF), true
 			c.add(row)
 		}

@@ -394,3 +394,33 @@ func TestGoldenCompare(t *testing.T) {
 		golden.Check(t, filepath.Join("testdata", "golden", name+".json"), js.Bytes())
 	}
 }
+
+// TestUnresolvedTimesAreNotCompared: whole-nanosecond samples of a
+// sub-nanosecond benchmark repeat exactly, and an interval of zero width
+// would claim certainty (gobench printed "+0.0% [+0.0%, +0.0%] no
+// significant change" for 1.24 and 0.69 ns/op); such an arm is not compared,
+// in the report and in the gate, while exact ratios of longer times still
+// are (the text goldens hold one at +35.0% [+35.0%, +35.0%]).
+func TestUnresolvedTimesAreNotCompared(t *testing.T) {
+	doc := load(t, "cpu")
+	w := doc.Workloads[0]
+	for _, b := range w.Blocks {
+		for _, r := range b.Runs {
+			r.NS = []int64{1, 1}
+		}
+	}
+	for _, aa := range Analyze(doc).Workloads[0].Arms {
+		if !aa.Baseline && (aa.Verdict != metric.NotCompared || !strings.Contains(aa.RelError, "cannot resolve the arms")) {
+			t.Errorf("%s: verdict %s (%s)", aa.Name, aa.Verdict, aa.RelError)
+		}
+	}
+	c, err := ComparePaired(doc, CompareOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range c.Rows {
+		if r.Workload == w.Name && (r.Compared || !strings.Contains(r.Reason, "at 1 ns per iteration")) {
+			t.Errorf("%s · %s: compared %v (%s)", r.Workload, r.Arm, r.Compared, r.Reason)
+		}
+	}
+}
