@@ -239,3 +239,44 @@ func TestQuantizePerTensorBelowOpset13(t *testing.T) {
 		}
 	}
 }
+
+// TestQuantizeMalformedNodes quantizes graphs holding a node without the
+// output it needs: each is an error that names the node, never a panic
+// (planQuantization once read n.Output[0] of the quantized node and of the
+// Relu after it unchecked).
+func TestQuantizeMalformedNodes(t *testing.T) {
+	weight := floatTensor("w", []int64{4, 3, 1, 1}, make([]float32, 12))
+	node := func(name, op string, in, out []string) *onnx.NodeProto {
+		return &onnx.NodeProto{Name: name, OpType: op, Input: in, Output: out}
+	}
+	conv := node("conv", "Conv", []string{"x", "w"}, []string{"y"})
+	tests := []struct {
+		name  string
+		nodes []*onnx.NodeProto
+		want  string
+	}{
+		{"Conv without outputs", []*onnx.NodeProto{node("conv", "Conv", []string{"x", "w"}, nil)}, `node "conv" (Conv): no output`},
+		{"MatMul with an empty output name", []*onnx.NodeProto{node("mm", "MatMul", []string{"x", "w"}, []string{""})}, `node "mm" (MatMul): no output`},
+		{"Relu after a Conv without outputs", []*onnx.NodeProto{conv, node("relu", "Relu", []string{"y"}, nil)}, `node "relu" (Relu): no output`},
+		{"Add without outputs", []*onnx.NodeProto{conv, node("add", "Add", []string{"x", "y"}, nil)}, `node "add" (Add): no output`},
+		{"MaxPool without outputs", []*onnx.NodeProto{conv, node("pool", "MaxPool", []string{"y"}, nil)}, `node "pool" (MaxPool): no output`},
+		{"Relu after an Add without outputs", []*onnx.NodeProto{conv, node("add", "Add", []string{"x", "y"}, []string{"s"}), node("relu", "Relu", []string{"s"}, []string{})}, `node "relu" (Relu): no output`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := &onnx.ModelProto{
+				OpsetImport: []*onnx.OperatorSetIdProto{{Version: 13}},
+				Graph: &onnx.GraphProto{
+					Input:       []*onnx.ValueInfoProto{valueInfo("x", dtFloat, []int64{1, 3, 8, 8})},
+					Output:      []*onnx.ValueInfoProto{valueInfo("z", dtFloat, []int64{1, 4, 8, 8})},
+					Initializer: []*onnx.TensorProto{weight},
+					Node:        tc.nodes,
+				},
+			}
+			_, err := Quantize(m, Calibration{Static: &Range{-1, 1}})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want one saying %q", err, tc.want)
+			}
+		})
+	}
+}
