@@ -489,6 +489,10 @@ func weightScales(w *onnx.TensorProto, axis int64) ([]float32, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(vals) == 0 {
+		// Its channel count (a dim beside a 0) would size the scales.
+		return nil, fmt.Errorf("weight %q: shape %v holds no values", w.Name, w.Dims)
+	}
 	ch, inner := int64(1), int64(1)
 	if axis >= 0 {
 		ch = w.Dims[axis]
