@@ -206,8 +206,9 @@ func (a *analysis) macs(n *onnx.NodeProto) (macs int64, sized bool, err error) {
 	if len(n.Input) < 2 {
 		return 0, false, fmt.Errorf("node %q (%s): fewer than 2 inputs", n.Name, n.OpType)
 	}
-	if len(n.Output) == 0 || n.Output[0] == "" {
-		return 0, false, fmt.Errorf("node %q (%s): no output", n.Name, n.OpType)
+	out0, err := firstOutput(n)
+	if err != nil {
+		return 0, false, err
 	}
 	// The weight (B of Gemm and MatMul) and the bias (C of Gemm), each
 	// resolved to its initializer once.
@@ -217,7 +218,7 @@ func (a *analysis) macs(n *onnx.NodeProto) (macs int64, sized bool, err error) {
 	}
 	macs = -1
 	if n.OpType == "Conv" || n.OpType == "ConvTranspose" {
-		spatial := a.shapes[n.Output[0]]
+		spatial := a.shapes[out0]
 		if n.OpType == "ConvTranspose" {
 			spatial = a.shapes[n.Input[0]]
 		}
@@ -226,7 +227,7 @@ func (a *analysis) macs(n *onnx.NodeProto) (macs int64, sized bool, err error) {
 		}
 		return macs, true, nil
 	}
-	out := a.shapes[n.Output[0]]
+	out := a.shapes[out0]
 	if known(w) && known(out) && len(w) >= 2 {
 		k := w[len(w)-2]
 		if n.OpType == "Gemm" && attrI(n, "transB", 0) == 1 {
@@ -235,6 +236,15 @@ func (a *analysis) macs(n *onnx.NodeProto) (macs int64, sized bool, err error) {
 		macs = numElements(out) * k
 	}
 	return macs, true, nil
+}
+
+// firstOutput returns a node's first output, or an error naming the node
+// when it has none (a malformed model).
+func firstOutput(n *onnx.NodeProto) (string, error) {
+	if len(n.Output) == 0 || n.Output[0] == "" {
+		return "", fmt.Errorf("node %q (%s): no output", n.Name, n.OpType)
+	}
+	return n.Output[0], nil
 }
 
 // attrI returns an int attribute of a node, or def when absent.

@@ -95,7 +95,10 @@ func Quantize(src *onnx.ModelProto, cal Calibration) (*onnx.ModelProto, error) {
 		}
 	}
 	m := proto.Clone(src).(*onnx.ModelProto)
-	p := planQuantization(m.Graph)
+	p, err := planQuantization(m.Graph)
+	if err != nil {
+		return nil, fmt.Errorf("int8: %w", err)
+	}
 	if len(p.order) == 0 {
 		return nil, fmt.Errorf("int8: nothing to quantize (no Conv, ConvTranspose, Gemm or MatMul on float32 activations)")
 	}
@@ -156,7 +159,9 @@ type plan struct {
 	weights []*onnx.NodeProto
 }
 
-func planQuantization(g *onnx.GraphProto) plan {
+// planQuantization returns an error naming the node when a node it would
+// quantize, or the Relu that follows one, has no output.
+func planQuantization(g *onnx.GraphProto) (plan, error) {
 	types := inferTypes(g)
 	constant := map[string]bool{}
 	for _, t := range g.Initializer {
@@ -186,15 +191,26 @@ func planQuantization(g *onnx.GraphProto) plan {
 			p.order = append(p.order, t)
 		}
 	}
-	markOutput := func(t string) {
+	markOutput := func(n *onnx.NodeProto) error {
+		t, err := firstOutput(n)
+		if err != nil {
+			return err
+		}
 		// Conv → Relu → Q: the Relu's range starts at 0, so ONNX Runtime
 		// folds the Relu into the quantized node.
-		if c := consumers[t]; len(c) == 1 && c[0].OpType == "Relu" && !graphOut[t] && act(c[0].Output[0]) {
-			t = c[0].Output[0]
+		if c := consumers[t]; len(c) == 1 && c[0].OpType == "Relu" && !graphOut[t] {
+			r, err := firstOutput(c[0])
+			if err != nil {
+				return err
+			}
+			if act(r) {
+				t = r
+			}
 		}
 		if act(t) {
 			mark(t)
 		}
+		return nil
 	}
 	for _, n := range g.Node {
 		if n.Domain != "" && n.Domain != "ai.onnx" {
@@ -212,7 +228,9 @@ func planQuantization(g *onnx.GraphProto) plan {
 				mark(n.Input[1])
 			}
 			p.weights = append(p.weights, n)
-			markOutput(n.Output[0])
+			if err := markOutput(n); err != nil {
+				return plan{}, err
+			}
 			continue
 		}
 		if actOps[n.OpType] {
@@ -226,10 +244,12 @@ func planQuantization(g *onnx.GraphProto) plan {
 			for _, in := range n.Input {
 				mark(in)
 			}
-			markOutput(n.Output[0])
+			if err := markOutput(n); err != nil {
+				return plan{}, err
+			}
 		}
 	}
-	return p
+	return p, nil
 }
 
 // actParams returns uint8 scale and zero point for a range (widened to hold
@@ -362,6 +382,9 @@ func (p plan) quantizeWeights(g *onnx.GraphProto, uniq *namer, inits map[string]
 	done := map[string]string{}
 	for _, n := range p.weights {
 		slot := quantOps[n.OpType]
+		if slot.weight >= len(n.Input) {
+			return nil, fmt.Errorf("node %q (%s): no input %d (its weight)", n.Name, n.OpType, slot.weight)
+		}
 		w := inits[n.Input[slot.weight]]
 		if w == nil || w.DataType != dtFloat {
 			continue // an activation (MatMul of two tensors): quantized above
@@ -465,6 +488,10 @@ func weightScales(w *onnx.TensorProto, axis int64) ([]float32, error) {
 	vals, err := floatsOf(w)
 	if err != nil {
 		return nil, err
+	}
+	if len(vals) == 0 {
+		// Its channel count (a dim beside a 0) would size the scales.
+		return nil, fmt.Errorf("weight %q: shape %v holds no values", w.Name, w.Dims)
 	}
 	ch, inner := int64(1), int64(1)
 	if axis >= 0 {

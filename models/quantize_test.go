@@ -239,3 +239,94 @@ func TestQuantizePerTensorBelowOpset13(t *testing.T) {
 		}
 	}
 }
+
+// TestQuantizeMalformedNodes quantizes graphs holding a node without the
+// output it needs: each is an error that names the node, never a panic
+// (planQuantization once read n.Output[0] of the quantized node and of the
+// Relu after it unchecked).
+func TestQuantizeMalformedNodes(t *testing.T) {
+	weight := floatTensor("w", []int64{4, 3, 1, 1}, make([]float32, 12))
+	node := func(name, op string, in, out []string) *onnx.NodeProto {
+		return &onnx.NodeProto{Name: name, OpType: op, Input: in, Output: out}
+	}
+	conv := node("conv", "Conv", []string{"x", "w"}, []string{"y"})
+	tests := []struct {
+		name  string
+		nodes []*onnx.NodeProto
+		want  string
+	}{
+		{"Conv without outputs", []*onnx.NodeProto{node("conv", "Conv", []string{"x", "w"}, nil)}, `node "conv" (Conv): no output`},
+		{"MatMul with an empty output name", []*onnx.NodeProto{node("mm", "MatMul", []string{"x", "w"}, []string{""})}, `node "mm" (MatMul): no output`},
+		{"Relu after a Conv without outputs", []*onnx.NodeProto{conv, node("relu", "Relu", []string{"y"}, nil)}, `node "relu" (Relu): no output`},
+		{"Add without outputs", []*onnx.NodeProto{conv, node("add", "Add", []string{"x", "y"}, nil)}, `node "add" (Add): no output`},
+		{"MaxPool without outputs", []*onnx.NodeProto{conv, node("pool", "MaxPool", []string{"y"}, nil)}, `node "pool" (MaxPool): no output`},
+		{"Relu after an Add without outputs", []*onnx.NodeProto{conv, node("add", "Add", []string{"x", "y"}, []string{"s"}), node("relu", "Relu", []string{"s"}, []string{})}, `node "relu" (Relu): no output`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := &onnx.ModelProto{
+				OpsetImport: []*onnx.OperatorSetIdProto{{Version: 13}},
+				Graph: &onnx.GraphProto{
+					Input:       []*onnx.ValueInfoProto{valueInfo("x", dtFloat, []int64{1, 3, 8, 8})},
+					Output:      []*onnx.ValueInfoProto{valueInfo("z", dtFloat, []int64{1, 4, 8, 8})},
+					Initializer: []*onnx.TensorProto{weight},
+					Node:        tc.nodes,
+				},
+			}
+			_, err := Quantize(m, Calibration{Static: &Range{-1, 1}})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want one saying %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// convModel is one Conv with a bias, followed by a Relu, at opset 13.
+func convModel() *onnx.ModelProto {
+	return &onnx.ModelProto{
+		IrVersion:   irVersion,
+		OpsetImport: []*onnx.OperatorSetIdProto{{Version: 13}},
+		Graph: &onnx.GraphProto{
+			Input:  []*onnx.ValueInfoProto{valueInfo("x", dtFloat, []int64{1, 3, 4, 4})},
+			Output: []*onnx.ValueInfoProto{valueInfo("r", dtFloat, []int64{1, 2, 4, 4})},
+			Initializer: []*onnx.TensorProto{
+				floatTensor("w", []int64{2, 3, 1, 1}, []float32{1, -2, 3, -4, 5, -6}),
+				floatTensor("b", []int64{2}, []float32{0.5, -0.5}),
+			},
+			Node: []*onnx.NodeProto{
+				{Name: "conv", OpType: "Conv", Input: []string{"x", "w", "b"}, Output: []string{"y"}},
+				{Name: "relu", OpType: "Relu", Input: []string{"y"}, Output: []string{"r"}},
+			},
+		},
+	}
+}
+
+// TestQuantizeMalformedWeights quantizes a Conv whose weight's shape is
+// malformed: each is an error naming the weight, never a panic (a negative
+// channel count sized a slice; a shape of 2^62 values matched empty raw
+// data, as 4*2^62 wraps to 0; a product wrapping to 0, or a huge channel
+// count beside a 0, sized the scales: out of memory).
+func TestQuantizeMalformedWeights(t *testing.T) {
+	tests := []struct {
+		name string
+		dims []int64
+		raw  []byte
+		want string
+	}{
+		{"negative dims", []int64{-2, -2, 1, 1}, make([]byte, 16), `tensor "w": negative dimension`},
+		{"2^62 values in no bytes", []int64{1 << 62, 1, 1, 1}, []byte{}, `tensor "w": 0 bytes of raw data`},
+		{"product overflows", []int64{1 << 40, 1 << 40, 1, 1}, []byte{}, `tensor "w": shape [1099511627776 1099511627776 1 1] holds more than 2^63 values`},
+		{"huge channels beside a 0", []int64{1 << 62, 0, 1, 1}, []byte{}, `weight "w": shape [4611686018427387904 0 1 1] holds no values`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := convModel()
+			m.Graph.Initializer = []*onnx.TensorProto{{Name: "w", Dims: tc.dims, DataType: dtFloat, RawData: tc.raw}}
+			m.Graph.Node[0].Input = []string{"x", "w"}
+			_, err := Quantize(m, Calibration{Static: &Range{-1, 1}})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want one saying %q", err, tc.want)
+			}
+		})
+	}
+}

@@ -37,6 +37,23 @@ func numElements(dims []int64) int64 {
 	return n
 }
 
+// checkedElements is numElements of a tensor's dims, or an error naming the
+// tensor when a dim is negative or their product overflows int64 (a
+// malformed model whose count would otherwise wrap and size a slice).
+func checkedElements(t *onnx.TensorProto) (int64, error) {
+	n := int64(1)
+	for _, d := range t.Dims {
+		if d < 0 {
+			return 0, fmt.Errorf("tensor %q: negative dimension in shape %v", t.Name, t.Dims)
+		}
+		if d != 0 && n > math.MaxInt64/d {
+			return 0, fmt.Errorf("tensor %q: shape %v holds more than 2^63 values", t.Name, t.Dims)
+		}
+		n *= d
+	}
+	return n, nil
+}
+
 // floatTensor returns an initializer holding data as float32 raw data.
 func floatTensor(name string, dims []int64, data []float32) *onnx.TensorProto {
 	raw := make([]byte, 4*len(data))
@@ -63,9 +80,12 @@ func floatsOf(t *onnx.TensorProto) ([]float32, error) {
 	if t.DataLocation == onnx.TensorProto_EXTERNAL || len(t.ExternalData) > 0 {
 		return nil, fmt.Errorf("tensor %q: external data is not supported; save the model with its weights inside", t.Name)
 	}
-	n := numElements(t.Dims)
+	n, err := checkedElements(t)
+	if err != nil {
+		return nil, err
+	}
 	if t.RawData != nil || len(t.FloatData) == 0 {
-		if int64(len(t.RawData)) != 4*n {
+		if len(t.RawData)%4 != 0 || int64(len(t.RawData)/4) != n { // 4*n could wrap
 			return nil, fmt.Errorf("tensor %q: %d bytes of raw data for %d float32 values", t.Name, len(t.RawData), n)
 		}
 		out := make([]float32, n)
