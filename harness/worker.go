@@ -74,25 +74,47 @@ func startWorker(spec workerSpec) (*worker, error) {
 	if err != nil {
 		return nil, err
 	}
-	stdout, err := cmd.StdoutPipe()
+	// A pipe of our own, not cmd.StdoutPipe: Wait closes that one as soon
+	// as the process exits, and a line the worker printed just before
+	// exiting (a close response, a stray line after it) could be lost
+	// unread. Here the read end is closed once the reader has reached the
+	// end of the output, or stdoutDrain after the exit when a process the
+	// worker started still holds its stdout.
+	stdout, stdoutW, err := os.Pipe()
 	if err != nil {
 		return nil, err
 	}
-	if err := cmd.Start(); err != nil {
+	cmd.Stdout = stdoutW
+	err = cmd.Start()
+	stdoutW.Close() // the child has its copy
+	if err != nil {
+		stdout.Close()
 		return nil, fmt.Errorf("start %s: %w", spec.argv[0], err)
 	}
 	w.stdin = stdin
 	started(cmd.Process.Pid)
-	go w.readLines(stdout)
+	eof := make(chan struct{})
+	go w.readLines(stdout, eof)
 	go func() {
 		w.werr = cmd.Wait()
 		ended(cmd.Process.Pid)
+		select {
+		case <-eof:
+		case <-time.After(stdoutDrain):
+		}
+		stdout.Close()
 		close(w.done)
 	}()
 	return w, nil
 }
 
-func (w *worker) readLines(r io.Reader) {
+// stdoutDrain is how long a worker's stdout is still read after it exited,
+// when a process it started keeps the pipe open.
+const stdoutDrain = time.Second
+
+// readLines sends r's non-empty lines, then its error (io.EOF at the end),
+// on w.lines, and closes eof once r has nothing more to read.
+func (w *worker) readLines(r io.Reader, eof chan<- struct{}) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), runners.MaxLine)
 	for sc.Scan() {
@@ -102,6 +124,7 @@ func (w *worker) readLines(r io.Reader) {
 		}
 		w.lines <- lineOrErr{line: append([]byte(nil), line...)}
 	}
+	close(eof)
 	err := sc.Err()
 	if err == nil {
 		err = io.EOF
