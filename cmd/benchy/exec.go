@@ -327,6 +327,11 @@ func parseExec(fl *pflag.FlagSet, f execFlags, args []string) (*execSpec, error)
 	if err := checkOrder(f.order); err != nil {
 		return nil, usagef("%v", err)
 	}
+	for _, e := range []struct{ flag, path string }{{"--export-json", f.exportJSON}, {"--export-markdown", f.exportMarkdown}, {"--export-csv", f.exportCSV}} {
+		if err := checkOutput(e.flag, e.path, nil, f.out); err != nil {
+			return nil, usagef("%v", err)
+		}
+	}
 	if f.warmup < 0 {
 		return nil, usagef("--warmup %d: the number of warm-up runs cannot be negative", f.warmup)
 	}
