@@ -932,20 +932,14 @@ func runExec(cmd *cobra.Command, f execFlags, args []string, stdout, stderr io.W
 		if err := checkSaveSuite(f.saveSuite); err != nil {
 			return err
 		}
-		if err := writeFileAtomic(f.saveSuite, src); err != nil {
-			return withCode(exitEnvironment, fmt.Errorf("exec: --save-suite: %w", err))
-		}
 		name = f.saveSuite
-		fmt.Fprintf(stderr, "benchy: suite in %s (benchy run %s --seed S runs it again)\n", f.saveSuite, f.saveSuite)
-	}
-	if f.printSuite {
-		_, err := stdout.Write(src)
-		return err
 	}
 	cwd, err := os.Getwd()
 	if err != nil {
 		return withCode(exitEnvironment, err)
 	}
+	// The suite is checked before it is printed or saved: either is a
+	// suite that benchy run would refuse otherwise.
 	l := newSuiteLoader(nil, nil)
 	plan, diags := l.LoadSource(name, src, cwd)
 	if diags.HasErrors() || plan == nil {
@@ -954,7 +948,17 @@ func runExec(cmd *cobra.Command, f execFlags, args []string, stdout, stderr io.W
 				fmt.Fprintf(stderr, "benchy: exec: %s: %s\n", d.Summary, d.Detail)
 			}
 		}
-		return withCode(exitUsage, errors.New("exec: the commands and flags give an invalid suite (--print-suite shows it)"))
+		return withCode(exitUsage, errors.New("exec: the commands and flags give an invalid suite"))
+	}
+	if f.saveSuite != "" {
+		if err := writeFileAtomic(f.saveSuite, src); err != nil {
+			return withCode(exitEnvironment, fmt.Errorf("exec: --save-suite: %w", err))
+		}
+		fmt.Fprintf(stderr, "benchy: suite in %s (benchy run %s --seed S runs it again)\n", f.saveSuite, f.saveSuite)
+	}
+	if f.printSuite {
+		_, err := stdout.Write(src)
+		return err
 	}
 	if err := writeDiags(stderr, l.Files(), diags); err != nil {
 		return withCode(exitEnvironment, err)
