@@ -457,3 +457,33 @@ func TestExecInvalidSuiteIsNotWritten(t *testing.T) {
 		})
 	}
 }
+
+// TestExecRedactsCredentialsInCommands: a credential in a command (by the
+// rules that redact what an arm prints) is run as given but recorded as a
+// sensitive variable's (sensitive), or (redacted) in the exports and arm
+// names: in results.json, the journal, the reports and the export.
+func TestExecRedactsCredentialsInCommands(t *testing.T) {
+	dir := t.TempDir()
+	got, export := filepath.Join(dir, "got.txt"), filepath.Join(dir, "x.json")
+	creds := []string{"ghp_abcdefghijklmnopqrstuvwxyz0123456789", "http://user:pw1234@example.com/", "--password=hunter22"}
+	_, run := execRun(t, 0, "--export-json", export, "-S", "sh", "echo "+strings.Join(creds, " ")+" > "+got, "true --password=hunter22")
+	b, err := os.ReadFile(got)
+	if err != nil || strings.TrimSpace(string(b)) != strings.Join(creds, " ") {
+		t.Fatalf("the command did not run with the real values: %q, %v", b, err)
+	}
+	files := []string{export}
+	for _, name := range runFiles {
+		files = append(files, filepath.Join(run, "exec", name))
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, leak := range []string{"ghp_abc", "pw1234", "hunter22"} {
+			if strings.Contains(string(b), leak) {
+				t.Errorf("%s records %q", filepath.Base(f), leak)
+			}
+		}
+	}
+}
