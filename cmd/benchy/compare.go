@@ -78,6 +78,9 @@ none reports each row at its own level.`,
 			if correction != reports.CorrectionBonferroni && correction != reports.CorrectionNone {
 				return withCode(exitUsage, fmt.Errorf("--correction must be %s or %s, not %q", reports.CorrectionBonferroni, reports.CorrectionNone, correction))
 			}
+			if err := checkOutput("-o", output, args, ""); err != nil {
+				return err
+			}
 			opt := reports.CompareOptions{Threshold: th, Confidence: confidence, Strict: strict, Uncorrected: correction == reports.CorrectionNone}
 			var c *reports.Comparison
 			base, err := results.ReadFile(args[0])

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/benchy-dev/benchy/hw"
+	"github.com/benchy-dev/benchy/internal/termtext"
 	"github.com/benchy-dev/benchy/reports"
 )
 
@@ -84,7 +85,7 @@ func envWriteJSON(w io.Writer, v any) error {
 
 // envLine writes one labelled line; continuation lines pass label "".
 func envLine(w io.Writer, label, text string) {
-	fmt.Fprintf(w, "%-10s %s\n", label, text)
+	fmt.Fprintf(w, "%-10s %s\n", label, termtext.Escape(text))
 }
 
 func envJoinNonEmpty(sep string, parts ...string) string {

@@ -21,6 +21,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/benchy-dev/benchy/internal/regularfile"
+	"github.com/benchy-dev/benchy/internal/secrets"
 	"github.com/benchy-dev/benchy/reports"
 	"github.com/benchy-dev/benchy/results"
 	"github.com/benchy-dev/benchy/suites"
@@ -326,6 +327,11 @@ func parseExec(fl *pflag.FlagSet, f execFlags, args []string) (*execSpec, error)
 	}
 	if err := checkOrder(f.order); err != nil {
 		return nil, usagef("%v", err)
+	}
+	for _, e := range []struct{ flag, path string }{{"--export-json", f.exportJSON}, {"--export-markdown", f.exportMarkdown}, {"--export-csv", f.exportCSV}} {
+		if err := checkOutput(e.flag, e.path, nil, f.out); err != nil {
+			return nil, usagef("%v", err)
+		}
 	}
 	if f.warmup < 0 {
 		return nil, usagef("--warmup %d: the number of warm-up runs cannot be negative", f.warmup)
@@ -680,9 +686,10 @@ func labelCommands(cmds []*execCommand) {
 		if c.name != "" {
 			words = strings.Fields(c.name)
 		} else {
-			all, err := shlex.Split(c.text)
+			text := secrets.RedactText(c.text) // a label is recorded as it is
+			all, err := shlex.Split(text)
 			if err != nil {
-				all = strings.Fields(c.text)
+				all = strings.Fields(text)
 			}
 			for i, w := range all {
 				if i == 0 {
@@ -743,16 +750,70 @@ func hclTemplate(word string) string {
 	return b.String()
 }
 
-func hclList(words []string, template bool) string {
+// hclList is words as an HCL list of strings (templates, with {NAME} as
+// ${matrix.NAME}, when template is set). A credential in a word (by
+// secrets.RedactText's rules) becomes a sensitive variable that sec
+// declares, so that the run records (sensitive) in its place; sec nil
+// keeps the words as they are.
+func hclList(words []string, template bool, sec *execSecrets) string {
 	parts := make([]string, len(words))
-	for i, w := range words {
+	lit := func(w string) string {
+		q := hclString(w)
 		if template {
-			parts[i] = hclTemplate(w)
-		} else {
-			parts[i] = hclString(w)
+			q = hclTemplate(w)
 		}
+		return q[1 : len(q)-1]
+	}
+	for i, w := range words {
+		pre, secret, post := sec.split(w)
+		if secret == "" {
+			parts[i] = `"` + lit(w) + `"`
+			continue
+		}
+		parts[i] = `"` + lit(pre) + "${var." + sec.name(secret) + "}" + lit(post) + `"`
 	}
 	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+// execSecrets are the credentials found in a one-liner's commands, each
+// the default of a sensitive variable of the generated suite.
+type execSecrets struct {
+	values []string
+}
+
+// split cuts w around the part secrets.RedactText would replace: secret
+// is "" when w holds no credential (or sec is nil).
+func (sec *execSecrets) split(w string) (pre, secret, post string) {
+	red := secrets.RedactText(w)
+	if sec == nil || red == w {
+		return w, "", ""
+	}
+	p := 0
+	for p < len(w) && p < len(red) && w[p] == red[p] {
+		p++
+	}
+	q := 0
+	for q < len(w)-p && q < len(red)-p && w[len(w)-1-q] == red[len(red)-1-q] {
+		q++
+	}
+	return w[:p], w[p : len(w)-q], w[len(w)-q:]
+}
+
+// name is the variable that holds secret.
+func (sec *execSecrets) name(secret string) string {
+	i := slices.Index(sec.values, secret)
+	if i < 0 {
+		sec.values = append(sec.values, secret)
+		i = len(sec.values) - 1
+	}
+	return fmt.Sprintf("exec_secret_%d", i+1)
+}
+
+// declare writes the variable blocks.
+func (sec *execSecrets) declare(b *strings.Builder) {
+	for i, v := range sec.values {
+		fmt.Fprintf(b, "variable \"exec_secret_%d\" {\ntype = string\ndefault = %s\nsensitive = true\n}\n\n", i+1, hclString(v))
+	}
 }
 
 // execSuiteSource writes the one-liner as a suite in benchy fmt's form.
@@ -766,6 +827,9 @@ func execSuiteSource(s *execSpec) ([]byte, error) {
 		}
 		b.WriteString("}\n\n")
 	}
+	head := b.String()
+	b.Reset()
+	sec := &execSecrets{}
 	fmt.Fprintf(&b, "workload %s {\n", hclString(execWorkload))
 	desc := "commands timed as whole processes"
 	if s.shell != nil {
@@ -780,7 +844,7 @@ func execSuiteSource(s *execSpec) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		fmt.Fprintf(&b, "%s = %s\n", c.attr, hclList(words, false))
+		fmt.Fprintf(&b, "%s = %s\n", c.attr, hclList(words, false, sec))
 	}
 	for _, c := range s.commands {
 		fmt.Fprintf(&b, "\narm %s {\n", hclString(c.label))
@@ -788,7 +852,7 @@ func execSuiteSource(s *execSpec) ([]byte, error) {
 		if len(params) > 0 {
 			b.WriteString("matrix {\n")
 			for _, p := range params {
-				fmt.Fprintf(&b, "%s = %s\n", p.name, hclList(p.values, false))
+				fmt.Fprintf(&b, "%s = %s\n", p.name, hclList(p.values, false, nil))
 			}
 			b.WriteString("}\n")
 		}
@@ -813,10 +877,14 @@ func execSuiteSource(s *execSpec) ([]byte, error) {
 		if c.baseline || len(params) > 0 || s.timeout != "" {
 			b.WriteString("\n")
 		}
-		fmt.Fprintf(&b, "exec {\ncommand = %s\nmeasure = %s\n}\n}\n", hclList(words, true), hclString("wall"))
+		fmt.Fprintf(&b, "exec {\ncommand = %s\nmeasure = %s\n}\n}\n", hclList(words, true, sec), hclString("wall"))
 	}
 	b.WriteString("}\n")
-	out, diags := suites.NewLoader(suites.Options{}).Format(execSuiteName, []byte(b.String()))
+	var all strings.Builder
+	all.WriteString(head)
+	sec.declare(&all)
+	all.WriteString(b.String())
+	out, diags := suites.NewLoader(suites.Options{}).Format(execSuiteName, []byte(all.String()))
 	if diags.HasErrors() {
 		// The source is generated: a syntax error is benchy's own bug.
 		return nil, withCode(exitEnvironment, fmt.Errorf("exec: the generated suite does not parse: %v", diags))
@@ -885,7 +953,7 @@ func execCommandLines(plan *suites.Plan, s *execSpec) map[string]string {
 			if !ok {
 				continue
 			}
-			text := c.text
+			text := secrets.RedactText(c.text)
 			if c.name != "" {
 				text = c.name
 			}
@@ -927,20 +995,14 @@ func runExec(cmd *cobra.Command, f execFlags, args []string, stdout, stderr io.W
 		if err := checkSaveSuite(f.saveSuite); err != nil {
 			return err
 		}
-		if err := writeFileAtomic(f.saveSuite, src); err != nil {
-			return withCode(exitEnvironment, fmt.Errorf("exec: --save-suite: %w", err))
-		}
 		name = f.saveSuite
-		fmt.Fprintf(stderr, "benchy: suite in %s (benchy run %s --seed S runs it again)\n", f.saveSuite, f.saveSuite)
-	}
-	if f.printSuite {
-		_, err := stdout.Write(src)
-		return err
 	}
 	cwd, err := os.Getwd()
 	if err != nil {
 		return withCode(exitEnvironment, err)
 	}
+	// The suite is checked before it is printed or saved: either is a
+	// suite that benchy run would refuse otherwise.
 	l := newSuiteLoader(nil, nil)
 	plan, diags := l.LoadSource(name, src, cwd)
 	if diags.HasErrors() || plan == nil {
@@ -949,7 +1011,17 @@ func runExec(cmd *cobra.Command, f execFlags, args []string, stdout, stderr io.W
 				fmt.Fprintf(stderr, "benchy: exec: %s: %s\n", d.Summary, d.Detail)
 			}
 		}
-		return withCode(exitUsage, errors.New("exec: the commands and flags give an invalid suite (--print-suite shows it)"))
+		return withCode(exitUsage, errors.New("exec: the commands and flags give an invalid suite"))
+	}
+	if f.saveSuite != "" {
+		if err := writeFileAtomic(f.saveSuite, src); err != nil {
+			return withCode(exitEnvironment, fmt.Errorf("exec: --save-suite: %w", err))
+		}
+		fmt.Fprintf(stderr, "benchy: suite in %s (benchy run %s --seed S runs it again)\n", f.saveSuite, f.saveSuite)
+	}
+	if f.printSuite {
+		_, err := stdout.Write(src)
+		return err
 	}
 	if err := writeDiags(stderr, l.Files(), diags); err != nil {
 		return withCode(exitEnvironment, err)

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -418,5 +419,71 @@ func TestExecInterrupt(t *testing.T) {
 	}
 	if err := json.Unmarshal(b, &hj); err != nil || len(hj.Results) != 2 || len(hj.Results[0].Times) == 0 {
 		t.Errorf("export after an interrupt: %v\n%s", err, b)
+	}
+}
+
+// TestExecInvalidSuiteIsNotWritten: flags that give a suite benchy run
+// refuses are refused by --print-suite and --save-suite too (exit 2, the
+// message a run gives), and nothing is printed or saved.
+func TestExecInvalidSuiteIsNotWritten(t *testing.T) {
+	var a, b []string
+	for i := 1; i <= 100; i++ {
+		a = append(a, strconv.Itoa(i))
+	}
+	for i := 1; i <= 200; i++ {
+		b = append(b, strconv.Itoa(i))
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"negative timeout", []string{"--timeout", "-1s", "true"}, "must be positive"},
+		{"zero timeout", []string{"--timeout", "0s", "true"}, "must be positive"},
+		{"20000 instances", []string{"-L", "a", strings.Join(a, ","), "-L", "b", strings.Join(b, ","), "true {a} {b}"}, "Matrix too large"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			saved := filepath.Join(dir, "s.benchy.hcl")
+			for _, mode := range [][]string{{"--print-suite"}, {"--save-suite", saved}, {"--out", filepath.Join(dir, "run")}} {
+				code, out, errs := benchy(t, append(append([]string{"exec"}, mode...), tc.args...)...)
+				if code != exitUsage || out != "" || !strings.Contains(errs, tc.want) || !strings.Contains(errs, "the commands and flags give an invalid suite") {
+					t.Errorf("%v: exit %d, stdout %d bytes, stderr %q; want 2, nothing and %q", mode, code, len(out), errs, tc.want)
+				}
+			}
+			if _, err := os.Stat(saved); err == nil {
+				t.Errorf("the invalid suite was saved")
+			}
+		})
+	}
+}
+
+// TestExecRedactsCredentialsInCommands: a credential in a command (by the
+// rules that redact what an arm prints) is run as given but recorded as a
+// sensitive variable's (sensitive), or (redacted) in the exports and arm
+// names: in results.json, the journal, the reports and the export.
+func TestExecRedactsCredentialsInCommands(t *testing.T) {
+	dir := t.TempDir()
+	got, export := filepath.Join(dir, "got.txt"), filepath.Join(dir, "x.json")
+	creds := []string{"ghp_abcdefghijklmnopqrstuvwxyz0123456789", "http://user:pw1234@example.com/", "--password=hunter22"}
+	_, run := execRun(t, 0, "--export-json", export, "-S", "sh", "echo "+strings.Join(creds, " ")+" > "+got, "true --password=hunter22")
+	b, err := os.ReadFile(got)
+	if err != nil || strings.TrimSpace(string(b)) != strings.Join(creds, " ") {
+		t.Fatalf("the command did not run with the real values: %q, %v", b, err)
+	}
+	files := []string{export}
+	for _, name := range runFiles {
+		files = append(files, filepath.Join(run, "exec", name))
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, leak := range []string{"ghp_abc", "pw1234", "hunter22"} {
+			if strings.Contains(string(b), leak) {
+				t.Errorf("%s records %q", filepath.Base(f), leak)
+			}
+		}
 	}
 }

@@ -90,7 +90,12 @@ func runFmt(args []string, check bool, stdout, stderr io.Writer) error {
 			if check {
 				continue
 			}
-			if err := atomicfile.WriteKeepMode(path, out, 0o644); err != nil {
+			// A symbolic link stays a link: its target is formatted.
+			target, err := filepath.EvalSymlinks(path)
+			if err != nil {
+				return withCode(exitEnvironment, err)
+			}
+			if err := atomicfile.WriteKeepMode(target, out, 0o644); err != nil {
 				return withCode(exitEnvironment, err)
 			}
 		}

@@ -108,3 +108,34 @@ func TestFmtBuiltinSuitesAreCanonical(t *testing.T) {
 		t.Errorf("exit %d: not canonical: %s %s", code, out, errb)
 	}
 }
+
+// TestFmtFormatsALinksTarget: a symbolic link, named or found in a
+// directory, stays a link and its target is formatted.
+func TestFmtFormatsALinksTarget(t *testing.T) {
+	for _, viaDir := range []bool{false, true} {
+		dir := t.TempDir()
+		target := filepath.Join(dir, "a.benchy.hcl")
+		if err := os.WriteFile(target, []byte(messySuite), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		links := t.TempDir()
+		link := filepath.Join(links, "l.benchy.hcl")
+		if err := os.Symlink(target, link); err != nil {
+			t.Fatal(err)
+		}
+		arg := link
+		if viaDir {
+			arg = links
+		}
+		if code, out, errb := suiteCmd(t, "fmt", arg); code != 0 || out != link+"\n" {
+			t.Fatalf("fmt %s: exit %d, stdout %q, stderr %q", arg, code, out, errb)
+		}
+		if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+			t.Errorf("fmt %s: the link is gone (%v, %v)", arg, st.Mode(), err)
+		}
+		if code, _, _ := suiteCmd(t, "fmt", "--check", target); code != 0 {
+			src, _ := os.ReadFile(target)
+			t.Errorf("fmt %s: target not formatted:\n%s", arg, src)
+		}
+	}
+}

@@ -182,7 +182,7 @@ func gobenchSource(f gobenchFlags, run [][2]string, pkgs []string, baseDir, head
 				fmt.Fprintf(&b, "cpu = %d\n", f.cpu)
 			}
 			if len(f.tags) > 0 {
-				fmt.Fprintf(&b, "tags = %s\n", hclList(f.tags, false))
+				fmt.Fprintf(&b, "tags = %s\n", hclList(f.tags, false, nil))
 			}
 			b.WriteString("}\n}\n")
 		}

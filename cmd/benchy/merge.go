@@ -52,9 +52,18 @@ platforms or variable values are reported side by side but not pooled;
 			if err != nil {
 				return withCode(exitUsage, err)
 			}
+			labels, paths := make([]string, len(args)), make([]string, len(args))
+			for i, arg := range args {
+				if labels[i], paths[i], err = resolveMergeArg(arg); err != nil {
+					return withCode(exitUsage, err)
+				}
+			}
+			if err := checkOutput("-o", f.output, paths, ""); err != nil {
+				return err
+			}
 			var inputs []fleet.Input
-			for _, arg := range args {
-				in, err := readMergeInput(arg)
+			for i, path := range paths {
+				in, err := readMergeInput(labels[i], path)
 				if err != nil {
 					return withCode(exitUsage, err)
 				}
@@ -96,10 +105,11 @@ platforms or variable values are reported side by side but not pooled;
 	return cmd
 }
 
-// readMergeInput reads one argument of benchy merge: FILE, DIR or
-// NAME=FILE. A fleet document yields its runs, labelled as before.
-func readMergeInput(arg string) ([]fleet.Input, error) {
-	label, path := "", arg
+// resolveMergeArg splits one argument of benchy merge, FILE, DIR or
+// NAME=FILE, into its host label ("" for the recorded host) and the file
+// it names (a directory's one suite document).
+func resolveMergeArg(arg string) (label, path string, err error) {
+	path = arg
 	if _, err := os.Stat(arg); err != nil {
 		if name, p, ok := strings.Cut(arg, "="); ok && name != "" {
 			label, path = name, p
@@ -107,9 +117,16 @@ func readMergeInput(arg string) ([]fleet.Input, error) {
 	}
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		if path, err = runDocument(path); err != nil {
-			return nil, err
+			return "", "", err
 		}
 	}
+	return label, path, nil
+}
+
+// readMergeInput reads the file of one argument of benchy merge, labelled
+// label (see resolveMergeArg). A fleet document yields its runs, labelled
+// as before.
+func readMergeInput(label, path string) ([]fleet.Input, error) {
 	doc, fd, err := readDocument(path)
 	if err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/benchy-dev/benchy/harness"
+	"github.com/benchy-dev/benchy/internal/termtext"
 	"github.com/benchy-dev/benchy/reports"
 	"github.com/benchy-dev/benchy/suites"
 )
@@ -86,7 +87,7 @@ func writePlanText(w io.Writer, p *suites.Plan) {
 		arms += len(wl.Arms)
 		fmt.Fprintf(w, "\nworkload %s (metric %s, %s is better)\n", wl.Name, wl.Metric, wl.Better)
 		if wl.Description != "" {
-			fmt.Fprintf(w, "  %s\n", wl.Description)
+			fmt.Fprintf(w, "  %s\n", termtext.EscapeLines(wl.Description))
 		}
 		if wl.Run != p.Run {
 			fmt.Fprintf(w, "  run: %s\n", describeRun(wl.Run))
@@ -95,13 +96,13 @@ func writePlanText(w io.Writer, p *suites.Plan) {
 			fmt.Fprintf(w, "  requires: %s\n", r)
 		}
 		if pub := wl.Published; pub != nil {
-			line := "  published (" + pub.Source + ")"
+			line := "  published (" + termtext.Escape(pub.Source) + ")"
 			if pub.Claim != "" {
-				line += ": " + pub.Claim
+				line += ": " + termtext.Escape(pub.Claim)
 			}
 			fmt.Fprintln(w, line)
 			if pub.URL != "" {
-				fmt.Fprintf(w, "    %s\n", pub.URL)
+				fmt.Fprintf(w, "    %s\n", termtext.Escape(pub.URL))
 			}
 		}
 		for _, step := range []struct {
@@ -134,7 +135,7 @@ func writePlanText(w io.Writer, p *suites.Plan) {
 				if fig == "" {
 					fig = "-"
 				}
-				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", a.Name, base, a.Runner, req, fig, describeArmConfig(a))
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", a.Name, base, a.Runner, req, termtext.Escape(fig), describeArmConfig(a))
 				continue
 			}
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", a.Name, base, a.Runner, req, describeArmConfig(a))

@@ -64,6 +64,9 @@ A fleet.json written by benchy merge renders as ` + reports.SummaryFormats.Strin
 			if len(paths) > 1 && f != reports.Text && f != reports.Markdown {
 				return withCode(exitUsage, fmt.Errorf("the run holds %d suites and --format %s renders one document: give one of %s", len(paths), format, strings.Join(paths, ", ")))
 			}
+			if err := checkOutput("-o", output, paths, ""); err != nil {
+				return err
+			}
 			var buf bytes.Buffer
 			for i, path := range paths {
 				if i > 0 {

@@ -6,6 +6,8 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
+
+	"github.com/benchy-dev/benchy/internal/termtext"
 )
 
 // Exit codes, as the README ("Exit codes") fixes them.
@@ -76,11 +78,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintf(stderr, "benchy: %v\n", ee.err)
+			fmt.Fprintf(stderr, "benchy: %s\n", termtext.EscapeLines(ee.err.Error()))
 		}
 		return ee.code
 	}
 	// Anything cobra reports itself (unknown flag, wrong arguments) is usage.
-	fmt.Fprintf(stderr, "benchy: %v\n", err)
+	fmt.Fprintf(stderr, "benchy: %s\n", termtext.EscapeLines(err.Error()))
 	return exitUsage
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +15,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/benchy-dev/benchy/harness"
+	"github.com/benchy-dev/benchy/internal/termtext"
 	"github.com/benchy-dev/benchy/reports"
 	"github.com/benchy-dev/benchy/results"
 	"github.com/benchy-dev/benchy/suites"
@@ -225,8 +228,16 @@ func runPlans(in *interrupts, plans []*suites.Plan, f runFlags, o suites.Overrid
 		progress.Done()
 		restore()
 		release()
-		if err != nil {
+		if err != nil && !recorded(plan, doc) {
 			return withCode(exitEnvironment, err)
+		}
+		unsaved := err != nil
+		if unsaved {
+			// The run finished but results.json could not be written: the
+			// report is printed all the same, the journal has every block.
+			journal := filepath.Join(dir, "journal.jsonl")
+			fmt.Fprintf(stderr, "benchy: %v\nbenchy: %s holds every finished block; benchy report %s renders it\n", termtext.Escape(err.Error()), journal, journal)
+			code = max(code, exitEnvironment)
 		}
 		if err := writeRunReports(dir, doc); err != nil {
 			fmt.Fprintf(stderr, "benchy: %v\n", err)
@@ -234,7 +245,9 @@ func runPlans(in *interrupts, plans []*suites.Plan, f runFlags, o suites.Overrid
 		if err := renderReport(stdout, doc, f.format, useColor(f.color, stdout)); err != nil {
 			return withCode(exitEnvironment, err)
 		}
-		fmt.Fprintf(stderr, "benchy: results in %s\n", filepath.Join(dir, "results.json"))
+		if !unsaved {
+			fmt.Fprintf(stderr, "benchy: results in %s\n", filepath.Join(dir, "results.json"))
+		}
 		if f.finished != nil {
 			f.finished(doc)
 		}
@@ -251,6 +264,17 @@ func runPlans(in *interrupts, plans []*suites.Plan, f runFlags, o suites.Overrid
 		return silentExit(code)
 	}
 	return nil
+}
+
+// recorded reports whether doc, which harness.Run returned with an error,
+// is the finished run's redacted document (its results.json could not be
+// written), not a document that must not be shown.
+func recorded(plan *suites.Plan, doc *results.Document) bool {
+	if doc == nil || doc.Status == results.StatusRunning {
+		return false
+	}
+	b, err := json.Marshal(doc)
+	return err == nil && bytes.Equal(plan.RedactJSON(b), b)
 }
 
 // runExitCode maps a finished run to benchy's exit codes: interrupted 130;

@@ -421,3 +421,52 @@ func TestOrderFlag(t *testing.T) {
 		}
 	}
 }
+
+// TestRunReportsWhenResultsCannotBeWritten: when a suite's results.json
+// cannot be written at the end (here a directory made in its place during
+// the run), its report is printed all the same, stderr says that the
+// journal holds every block and how to render it, the later suite still
+// runs, and the exit status is 3.
+func TestRunReportsWhenResultsCannotBeWritten(t *testing.T) {
+	dir, out := t.TempDir(), filepath.Join(t.TempDir(), "run")
+	suite := func(name, command string) string {
+		path := filepath.Join(dir, name+".benchy.hcl")
+		src := fmt.Sprintf(`run {
+  min_blocks = 2
+  max_blocks = 2
+}
+
+workload "w" {
+  arm "a" {
+    baseline = true
+    exec {
+      command = ["sh", "-c", %q]
+    }
+  }
+}
+`, command)
+		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	first := suite("first", "mkdir -p "+filepath.Join(out, "first", "results.json", "x"))
+	second := suite("second", "true")
+	code, stdout, errs := benchy(t, "run", first, second, "--out", out, "--color", "never")
+	if code != exitEnvironment {
+		t.Fatalf("exit %d, want 3\nstdout: %s\nstderr: %s", code, stdout, errs)
+	}
+	journal := filepath.Join(out, "first", "journal.jsonl")
+	if !strings.Contains(errs, "results.json: is a directory") || !strings.Contains(errs, journal+" holds every finished block; benchy report "+journal) {
+		t.Errorf("stderr does not say what happened and where the blocks are:\n%s", errs)
+	}
+	if n := strings.Count(stdout, "run complete"); n != 2 {
+		t.Errorf("%d reports printed, want both suites':\n%s", n, stdout)
+	}
+	if _, err := results.ReadFile(filepath.Join(out, "second", "results.json")); err != nil {
+		t.Errorf("the second suite did not run: %v", err)
+	}
+	if code, rep, errs := benchy(t, "report", journal); code != 0 || !strings.Contains(rep, "run complete") {
+		t.Errorf("benchy report %s: exit %d: %s", journal, code, errs)
+	}
+}
