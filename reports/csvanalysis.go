@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"github.com/benchy-dev/benchy/internal/termtext"
 	"io"
 	"math"
 	"strconv"
@@ -115,7 +116,9 @@ func csvAnalysisText(w io.Writer, rep *csvstats.Report) error {
 			}
 		}
 	}
-	_, err := io.WriteString(w, b.String())
+	// The input's path, arm names and error messages come from the user's
+	// file: its control characters are shown as escapes.
+	_, err := io.WriteString(w, termtext.EscapeLines(b.String()))
 	return err
 }
 

@@ -18,6 +18,7 @@ import (
 
 	"github.com/benchy-dev/benchy/internal/golden"
 	"github.com/benchy-dev/benchy/metric"
+	"github.com/benchy-dev/benchy/csvstats"
 	"github.com/benchy-dev/benchy/results"
 	"github.com/benchy-dev/benchy/stats"
 )
@@ -1024,6 +1025,9 @@ func TestTextFormatsEscapeControlCharacters(t *testing.T) {
 	for _, f := range []Format{Text, Markdown} {
 		check("comparison "+string(f), func(w io.Writer) error { return Render(w, c, f, Options{}) })
 	}
+	rep := &csvstats.Report{Input: "runs.csv" + evil, Estimator: "logratio", Scale: "log", Baseline: "a" + evil, Confidence: 0.95,
+		Arms: []csvstats.Arm{{Arm: "b" + evil}}}
+	check("csv analysis text", func(w io.Writer) error { return Render(w, rep, Text, Options{}) })
 	cal := &Calibration{Suite: doc.Suite.Path, Order: doc.Order, Arms: 2}
 	cal.AddRun(doc, "d")
 	for _, f := range []Format{Text, Markdown} {
