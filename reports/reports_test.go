@@ -16,9 +16,9 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/benchy-dev/benchy/csvstats"
 	"github.com/benchy-dev/benchy/internal/golden"
 	"github.com/benchy-dev/benchy/metric"
-	"github.com/benchy-dev/benchy/csvstats"
 	"github.com/benchy-dev/benchy/results"
 	"github.com/benchy-dev/benchy/stats"
 )
