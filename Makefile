@@ -16,7 +16,7 @@ all: build
 REVISION = $(shell git rev-parse HEAD 2>/dev/null)$(shell git status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo +modified)
 
 build:
-	$(GO) build -ldflags "-X main.linkedRevision=$(REVISION)" -o $(BIN) ./cmd/benchy
+	$(GO) build -ldflags "-X github.com/benchy-dev/benchy/hw.linkedRevision=$(REVISION)" -o $(BIN) ./cmd/benchy
 
 setup:
 	./scripts/setup.sh

@@ -464,7 +464,8 @@ func bracketed(s string) string {
 	return s
 }
 
-// fillBuildInfo adds the module version and VCS stamp of the running binary.
+// fillBuildInfo adds the module version and VCS stamp (ReadBuildStamp, so
+// make build's linked revision too) of the running binary.
 func fillBuildInfo(t *Toolchain) {
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
@@ -474,14 +475,6 @@ func fillBuildInfo(t *Toolchain) {
 	if info.Main.Version != "(devel)" {
 		t.Version = info.Main.Version
 	}
-	for _, s := range info.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			t.Revision = s.Value
-		case "vcs.time":
-			t.RevisionTime = s.Value
-		case "vcs.modified":
-			t.Modified = s.Value == "true"
-		}
-	}
+	s := ReadBuildStamp(info, linkedRevision)
+	t.Revision, t.RevisionTime, t.Modified = s.Revision, s.Time, s.Modified
 }

@@ -5,7 +5,8 @@ import (
 	"io"
 	"runtime"
 	"runtime/debug"
-	"strings"
+
+	"github.com/benchy-dev/benchy/hw"
 
 	"github.com/spf13/cobra"
 )
@@ -13,58 +14,18 @@ import (
 // version is set at link time with -ldflags "-X main.version=v0.1.0".
 var version = "v0.1.0-dev"
 
-// linkedRevision is the commit `make build` passes at link time (-X
-// main.linkedRevision=SHA, with a "+modified" suffix for a dirty tree), for
-// builds the go command cannot stamp: GOFLAGS=-buildvcs=false, or a git
-// worktree, whose .git is a file the go command does not recognise.
-var linkedRevision = ""
-
 func init() { registerCommand(newVersionCmd) }
-
-// buildStamp is the commit a binary was built from, by benchy's one rule,
-// which both `benchy version` (revisionText) and what results record
-// (buildVersion) read.
-type buildStamp struct {
-	revision string // the commit; "" when the binary does not say
-	time     string // its commit time (the go command's vcs.time), or ""
-	modified bool   // built from a work tree with uncommitted changes
-	linked   bool   // from make build's linkedRevision, not the go command
-}
-
-// readStamp applies the rule: the go command's VCS stamp (vcs.revision,
-// vcs.time, vcs.modified) when info carries one, else linked, make build's
-// "SHA" or "SHA+modified" (linkedRevision). info may be nil.
-func readStamp(info *debug.BuildInfo, linked string) buildStamp {
-	var s buildStamp
-	if info != nil {
-		for _, kv := range info.Settings {
-			switch kv.Key {
-			case "vcs.revision":
-				s.revision = kv.Value
-			case "vcs.time":
-				s.time = kv.Value
-			case "vcs.modified":
-				s.modified = kv.Value == "true"
-			}
-		}
-	}
-	if s.revision == "" && linked != "" {
-		rev, dirty := strings.CutSuffix(linked, "+modified")
-		s = buildStamp{revision: rev, modified: dirty, linked: true}
-	}
-	return s
-}
 
 // versionString is version with the commit of s as build metadata, the
 // first 12 digits: "v0.1.0-dev+0123456789ab", and "+modified" after it
 // when the work tree had uncommitted changes; version alone when s has no
 // commit.
-func versionString(version string, s buildStamp) string {
-	if s.revision == "" {
+func versionString(version string, s hw.BuildStamp) string {
+	if s.Revision == "" {
 		return version
 	}
-	v := version + "+" + s.revision[:min(12, len(s.revision))]
-	if s.modified {
+	v := version + "+" + s.Revision[:min(12, len(s.Revision))]
+	if s.Modified {
 		v += "+modified"
 	}
 	return v
@@ -76,14 +37,14 @@ func versionString(version string, s buildStamp) string {
 // stamp.
 func buildVersion() string {
 	info, _ := debug.ReadBuildInfo()
-	return versionString(version, readStamp(info, linkedRevision))
+	return versionString(version, hw.ReadBuildStamp(info, hw.LinkedRevision()))
 }
 
-// revisionText says which commit the binary was built from (readStamp),
+// revisionText says which commit the binary was built from (hw.ReadBuildStamp),
 // or why the binary does not say.
 func revisionText(info *debug.BuildInfo, linked string) string {
-	s := readStamp(info, linked)
-	if s.revision == "" {
+	s := hw.ReadBuildStamp(info, linked)
+	if s.Revision == "" {
 		if info == nil {
 			return "revision unknown (the binary carries no build information)"
 		}
@@ -93,14 +54,14 @@ func revisionText(info *debug.BuildInfo, linked string) string {
 		}
 		return "revision unknown (" + why + ")"
 	}
-	t := "revision " + s.revision
+	t := "revision " + s.Revision
 	switch {
-	case s.linked:
+	case s.Linked:
 		t += " (from make build)"
-	case s.time != "":
-		t += " (" + s.time + ")"
+	case s.Time != "":
+		t += " (" + s.Time + ")"
 	}
-	if s.modified {
+	if s.Modified {
 		t += ", with uncommitted changes"
 	}
 	return t
@@ -127,7 +88,7 @@ and "+modified" when the work tree had uncommitted changes.`,
 			if !ok {
 				info = nil
 			}
-			fmt.Fprintf(stdout, "benchy %s %s/%s %s\n%s\n", buildVersion(), runtime.GOOS, runtime.GOARCH, runtime.Version(), revisionText(info, linkedRevision))
+			fmt.Fprintf(stdout, "benchy %s %s/%s %s\n%s\n", buildVersion(), runtime.GOOS, runtime.GOARCH, runtime.Version(), revisionText(info, hw.LinkedRevision()))
 			return nil
 		},
 	}

@@ -8,9 +8,11 @@ import (
 	"runtime/debug"
 	"strings"
 	"testing"
+
+	"github.com/benchy-dev/benchy/hw"
 )
 
-// One rule (readStamp) gives the commit that `benchy version` shows and
+// One rule (hw.ReadBuildStamp) gives the commit that `benchy version` shows and
 // the one results record in their benchy field (versionString), from the
 // go command's stamp or, without one, make build's linked revision.
 func TestBuildStamp(t *testing.T) {
@@ -49,7 +51,7 @@ func TestBuildStamp(t *testing.T) {
 		{"no build info", nil, "", "v1.2.3", "revision unknown (the binary carries no build information)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := versionString("v1.2.3", readStamp(tc.info, tc.linked)); got != tc.version {
+			if got := versionString("v1.2.3", hw.ReadBuildStamp(tc.info, tc.linked)); got != tc.version {
 				t.Errorf("version %q, want %q", got, tc.version)
 			}
 			if got := revisionText(tc.info, tc.linked); got != tc.text {
