@@ -25,8 +25,9 @@ func alive(pid int) bool {
 
 // startDaemons starts sh, which starts a setsid'd sleep (out of its
 // process group and session) and a plain one, prints their pids and then
-// does what tail says.
-func startDaemons(t *testing.T, tail string) (*exec.Cmd, []int) {
+// does what tail says; tail prints extra more pids. startDaemons returns
+// once every pid is printed, so each of those processes has been forked.
+func startDaemons(t *testing.T, tail string, extra int) (*exec.Cmd, []int) {
 	t.Helper()
 	cmd := exec.Command("sh", "-c", "setsid sleep 300 & echo $!; sleep 300 & echo $!; "+tail)
 	cmd.SysProcAttr = Attr(syscall.SIGKILL)
@@ -41,7 +42,7 @@ func startDaemons(t *testing.T, tail string) (*exec.Cmd, []int) {
 	buf := make([]byte, 64)
 	got := ""
 	deadline := time.Now().Add(10 * time.Second)
-	for strings.Count(got, "\n") < 2 && time.Now().Before(deadline) {
+	for strings.Count(got, "\n") < 2+extra && time.Now().Before(deadline) {
 		n, err := out.Read(buf)
 		got += string(buf[:n])
 		if err != nil {
@@ -55,16 +56,18 @@ func startDaemons(t *testing.T, tail string) (*exec.Cmd, []int) {
 		}
 		pids = append(pids, pid)
 	}
-	if len(pids) != 2 {
+	if len(pids) != 2+extra {
 		t.Fatalf("sh printed %q", got)
 	}
 	return cmd, pids
 }
 
 func TestKillDescendantsReachesSetsid(t *testing.T) {
-	cmd, pids := startDaemons(t, "sleep 300")
-	if n := KillDescendants(cmd.Process.Pid); n < 3 {
-		t.Errorf("killed %d processes, want 3 (two sleeps and the last)", n)
+	// The third sleep's pid is printed before KillDescendants looks: a
+	// tail of a plain "sleep 300" raced it (sh had not forked it yet).
+	cmd, pids := startDaemons(t, "sleep 300 & echo $!; wait", 1)
+	if n := KillDescendants(cmd.Process.Pid); n != 3 {
+		t.Errorf("killed %d processes, want 3 (the three sleeps)", n)
 	}
 	_ = cmd.Process.Kill()
 	_ = cmd.Wait()
@@ -76,6 +79,11 @@ func TestKillDescendantsReachesSetsid(t *testing.T) {
 			t.Errorf("descendant %d survived", pid)
 			_ = syscall.Kill(pid, syscall.SIGKILL)
 		}
+		// Where an earlier test made this process a subreaper the dead
+		// sleeps are its zombies now; reap them so that a later test's
+		// count of adopted orphans (go test -count=N) does not meet them.
+		var ws syscall.WaitStatus
+		_, _ = syscall.Wait4(pid, &ws, syscall.WNOHANG, nil)
 	}
 }
 
@@ -86,7 +94,7 @@ func TestKillAdoptedOrphans(t *testing.T) {
 	if !IsSubreaper() {
 		t.Fatal("SetSubreaper succeeded, IsSubreaper says no")
 	}
-	cmd, pids := startDaemons(t, "exit 0")
+	cmd, pids := startDaemons(t, "exit 0", 0)
 	if err := cmd.Wait(); err != nil {
 		t.Fatal(err)
 	}
