@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/benchy-dev/benchy/internal/termtext"
 	"github.com/benchy-dev/benchy/metric"
 	"github.com/benchy-dev/benchy/reports/chart"
 	"github.com/benchy-dev/benchy/results"
@@ -41,13 +42,17 @@ func breakable(s string) template.HTML {
 // that recorded their model's size show it; the environment, the variables,
 // the suite source and each arm's
 // configuration and stderr are folded away at the end. Every string from the
-// results document is escaped.
+// results document is escaped, and its control characters are shown as the
+// terminal formats show them (termtext), not passed on raw.
 func htmlReport(w io.Writer, a *Analysis) error {
 	var buf bytes.Buffer
 	if err := htmlTemplate.Execute(&buf, htmlView(a)); err != nil {
 		return fmt.Errorf("rendering the HTML report: %w", err)
 	}
-	_, err := buf.WriteTo(w)
+	// The template holds no control character but line breaks, so any
+	// other came from the document; its escape is plain ASCII, safe in
+	// text, attributes and style alike.
+	_, err := io.WriteString(w, termtext.EscapeLines(buf.String()))
 	return err
 }
 

@@ -983,8 +983,8 @@ func TestTextFitsWidth(t *testing.T) {
 // TestTextFormatsEscapeControlCharacters: whatever a results document
 // recorded (names, a description, a published claim, a failing arm's
 // stderr, the suite path, the host), the formats that end up on a terminal
-// (text, Markdown, CSV, and the comparison and calibration tables) show
-// control characters as escapes and never pass them on raw.
+// (text, Markdown, CSV, and the comparison and calibration tables) and the
+// HTML page show control characters as escapes and never pass them on raw.
 func TestTextFormatsEscapeControlCharacters(t *testing.T) {
 	const evil = "\x1b]0;pwned\x07\x1b[2J\u009b1m\r"
 	doc := load(t, "cpu")
@@ -1015,7 +1015,7 @@ func TestTextFormatsEscapeControlCharacters(t *testing.T) {
 			t.Errorf("%s does not show the escaped text:\n%s", what, b.String())
 		}
 	}
-	for _, f := range []Format{Text, Markdown, CSV} {
+	for _, f := range []Format{Text, Markdown, CSV, HTML} {
 		check(string(f), func(w io.Writer) error { return Render(w, doc, f, Options{}) })
 	}
 	c, err := ComparePaired(doc, CompareOptions{})

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/benchy-dev/benchy/internal/termtext"
 	"github.com/benchy-dev/benchy/metric"
 	"github.com/benchy-dev/benchy/reports"
 	"github.com/benchy-dev/benchy/reports/chart"
@@ -236,13 +237,15 @@ func (w *writer) page(rel, name string, data any) error {
 	return w.write(rel, b)
 }
 
-// pageBytes renders one of the site's templates.
+// pageBytes renders one of the site's templates. Control characters from
+// the runs (the templates hold none but line breaks) are shown as escapes,
+// as the run reports show them.
 func pageBytes(name string, data any) ([]byte, error) {
 	var b bytes.Buffer
 	if err := pages.ExecuteTemplate(&b, name, data); err != nil {
 		return nil, err
 	}
-	return b.Bytes(), nil
+	return []byte(termtext.EscapeLines(b.String())), nil
 }
 
 func build(w *writer, h *History, opt Options) (Summary, error) {

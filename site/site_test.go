@@ -411,16 +411,25 @@ func testHostileNames(t *testing.T, full int) {
 		if m := injected.FindAllString(string(b), -1); len(m) > 0 {
 			t.Errorf("%s: injected markup %q", p, m)
 		}
+		if i := strings.IndexFunc(string(b), rawControl); i >= 0 {
+			t.Errorf("%s: a raw control character: %q", p, b[max(0, i-30):min(len(b), i+10)])
+		}
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	index := readSite(t, out, "index.html")
-	if !strings.Contains(index, "&lt;h1&gt;host&lt;/h1&gt;") {
-		t.Error("the hostile host name is not shown as text on the index")
+	if !strings.Contains(index, "&lt;h1&gt;host&lt;/h1&gt;") || !strings.Contains(index, `\x1b]0;pwned\x07\u009b2J`) {
+		t.Error("the hostile host name is not shown as text on the index, its control characters as escapes")
 	}
 	checkLinks(t, out)
+}
+
+// rawControl reports a control character that a page must not carry raw
+// (line breaks and tabs aside).
+func rawControl(r rune) bool {
+	return (r < 0x20 && r != '\n' && r != '\t') || r == 0x7f || (r >= 0x80 && r <= 0x9f)
 }
 
 func TestOutputFolder(t *testing.T) {
