@@ -102,9 +102,13 @@ type Telemetry interface {
 // Run executes plan and returns its results document. The plan is the
 // resolved one (suites.Plan.Resolve); one that is not resolved runs as
 // written, with a seed drawn and recorded if the suite gives none. The
-// document is also journaled and written to OutDir as the run goes. The error is non-nil
-// only when the run could not be recorded at all; arm failures and
-// interruptions are in the document's statuses.
+// document is also journaled and written to OutDir as the run goes. Arm
+// failures and interruptions are in the document's statuses, not in the
+// error. The error is a *SaveError, beside the finished run's document,
+// when only OutDir's results.json could not be written (the journal holds
+// every block); any other error comes with a nil document: the run could
+// not start, or its sensitive values could not be redacted, so nothing of
+// it may be shown.
 func Run(ctx context.Context, plan *suites.Plan, opt Options) (*results.Document, error) {
 	r, err := newRun(ctx, plan, opt)
 	if err != nil {
@@ -117,9 +121,20 @@ func Run(ctx context.Context, plan *suites.Plan, opt Options) (*results.Document
 	if hard.Err() != nil { // a hard stop
 		r.stopped.Store(true)
 	}
-	err = r.finish() // replaces r.doc with its redacted copy
-	return r.doc, err
+	return r.finish()
 }
+
+// SaveError is Run's error when a run finished but its results.json could
+// not be written. The document returned beside it is the finished run's,
+// redacted, fit to report.
+type SaveError struct {
+	Path string // the results.json that could not be written
+	Err  error
+}
+
+func (e *SaveError) Error() string { return e.Err.Error() }
+
+func (e *SaveError) Unwrap() error { return e.Err }
 
 type run struct {
 	plan    *suites.Plan
@@ -229,7 +244,9 @@ func (r *run) execute(ctx context.Context) {
 	}
 }
 
-func (r *run) finish() error {
+// finish records the run's end and returns its redacted document, written
+// to OutDir's results.json (see Run for the errors).
+func (r *run) finish() (*results.Document, error) {
 	r.doc.Finished = time.Now().UTC()
 	r.doc.Status, r.doc.StopReason = overallStatus(r.doc, r.stopped.Load())
 	if r.journal != nil {
@@ -237,13 +254,16 @@ func (r *run) finish() error {
 	}
 	doc, err := redactDocument(r.plan, r.doc)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	r.doc = doc
 	if r.opt.OutDir == "" {
-		return nil
+		return doc, nil
 	}
-	return results.WriteFile(filepath.Join(r.opt.OutDir, "results.json"), r.doc)
+	path := filepath.Join(r.opt.OutDir, "results.json")
+	if err := results.WriteFile(path, doc); err != nil {
+		return doc, &SaveError{Path: path, Err: err}
+	}
+	return doc, nil
 }
 
 // redactDocument replaces the sensitive variables' values wherever they

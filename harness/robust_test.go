@@ -3,6 +3,7 @@ package harness
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -449,4 +450,34 @@ func alive(pid int) bool {
 	s := string(b)
 	i := strings.LastIndexByte(s, ')')
 	return i < 0 || i+2 >= len(s) || s[i+2] != 'Z'
+}
+
+// TestUnwritableResultsIsASaveError: when only results.json cannot be
+// written (here an arm made a directory of its name), Run returns the
+// finished run's redacted document beside a *SaveError naming the file,
+// and the journal keeps every block.
+func TestUnwritableResultsIsASaveError(t *testing.T) {
+	const secret = "hunter2-s3cr3t"
+	dir := t.TempDir()
+	a := execArm("a", true, []string{"sh", "-c", `mkdir -p "$0/results.json/x"`, dir}, "wall")
+	b := execArm("b", false, []string{"sh", "-c", "echo login " + secret + " refused >&2; exit 3"}, "wall")
+	plan := testPlan(quickRun(2), a, b)
+	plan.Variables = []suites.Variable{{Name: "token", Sensitive: true, Value: json.RawMessage(strconv.Quote(secret))}}
+	doc, err := Run(context.Background(), plan, Options{OutDir: dir, Executable: os.Args[0]})
+	var save *SaveError
+	if !errors.As(err, &save) {
+		t.Fatalf("Run: %v (%T), want a *SaveError", err, err)
+	}
+	if want := filepath.Join(dir, "results.json"); save.Path != want || !strings.Contains(err.Error(), "is a directory") {
+		t.Errorf("SaveError %q for %q, want %q and the cause", err, save.Path, want)
+	}
+	if doc == nil || doc.Status == results.StatusRunning || len(doc.Workloads[0].Blocks) == 0 {
+		t.Fatalf("the finished run's document was not returned: %+v", doc)
+	}
+	if mem, _ := json.Marshal(doc); strings.Contains(string(mem), secret) || !strings.Contains(string(mem), "login (sensitive) refused") {
+		t.Error("the document returned beside the SaveError is not the redacted one")
+	}
+	if blocks := strings.Count(string(read(t, dir, "journal.jsonl")), `"block"`); blocks < 2 {
+		t.Errorf("the journal holds %d blocks", blocks)
+	}
 }

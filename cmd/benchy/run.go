@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -228,10 +226,11 @@ func runPlans(in *interrupts, plans []*suites.Plan, f runFlags, o suites.Overrid
 		progress.Done()
 		restore()
 		release()
-		if err != nil && !recorded(plan, doc) {
+		var save *harness.SaveError
+		if err != nil && !errors.As(err, &save) {
 			return withCode(exitEnvironment, err)
 		}
-		unsaved := err != nil
+		unsaved := save != nil
 		if unsaved {
 			// The run finished but results.json could not be written: the
 			// report is printed all the same, the journal has every block.
@@ -264,17 +263,6 @@ func runPlans(in *interrupts, plans []*suites.Plan, f runFlags, o suites.Overrid
 		return silentExit(code)
 	}
 	return nil
-}
-
-// recorded reports whether doc, which harness.Run returned with an error,
-// is the finished run's redacted document (its results.json could not be
-// written), not a document that must not be shown.
-func recorded(plan *suites.Plan, doc *results.Document) bool {
-	if doc == nil || doc.Status == results.StatusRunning {
-		return false
-	}
-	b, err := json.Marshal(doc)
-	return err == nil && bytes.Equal(plan.RedactJSON(b), b)
 }
 
 // runExitCode maps a finished run to benchy's exit codes: interrupted 130;
