@@ -42,11 +42,12 @@ func Merge(inputs []Input, opt Options) (*Document, error) {
 		if in.Doc == nil {
 			return nil, fmt.Errorf("input %d (%s): no document", i+1, in.Path)
 		}
-		if j, dup := seen[in.Doc.RunID()]; dup {
+		id := in.Doc.RunID()
+		if j, dup := seen[id]; dup {
 			return nil, fmt.Errorf("input %d (%s) is the same run as input %d (%s): same start time, host, suite and seed; merging it again would count its samples twice",
 				i+1, in.Path, j+1, inputs[j].Path)
 		}
-		seen[in.Doc.RunID()] = i
+		seen[id] = i
 		name := in.Label
 		if name == "" {
 			name = in.Doc.Environment.Host
