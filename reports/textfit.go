@@ -4,36 +4,20 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
-	"golang.org/x/term"
+
+	"github.com/benchy-dev/benchy/internal/termtext"
 )
 
-// defaultWidth is the width, in columns, that terminal tables fit when the
-// width is not known: stdout is not a terminal and COLUMNS is unset.
-const defaultWidth = 80
-
-// TerminalWidth is the width that text written to w should fit: the
-// terminal's when w is one, else COLUMNS when it is a positive number,
-// else DefaultWidth.
-func TerminalWidth(w io.Writer) int {
-	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols > 0 {
-			return cols
-		}
-	}
-	if n, err := strconv.Atoi(strings.TrimSpace(os.Getenv("COLUMNS"))); err == nil && n > 0 {
-		return n
-	}
-	return defaultWidth
-}
+// defaultWidth is the width, in columns, that terminal tables fit when
+// Options.Width is not set.
+const defaultWidth = termtext.DefaultWidth
 
 // textTable is a terminal table that fits a width.
 type textTable struct {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/benchy-dev/benchy/internal/termtext"
 	"github.com/benchy-dev/benchy/reports"
 	"github.com/benchy-dev/benchy/results"
 )
@@ -107,7 +108,7 @@ none reports each row at its own level.`,
 			}
 			var buf bytes.Buffer
 			toStdout := output == "" || output == "-"
-			if err := reports.Render(&buf, c, f, reports.Options{Color: toStdout && useColor(color, stdout), Width: reports.TerminalWidth(stdout)}); err != nil {
+			if err := reports.Render(&buf, c, f, reports.Options{Color: toStdout && useColor(color, stdout), Width: termtext.Width(stdout)}); err != nil {
 				return withCode(exitEnvironment, err)
 			}
 			if output == "" || output == "-" {

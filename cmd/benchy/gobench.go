@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/benchy-dev/benchy/hw"
+	"github.com/benchy-dev/benchy/internal/termtext"
 	"github.com/benchy-dev/benchy/reports"
 	"github.com/benchy-dev/benchy/results"
 	"github.com/benchy-dev/benchy/suites"
@@ -311,7 +312,7 @@ func runGobench(cmd *cobra.Command, f gobenchFlags, pkgs []string, stdout, stder
 		}
 	}
 	var buf bytes.Buffer
-	if err := reports.Render(&buf, c, format, reports.Options{Color: useColor(f.color, stdout), Width: reports.TerminalWidth(stdout)}); err != nil {
+	if err := reports.Render(&buf, c, format, reports.Options{Color: useColor(f.color, stdout), Width: termtext.Width(stdout)}); err != nil {
 		return withCode(exitEnvironment, err)
 	}
 	if _, err := buf.WriteTo(stdout); err != nil {

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"sync"
 
-	"golang.org/x/term"
-
 	"github.com/benchy-dev/benchy/harness"
 	"github.com/benchy-dev/benchy/internal/termtext"
 )
@@ -28,13 +26,9 @@ type progressDisplay struct {
 // plain lines when it is not, when CI=true (CI logs keep every line) or
 // when TERM=dumb.
 func newProgress(stderr io.Writer) progressDisplay {
-	width := 0
-	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
-			width = w
-		} else {
-			width = 80 // a terminal that does not say its size
-		}
+	width := termtext.Columns(stderr)
+	if width == 0 && termtext.IsTerminal(stderr) {
+		width = termtext.DefaultWidth // a terminal that does not say its size
 	}
 	return progressFor(stderr, width, os.Getenv)
 }

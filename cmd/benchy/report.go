@@ -5,15 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-	"golang.org/x/term"
 
 	"github.com/benchy-dev/benchy/internal/atomicfile"
+	"github.com/benchy-dev/benchy/internal/termtext"
 	"github.com/benchy-dev/benchy/reports"
 	"github.com/benchy-dev/benchy/results"
 )
@@ -87,7 +86,7 @@ A fleet.json written by benchy merge renders as ` + reports.SummaryFormats.Strin
 					continue
 				}
 				useCol := (output == "" || output == "-") && useColor(color, stdout)
-				if err := reports.Render(&buf, doc, f, reports.Options{Color: useCol, MaxBytes: maxBytes, Width: reports.TerminalWidth(stdout)}); err != nil {
+				if err := reports.Render(&buf, doc, f, reports.Options{Color: useCol, MaxBytes: maxBytes, Width: termtext.Width(stdout)}); err != nil {
 					return withCode(exitUsage, err)
 				}
 			}
@@ -123,7 +122,7 @@ func addFormatFlag(fl *pflag.FlagSet, p *string, what string, fs reports.Formats
 // renderReport writes doc in format f, one of reports.ReportFormats, text
 // fitting the width of w.
 func renderReport(w io.Writer, doc *results.Document, f reports.Format, color bool) error {
-	return reports.Render(w, doc, f, reports.Options{Color: color, Width: reports.TerminalWidth(w)})
+	return reports.Render(w, doc, f, reports.Options{Color: color, Width: termtext.Width(w)})
 }
 
 // writeRunReports leaves the reports of a run beside its results:
@@ -147,9 +146,4 @@ func writeRunReports(dir string, doc *results.Document) error {
 // sees half of it.
 func writeFileAtomic(path string, data []byte) error {
 	return atomicfile.Write(path, data, 0o644)
-}
-
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
 }

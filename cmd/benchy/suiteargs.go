@@ -10,8 +10,8 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
-	"golang.org/x/term"
 
+	"github.com/benchy-dev/benchy/internal/termtext"
 	"github.com/benchy-dev/benchy/runners"
 	"github.com/benchy-dev/benchy/suites"
 )
@@ -140,14 +140,8 @@ func writeDiags(w io.Writer, files map[string]*hcl.File, diags hcl.Diagnostics) 
 	if len(diags) == 0 {
 		return nil
 	}
-	var width uint
-	color := false
-	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols > 0 {
-			width = uint(cols)
-		}
-		color = os.Getenv("NO_COLOR") == ""
-	}
+	width := uint(termtext.Columns(w))
+	color := termtext.IsTerminal(w) && os.Getenv("NO_COLOR") == ""
 	var buf bytes.Buffer
 	if err := suites.WriteDiagnostics(&buf, files, diags, width, color); err != nil {
 		return err

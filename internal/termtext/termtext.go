@@ -1,7 +1,8 @@
-// Package termtext makes recorded text (a command's stderr, names and
-// reasons from a suite) safe to print on a terminal: control characters
-// are shown as escapes, so that they neither drive the terminal nor break
-// a line or a table.
+// Package termtext is what benchy knows about terminals. It makes recorded
+// text (a command's stderr, names and reasons from a suite) safe to print:
+// control characters are shown as escapes, so that they neither drive the
+// terminal nor break a line or a table. And it tells whether output goes
+// to a terminal and how wide the text there should be.
 package termtext
 
 import (

@@ -1,6 +1,11 @@
 package termtext
 
-import "testing"
+import (
+	"bytes"
+	"io"
+	"os"
+	"testing"
+)
 
 func TestEscape(t *testing.T) {
 	cases := []struct{ in, want, lines string }{
@@ -16,6 +21,32 @@ func TestEscape(t *testing.T) {
 		}
 		if got := EscapeLines(tc.in); got != tc.lines {
 			t.Errorf("EscapeLines(%q) = %q, want %q", tc.in, got, tc.lines)
+		}
+	}
+}
+
+// TestWidthOffATerminal: output that is not a terminal (a buffer, a pipe)
+// has no columns of its own; its width is COLUMNS when that is a positive
+// number, else DefaultWidth.
+func TestWidthOffATerminal(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	for _, out := range []io.Writer{&bytes.Buffer{}, w} {
+		if IsTerminal(out) || Columns(out) != 0 {
+			t.Errorf("%T: IsTerminal %v, Columns %d; want false, 0", out, IsTerminal(out), Columns(out))
+		}
+		for _, c := range []struct {
+			columns string
+			want    int
+		}{{"", DefaultWidth}, {"120", 120}, {" 40 ", 40}, {"0", DefaultWidth}, {"-3", DefaultWidth}, {"wide", DefaultWidth}} {
+			t.Setenv("COLUMNS", c.columns)
+			if got := Width(out); got != c.want {
+				t.Errorf("%T, COLUMNS=%q: Width %d, want %d", out, c.columns, got, c.want)
+			}
 		}
 	}
 }
