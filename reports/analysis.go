@@ -13,8 +13,6 @@
 package reports
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"iter"
 	"math"
@@ -126,21 +124,11 @@ type MetricAnalysis struct {
 
 // Analyze computes the analysis of doc.
 func Analyze(doc *results.Document) *Analysis {
-	a := &Analysis{Doc: doc, Fingerprint: Fingerprint(doc.Environment)}
+	a := &Analysis{Doc: doc, Fingerprint: doc.Environment.Fingerprint()}
 	for _, w := range doc.Workloads {
 		a.Workloads = append(a.Workloads, analyzeWorkload(w))
 	}
 	return a
-}
-
-// Fingerprint returns a 12-hex-digit digest of the stable identity of env:
-// host, OS, architecture, kernel, CPU model and count, GPUs and Go version.
-func Fingerprint(env results.Environment) string {
-	id := strings.Join(append([]string{
-		env.Host, env.OS, env.Arch, env.Kernel, env.CPUModel, fmt.Sprint(env.CPUCount), env.GoVersion,
-	}, env.GPUs...), "\x00")
-	sum := sha256.Sum256([]byte(id))
-	return hex.EncodeToString(sum[:6])
 }
 
 func analyzeWorkload(w *results.Workload) *WorkloadAnalysis {

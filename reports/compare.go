@@ -185,7 +185,7 @@ func Compare(base, head *results.Document, opt CompareOptions) (*Comparison, err
 	}
 	c := &Comparison{Method: MethodUnpaired, Threshold: opt.Threshold, Strict: opt.Strict}
 	c.Notes = append(c.Notes, "unpaired comparison of two runs: Welch t interval on log per-block values; drift between the runs is not controlled (interleave both revisions in one run for a paired comparison)")
-	if fb, fh := Fingerprint(base.Environment), Fingerprint(head.Environment); fb != fh {
+	if fb, fh := base.Environment.Fingerprint(), head.Environment.Fingerprint(); fb != fh {
 		c.Notes = append(c.Notes, fmt.Sprintf("the runs were made on different machine setups (fingerprint %s vs %s): %s vs %s",
 			fb, fh, machineLine(base.Environment), machineLine(head.Environment)))
 	}

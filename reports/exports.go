@@ -83,7 +83,7 @@ func benchfmtExport(w io.Writer, doc *results.Document) error {
 		{"goos", env.OS}, {"goarch", env.Arch}, {"cpu", env.CPUModel},
 		{"benchy", doc.Benchy}, {"benchy-suite", doc.Suite.Path}, {"benchy-suite-sha256", doc.Suite.SHA256},
 		{"benchy-seed", strconv.FormatInt(doc.Seed, 10)}, {"benchy-order", doc.Order},
-		{"benchy-host", env.Host}, {"benchy-fingerprint", Fingerprint(env)},
+		{"benchy-host", env.Host}, {"benchy-fingerprint", env.Fingerprint()},
 	}
 	for i, g := range env.GPUs {
 		cfg = append(cfg, [2]string{fmt.Sprintf("benchy-gpu-%d", i), g})

@@ -121,6 +121,18 @@ type Environment struct {
 	Overhead map[string]float64 `json:"overhead_ns,omitempty"`
 }
 
+// Fingerprint returns a 12-hex-digit digest of the stable identity of the
+// machine: host, OS, architecture, kernel, CPU model and count, GPUs and Go
+// version. Runs with one fingerprint ran on the same machine as far as the
+// document can tell (the site's machines, a comparison's warning).
+func (e Environment) Fingerprint() string {
+	id := strings.Join(append([]string{
+		e.Host, e.OS, e.Arch, e.Kernel, e.CPUModel, fmt.Sprint(e.CPUCount), e.GoVersion,
+	}, e.GPUs...), "\x00")
+	sum := sha256.Sum256([]byte(id))
+	return hex.EncodeToString(sum[:6])
+}
+
 // Workload is one workload instance's results.
 type Workload struct {
 	Name        string `json:"name"`
