@@ -2,7 +2,6 @@ package reports
 
 import (
 	"fmt"
-	"github.com/benchy-dev/benchy/internal/termtext"
 	"io"
 	"math"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/benchy-dev/benchy/csvstats"
+	"github.com/benchy-dev/benchy/internal/termtext"
 )
 
 // renderCSVAnalysis writes benchy analyze's report.
@@ -83,7 +83,7 @@ func csvAnalysisText(w io.Writer, rep *csvstats.Report) error {
 	var rows [][]string
 	if rep.Binary {
 		rows = append(rows, []string{"arm", "success", "change", ciName, seName, "df", "significant"},
-			[]string{rep.Baseline, csvRateText(rep.BaselineRate), "(baseline)"})
+			[]string{termtext.Escape(rep.Baseline), csvRateText(rep.BaselineRate), "(baseline)"})
 	} else {
 		rows = append(rows, []string{"arm", "change", ciName, seName, "df", "significant"})
 	}
@@ -92,7 +92,7 @@ func csvAnalysisText(w io.Writer, rep *csvstats.Report) error {
 		if a.Significant {
 			sig = "yes"
 		}
-		row := []string{a.Arm}
+		row := []string{termtext.Escape(a.Arm)} // escaped before the columns are aligned
 		if rep.Binary {
 			row = append(row, csvRateText(a.Rate))
 		}

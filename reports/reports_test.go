@@ -1064,3 +1064,31 @@ func TestSummaryKeepsTurnsOfIncompleteBlocks(t *testing.T) {
 		}
 	}
 }
+
+// TestCSVAnalysisAlignsEscapedNames: an arm name with control characters
+// is escaped before the columns are aligned, so every row's change starts
+// under the header's.
+func TestCSVAnalysisAlignsEscapedNames(t *testing.T) {
+	rep := &csvstats.Report{Input: "runs.csv", Estimator: "logratio", Scale: "log", Baseline: "base", Confidence: 0.95,
+		Arms: []csvstats.Arm{{Arm: "b\x1b[31m", Estimate: 0.1, CILo: 0.05, CIHi: 0.15, SE: 0.02, DF: 9}, {Arm: "plain", Estimate: -0.2, CILo: -0.3, CIHi: -0.1, SE: 0.03, DF: 9}}}
+	var b bytes.Buffer
+	if err := Render(&b, rep, Text, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	col := -1
+	rows := 0
+	for _, line := range strings.Split(b.String(), "\n") {
+		switch {
+		case strings.HasPrefix(line, "arm "):
+			col = strings.Index(line, "change")
+		case strings.HasPrefix(line, `b\x1b[31m `), strings.HasPrefix(line, "plain "):
+			rows++
+			if i := strings.IndexAny(line, "+-"); i != col {
+				t.Errorf("the change starts at column %d, the header's at %d:\n%s", i, col, b.String())
+			}
+		}
+	}
+	if col < 0 || rows != 2 {
+		t.Fatalf("header at %d, %d rows:\n%s", col, rows, b.String())
+	}
+}
