@@ -147,6 +147,19 @@ func BenchmarkParts(b *testing.B) {
 			}
 			cpu.report(b)
 		})
+		// An inverse of values that are not the training transform (a
+		// model's predictions): standard normal draws in no order, so
+		// every query is located through the buckets.
+		q := Generate(n, 1, DistNormal)
+		b.Run(fmt.Sprintf("part=inverse-new/n=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			m.InverseInto(back, q)
+			cpu := startCPU()
+			for b.Loop() {
+				m.InverseInto(back, q)
+			}
+			cpu.report(b)
+		})
 	}
 }
 
