@@ -134,32 +134,28 @@ func BenchmarkParts(b *testing.B) {
 			}
 			cpu.report(b)
 		})
+		// The inverse of the training transform (the round trip's),
+		// and of values that are not it (a model's predictions):
+		// standard normal draws in no order, every one located through
+		// the buckets.
 		back := make([]float64, n)
-		b.Run(fmt.Sprintf("part=inverse/n=%d", n), func(b *testing.B) {
-			b.ReportAllocs()
-			// b.Loop times its first iteration too: warm the
-			// model's scratch records and back's pages first, as a
-			// runner's warm iterations have them.
-			m.InverseInto(back, g)
-			cpu := startCPU()
-			for b.Loop() {
-				m.InverseInto(back, g)
-			}
-			cpu.report(b)
-		})
-		// An inverse of values that are not the training transform (a
-		// model's predictions): standard normal draws in no order, so
-		// every query is located through the buckets.
-		q := Generate(n, 1, DistNormal)
-		b.Run(fmt.Sprintf("part=inverse-new/n=%d", n), func(b *testing.B) {
-			b.ReportAllocs()
-			m.InverseInto(back, q)
-			cpu := startCPU()
-			for b.Loop() {
-				m.InverseInto(back, q)
-			}
-			cpu.report(b)
-		})
+		for _, part := range []struct {
+			name string
+			q    []float64
+		}{{"inverse", g}, {"inverse-new", Generate(n, 1, DistNormal)}} {
+			b.Run(fmt.Sprintf("part=%s/n=%d", part.name, n), func(b *testing.B) {
+				b.ReportAllocs()
+				// b.Loop times its first iteration too: warm the
+				// model's scratch records and back's pages first,
+				// as a runner's warm iterations have them.
+				m.InverseInto(back, part.q)
+				cpu := startCPU()
+				for b.Loop() {
+					m.InverseInto(back, part.q)
+				}
+				cpu.report(b)
+			})
+		}
 	}
 }
 
