@@ -28,6 +28,7 @@ func FuzzTelemetryOf(f *testing.F) {
 func FuzzHTMLNames(f *testing.F) {
 	f.Add("w", "a<script>alert(1)</script>", "b\"'&")
 	f.Add("<img src=x onerror=alert(1)>", "</svg><svg onload=alert(1)>", "]]><!--")
+	f.Add("w\x1b]0;t\x07", "a\u009b2J", "b\r\x00")
 	f.Fuzz(func(t *testing.T, workload, a, b string) {
 		// Ω, which benchy's own markup never uses, fences each name so that
 		// a raw occurrence can only be the name itself.
@@ -44,6 +45,11 @@ func FuzzHTMLNames(f *testing.F) {
 			if strings.ContainsAny(name, "<>&\"'") && strings.Contains(out.String(), name) {
 				t.Fatalf("name %q appears unescaped", name)
 			}
+		}
+		if i := strings.IndexFunc(out.String(), func(r rune) bool {
+			return (r < 0x20 && r != '\n' && r != '\t') || r == 0x7f || (r >= 0x80 && r <= 0x9f)
+		}); i >= 0 {
+			t.Fatalf("a raw control character in the page at %d: %q", i, out.String()[max(0, i-20):min(out.Len(), i+10)])
 		}
 		var md bytes.Buffer
 		if err := markdownReport(&md, Analyze(doc), Options{}); err != nil {
