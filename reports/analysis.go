@@ -189,6 +189,8 @@ func analyzeWorkload(w *results.Workload) *WorkloadAnalysis {
 			aa.Verdict = metric.Baseline
 		case base == nil:
 			aa.Verdict, aa.RelError = metric.NotCompared, "the workload has no baseline arm"
+		case failedComparison(base, arm) != "":
+			aa.Verdict, aa.RelError = metric.NotCompared, failedComparison(base, arm)
 		default:
 			aa.Rel, aa.Verdict, aa.RelError = pairedRel(w, base.Name, aa.Name, wa.Confidence, wa.Kind, wa.Better, (*results.Block).Value)
 		}
@@ -210,6 +212,24 @@ func (wa *WorkloadAnalysis) BlockCounts() string {
 	}
 	return s
 }
+
+// failedComparison says why arm is not compared with the baseline base
+// when one of them failed, in the run or partway through it: the blocks
+// it finished are kept and summarised, but a program that crashed gets no
+// verdict, from these reports or from a gate. "" when neither failed.
+func failedComparison(base, arm *results.Arm) string {
+	switch {
+	case arm != nil && arm.Status == results.ArmFailed:
+		return "failed: " + strings.TrimPrefix(arm.Reason, "failed: ")
+	case base != nil && base.Status == results.ArmFailed:
+		return "the baseline failed: " + strings.TrimPrefix(base.Reason, "failed: ")
+	}
+	return ""
+}
+
+// failed reports whether the arm failed, in the run or partway through it:
+// its verdict cell says so, whatever blocks it finished.
+func (a *ArmAnalysis) failed() bool { return a.Status == results.ArmFailed }
 
 // noDataVerdict is the verdict cell of an arm without measured samples:
 // its status when it failed or was skipped, else metric.NotMeasured.

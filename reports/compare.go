@@ -148,6 +148,11 @@ func ComparePaired(doc *results.Document, opt CompareOptions) (*Comparison, erro
 			if len(m) > 0 {
 				row.BaseValue, row.HeadValue = geomean(results.Column(m, 0)), geomean(results.Column(m, 1))
 			}
+			if why := failedComparison(base, a); why != "" {
+				row.Reason = why
+				c.add(row)
+				continue
+			}
 			if a.Status != results.ArmOK && len(m) < minComparableBlocks {
 				row.Reason = fmt.Sprintf("%s: %s", a.Status, a.Reason)
 				c.add(row)
@@ -245,6 +250,11 @@ func Compare(base, head *results.Document, opt CompareOptions) (*Comparison, err
 			hv := hw.Values(ba.Name)
 			row.HeadBlocks = len(hv)
 			row.HeadValue = geomean(hv)
+			if why := failedSide(ba, headArms[ba.Name]); why != "" {
+				row.Reason = why
+				c.add(row)
+				continue
+			}
 			if len(bv) < minComparableBlocks || len(hv) < minComparableBlocks {
 				row.Reason = fmt.Sprintf("%d measured block(s) in BASE and %d in HEAD; at least %d on each side are needed", len(bv), len(hv), minComparableBlocks)
 				c.add(row)
@@ -421,6 +431,20 @@ func geomean(xs []float64) float64 {
 		s += math.Log(x)
 	}
 	return math.Exp(s / float64(len(xs)))
+}
+
+// failedSide says why an arm of two runs is not compared when it failed
+// in either (see failedComparison); "" when it failed in neither.
+func failedSide(base, head *results.Arm) string {
+	for _, side := range []struct {
+		name string
+		arm  *results.Arm
+	}{{"BASE", base}, {"HEAD", head}} {
+		if side.arm.Status == results.ArmFailed {
+			return fmt.Sprintf("failed in %s: %s", side.name, strings.TrimPrefix(side.arm.Reason, "failed: "))
+		}
+	}
+	return ""
 }
 
 // unpairedReason words a stats error of the two-run comparison with the

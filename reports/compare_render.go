@@ -71,7 +71,9 @@ func compareText(w io.Writer, c *Comparison, opt Options) error {
 	}
 	for _, r := range c.Rows {
 		if r.Reason != "" {
-			fmt.Fprintf(w, "  %s · %s: %s\n", termSafe(r.Workload), termSafe(r.Arm), termSafe(r.Reason))
+			// A reason may quote several lines of stderr: keep them,
+			// indented, as the run report does.
+			fmt.Fprintf(w, "  %s · %s: %s\n", termSafe(r.Workload), termSafe(r.Arm), strings.ReplaceAll(termSafeLines(r.Reason), "\n", "\n    "))
 		}
 	}
 	for _, n := range c.Notes {

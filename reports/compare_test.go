@@ -154,8 +154,8 @@ func TestComparePaired(t *testing.T) {
 	want := map[string]metric.Verdict{
 		"bodyposenet/resolution=224x320 onnx/precision=fp16":     metric.Improved,
 		"bodyposenet/resolution=224x320 onnx/precision=int8":     metric.Improved,
-		"bodyposenet/resolution=288x384 onnx/precision=fp16":     metric.Equivalent, // -0.6% [-1.4%, +0.2%]
-		"bodyposenet/resolution=288x384 onnx/precision=int8":     metric.Improved,   // 3 blocks before it failed
+		"bodyposenet/resolution=288x384 onnx/precision=fp16":     metric.Equivalent,  // -0.6% [-1.4%, +0.2%]
+		"bodyposenet/resolution=288x384 onnx/precision=int8":     metric.NotCompared, // it segfaulted after 3 blocks: a crash gets no verdict
 		"bodyposenet/resolution=288x384 tensorrt/precision=int8": metric.NotCompared,
 	}
 	for k, v := range want {
@@ -180,16 +180,17 @@ func TestComparePaired(t *testing.T) {
 	}
 	// Corrected over the m compared rows, each CI is the analysis's CI at
 	// confidence 1 − 0.05/m, computed from the blocks again.
-	if c.Correction != CorrectionBonferroni || c.Comparisons != 4 {
-		t.Fatalf("correction %q over %d comparisons, want bonferroni over 4", c.Correction, c.Comparisons)
+	if c.Correction != CorrectionBonferroni || c.Comparisons != 3 {
+		t.Fatalf("correction %q over %d comparisons, want bonferroni over 3", c.Correction, c.Comparisons)
 	}
+	each := 1 - (1-0.95)/3
 	doc := load(t, "gpu")
-	doc.Workloads[0].Run = &results.RunSettings{Confidence: 0.9875}
+	doc.Workloads[0].Run = &results.RunSettings{Confidence: each}
 	e := Analyze(doc).Workloads[0].Arms[1].Rel
-	if r := c.Rows[0]; r.Confidence != 0.9875 || r.Change != e.Estimate || !closeTo(r.CILo, e.CILo) || !closeTo(r.CIHi, e.CIHi) {
-		t.Errorf("corrected %v [%v, %v] at %v vs analysis at 98.75%% %v [%v, %v]", r.Change, r.CILo, r.CIHi, r.Confidence, e.Estimate, e.CILo, e.CIHi)
+	if r := c.Rows[0]; r.Confidence != each || r.Change != e.Estimate || !closeTo(r.CILo, e.CILo) || !closeTo(r.CIHi, e.CIHi) {
+		t.Errorf("corrected %v [%v, %v] at %v vs analysis at 98.33%% %v [%v, %v]", r.Change, r.CILo, r.CIHi, r.Confidence, e.Estimate, e.CILo, e.CIHi)
 	}
-	if len(c.Notes) != 1 || !strings.Contains(c.Notes[0], "Bonferroni correction over 4 comparisons: each CI is at 98.75% confidence") {
+	if len(c.Notes) != 1 || !strings.Contains(c.Notes[0], "Bonferroni correction over 3 comparisons: each CI is at 98.3333% confidence") {
 		t.Errorf("notes %q", c.Notes)
 	}
 	// Strict fails on the skipped arm.
@@ -421,6 +422,40 @@ func TestUnresolvedTimesAreNotCompared(t *testing.T) {
 	for _, r := range c.Rows {
 		if r.Workload == w.Name && (r.Compared || !strings.Contains(r.Reason, "at 1 ns per iteration")) {
 			t.Errorf("%s · %s: compared %v (%s)", r.Workload, r.Arm, r.Compared, r.Reason)
+		}
+	}
+}
+
+// TestCompareKeepsReasonLines: a failed arm is not compared, whatever
+// blocks it finished, and its reason (a traceback, several lines) is shown
+// as indented lines, as in the run report, not with escaped line breaks.
+func TestCompareKeepsReasonLines(t *testing.T) {
+	doc := mkDoc("w", "lower", []string{"base", "a"}, [][]float64{{100, 101, 99, 100}, {150, 151, 149, 150}})
+	doc.Workloads[0].Arms[1].Status = results.ArmFailed
+	doc.Workloads[0].Arms[1].Reason = "raises: boom\nTraceback (most recent call last):\n  File \"w.py\", line 3"
+	c, err := ComparePaired(doc, CompareOptions{Threshold: 0.05})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := c.Rows[0]; r.Compared || r.Verdict != metric.NotCompared || !strings.HasPrefix(r.Reason, "failed: raises: boom") {
+		t.Fatalf("row %+v: want not compared, with the failure", r)
+	}
+	var b bytes.Buffer
+	if err := Render(&b, c, Text, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if out := b.String(); strings.Contains(out, `\x0a`) || !strings.Contains(out, "raises: boom\n    Traceback (most recent call last):\n      File \"w.py\", line 3\n") {
+		t.Errorf("the reason's lines are not kept:\n%s", out)
+	}
+	// Two runs: the arm failed in HEAD after 4 blocks.
+	base := mkDoc("w", "lower", []string{"base", "a"}, [][]float64{{100, 101, 99, 100}, {150, 151, 149, 150}})
+	u, err := Compare(base, doc, CompareOptions{Threshold: 0.05})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range u.Rows {
+		if want := r.Arm == "a"; want != (r.Verdict == metric.NotCompared) || want && !strings.HasPrefix(r.Reason, "failed in HEAD: raises: boom") {
+			t.Errorf("unpaired row %s: %q %q", r.Arm, r.Verdict, r.Reason)
 		}
 	}
 }

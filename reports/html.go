@@ -233,6 +233,9 @@ func htmlWorkloadView(wa *WorkloadAnalysis, i int, d *results.Document) htmlWork
 			Verdict: string(arm.Verdict), VerdictClass: chart.VerdictClass(arm.Verdict)}
 		if arm.Summary.N > 0 {
 			row.Median, row.P90, row.P99 = FormatValue(arm.Summary.Median, wa.Metric), FormatValue(arm.Summary.P90, wa.Metric), FormatValue(arm.Summary.P99, wa.Metric)
+			if arm.failed() {
+				row.Verdict, row.VerdictClass = arm.Status, "bad"
+			}
 		} else {
 			row.Verdict, row.VerdictClass = arm.noDataVerdict(), "neutral"
 			if arm.Status == results.ArmFailed {

@@ -161,7 +161,7 @@ func mdWorkload(wa *WorkloadAnalysis) string {
 		if arm.Baseline {
 			row[0] += " (baseline)"
 		}
-		if arm.Summary.N > 0 {
+		if arm.Summary.N > 0 && !arm.failed() {
 			row[len(row)-1] = verdictWithFactor(wa, arm, mdVerdict(arm.Verdict))
 		}
 		cells := publishedCells(wa, arm)

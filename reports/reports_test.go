@@ -131,7 +131,7 @@ func TestTelemetryAnalysis(t *testing.T) {
 		{w1, "onnx/precision=fp16", 8, 2, 8, metric.Better},
 		{w1, "onnx/precision=int8", 8, 1, 8, metric.Better},
 		{w2, "onnx/precision=fp16", 8, 0, 7, metric.NoDifference}, // block 3's energy counter failed
-		{w2, "onnx/precision=int8", 3, 0, 3, metric.Better},       // failed from block 4 on
+		{w2, "onnx/precision=int8", 3, 0, 3, metric.NotCompared},  // failed from block 4 on: a crash gets no verdict
 	}
 	for _, tc := range tests {
 		arm := byName(tc.w, tc.arm)
@@ -526,7 +526,7 @@ func TestBencher(t *testing.T) {
 
 func TestHeadline(t *testing.T) {
 	tests := []struct{ doc, want string }{
-		{"gpu", "4 comparisons in 2 workload instances: 3 faster, 1 no significant difference, 1 not compared (1 arm failed, 1 arm skipped)"},
+		{"gpu", "3 comparisons in 2 workload instances: 2 faster, 1 no significant difference, 2 not compared (1 arm failed, 1 arm skipped)"},
 		{"xss", "1 comparison in 1 workload instance: 1 slower, 1 not compared (1 arm failed)"},
 		{"cpu", "3 comparisons in 2 workload instances: 2 faster, 1 worse"},
 	}
@@ -680,7 +680,7 @@ func TestRunReportsSpeakNoGateLanguage(t *testing.T) {
 		class    string
 	}{
 		{"two slower arms", slower, "2 comparisons in 1 workload instance: 2 slower", "neutral"},
-		{"a failed arm", failed, "2 comparisons in 1 workload instance: 2 slower (1 arm failed)", "bad"},
+		{"a failed arm", failed, "1 comparison in 1 workload instance: 1 slower, 1 not compared (1 arm failed)", "bad"},
 	}
 	for _, tc := range tests {
 		a := Analyze(tc.doc)
@@ -800,7 +800,9 @@ func TestFailedArmsReported(t *testing.T) {
 		plotNote    string
 		failedNames string
 	}{
-		{"some arms failed", "some", "complete; 2 of 3 arms failed", map[string]int{"forest": 1, "timeline": 1, "distribution": 1}, "", "w · a, w · b"},
+		// b failed after 2 blocks: they are drawn, but it is not compared.
+		{"some arms failed", "some", "complete; 2 of 3 arms failed", map[string]int{"forest": 0, "timeline": 1, "distribution": 1},
+			"No forest plot: no arm could be compared with the baseline.", "w · a, w · b"},
 		{"every arm but the baseline failed", "others", "complete; 2 of 3 arms failed", map[string]int{"forest": 0, "timeline": 1, "distribution": 1},
 			"No forest plot: no arm could be compared with the baseline.", "w · a, w · b"},
 		{"every arm failed", "every", "complete; 3 of 3 arms failed", map[string]int{"forest": 0, "timeline": 0, "distribution": 0}, "No plots: no arm has a value in a measured block.", "w · base, w · a, w · b"},

@@ -137,6 +137,10 @@ func compareEnergy(w *results.Workload, base string, wa *WorkloadAnalysis) {
 			aa.Energy.Verdict = metric.Baseline
 			continue
 		}
+		if why := failedComparison(w.Arm(base), w.Arm(aa.Name)); why != "" {
+			aa.Energy.Verdict, aa.Energy.RelError = metric.NotCompared, why
+			continue
+		}
 		aa.Energy.Rel, aa.Energy.Verdict, aa.Energy.RelError = pairedRel(w, base, aa.Name, wa.Confidence, metric.Quantity, metric.Lower, energyValue)
 	}
 }

@@ -127,6 +127,9 @@ func textRow(wa *WorkloadAnalysis, arm *ArmAnalysis, opt Options) []string {
 		verdict = colorVerdict(arm.Verdict)
 	}
 	verdict = verdictWithFactor(wa, arm, verdict)
+	if arm.failed() {
+		verdict = arm.Status
+	}
 	return []string{
 		name,
 		FormatValue(arm.Geomean, wa.Metric),

@@ -211,6 +211,16 @@ func (w *Workload) Confidence() float64 {
 	return DefaultConfidence
 }
 
+// Arm returns the workload's arm named name, or nil.
+func (w *Workload) Arm(name string) *Arm {
+	for _, a := range w.Arms {
+		if a.Name == name {
+			return a
+		}
+	}
+	return nil
+}
+
 // Sequential reports whether the workload ran its arms in sequential order.
 func (w *Workload) Sequential() bool { return w.Run != nil && w.Run.Order == OrderSequential }
 
