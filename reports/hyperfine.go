@@ -76,15 +76,12 @@ func hyperfineRows(h *Hyperfine) ([]hyperfineRow, error) {
 		perUnit := timeScale(wa.Metric)
 		sec := func(v float64) float64 { return v * perUnit / nanosecondsPerSecond }
 		for _, arm := range wa.Arms {
-			if arm.Summary.N == 0 {
+			if unlisted(arm) {
 				continue
 			}
-			r := hyperfineRow{wa: wa, arm: arm, command: arm.Name, params: nameAxes(arm.Name),
+			r := hyperfineRow{wa: wa, arm: arm, command: h.command(arm), params: nameAxes(arm.Name),
 				mean: sec(arm.Summary.Mean), sd: sec(arm.Summary.SD), median: sec(arm.Summary.Median),
 				min: sec(arm.Summary.Min), max: sec(arm.Summary.Max), exec: arm.Runner == "exec"}
-			if c, ok := h.Commands[arm.Name]; ok {
-				r.command = c
-			}
 			var user, sys float64
 			for _, run := range measuredRuns(wa.Source, arm.Name) {
 				if run.Error != "" || len(run.NS) == 0 {
@@ -181,8 +178,8 @@ type hyperfineJSONBenchy struct {
 	Seed    int64  `json:"seed"`
 	Order   string `json:"order"`
 	Status  string `json:"status"`
-	// Failed lists the arms that produced no sample, with the reason:
-	// hyperfine would have stopped; benchy ran the others.
+	// Failed lists the arms that are not in results (see unlisted), with
+	// the reason: hyperfine would have stopped; benchy ran the others.
 	Failed []hyperfineFailed `json:"failed,omitempty"`
 }
 
@@ -190,6 +187,35 @@ type hyperfineFailed struct {
 	Workload string `json:"workload"`
 	Command  string `json:"command"`
 	Reason   string `json:"reason"`
+}
+
+// command is the text hyperfine would show for arm (Hyperfine.Commands).
+func (h *Hyperfine) command(arm *ArmAnalysis) string {
+	if c, ok := h.Commands[arm.Name]; ok {
+		return c
+	}
+	return arm.Name
+}
+
+// unlisted reports whether arm is not a row of the JSON and CSV exports:
+// it failed, even partway through (where hyperfine would have stopped;
+// benchy ran the others), or it has no sample.
+func unlisted(arm *ArmAnalysis) bool { return arm.Summary.N == 0 || arm.failed() }
+
+// hyperfineFailures lists the unlisted arms of wa, for the JSON export's
+// benchy.failed.
+func hyperfineFailures(h *Hyperfine, wa *WorkloadAnalysis) []hyperfineFailed {
+	var out []hyperfineFailed
+	for _, arm := range wa.Arms {
+		if unlisted(arm) {
+			reason := arm.Reason
+			if reason == "" {
+				reason = arm.noDataVerdict()
+			}
+			out = append(out, hyperfineFailed{Workload: wa.Name, Command: h.command(arm), Reason: reason})
+		}
+	}
+	return out
 }
 
 func relativeOf(arm *ArmAnalysis, conf float64) *hyperfineRelative {
@@ -204,7 +230,7 @@ func relativeOf(arm *ArmAnalysis, conf float64) *hyperfineRelative {
 // arm with samples, each with every timed run of the measured blocks in
 // "times" (seconds, in the order they ran). exit_codes are all 0: a run
 // that exits otherwise fails its arm, which then has no entry in results
-// but one in benchy.failed.
+// but one in benchy.failed, even when it failed after some blocks.
 func hyperfineJSON(w io.Writer, h *Hyperfine) error {
 	a := h.Analysis
 	rows, err := hyperfineRows(h)
@@ -235,15 +261,7 @@ func hyperfineJSON(w io.Writer, h *Hyperfine) error {
 		doc.Results = append(doc.Results, res)
 	}
 	for _, wa := range a.Workloads {
-		for _, arm := range wa.Arms {
-			if arm.Summary.N == 0 {
-				cmd := arm.Name
-				if c, ok := h.Commands[arm.Name]; ok {
-					cmd = c
-				}
-				doc.Benchy.Failed = append(doc.Benchy.Failed, hyperfineFailed{Workload: wa.Name, Command: cmd, Reason: arm.Reason})
-			}
-		}
+		doc.Benchy.Failed = append(doc.Benchy.Failed, hyperfineFailures(h, wa)...)
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -331,7 +349,7 @@ func hyperfineMarkdown(w io.Writer, h *Hyperfine) error {
 				mine = append(mine, r)
 			}
 		}
-		if len(mine) == 0 {
+		if len(mine) == 0 && len(hyperfineFailures(h, wa)) == 0 {
 			continue
 		}
 		unit := h.TimeUnit
@@ -369,10 +387,15 @@ func hyperfineMarkdown(w io.Writer, h *Hyperfine) error {
 			}
 			fmt.Fprintf(&b, "| `%s` | %s | %.1f | %.1f | %s | %s |\n", mdCode(r.command), mean, r.min*mult, r.max*mult, relCell, diffCell)
 		}
+		for _, arm := range wa.Arms {
+			if unlisted(arm) {
+				fmt.Fprintf(&b, "| `%s` | — | — | — | — | %s |\n", mdCode(h.command(arm)), mdEscape(unlistedCell(arm)))
+			}
+		}
 		base := ""
-		for _, r := range mine {
-			if r.arm.Baseline {
-				base = r.command
+		for _, arm := range wa.Arms {
+			if arm.Baseline {
+				base = h.command(arm)
 			}
 		}
 		fmt.Fprintf(&b, "\nRelative: the geometric mean of per-block ratios to the baseline `%s`, with its %s jackknife CI over %d measured blocks (seed %d).\n",
@@ -380,6 +403,24 @@ func hyperfineMarkdown(w io.Writer, h *Hyperfine) error {
 	}
 	_, err = io.WriteString(w, b.String())
 	return err
+}
+
+// unlistedCell is the Markdown cell of an arm that is not a row of the
+// other exports (see unlisted): its status and the first line of its
+// reason (the rest is in the run's reports).
+func unlistedCell(arm *ArmAnalysis) string {
+	status := arm.noDataVerdict()
+	if arm.failed() {
+		status = arm.Status
+	}
+	first, _, more := strings.Cut(strings.TrimSpace(strings.TrimPrefix(arm.Reason, status+": ")), "\n")
+	if first == "" {
+		return status
+	}
+	if more {
+		first += " …"
+	}
+	return status + ": " + first
 }
 
 // hyperfineUnit is a time unit's symbol and its multiplier from seconds.

@@ -112,3 +112,71 @@ func TestHyperfineRefusesOtherMetrics(t *testing.T) {
 		t.Errorf("text: err = %v", err)
 	}
 }
+
+// TestHyperfineFailedArms: an arm that failed, even partway through with
+// blocks it finished, is no row of the JSON and CSV exports but is listed
+// in benchy.failed, and the Markdown table shows it with its reason and
+// still names the baseline; a run in which every arm failed still gets a
+// table.
+func TestHyperfineFailedArms(t *testing.T) {
+	for _, tc := range []struct {
+		mode     string
+		rows     []string // the JSON and CSV rows
+		failed   []string // benchy.failed
+		baseline string
+	}{
+		{"some", []string{"base"}, []string{"a", "b"}, "base"}, // b ran 2 blocks before it failed
+		{"every", nil, []string{"base", "a", "b"}, "base"},
+	} {
+		t.Run(tc.mode, func(t *testing.T) {
+			h := &Hyperfine{Analysis: Analyze(failedDoc(tc.mode))}
+			var js, cs, md bytes.Buffer
+			for f, b := range map[Format]*bytes.Buffer{JSON: &js, CSV: &cs, Markdown: &md} {
+				if err := Render(b, h, f, Options{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var doc struct {
+				Results []struct{ Command string }
+				Benchy  struct {
+					Failed []struct{ Command, Reason string }
+				}
+			}
+			if err := json.Unmarshal(js.Bytes(), &doc); err != nil {
+				t.Fatal(err)
+			}
+			var rows, failed []string
+			for _, r := range doc.Results {
+				rows = append(rows, r.Command)
+			}
+			for _, f := range doc.Benchy.Failed {
+				failed = append(failed, f.Command)
+				if !strings.Contains(f.Reason, "exit status 1") {
+					t.Errorf("benchy.failed %s: reason %q", f.Command, f.Reason)
+				}
+			}
+			if strings.Join(rows, ",") != strings.Join(tc.rows, ",") || strings.Join(failed, ",") != strings.Join(tc.failed, ",") {
+				t.Errorf("JSON rows %q, failed %q; want %q and %q", rows, failed, tc.rows, tc.failed)
+			}
+			recs, err := csv.NewReader(&cs).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var csvRows []string
+			for _, r := range recs[1:] {
+				csvRows = append(csvRows, r[0])
+			}
+			if strings.Join(csvRows, ",") != strings.Join(tc.rows, ",") {
+				t.Errorf("CSV rows %q, want %q", csvRows, tc.rows)
+			}
+			for _, name := range tc.failed {
+				if !strings.Contains(md.String(), "| `"+name+"` | — | — | — | — | failed: exit status 1 |") {
+					t.Errorf("the Markdown table does not show %s failed:\n%s", name, md.String())
+				}
+			}
+			if !strings.Contains(md.String(), "to the baseline `"+tc.baseline+"`") {
+				t.Errorf("the Markdown does not name the baseline:\n%s", md.String())
+			}
+		})
+	}
+}
