@@ -78,7 +78,9 @@ command (or --reference) is the baseline, and every other command gets its
 relative difference from it with a jackknife confidence interval.
 
 Commands are split into words with shell rules (quotes and backslashes
-respected, no expansion); --shell SHELL (-S) runs each through SHELL -c
+respected, no expansion), and shell syntax outside quotes (|, &&, ;, >,
+2>&1, $VAR, $(...)) is refused rather than passed on as arguments;
+--shell SHELL (-S) runs each through SHELL -c
 instead, and the shell's own start-up is then part of every measurement
 (recorded, never subtracted). {NAME} in a command is replaced by the values
 of -P NAME MIN MAX [-D STEP] or -L NAME A,B,C; several parameters give every
@@ -462,7 +464,178 @@ func commandWords(text, what string, shell []string) ([]string, error) {
 	if len(words) == 0 || words[0] == "" {
 		return nil, usagef("%s %q has no program to run", what, text)
 	}
+	if word, kind := shellSyntax(text); word != "" {
+		return nil, usagef("%s %q: %q is %s, and without a shell benchy exec passes it to the program as it is; run the command through a shell with -S sh (the shell's start-up is then measured), or quote the word to pass it literally", what, text, word, kind)
+	}
 	return words, nil
+}
+
+// How a rune of a command word was written: bare, in single or double
+// quotes, or after a backslash.
+const (
+	runeBare = iota
+	runeSingleQuoted
+	runeDoubleQuoted
+	runeEscaped
+)
+
+// quotedWord is a command word as shlex.Split gives it, with how each of
+// its runes was written.
+type quotedWord struct {
+	runes []rune
+	how   []int
+}
+
+// splitQuoted splits text into words as shlex.Split does, with the same
+// states (a word that starts with # starts a comment up to the end of the
+// line, and a backslash in double quotes escapes any rune), keeping how
+// each rune was written. ok is false for text shlex.Split refuses (an
+// unclosed quote, a trailing backslash).
+func splitQuoted(text string) (words []quotedWord, ok bool) {
+	const (
+		start = iota
+		inWord
+		escaping
+		escapingQuoted
+		doubleQuoted
+		singleQuoted
+		comment
+	)
+	var w *quotedWord
+	state := start
+	add := func(r rune, how int) {
+		w.runes = append(w.runes, r)
+		w.how = append(w.how, how)
+	}
+	rs := []rune(text)
+	for i := 0; i <= len(rs); i++ {
+		end := i == len(rs)
+		var r rune
+		if !end {
+			r = rs[i]
+		}
+		space := !end && strings.ContainsRune(" \t\r\n", r)
+		switch state {
+		case start:
+			if end || space {
+				continue
+			}
+			if r == '#' {
+				state = comment
+				continue
+			}
+			words = append(words, quotedWord{})
+			w = &words[len(words)-1]
+			switch r {
+			case '"':
+				state = doubleQuoted
+			case '\'':
+				state = singleQuoted
+			case '\\':
+				state = escaping
+			default:
+				add(r, runeBare)
+				state = inWord
+			}
+		case inWord:
+			switch {
+			case end || space:
+				state = start
+			case r == '"':
+				state = doubleQuoted
+			case r == '\'':
+				state = singleQuoted
+			case r == '\\':
+				state = escaping
+			default:
+				add(r, runeBare)
+			}
+		case escaping, escapingQuoted:
+			if end {
+				return nil, false
+			}
+			add(r, runeEscaped)
+			if state == escaping {
+				state = inWord
+			} else {
+				state = doubleQuoted
+			}
+		case doubleQuoted:
+			switch {
+			case end:
+				return nil, false
+			case r == '"':
+				state = inWord
+			case r == '\\':
+				state = escapingQuoted
+			default:
+				add(r, runeDoubleQuoted)
+			}
+		case singleQuoted:
+			switch {
+			case end:
+				return nil, false
+			case r == '\'':
+				state = inWord
+			default:
+				add(r, runeSingleQuoted)
+			}
+		case comment:
+			if r == '\n' {
+				state = start
+			}
+		}
+	}
+	return words, true
+}
+
+// expansionStart are the runes after a $ that make it a shell's
+// parameter expansion: a name, ${, a positional or a special parameter.
+const expansionStart = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_0123456789{?!$@*#"
+
+// shellSyntax finds the first word of a command run without a shell that a
+// shell would not pass on as it is, and says what it is (kind): one with
+// an operator character outside quotes (| & ; < > ( ), so "&&", "2>&1" and
+// "a;" alike), or one with a $ expansion ($NAME, ${NAME}, $1, $?, $(...))
+// or a backquote outside single quotes (double quotes do not stop a shell
+// expanding them). Quoted or escaped, each is a literal argument. word is
+// "" when there is none.
+func shellSyntax(text string) (word, kind string) {
+	words, ok := splitQuoted(text)
+	if !ok {
+		return "", ""
+	}
+	for _, w := range words {
+		for i, r := range w.runes {
+			how := w.how[i]
+			if how == runeBare {
+				switch r {
+				case '|':
+					kind = "a shell pipe or list operator"
+				case '&', ';':
+					kind = "a shell list operator"
+				case '<', '>':
+					kind = "a shell redirection"
+				case '(', ')':
+					kind = "a shell subshell"
+				}
+			}
+			if how == runeBare || how == runeDoubleQuoted {
+				switch {
+				case r == '`':
+					kind = "a shell command substitution"
+				case r == '$' && i+1 < len(w.runes) && w.how[i+1] == how && w.runes[i+1] == '(':
+					kind = "a shell command substitution"
+				case r == '$' && i+1 < len(w.runes) && w.how[i+1] == how && strings.ContainsRune(expansionStart, w.runes[i+1]):
+					kind = "a shell expansion"
+				}
+			}
+			if kind != "" {
+				return string(w.runes), kind
+			}
+		}
+	}
+	return "", ""
 }
 
 // unquoteErr words shlex's errors for a command line.
