@@ -330,10 +330,8 @@ func parseExec(fl *pflag.FlagSet, f execFlags, args []string) (*execSpec, error)
 	if err := checkOrder(f.order); err != nil {
 		return nil, usagef("%v", err)
 	}
-	for _, e := range []struct{ flag, path string }{{"--export-json", f.exportJSON}, {"--export-markdown", f.exportMarkdown}, {"--export-csv", f.exportCSV}} {
-		if err := checkOutput(e.flag, e.path, nil, f.out); err != nil {
-			return nil, usagef("%v", err)
-		}
+	if err := checkExecOutputs(f); err != nil {
+		return nil, err
 	}
 	if f.warmup < 0 {
 		return nil, usagef("--warmup %d: the number of warm-up runs cannot be negative", f.warmup)
@@ -423,6 +421,49 @@ func parseExec(fl *pflag.FlagSet, f execFlags, args []string) (*execSpec, error)
 	}
 	s.timeout = f.timeout
 	return s, nil
+}
+
+// checkExecOutputs checks, before anything runs, every file the one-liner
+// writes: each --export-* and --save-suite by checkOutput's rule, and
+// (checkDistinctOutputs) two of them that name one file or one that is a
+// directory the run makes.
+func checkExecOutputs(f execFlags) error {
+	files := []namedPath{{"--save-suite", f.saveSuite}, {"--export-json", f.exportJSON}, {"--export-markdown", f.exportMarkdown}, {"--export-csv", f.exportCSV}}
+	for _, e := range files[1:] {
+		if err := checkOutput(e.flag, e.path, nil, f.out); err != nil {
+			return usagef("%v", err)
+		}
+	}
+	if p := f.saveSuite; p != "" {
+		// The run's own files in --out's tree are refused as for an
+		// export; and the suite is saved before the run makes any
+		// directory, so its directory must exist now.
+		for _, runDir := range []string{f.out, ""} {
+			if err := checkOutput("--save-suite", p, nil, runDir); err != nil {
+				return usagef("%v", err)
+			}
+		}
+	}
+	var dirs []namedPath
+	if f.out != "" {
+		suite := execSuiteName
+		if f.saveSuite != "" {
+			suite = f.saveSuite
+		}
+		dirs = []namedPath{
+			{"the run directory --out", f.out},
+			{"the suite directory under --out", filepath.Join(f.out, suiteDirName(results.Suite{Path: suite}.Name()))},
+		}
+	} else {
+		dirs = []namedPath{
+			{"the default --out folder", defaultOutBase},
+			{"the link to the latest run", filepath.Join(defaultOutBase, latestLink)},
+		}
+	}
+	if err := checkDistinctOutputs(files, dirs); err != nil {
+		return usagef("%v", err)
+	}
+	return nil
 }
 
 // shellArgv returns the argv that runs a command string, or nil to run
