@@ -169,7 +169,7 @@ func newExecCmd(stdout, stderr io.Writer) *cobra.Command {
 	fl.BoolVar(&f.force, "force", false, "with --out: replace an earlier run's files in DIR (only benchy's own)")
 	addFormatFlag(fl, &f.format, "report on stdout", reports.ReportFormats)
 	addColorFlag(fl, &f.color)
-	fl.StringVar(&f.saveSuite, "save-suite", "", "write the equivalent suite to FILE (benchy fmt's form), then run it")
+	fl.StringVar(&f.saveSuite, "save-suite", "", "write the equivalent suite to FILE (HCL in benchy fmt's form; not a .json name), then run it")
 	fl.BoolVar(&f.printSuite, "print-suite", false, "print the equivalent suite (after --save-suite, if given, writes it) and run nothing")
 	// hyperfine's flags that mean something else here: accepted by the
 	// parser so that using one gets its own message, not "unknown flag".
@@ -424,9 +424,10 @@ func parseExec(fl *pflag.FlagSet, f execFlags, args []string) (*execSpec, error)
 }
 
 // checkExecOutputs checks, before anything runs, every file the one-liner
-// writes: each --export-* and --save-suite by checkOutput's rule, and
-// (checkDistinctOutputs) two of them that name one file or one that is a
-// directory the run makes.
+// writes: each --export-* and --save-suite by checkOutput's rule, a
+// --save-suite name that benchy run would not read back as the HCL suite
+// it holds, and (checkDistinctOutputs) two of them that name one file or
+// one that is a directory the run makes.
 func checkExecOutputs(f execFlags) error {
 	files := []namedPath{{"--save-suite", f.saveSuite}, {"--export-json", f.exportJSON}, {"--export-markdown", f.exportMarkdown}, {"--export-csv", f.exportCSV}}
 	for _, e := range files[1:] {
@@ -435,6 +436,13 @@ func checkExecOutputs(f execFlags) error {
 		}
 	}
 	if p := f.saveSuite; p != "" {
+		switch {
+		case strings.HasSuffix(p, ".json"):
+			// The loader's rule (suites.Loader.parseSource).
+			return usagef("--save-suite %s: benchy exec writes the suite in HCL, and a suite file whose name ends in .json is read as JSON, so benchy run %s would refuse it; give a name such as %s", p, p, strings.TrimSuffix(strings.TrimSuffix(p, ".json"), ".benchy")+".benchy.hcl")
+		case suites.IsStdin(p):
+			return usagef("--save-suite %s: benchy run %s reads a suite from standard input, not from a file; give a file name such as %s", p, p, execSuiteName)
+		}
 		// The run's own files in --out's tree are refused as for an
 		// export; and the suite is saved before the run makes any
 		// directory, so its directory must exist now.
@@ -1216,7 +1224,9 @@ func runExec(cmd *cobra.Command, f execFlags, args []string, stdout, stderr io.W
 		return withCode(exitEnvironment, err)
 	}
 	// The suite is checked before it is printed or saved: either is a
-	// suite that benchy run would refuse otherwise.
+	// suite that benchy run would refuse otherwise. It is loaded under
+	// its --save-suite name (which names the suite and its results
+	// directory); checkExecOutputs refused a name read as JSON.
 	l := newSuiteLoader(nil, nil)
 	plan, diags := l.LoadSource(name, src, cwd)
 	if diags.HasErrors() || plan == nil {

@@ -108,6 +108,9 @@ func TestExecBadInput(t *testing.T) {
 		{[]string{"-N", "-S", "bash", "true"}, "give one of them"},
 		{[]string{"--timeout", "soon", "true"}, "Invalid duration"},
 		{[]string{"-L", "p", "a/b,c", "cat {p}"}, "a/b"},
+		{[]string{"--save-suite", "y.json", "true"}, "--save-suite y.json: benchy exec writes the suite in HCL, and a suite file whose name ends in .json is read as JSON, so benchy run y.json would refuse it; give a name such as y.benchy.hcl"},
+		{[]string{"--print-suite", "--save-suite", "y.benchy.json", "true"}, "give a name such as y.benchy.hcl"},
+		{[]string{"--save-suite", "-", "true"}, "benchy run - reads a suite from standard input"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			out := t.TempDir()
@@ -585,5 +588,22 @@ func TestSplitQuotedMatchesShlex(t *testing.T) {
 		if !slices.Equal(words, want) {
 			t.Errorf("%q: %q, shlex %q", text, words, want)
 		}
+	}
+}
+
+// TestExecSaveSuiteNames: a --save-suite name that benchy reads as HCL is
+// saved and loads again; one it would read as JSON is refused (see
+// TestExecBadInput) rather than saved as a file benchy run cannot load.
+func TestExecSaveSuiteNames(t *testing.T) {
+	for _, name := range []string{"y.benchy.hcl", "y.hcl", "y.JSON", "y.json.hcl", "y"} {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), name)
+			if code, _, errs := benchy(t, "exec", "--print-suite", "--save-suite", path, "true"); code != 0 {
+				t.Fatalf("exec: exit %d: %s", code, errs)
+			}
+			if code, _, errs := benchy(t, "validate", path); code != 0 {
+				t.Errorf("the saved suite does not load: exit %d: %s", code, errs)
+			}
+		})
 	}
 }
