@@ -514,7 +514,7 @@ func commandWords(text, what string, shell []string) ([]string, error) {
 		return nil, usagef("%s %q has no program to run", what, text)
 	}
 	if word, kind := shellSyntax(text); word != "" {
-		return nil, usagef("%s %q: %q is %s, and without a shell benchy exec passes it to the program as it is; run the command through a shell with -S sh (the shell's start-up is then measured), or quote the word to pass it literally", what, text, word, kind)
+		return nil, usagef("%s %q: %q is %s, and without a shell benchy exec passes it to the program as it is; run the command through a shell with -S sh (the shell's start-up is then measured), or put the word in single quotes to pass it literally", what, text, word, kind)
 	}
 	return words, nil
 }

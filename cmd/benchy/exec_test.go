@@ -550,7 +550,7 @@ func TestExecShellSyntax(t *testing.T) {
 			if code != exitUsage || stdout != "" {
 				t.Fatalf("exit %d, want 2\nstdout: %s\nstderr: %s", code, stdout, errs)
 			}
-			if !strings.Contains(errs, strconv.Quote(tc.word)+" is a shell") || !strings.Contains(errs, "-S sh") {
+			if !strings.Contains(errs, strconv.Quote(tc.word)+" is a shell") || !strings.Contains(errs, "-S sh") || !strings.Contains(errs, "single quotes") {
 				t.Errorf("stderr %q does not name %q and -S sh", errs, tc.word)
 			}
 			if n := strings.Count(strings.TrimRight(errs, "\n"), "\n"); n > 0 {
