@@ -425,8 +425,8 @@ func parseExec(fl *pflag.FlagSet, f execFlags, args []string) (*execSpec, error)
 
 // checkExecOutputs checks, before anything runs, every file the one-liner
 // writes: each --export-* and --save-suite by checkOutput's rule, a
-// --save-suite name that benchy run would not read back as the HCL suite
-// it holds, and (checkDistinctOutputs) two of them that name one file or
+// --save-suite file benchy exec did not write (checkSaveSuite) or a name
+// that benchy run would not read back as the HCL suite it holds, and (checkDistinctOutputs) two of them that name one file or
 // one that is a directory the run makes.
 func checkExecOutputs(f execFlags) error {
 	files := []namedPath{{"--save-suite", f.saveSuite}, {"--export-json", f.exportJSON}, {"--export-markdown", f.exportMarkdown}, {"--export-csv", f.exportCSV}}
@@ -436,6 +436,11 @@ func checkExecOutputs(f execFlags) error {
 		}
 	}
 	if p := f.saveSuite; p != "" {
+		// A file that is there is looked at first: a FIFO or a suite
+		// written by hand is refused whatever its name.
+		if err := checkSaveSuite(p); err != nil {
+			return err
+		}
 		switch {
 		case strings.HasSuffix(p, ".json"):
 			// The loader's rule (suites.Loader.parseSource).
@@ -1214,10 +1219,7 @@ func runExec(cmd *cobra.Command, f execFlags, args []string, stdout, stderr io.W
 	}
 	name := execSuiteName
 	if f.saveSuite != "" {
-		if err := checkSaveSuite(f.saveSuite); err != nil {
-			return err
-		}
-		name = f.saveSuite
+		name = f.saveSuite // checked by parseExec (checkExecOutputs)
 	}
 	cwd, err := os.Getwd()
 	if err != nil {
