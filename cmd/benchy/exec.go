@@ -78,7 +78,9 @@ command (or --reference) is the baseline, and every other command gets its
 relative difference from it with a jackknife confidence interval.
 
 Commands are split into words with shell rules (quotes and backslashes
-respected, no expansion); --shell SHELL (-S) runs each through SHELL -c
+respected, no expansion), and shell syntax outside quotes (|, &&, ;, >,
+2>&1, $VAR, $(...)) is refused rather than passed on as arguments;
+--shell SHELL (-S) runs each through SHELL -c
 instead, and the shell's own start-up is then part of every measurement
 (recorded, never subtracted). {NAME} in a command is replaced by the values
 of -P NAME MIN MAX [-D STEP] or -L NAME A,B,C; several parameters give every
@@ -167,7 +169,7 @@ func newExecCmd(stdout, stderr io.Writer) *cobra.Command {
 	fl.BoolVar(&f.force, "force", false, "with --out: replace an earlier run's files in DIR (only benchy's own)")
 	addFormatFlag(fl, &f.format, "report on stdout", reports.ReportFormats)
 	addColorFlag(fl, &f.color)
-	fl.StringVar(&f.saveSuite, "save-suite", "", "write the equivalent suite to FILE (benchy fmt's form), then run it")
+	fl.StringVar(&f.saveSuite, "save-suite", "", "write the equivalent suite to FILE (HCL in benchy fmt's form; not a .json name), then run it")
 	fl.BoolVar(&f.printSuite, "print-suite", false, "print the equivalent suite (after --save-suite, if given, writes it) and run nothing")
 	// hyperfine's flags that mean something else here: accepted by the
 	// parser so that using one gets its own message, not "unknown flag".
@@ -328,10 +330,8 @@ func parseExec(fl *pflag.FlagSet, f execFlags, args []string) (*execSpec, error)
 	if err := checkOrder(f.order); err != nil {
 		return nil, usagef("%v", err)
 	}
-	for _, e := range []struct{ flag, path string }{{"--export-json", f.exportJSON}, {"--export-markdown", f.exportMarkdown}, {"--export-csv", f.exportCSV}} {
-		if err := checkOutput(e.flag, e.path, nil, f.out); err != nil {
-			return nil, usagef("%v", err)
-		}
+	if err := checkExecOutputs(f); err != nil {
+		return nil, err
 	}
 	if f.warmup < 0 {
 		return nil, usagef("--warmup %d: the number of warm-up runs cannot be negative", f.warmup)
@@ -423,6 +423,62 @@ func parseExec(fl *pflag.FlagSet, f execFlags, args []string) (*execSpec, error)
 	return s, nil
 }
 
+// checkExecOutputs checks, before anything runs, every file the one-liner
+// writes: each --export-* and --save-suite by checkOutput's rule, a
+// --save-suite file benchy exec did not write (checkSaveSuite) or a name
+// that benchy run would not read back as the HCL suite it holds, and (checkDistinctOutputs) two of them that name one file or
+// one that is a directory the run makes.
+func checkExecOutputs(f execFlags) error {
+	files := []namedPath{{"--save-suite", f.saveSuite}, {"--export-json", f.exportJSON}, {"--export-markdown", f.exportMarkdown}, {"--export-csv", f.exportCSV}}
+	for _, e := range files[1:] {
+		if err := checkOutput(e.flag, e.path, nil, f.out); err != nil {
+			return usagef("%v", err)
+		}
+	}
+	if p := f.saveSuite; p != "" {
+		// A file that is there is looked at first: a FIFO or a suite
+		// written by hand is refused whatever its name.
+		if err := checkSaveSuite(p); err != nil {
+			return err
+		}
+		switch {
+		case strings.HasSuffix(p, ".json"):
+			// The loader's rule (suites.Loader.parseSource).
+			return usagef("--save-suite %s: benchy exec writes the suite in HCL, and a suite file whose name ends in .json is read as JSON, so benchy run %s would refuse it; give a name such as %s", p, p, strings.TrimSuffix(strings.TrimSuffix(p, ".json"), ".benchy")+".benchy.hcl")
+		case suites.IsStdin(p):
+			return usagef("--save-suite %s: benchy run %s reads a suite from standard input, not from a file; give a file name such as %s", p, p, execSuiteName)
+		}
+		// The run's own files in --out's tree are refused as for an
+		// export; and the suite is saved before the run makes any
+		// directory, so its directory must exist now.
+		for _, runDir := range []string{f.out, ""} {
+			if err := checkOutput("--save-suite", p, nil, runDir); err != nil {
+				return usagef("%v", err)
+			}
+		}
+	}
+	var dirs []namedPath
+	if f.out != "" {
+		suite := execSuiteName
+		if f.saveSuite != "" {
+			suite = f.saveSuite
+		}
+		dirs = []namedPath{
+			{"the run directory --out", f.out},
+			{"the suite directory under --out", filepath.Join(f.out, suiteDirName(results.Suite{Path: suite}.Name()))},
+		}
+	} else {
+		dirs = []namedPath{
+			{"the default --out folder", defaultOutBase},
+			{"the link to the latest run", filepath.Join(defaultOutBase, latestLink)},
+		}
+	}
+	if err := checkDistinctOutputs(files, dirs); err != nil {
+		return usagef("%v", err)
+	}
+	return nil
+}
+
 // shellArgv returns the argv that runs a command string, or nil to run
 // commands directly.
 func shellArgv(f execFlags) ([]string, error) {
@@ -462,7 +518,178 @@ func commandWords(text, what string, shell []string) ([]string, error) {
 	if len(words) == 0 || words[0] == "" {
 		return nil, usagef("%s %q has no program to run", what, text)
 	}
+	if word, kind := shellSyntax(text); word != "" {
+		return nil, usagef("%s %q: %q is %s, and without a shell benchy exec passes it to the program as it is; run the command through a shell with -S sh (the shell's start-up is then measured), or put the word in single quotes to pass it literally", what, text, word, kind)
+	}
 	return words, nil
+}
+
+// How a rune of a command word was written: bare, in single or double
+// quotes, or after a backslash.
+const (
+	runeBare = iota
+	runeSingleQuoted
+	runeDoubleQuoted
+	runeEscaped
+)
+
+// quotedWord is a command word as shlex.Split gives it, with how each of
+// its runes was written.
+type quotedWord struct {
+	runes []rune
+	how   []int
+}
+
+// splitQuoted splits text into words as shlex.Split does, with the same
+// states (a word that starts with # starts a comment up to the end of the
+// line, and a backslash in double quotes escapes any rune), keeping how
+// each rune was written. ok is false for text shlex.Split refuses (an
+// unclosed quote, a trailing backslash).
+func splitQuoted(text string) (words []quotedWord, ok bool) {
+	const (
+		start = iota
+		inWord
+		escaping
+		escapingQuoted
+		doubleQuoted
+		singleQuoted
+		comment
+	)
+	var w *quotedWord
+	state := start
+	add := func(r rune, how int) {
+		w.runes = append(w.runes, r)
+		w.how = append(w.how, how)
+	}
+	rs := []rune(text)
+	for i := 0; i <= len(rs); i++ {
+		end := i == len(rs)
+		var r rune
+		if !end {
+			r = rs[i]
+		}
+		space := !end && strings.ContainsRune(" \t\r\n", r)
+		switch state {
+		case start:
+			if end || space {
+				continue
+			}
+			if r == '#' {
+				state = comment
+				continue
+			}
+			words = append(words, quotedWord{})
+			w = &words[len(words)-1]
+			switch r {
+			case '"':
+				state = doubleQuoted
+			case '\'':
+				state = singleQuoted
+			case '\\':
+				state = escaping
+			default:
+				add(r, runeBare)
+				state = inWord
+			}
+		case inWord:
+			switch {
+			case end || space:
+				state = start
+			case r == '"':
+				state = doubleQuoted
+			case r == '\'':
+				state = singleQuoted
+			case r == '\\':
+				state = escaping
+			default:
+				add(r, runeBare)
+			}
+		case escaping, escapingQuoted:
+			if end {
+				return nil, false
+			}
+			add(r, runeEscaped)
+			if state == escaping {
+				state = inWord
+			} else {
+				state = doubleQuoted
+			}
+		case doubleQuoted:
+			switch {
+			case end:
+				return nil, false
+			case r == '"':
+				state = inWord
+			case r == '\\':
+				state = escapingQuoted
+			default:
+				add(r, runeDoubleQuoted)
+			}
+		case singleQuoted:
+			switch {
+			case end:
+				return nil, false
+			case r == '\'':
+				state = inWord
+			default:
+				add(r, runeSingleQuoted)
+			}
+		case comment:
+			if r == '\n' {
+				state = start
+			}
+		}
+	}
+	return words, true
+}
+
+// expansionStart are the runes after a $ that make it a shell's
+// parameter expansion: a name, ${, a positional or a special parameter.
+const expansionStart = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_0123456789{?!$@*#"
+
+// shellSyntax finds the first word of a command run without a shell that a
+// shell would not pass on as it is, and says what it is (kind): one with
+// an operator character outside quotes (| & ; < > ( ), so "&&", "2>&1" and
+// "a;" alike), or one with a $ expansion ($NAME, ${NAME}, $1, $?, $(...))
+// or a backquote outside single quotes (double quotes do not stop a shell
+// expanding them). Quoted or escaped, each is a literal argument. word is
+// "" when there is none.
+func shellSyntax(text string) (word, kind string) {
+	words, ok := splitQuoted(text)
+	if !ok {
+		return "", ""
+	}
+	for _, w := range words {
+		for i, r := range w.runes {
+			how := w.how[i]
+			if how == runeBare {
+				switch r {
+				case '|':
+					kind = "a shell pipe or list operator"
+				case '&', ';':
+					kind = "a shell list operator"
+				case '<', '>':
+					kind = "a shell redirection"
+				case '(', ')':
+					kind = "a shell subshell"
+				}
+			}
+			if how == runeBare || how == runeDoubleQuoted {
+				switch {
+				case r == '`':
+					kind = "a shell command substitution"
+				case r == '$' && i+1 < len(w.runes) && w.how[i+1] == how && w.runes[i+1] == '(':
+					kind = "a shell command substitution"
+				case r == '$' && i+1 < len(w.runes) && w.how[i+1] == how && strings.ContainsRune(expansionStart, w.runes[i+1]):
+					kind = "a shell expansion"
+				}
+			}
+			if kind != "" {
+				return string(w.runes), kind
+			}
+		}
+	}
+	return "", ""
 }
 
 // unquoteErr words shlex's errors for a command line.
@@ -992,17 +1219,16 @@ func runExec(cmd *cobra.Command, f execFlags, args []string, stdout, stderr io.W
 	}
 	name := execSuiteName
 	if f.saveSuite != "" {
-		if err := checkSaveSuite(f.saveSuite); err != nil {
-			return err
-		}
-		name = f.saveSuite
+		name = f.saveSuite // checked by parseExec (checkExecOutputs)
 	}
 	cwd, err := os.Getwd()
 	if err != nil {
 		return withCode(exitEnvironment, err)
 	}
 	// The suite is checked before it is printed or saved: either is a
-	// suite that benchy run would refuse otherwise.
+	// suite that benchy run would refuse otherwise. It is loaded under
+	// its --save-suite name (which names the suite and its results
+	// directory); checkExecOutputs refused a name read as JSON.
 	l := newSuiteLoader(nil, nil)
 	plan, diags := l.LoadSource(name, src, cwd)
 	if diags.HasErrors() || plan == nil {

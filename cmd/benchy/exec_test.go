@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/google/shlex"
+
 	"github.com/benchy-dev/benchy/internal/golden"
 	"github.com/benchy-dev/benchy/results"
 )
@@ -106,6 +108,9 @@ func TestExecBadInput(t *testing.T) {
 		{[]string{"-N", "-S", "bash", "true"}, "give one of them"},
 		{[]string{"--timeout", "soon", "true"}, "Invalid duration"},
 		{[]string{"-L", "p", "a/b,c", "cat {p}"}, "a/b"},
+		{[]string{"--save-suite", "y.json", "true"}, "--save-suite y.json: benchy exec writes the suite in HCL, and a suite file whose name ends in .json is read as JSON, so benchy run y.json would refuse it; give a name such as y.benchy.hcl"},
+		{[]string{"--print-suite", "--save-suite", "y.benchy.json", "true"}, "give a name such as y.benchy.hcl"},
+		{[]string{"--save-suite", "-", "true"}, "benchy run - reads a suite from standard input"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			out := t.TempDir()
@@ -485,5 +490,120 @@ func TestExecRedactsCredentialsInCommands(t *testing.T) {
 				t.Errorf("%s records %q", filepath.Base(f), leak)
 			}
 		}
+	}
+}
+
+// TestExecShellSyntax: a command run without a shell that holds shell
+// syntax outside quotes (an operator, a redirection, an expansion) is
+// refused with exit 2, naming the command and the word and saying how to
+// run it through a shell; quoted or escaped, the same characters are
+// literal arguments, and with -S the shell gets the command as it is.
+func TestExecShellSyntax(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		word string // "" when accepted
+	}{
+		{[]string{"sleep 0.1", "true && sleep 0.2"}, "&&"},
+		{[]string{"true || false"}, "||"},
+		{[]string{"seq 10 | wc -l"}, "|"},
+		{[]string{"sleep 1 &"}, "&"},
+		{[]string{"true ; true"}, ";"},
+		{[]string{"case x in x) ;; esac"}, "x)"},
+		{[]string{"echo hi > /dev/null"}, ">"},
+		{[]string{"echo hi >> log"}, ">>"},
+		{[]string{"wc -l < nums.txt"}, "<"},
+		{[]string{"cat << EOF"}, "<<"},
+		{[]string{"ls 2> /dev/null"}, "2>"},
+		{[]string{"ls x 2>&1"}, "2>&1"},
+		{[]string{"ls &> log"}, "&>"},
+		{[]string{"ls |& wc"}, "|&"},
+		{[]string{"echo hi >/dev/null"}, ">/dev/null"},
+		{[]string{"make clean; make"}, "clean;"},
+		{[]string{"true&&sleep 1"}, "true&&sleep"},
+		{[]string{"(cd src && make)"}, "(cd"},
+		{[]string{"echo $HOME"}, "$HOME"},
+		{[]string{"echo ${HOME}"}, "${HOME}"},
+		{[]string{"echo --prefix=$HOME/x"}, "--prefix=$HOME/x"},
+		{[]string{`echo "$HOME"`}, "$HOME"},
+		{[]string{"echo $1 $?"}, "$1"},
+		{[]string{"echo $(date)"}, "$(date)"},
+		{[]string{"echo `date`"}, "`date`"},
+		{[]string{"--setup", "sync; true", "true"}, "sync;"},
+		{[]string{"--prepare", "echo 3 > /proc/sys/vm/drop_caches", "true"}, ">"},
+		{[]string{"--reference", "true | true", "true"}, "|"},
+		// Literal arguments.
+		{[]string{`echo '$HOME' "|" '&&' \; \> \$HOME "\$HOME" 'a|b' "x>y"`}, ""},
+		{[]string{`grep -c 'a$' log`, `sed s/a$/b/ log`, `echo $ 5$ cost:$`}, ""},
+		{[]string{`awk '{ print $1 }' log`, "echo a # | comment"}, ""},
+		{[]string{"-L", "n", "1,2", "sleep 0.0{n}", "echo {n}"}, ""},
+		{[]string{"-S", "sh", "true && sleep 0.2", "echo $HOME > /dev/null", "echo `date` $(date) | wc"}, ""},
+		{[]string{"--shell=sh", "--setup", "sync; true", "seq 3 | wc -l"}, ""},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			code, stdout, errs := benchy(t, append([]string{"exec", "--print-suite"}, tc.args...)...)
+			if tc.word == "" {
+				if code != 0 {
+					t.Fatalf("exit %d, want 0: %s", code, errs)
+				}
+				return
+			}
+			if code != exitUsage || stdout != "" {
+				t.Fatalf("exit %d, want 2\nstdout: %s\nstderr: %s", code, stdout, errs)
+			}
+			if !strings.Contains(errs, strconv.Quote(tc.word)+" is a shell") || !strings.Contains(errs, "-S sh") || !strings.Contains(errs, "single quotes") {
+				t.Errorf("stderr %q does not name %q and -S sh", errs, tc.word)
+			}
+			if n := strings.Count(strings.TrimRight(errs, "\n"), "\n"); n > 0 {
+				t.Errorf("stderr has %d lines, want 1:\n%s", n+1, errs)
+			}
+		})
+	}
+}
+
+// TestSplitQuotedMatchesShlex: the quote-keeping splitter behind
+// shellSyntax gives the words shlex.Split gives, and refuses what it
+// refuses.
+func TestSplitQuotedMatchesShlex(t *testing.T) {
+	for _, text := range []string{
+		"", "  ", "a", "a b\tc\nd", `a "b c" 'd e' f\ g`, `"a\"b" 'a\b' "a\\b"`, `a""b ''`,
+		`x#y # comment ' unclosed` + "\nnext", "#only", `"unclosed`, `'unclosed`, `trailing\`, `"esc\`,
+		`it\'s "x'y" 'x"y'`, "caf\u00e9 \u00fcber", `a\ `,
+	} {
+		want, werr := shlex.Split(text)
+		got, ok := splitQuoted(text)
+		if ok != (werr == nil) {
+			t.Errorf("%q: ok %v, shlex error %v", text, ok, werr)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		var words []string
+		for _, w := range got {
+			words = append(words, string(w.runes))
+			if len(w.how) != len(w.runes) {
+				t.Errorf("%q: %d runes, %d ways", text, len(w.runes), len(w.how))
+			}
+		}
+		if !slices.Equal(words, want) {
+			t.Errorf("%q: %q, shlex %q", text, words, want)
+		}
+	}
+}
+
+// TestExecSaveSuiteNames: a --save-suite name that benchy reads as HCL is
+// saved and loads again; one it would read as JSON is refused (see
+// TestExecBadInput) rather than saved as a file benchy run cannot load.
+func TestExecSaveSuiteNames(t *testing.T) {
+	for _, name := range []string{"y.benchy.hcl", "y.hcl", "y.JSON", "y.json.hcl", "y"} {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), name)
+			if code, _, errs := benchy(t, "exec", "--print-suite", "--save-suite", path, "true"); code != 0 {
+				t.Fatalf("exec: exit %d: %s", code, errs)
+			}
+			if code, _, errs := benchy(t, "validate", path); code != 0 {
+				t.Errorf("the saved suite does not load: exit %d: %s", code, errs)
+			}
+		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -95,4 +96,125 @@ func unwrapPathError(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// namedPath is a path a command writes, with the flag that names it.
+type namedPath struct{ flag, path string }
+
+// checkDistinctOutputs is the rule for a command that writes several
+// files: it refuses, as a usage error (exit 2) before any work, two of
+// files that would write the same file, and one of files that is a
+// directory in dirs (one the command makes, such as its run directory) or
+// a directory above one, which the command would make before it writes
+// the file. The message names both flags. Empty paths are left out.
+//
+// Two paths are the same file when the file a write replaces is the same
+// (the directory resolved, symbolic links followed, then the name; a link
+// named as the output is itself replaced, see atomicfile.Write) or when
+// both exist now and are one file (a link to the other included). A
+// stream (a character device such as /dev/null, a FIFO, a socket, or a
+// process's open file such as /dev/stdout) may be named more than once:
+// each output is written to it in turn and none replaces another.
+func checkDistinctOutputs(files, dirs []namedPath) error {
+	var seen []namedPath
+	for _, f := range files {
+		if f.path == "" {
+			continue
+		}
+		refuse := func(format string, args ...any) error {
+			return withCode(exitUsage, fmt.Errorf("%s %s: %s", f.flag, f.path, fmt.Sprintf(format, args...)))
+		}
+		key := writeTarget(f.path)
+		for _, d := range dirs {
+			if d.path == "" {
+				continue
+			}
+			dkey := resolveExisting(absClean(d.path))
+			if dkey == key {
+				return refuse("is %s %s, which the run makes; give the file another name", d.flag, d.path)
+			}
+			if rel, err := filepath.Rel(key, dkey); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+				return refuse("is a directory above %s %s, which the run makes; give the file another name", d.flag, d.path)
+			}
+		}
+		if isStream(f.path) {
+			continue
+		}
+		for _, s := range seen {
+			if key == writeTarget(s.path) || sameExistingFile(f.path, s.path) {
+				return refuse("%s %s names the same file, and one would replace the other; give each output its own file", s.flag, s.path)
+			}
+		}
+		seen = append(seen, f)
+	}
+	return nil
+}
+
+// writeTarget is the file that writing path replaces: path made absolute,
+// its directory with symbolic links resolved (as far as it exists), and
+// its last element as it is.
+func writeTarget(path string) string {
+	abs := absClean(path)
+	return filepath.Join(resolveExisting(filepath.Dir(abs)), filepath.Base(abs))
+}
+
+// resolveExisting is the absolute, clean path abs with the symbolic links
+// of its longest existing prefix resolved; the elements below that prefix,
+// which do not exist yet, are kept as they are.
+func resolveExisting(abs string) string {
+	rest := ""
+	for p := abs; ; p = filepath.Dir(p) {
+		if r, err := filepath.EvalSymlinks(p); err == nil {
+			return filepath.Join(r, rest)
+		}
+		if filepath.Dir(p) == p {
+			return abs
+		}
+		rest = filepath.Join(filepath.Base(p), rest)
+	}
+}
+
+// sameExistingFile reports whether a and b both exist and are one file,
+// symbolic links followed.
+func sameExistingFile(a, b string) bool {
+	sa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	sb, err := os.Stat(b)
+	return err == nil && os.SameFile(sa, sb)
+}
+
+// procFDDir matches a process's directory of open files once resolved,
+// the directory /dev/stdout and /dev/fd/N lead to.
+var procFDDir = regexp.MustCompile(`^/proc/[^/]+(/task/[^/]+)?/fd$`)
+
+// isStream reports whether writing path writes to a stream rather than
+// replacing a file, by atomicfile.Write's rule: path (or the file its
+// symbolic links lead to) is a device, FIFO or socket, or a link among
+// them leads through a process's open files (/dev/stdout, /dev/fd/N,
+// /proc/self/fd/N), whatever file that is.
+func isStream(path string) bool {
+	hop := path
+	for range 40 {
+		st, err := os.Lstat(hop)
+		if err != nil {
+			return false
+		}
+		if st.Mode()&fs.ModeSymlink == 0 {
+			return st.Mode()&(fs.ModeDevice|fs.ModeCharDevice|fs.ModeNamedPipe|fs.ModeSocket) != 0
+		}
+		if dir, err := filepath.EvalSymlinks(filepath.Dir(hop)); err == nil && procFDDir.MatchString(filepath.ToSlash(dir)) {
+			return true
+		}
+		target, err := os.Readlink(hop)
+		if err != nil {
+			return false
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(hop), target)
+		}
+		hop = target
+	}
+	return false
 }
