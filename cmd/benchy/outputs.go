@@ -21,8 +21,8 @@ import (
 // Refused: a directory; a path whose parent is missing or not a
 // directory; one of the inputs (the same file, or the same cleaned path
 // when it does not exist yet); a benchy run's own files (results.json or
-// journal.jsonl in a directory that holds a run, and any of runFiles in
-// runDir's tree). "" and "-" (stdout) pass.
+// journal.jsonl in a directory that holds a run, and any of runFiles or the
+// run's lock in runDir's tree). "" and "-" (stdout) pass.
 func checkOutput(flag, path string, inputs []string, runDir string) error {
 	if path == "" || path == "-" {
 		return nil
@@ -46,7 +46,7 @@ func checkOutput(flag, path string, inputs []string, runDir string) error {
 			under = rel
 		}
 	}
-	if under != "" && slices.Contains(runFiles, filepath.Base(path)) {
+	if under != "" && (slices.Contains(runFiles, filepath.Base(path)) || filepath.Base(path) == lockName) {
 		return refuse("is in the run directory %s, where the run writes its own %s; write the output elsewhere", runDir, filepath.Base(path))
 	}
 	pst, err := os.Stat(parent)

@@ -52,6 +52,7 @@ func TestOutputRefusals(t *testing.T) {
 		{"report under a file", []string{"report", plain, "-o", filepath.Join(plain, "r.md")}, "not a directory"},
 		{"compare onto its input", []string{"compare", plain, res, "-o", plain}, "is one of the inputs"},
 		{"exec export onto its own results", []string{"exec", "true", "--blocks", "2", "-o", filepath.Join(tmp, "self"), "--export-json", filepath.Join(tmp, "self", "exec", "results.json")}, "is in the run directory"},
+		{"exec export onto the run's lock", []string{"exec", "true", "--blocks", "2", "-o", filepath.Join(tmp, "self"), "--export-json", filepath.Join(tmp, "self", lockName)}, "is in the run directory"},
 		{"exec export onto an earlier run", []string{"exec", "true", "--blocks", "2", "-o", filepath.Join(tmp, "self"), "--export-csv", res}, "is a file of the benchy run"},
 		{"exec export into a missing directory", []string{"exec", "true", "--blocks", "2", "-o", filepath.Join(tmp, "self"), "--export-json", filepath.Join(tmp, "none", "x.json")}, "does not exist"},
 		{"exec export into a directory", []string{"exec", "true", "--blocks", "2", "-o", filepath.Join(tmp, "self"), "--export-markdown", tmp}, "is a directory"},
