@@ -1256,7 +1256,7 @@ func runExec(cmd *cobra.Command, f execFlags, args []string, stdout, stderr io.W
 	defer in.release()
 	var exportErr error
 	rf := runFlags{out: f.out, force: f.force, format: spec.format, color: f.color, finished: func(doc *results.Document) {
-		exportErr = writeExecExports(doc, f, execCommandLines(plan, spec))
+		exportErr = writeExecExports(stdout, doc, f, execCommandLines(plan, spec))
 	}}
 	// --seed is in the suite's run block, as the other flags are.
 	runErr := runPlans(in, []*suites.Plan{plan}, rf, suites.Overrides{}, stdout, stderr)
@@ -1267,8 +1267,8 @@ func runExec(cmd *cobra.Command, f execFlags, args []string, stdout, stderr io.W
 }
 
 // writeExecExports writes the hyperfine-shaped exports of the run's
-// results.
-func writeExecExports(doc *results.Document, f execFlags, commands map[string]string) error {
+// results; an export to "-" goes to stdout, after the report.
+func writeExecExports(stdout io.Writer, doc *results.Document, f execFlags, commands map[string]string) error {
 	if f.exportJSON == "" && f.exportMarkdown == "" && f.exportCSV == "" {
 		return nil
 	}
@@ -1284,6 +1284,12 @@ func writeExecExports(doc *results.Document, f execFlags, commands map[string]st
 		var b strings.Builder
 		if err := reports.Render(&b, h, e.format, reports.Options{}); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", e.path, err))
+			continue
+		}
+		if e.path == "-" { // standard output, as for benchy report -o
+			if _, err := io.WriteString(stdout, b.String()); err != nil {
+				errs = append(errs, fmt.Errorf("standard output: %w", err))
+			}
 			continue
 		}
 		if err := writeFileAtomic(e.path, []byte(b.String())); err != nil {

@@ -607,3 +607,17 @@ func TestExecSaveSuiteNames(t *testing.T) {
 		})
 	}
 }
+
+// TestExecExportToStdout: an export named "-" goes to standard output, as
+// benchy report -o - does, and makes no file named "-".
+func TestExecExportToStdout(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	code, stdout, errs := benchy(t, "exec", "true", "--blocks", "2", "-o", filepath.Join(dir, "out"), "--export-csv", "-", "--color", "never")
+	if code != 0 || !strings.Contains(stdout, "\ncommand,mean,stddev,median,") {
+		t.Fatalf("exit %d; stdout lacks the CSV:\n%s\nstderr: %s", code, stdout, errs)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "-")); err == nil {
+		t.Error(`a file named "-" was written`)
+	}
+}

@@ -195,6 +195,9 @@ var procFDDir = regexp.MustCompile(`^/proc/[^/]+(/task/[^/]+)?/fd$`)
 // them leads through a process's open files (/dev/stdout, /dev/fd/N,
 // /proc/self/fd/N), whatever file that is.
 func isStream(path string) bool {
+	if path == "-" { // standard output
+		return true
+	}
 	hop := path
 	for range 40 {
 		st, err := os.Lstat(hop)
