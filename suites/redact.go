@@ -12,12 +12,14 @@ import (
 	"net/url"
 	"sort"
 	"strings"
-	"unicode"
 
 	"github.com/benchy-dev/benchy/internal/secrets"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+	"github.com/zclconf/go-cty/cty/function/stdlib"
 )
 
 // SensitiveValue is what diagnostics show in place of a sensitive value.
@@ -62,39 +64,38 @@ func (p *Plan) secrets() []string {
 }
 
 // derivedForms is what the suite language's functions that map a whole
-// string to another one make of s: upper, lower, title, urlencode,
-// base64encode (and the URL-safe and unpadded forms of base64), the JSON
-// escape that jsonencode writes, and the hex and base64 digests (md5,
-// sha1, sha256, sha512, base64sha256, base64sha512). A secret computed any
-// other way (substr, replace, a part of split, format with padding) is
-// not recognised; docs/suites.md lists both.
+// string to another one make of s: upper, lower, title and the JSON escape
+// that jsonencode (and format's %q) writes, computed by the very functions
+// a suite calls, so that they cannot drift apart. It also holds encodings
+// that no suite function makes but an arm's program may print: the
+// URL-encoded form (with "+" and "%20" for spaces), base64 (standard,
+// URL-safe and unpadded), the md5, sha1, sha256 and sha512 hex digests and
+// the sha256 and sha512 base64 digests. A secret computed any other way
+// (substr, replace, a part of split, format with padding) is not
+// recognised; docs/suites.md lists both.
 func derivedForms(s string) []string {
 	b := []byte(s)
-	forms := []string{
-		strings.ToUpper(s), strings.ToLower(s), title(s),
+	var forms []string
+	for _, f := range []function.Function{stdlib.UpperFunc, stdlib.LowerFunc, stdlib.TitleFunc, stdlib.JSONEncodeFunc} {
+		v, err := f.Call([]cty.Value{cty.StringVal(s)})
+		if err != nil || !v.IsKnown() || v.IsNull() || !v.Type().Equals(cty.String) {
+			continue
+		}
+		out := v.AsString()
+		if f == stdlib.JSONEncodeFunc { // the escaped string, without its quotes
+			out = strings.TrimSuffix(strings.TrimPrefix(out, `"`), `"`)
+		}
+		forms = append(forms, out)
+	}
+	forms = append(forms,
 		url.QueryEscape(s), strings.ReplaceAll(url.QueryEscape(s), "+", "%20"),
 		base64.StdEncoding.EncodeToString(b), base64.RawStdEncoding.EncodeToString(b),
 		base64.URLEncoding.EncodeToString(b), base64.RawURLEncoding.EncodeToString(b),
-	}
-	if j, err := json.Marshal(s); err == nil {
-		forms = append(forms, string(j[1:len(j)-1]))
-	}
+	)
 	m5, s1, s256, s512 := md5.Sum(b), sha1.Sum(b), sha256.Sum256(b), sha512.Sum512(b)
 	forms = append(forms, hex.EncodeToString(m5[:]), hex.EncodeToString(s1[:]), hex.EncodeToString(s256[:]), hex.EncodeToString(s512[:]),
 		base64.StdEncoding.EncodeToString(s256[:]), base64.StdEncoding.EncodeToString(s512[:]))
 	return forms
-}
-
-// title upper-cases the first letter of every word, as HCL's title does.
-func title(s string) string {
-	prev := ' '
-	return strings.Map(func(r rune) rune {
-		defer func() { prev = r }()
-		if unicode.IsSpace(prev) {
-			return unicode.ToUpper(r)
-		}
-		return r
-	}, s)
 }
 
 // jsonLeaves appends the strings and numbers (as written) inside v.

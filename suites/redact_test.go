@@ -1,7 +1,11 @@
 package suites
 
 import (
+	"crypto/md5"
+	"crypto/sha1"
 	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"strings"
@@ -203,30 +207,42 @@ func FuzzRedactJSON(f *testing.F) {
 }
 
 // TestRedactDerivedForms: a value that a one-to-one string function of
-// the suite language computed from a secret (upper(var.token),
-// base64encode, sha256, urlencode) is redacted as the secret is, inside
-// other text too; a fragment (substr) is not, as docs/suites.md says.
+// the suite language computed from a secret (upper, lower, title, the
+// escape jsonencode writes), or an encoding of it that an arm's program
+// may print (URL encoding, base64, hex and base64 digests), is redacted as
+// the secret is, inside other text too; a fragment (substr) is not, as
+// docs/suites.md says.
 func TestRedactDerivedForms(t *testing.T) {
-	const secret = "Hunter2 Token"
+	const secret = "Hunter2 Token/ä<"
 	p := &Plan{Variables: []Variable{{Name: "token", Sensitive: true, Value: json.RawMessage(`"` + secret + `"`)}}}
-	for _, derived := range []string{
-		"HUNTER2 TOKEN", "hunter2 token", "Hunter2 Token",
-		"SHVudGVyMiBUb2tlbg==", "SHVudGVyMiBUb2tlbg", "Hunter2+Token", "Hunter2%20Token",
-		sha256hex(secret),
+	b := []byte(secret)
+	m5, s1, s256, s512 := md5.Sum(b), sha1.Sum(b), sha256.Sum256(b), sha512.Sum512(b)
+	for _, tt := range []struct{ form, derived string }{
+		{"upper", "HUNTER2 TOKEN/Ä<"},
+		{"lower", "hunter2 token/ä<"},
+		{"title", "Hunter2 Token/Ä<"},
+		{"jsonencode escape", `Hunter2 Token/ä\u003c`},
+		{"urlencode", "Hunter2+Token%2F%C3%A4%3C"},
+		{"urlencode with %20", "Hunter2%20Token%2F%C3%A4%3C"},
+		{"base64", base64.StdEncoding.EncodeToString(b)},
+		{"base64 unpadded", base64.RawStdEncoding.EncodeToString(b)},
+		{"base64 URL-safe", base64.URLEncoding.EncodeToString(b)},
+		{"base64 URL-safe unpadded", base64.RawURLEncoding.EncodeToString(b)},
+		{"md5", hex.EncodeToString(m5[:])},
+		{"sha1", hex.EncodeToString(s1[:])},
+		{"sha256", hex.EncodeToString(s256[:])},
+		{"sha512", hex.EncodeToString(s512[:])},
+		{"base64 sha256", base64.StdEncoding.EncodeToString(s256[:])},
+		{"base64 sha512", base64.StdEncoding.EncodeToString(s512[:])},
 	} {
-		in := "Authorization: " + derived + " (derived)"
-		if got := p.Redact(in); strings.Contains(got, derived) {
-			t.Errorf("%q survived: %q", derived, got)
+		in := "Authorization: " + tt.derived + " (derived)"
+		if got := p.Redact(in); strings.Contains(got, tt.derived) || got != "Authorization: (sensitive) (derived)" {
+			t.Errorf("%s: %q became %q", tt.form, tt.derived, got)
 		}
 	}
 	if got := p.Redact("prefix Hunt only"); got != "prefix Hunt only" {
 		t.Errorf("a fragment was redacted: %q", got)
 	}
-}
-
-func sha256hex(s string) string {
-	h := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(h[:])
 }
 
 // TestRedactJSONArmOutput: worker info keys and values, metric names and
