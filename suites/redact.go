@@ -123,8 +123,12 @@ func (p *Plan) HasSecrets() bool { return len(p.secrets()) > 0 }
 // Redact replaces every occurrence of a sensitive variable's string value
 // (of at least three characters), and of the forms derivedForms lists, in
 // s with (sensitive).
-func (p *Plan) Redact(s string) string {
-	for _, sec := range p.secrets() {
+func (p *Plan) Redact(s string) string { return replaceSecrets(p.secrets(), s) }
+
+// replaceSecrets replaces every occurrence of secs (longest first) in s
+// with (sensitive).
+func replaceSecrets(secs []string, s string) string {
+	for _, sec := range secs {
 		s = strings.ReplaceAll(s, sec, redactedText)
 	}
 	return s
@@ -156,7 +160,7 @@ func (p *Plan) RedactJSON(b []byte) []byte {
 	if dec.Decode(&v) != nil {
 		return b
 	}
-	r := redactor{plan: p, numbers: map[string]bool{}, changed: new(bool)}
+	r := redactor{secs: secs, numbers: map[string]bool{}, changed: new(bool)}
 	for _, sec := range secs {
 		r.numbers[sec] = true
 	}
@@ -185,10 +189,15 @@ var untouchedKeys = map[string]bool{
 }
 
 type redactor struct {
-	plan    *Plan
+	secs    []string        // the secrets, computed once for the document
 	numbers map[string]bool // the secrets, to match numbers written the same way
 	changed *bool           // set when anything was redacted
 }
+
+func (r redactor) redact(s string) string { return replaceSecrets(r.secs, s) }
+
+// redactOutput is RedactOutput with the document's secrets.
+func (r redactor) redactOutput(s string) string { return secrets.RedactText(r.redact(s)) }
 
 // note returns out, noting whether it differs from in.
 func (r redactor) note(in, out string) string {
@@ -203,9 +212,9 @@ func (r redactor) value(v any, parent string) any {
 	switch x := v.(type) {
 	case string:
 		if armOutput[parent] {
-			return r.note(x, r.plan.RedactOutput(x))
+			return r.note(x, r.redactOutput(x))
 		}
-		return r.note(x, r.plan.Redact(x))
+		return r.note(x, r.redact(x))
 	case json.Number:
 		if parent == "config" && r.numbers[x.String()] {
 			*r.changed = true
@@ -233,9 +242,9 @@ func (r redactor) value(v any, parent string) any {
 			x[k] = r.value(e, child)
 		}
 		if namedKeys[parent] {
-			redact := r.plan.Redact
+			redact := r.redact
 			if armOutput[parent] || parent == "metrics" {
-				redact = r.plan.RedactOutput
+				redact = r.redactOutput
 			}
 			for k, e := range x {
 				if rk := r.note(k, redact(k)); rk != k {

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -275,5 +276,20 @@ func TestRedactJSONArmOutput(t *testing.T) {
 		if err := json.Unmarshal([]byte(out), &v); err != nil {
 			t.Errorf("not JSON: %v", err)
 		}
+	}
+}
+
+// BenchmarkRedactJSON redacts a results-sized document: a thousand runs
+// with an error text and metrics each.
+func BenchmarkRedactJSON(b *testing.B) {
+	p := &Plan{Variables: []Variable{{Name: "token", Sensitive: true, Value: json.RawMessage(`"Hunter2 Token"`)}}}
+	var runs []string
+	for i := 0; i < 1000; i++ {
+		runs = append(runs, fmt.Sprintf(`{"arm":"a/n=%d","error":"exit 1: HUNTER2 TOKEN refused","metrics":{"rate":%d}}`, i, i))
+	}
+	doc := []byte(`{"blocks":[{"runs":[` + strings.Join(runs, ",") + `]}]}`)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p.RedactJSON(doc)
 	}
 }
