@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"sort"
 	"strings"
@@ -144,7 +145,9 @@ func (p *Plan) RedactOutput(s string) string { return secrets.RedactText(p.Redac
 // (of at least three characters) inside the string values of the JSON
 // document b with (sensitive), and inside the keys of the maps that users,
 // arms and workers name (published.arms: arm instance names; a runner
-// configuration, worker info and metric names). What an arm printed or
+// configuration, an arm's env, worker info and metric names); two keys of
+// one map that redact to the same text stay apart as "(sensitive)" and
+// "(sensitive) (2)" (see redactKeys). What an arm printed or
 // said (stderr, reason, error, worker info) also goes through the
 // environment's secret rules, as RedactOutput does. Timestamps and digests
 // are left alone, since a numeric secret could match part of one and make
@@ -179,8 +182,10 @@ func (p *Plan) RedactJSON(b []byte) []byte {
 var armOutput = map[string]bool{"stderr": true, "reason": true, "error": true, "info": true}
 
 // namedKeys are the keys of maps whose own keys are names from a suite,
-// an arm or a worker, redacted as values are.
-var namedKeys = map[string]bool{"arms": true, "config": true, "info": true, "metrics": true}
+// an arm or a worker, redacted as values are: arm instance names
+// (published.arms), a runner configuration, an arm's environment, worker
+// info and metric names.
+var namedKeys = map[string]bool{"arms": true, "config": true, "env": true, "info": true, "metrics": true}
 
 // untouchedKeys hold timestamps and digests: never redacted.
 var untouchedKeys = map[string]bool{
@@ -246,15 +251,46 @@ func (r redactor) value(v any, parent string) any {
 			if armOutput[parent] || parent == "metrics" {
 				redact = r.redactOutput
 			}
-			for k, e := range x {
-				if rk := r.note(k, redact(k)); rk != k {
-					delete(x, k)
-					x[rk] = e
-				}
-			}
+			r.redactKeys(x, redact)
 		}
 	}
 	return v
+}
+
+// redactKeys renames the keys of m that hold a secret to what redact makes
+// of them. Keys that would show the same text are kept apart, never merged:
+// in the order of the real keys, the first takes the text, the next ones
+// the text followed by " (2)", " (3)" and so on, skipping names m already
+// has.
+func (r redactor) redactKeys(m map[string]any, redact func(string) string) {
+	type rename struct {
+		from, to string
+		val      any
+	}
+	var renames []rename
+	for k, e := range m {
+		if rk := redact(k); rk != k {
+			renames = append(renames, rename{k, rk, e})
+		}
+	}
+	if len(renames) == 0 {
+		return
+	}
+	*r.changed = true
+	sort.Slice(renames, func(i, j int) bool { return renames[i].from < renames[j].from })
+	for _, rn := range renames {
+		delete(m, rn.from)
+	}
+	for _, rn := range renames {
+		name := rn.to
+		for n := 2; ; n++ {
+			if _, taken := m[name]; !taken {
+				break
+			}
+			name = fmt.Sprintf("%s (%d)", rn.to, n)
+		}
+		m[name] = rn.val
+	}
 }
 
 // redactedText replaces a sensitive value in recorded text and data.
@@ -262,7 +298,8 @@ const redactedText = "(sensitive)"
 
 // Redacted returns a copy of the plan fit for printing: sensitive
 // variables show Redacted, and their string values are replaced wherever
-// they reached a name, a runner configuration, an environment or a command.
+// they reached a name, a runner configuration, an environment (variable
+// names too) or a command.
 // The source is left out, since it may hold a sensitive default.
 func (p *Plan) Redacted() *Plan {
 	q := *p

@@ -293,3 +293,54 @@ func BenchmarkRedactJSON(b *testing.B) {
 		p.RedactJSON(doc)
 	}
 }
+
+// TestRedactJSONKeys: the keys of the maps that hold names (an arm's env,
+// a runner configuration at any depth, worker info, metric names,
+// published arms) lose sensitive values as values do, and keys that would
+// read the same are kept apart, numbered in the order of the real keys,
+// without taking a name the map already has. The document's own field
+// names are not names from a suite and stay.
+func TestRedactJSONKeys(t *testing.T) {
+	p := &Plan{Variables: []Variable{
+		{Name: "a", Sensitive: true, Value: json.RawMessage(`"alpha-secret"`)},
+		{Name: "b", Sensitive: true, Value: json.RawMessage(`"beta-secret"`)},
+	}}
+	tests := []struct{ name, in, want string }{
+		{"env name",
+			`{"env":{"alpha-secret":"1","PATH":"/bin"}}`,
+			`{"env":{"(sensitive)":"1","PATH":"/bin"}}`},
+		{"env name inside a name",
+			`{"env":{"X_ALPHA-SECRET":"1"}}`,
+			`{"env":{"X_(sensitive)":"1"}}`},
+		{"two env names alike",
+			`{"env":{"beta-secret":"2","alpha-secret":"1"}}`,
+			`{"env":{"(sensitive)":"1","(sensitive) (2)":"2"}}`},
+		{"env names alike beside the marker itself",
+			`{"env":{"alpha-secret":"1","(sensitive)":"lit","(sensitive) (2)":"lit2","beta-secret":"2"}}`,
+			`{"env":{"(sensitive)":"lit","(sensitive) (2)":"lit2","(sensitive) (3)":"1","(sensitive) (4)":"2"}}`},
+		{"runner configuration, nested",
+			`{"config":{"env":{"alpha-secret":"1","beta-secret":"2"}}}`,
+			`{"config":{"env":{"(sensitive)":"1","(sensitive) (2)":"2"}}}`},
+		{"worker info",
+			`{"info":{"alpha-secret":1,"beta-secret":2}}`,
+			`{"info":{"(sensitive)":1,"(sensitive) (2)":2}}`},
+		{"metric names",
+			`{"metrics":{"alpha-secret-rate":1,"beta-secret-rate":2}}`,
+			`{"metrics":{"(sensitive)-rate":1,"(sensitive)-rate (2)":2}}`},
+		{"published arms",
+			`{"published":{"arms":{"a/t=alpha-secret":"1 ms"}}}`,
+			`{"published":{"arms":{"a/t=(sensitive)":"1 ms"}}}`},
+		{"the document's own field names stay",
+			`{"alpha-secret":"alpha-secret"}`,
+			`{"alpha-secret":"(sensitive)"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for range 5 { // map order must not matter
+				if got := string(p.RedactJSON([]byte(tt.in))); got != tt.want {
+					t.Fatalf("RedactJSON(%s)\n = %s\nwant %s", tt.in, got, tt.want)
+				}
+			}
+		})
+	}
+}
