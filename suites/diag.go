@@ -2,6 +2,7 @@ package suites
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -177,4 +178,22 @@ func polish(diags hcl.Diagnostics, idx map[rangeKey]string) {
 		d.Summary = "Incorrect attribute value type"
 		d.Detail = fmt.Sprintf("Inappropriate value for attribute %q: %s", name, msg)
 	}
+}
+
+// inSourceOrder sorts diags by where they start, those without a subject
+// last, and returns them. gohcl decodes a block's attributes in map order,
+// so its diagnostics would otherwise come out in a different order on
+// every load.
+func inSourceOrder(diags hcl.Diagnostics) hcl.Diagnostics {
+	sort.SliceStable(diags, func(i, j int) bool {
+		a, b := diags[i].Subject, diags[j].Subject
+		if a == nil || b == nil {
+			return a != nil
+		}
+		if a.Filename != b.Filename {
+			return a.Filename < b.Filename
+		}
+		return a.Start.Byte < b.Start.Byte
+	})
+	return diags
 }

@@ -27,7 +27,7 @@ type publishedBlock struct {
 // instance's context. It returns nil when the block had errors.
 func (ld *load) decodePublished(blk *hcl.Block, ctx *hcl.EvalContext) *Published {
 	var pb publishedBlock
-	diags := gohcl.DecodeBody(blk.Body, ctx, &pb)
+	diags := inSourceOrder(gohcl.DecodeBody(blk.Body, ctx, &pb))
 	ld.diags.addEval(diags)
 	if diags.HasErrors() {
 		return nil

@@ -9,15 +9,18 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"sort"
 	"strings"
-	"unicode"
 
 	"github.com/benchy-dev/benchy/internal/secrets"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+	"github.com/zclconf/go-cty/cty/function/stdlib"
 )
 
 // SensitiveValue is what diagnostics show in place of a sensitive value.
@@ -62,39 +65,38 @@ func (p *Plan) secrets() []string {
 }
 
 // derivedForms is what the suite language's functions that map a whole
-// string to another one make of s: upper, lower, title, urlencode,
-// base64encode (and the URL-safe and unpadded forms of base64), the JSON
-// escape that jsonencode writes, and the hex and base64 digests (md5,
-// sha1, sha256, sha512, base64sha256, base64sha512). A secret computed any
-// other way (substr, replace, a part of split, format with padding) is
-// not recognised; docs/suites.md lists both.
+// string to another one make of s: upper, lower, title and the JSON escape
+// that jsonencode (and format's %q) writes, computed by the very functions
+// a suite calls, so that they cannot drift apart. It also holds encodings
+// that no suite function makes but an arm's program may print: the
+// URL-encoded form (with "+" and "%20" for spaces), base64 (standard,
+// URL-safe and unpadded), the md5, sha1, sha256 and sha512 hex digests and
+// the sha256 and sha512 base64 digests. A secret computed any other way
+// (substr, replace, a part of split, format with padding) is not
+// recognised; docs/suites.md lists both.
 func derivedForms(s string) []string {
 	b := []byte(s)
-	forms := []string{
-		strings.ToUpper(s), strings.ToLower(s), title(s),
+	var forms []string
+	for _, f := range []function.Function{stdlib.UpperFunc, stdlib.LowerFunc, stdlib.TitleFunc, stdlib.JSONEncodeFunc} {
+		v, err := f.Call([]cty.Value{cty.StringVal(s)})
+		if err != nil || !v.IsKnown() || v.IsNull() || !v.Type().Equals(cty.String) {
+			continue
+		}
+		out := v.AsString()
+		if f == stdlib.JSONEncodeFunc { // the escaped string, without its quotes
+			out = strings.TrimSuffix(strings.TrimPrefix(out, `"`), `"`)
+		}
+		forms = append(forms, out)
+	}
+	forms = append(forms,
 		url.QueryEscape(s), strings.ReplaceAll(url.QueryEscape(s), "+", "%20"),
 		base64.StdEncoding.EncodeToString(b), base64.RawStdEncoding.EncodeToString(b),
 		base64.URLEncoding.EncodeToString(b), base64.RawURLEncoding.EncodeToString(b),
-	}
-	if j, err := json.Marshal(s); err == nil {
-		forms = append(forms, string(j[1:len(j)-1]))
-	}
+	)
 	m5, s1, s256, s512 := md5.Sum(b), sha1.Sum(b), sha256.Sum256(b), sha512.Sum512(b)
 	forms = append(forms, hex.EncodeToString(m5[:]), hex.EncodeToString(s1[:]), hex.EncodeToString(s256[:]), hex.EncodeToString(s512[:]),
 		base64.StdEncoding.EncodeToString(s256[:]), base64.StdEncoding.EncodeToString(s512[:]))
 	return forms
-}
-
-// title upper-cases the first letter of every word, as HCL's title does.
-func title(s string) string {
-	prev := ' '
-	return strings.Map(func(r rune) rune {
-		defer func() { prev = r }()
-		if unicode.IsSpace(prev) {
-			return unicode.ToUpper(r)
-		}
-		return r
-	}, s)
 }
 
 // jsonLeaves appends the strings and numbers (as written) inside v.
@@ -122,8 +124,12 @@ func (p *Plan) HasSecrets() bool { return len(p.secrets()) > 0 }
 // Redact replaces every occurrence of a sensitive variable's string value
 // (of at least three characters), and of the forms derivedForms lists, in
 // s with (sensitive).
-func (p *Plan) Redact(s string) string {
-	for _, sec := range p.secrets() {
+func (p *Plan) Redact(s string) string { return replaceSecrets(p.secrets(), s) }
+
+// replaceSecrets replaces every occurrence of secs (longest first) in s
+// with (sensitive).
+func replaceSecrets(secs []string, s string) string {
+	for _, sec := range secs {
 		s = strings.ReplaceAll(s, sec, redactedText)
 	}
 	return s
@@ -139,7 +145,9 @@ func (p *Plan) RedactOutput(s string) string { return secrets.RedactText(p.Redac
 // (of at least three characters) inside the string values of the JSON
 // document b with (sensitive), and inside the keys of the maps that users,
 // arms and workers name (published.arms: arm instance names; a runner
-// configuration, worker info and metric names). What an arm printed or
+// configuration, an arm's env, worker info and metric names); two keys of
+// one map that redact to the same text stay apart as "(sensitive)" and
+// "(sensitive) (2)" (see redactKeys). What an arm printed or
 // said (stderr, reason, error, worker info) also goes through the
 // environment's secret rules, as RedactOutput does. Timestamps and digests
 // are left alone, since a numeric secret could match part of one and make
@@ -155,7 +163,7 @@ func (p *Plan) RedactJSON(b []byte) []byte {
 	if dec.Decode(&v) != nil {
 		return b
 	}
-	r := redactor{plan: p, numbers: map[string]bool{}, changed: new(bool)}
+	r := redactor{secs: secs, numbers: map[string]bool{}, changed: new(bool)}
 	for _, sec := range secs {
 		r.numbers[sec] = true
 	}
@@ -174,8 +182,10 @@ func (p *Plan) RedactJSON(b []byte) []byte {
 var armOutput = map[string]bool{"stderr": true, "reason": true, "error": true, "info": true}
 
 // namedKeys are the keys of maps whose own keys are names from a suite,
-// an arm or a worker, redacted as values are.
-var namedKeys = map[string]bool{"arms": true, "config": true, "info": true, "metrics": true}
+// an arm or a worker, redacted as values are: arm instance names
+// (published.arms), a runner configuration, an arm's environment, worker
+// info and metric names.
+var namedKeys = map[string]bool{"arms": true, "config": true, "env": true, "info": true, "metrics": true}
 
 // untouchedKeys hold timestamps and digests: never redacted.
 var untouchedKeys = map[string]bool{
@@ -184,10 +194,15 @@ var untouchedKeys = map[string]bool{
 }
 
 type redactor struct {
-	plan    *Plan
+	secs    []string        // the secrets, computed once for the document
 	numbers map[string]bool // the secrets, to match numbers written the same way
 	changed *bool           // set when anything was redacted
 }
+
+func (r redactor) redact(s string) string { return replaceSecrets(r.secs, s) }
+
+// redactOutput is RedactOutput with the document's secrets.
+func (r redactor) redactOutput(s string) string { return secrets.RedactText(r.redact(s)) }
 
 // note returns out, noting whether it differs from in.
 func (r redactor) note(in, out string) string {
@@ -202,9 +217,9 @@ func (r redactor) value(v any, parent string) any {
 	switch x := v.(type) {
 	case string:
 		if armOutput[parent] {
-			return r.note(x, r.plan.RedactOutput(x))
+			return r.note(x, r.redactOutput(x))
 		}
-		return r.note(x, r.plan.Redact(x))
+		return r.note(x, r.redact(x))
 	case json.Number:
 		if parent == "config" && r.numbers[x.String()] {
 			*r.changed = true
@@ -232,19 +247,50 @@ func (r redactor) value(v any, parent string) any {
 			x[k] = r.value(e, child)
 		}
 		if namedKeys[parent] {
-			redact := r.plan.Redact
+			redact := r.redact
 			if armOutput[parent] || parent == "metrics" {
-				redact = r.plan.RedactOutput
+				redact = r.redactOutput
 			}
-			for k, e := range x {
-				if rk := r.note(k, redact(k)); rk != k {
-					delete(x, k)
-					x[rk] = e
-				}
-			}
+			r.redactKeys(x, redact)
 		}
 	}
 	return v
+}
+
+// redactKeys renames the keys of m that hold a secret to what redact makes
+// of them. Keys that would show the same text are kept apart, never merged:
+// in the order of the real keys, the first takes the text, the next ones
+// the text followed by " (2)", " (3)" and so on, skipping names m already
+// has.
+func (r redactor) redactKeys(m map[string]any, redact func(string) string) {
+	type rename struct {
+		from, to string
+		val      any
+	}
+	var renames []rename
+	for k, e := range m {
+		if rk := redact(k); rk != k {
+			renames = append(renames, rename{k, rk, e})
+		}
+	}
+	if len(renames) == 0 {
+		return
+	}
+	*r.changed = true
+	sort.Slice(renames, func(i, j int) bool { return renames[i].from < renames[j].from })
+	for _, rn := range renames {
+		delete(m, rn.from)
+	}
+	for _, rn := range renames {
+		name := rn.to
+		for n := 2; ; n++ {
+			if _, taken := m[name]; !taken {
+				break
+			}
+			name = fmt.Sprintf("%s (%d)", rn.to, n)
+		}
+		m[name] = rn.val
+	}
 }
 
 // redactedText replaces a sensitive value in recorded text and data.
@@ -252,7 +298,8 @@ const redactedText = "(sensitive)"
 
 // Redacted returns a copy of the plan fit for printing: sensitive
 // variables show Redacted, and their string values are replaced wherever
-// they reached a name, a runner configuration, an environment or a command.
+// they reached a name, a runner configuration, an environment (variable
+// names too) or a command.
 // The source is left out, since it may hold a sensitive default.
 func (p *Plan) Redacted() *Plan {
 	q := *p

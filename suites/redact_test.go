@@ -1,9 +1,14 @@
 package suites
 
 import (
+	"crypto/md5"
+	"crypto/sha1"
 	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -203,30 +208,42 @@ func FuzzRedactJSON(f *testing.F) {
 }
 
 // TestRedactDerivedForms: a value that a one-to-one string function of
-// the suite language computed from a secret (upper(var.token),
-// base64encode, sha256, urlencode) is redacted as the secret is, inside
-// other text too; a fragment (substr) is not, as docs/suites.md says.
+// the suite language computed from a secret (upper, lower, title, the
+// escape jsonencode writes), or an encoding of it that an arm's program
+// may print (URL encoding, base64, hex and base64 digests), is redacted as
+// the secret is, inside other text too; a fragment (substr) is not, as
+// docs/suites.md says.
 func TestRedactDerivedForms(t *testing.T) {
-	const secret = "Hunter2 Token"
+	const secret = "Hunter2 Token/ä<"
 	p := &Plan{Variables: []Variable{{Name: "token", Sensitive: true, Value: json.RawMessage(`"` + secret + `"`)}}}
-	for _, derived := range []string{
-		"HUNTER2 TOKEN", "hunter2 token", "Hunter2 Token",
-		"SHVudGVyMiBUb2tlbg==", "SHVudGVyMiBUb2tlbg", "Hunter2+Token", "Hunter2%20Token",
-		sha256hex(secret),
+	b := []byte(secret)
+	m5, s1, s256, s512 := md5.Sum(b), sha1.Sum(b), sha256.Sum256(b), sha512.Sum512(b)
+	for _, tt := range []struct{ form, derived string }{
+		{"upper", "HUNTER2 TOKEN/Ä<"},
+		{"lower", "hunter2 token/ä<"},
+		{"title", "Hunter2 Token/Ä<"},
+		{"jsonencode escape", `Hunter2 Token/ä\u003c`},
+		{"urlencode", "Hunter2+Token%2F%C3%A4%3C"},
+		{"urlencode with %20", "Hunter2%20Token%2F%C3%A4%3C"},
+		{"base64", base64.StdEncoding.EncodeToString(b)},
+		{"base64 unpadded", base64.RawStdEncoding.EncodeToString(b)},
+		{"base64 URL-safe", base64.URLEncoding.EncodeToString(b)},
+		{"base64 URL-safe unpadded", base64.RawURLEncoding.EncodeToString(b)},
+		{"md5", hex.EncodeToString(m5[:])},
+		{"sha1", hex.EncodeToString(s1[:])},
+		{"sha256", hex.EncodeToString(s256[:])},
+		{"sha512", hex.EncodeToString(s512[:])},
+		{"base64 sha256", base64.StdEncoding.EncodeToString(s256[:])},
+		{"base64 sha512", base64.StdEncoding.EncodeToString(s512[:])},
 	} {
-		in := "Authorization: " + derived + " (derived)"
-		if got := p.Redact(in); strings.Contains(got, derived) {
-			t.Errorf("%q survived: %q", derived, got)
+		in := "Authorization: " + tt.derived + " (derived)"
+		if got := p.Redact(in); strings.Contains(got, tt.derived) || got != "Authorization: (sensitive) (derived)" {
+			t.Errorf("%s: %q became %q", tt.form, tt.derived, got)
 		}
 	}
 	if got := p.Redact("prefix Hunt only"); got != "prefix Hunt only" {
 		t.Errorf("a fragment was redacted: %q", got)
 	}
-}
-
-func sha256hex(s string) string {
-	h := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(h[:])
 }
 
 // TestRedactJSONArmOutput: worker info keys and values, metric names and
@@ -259,5 +276,71 @@ func TestRedactJSONArmOutput(t *testing.T) {
 		if err := json.Unmarshal([]byte(out), &v); err != nil {
 			t.Errorf("not JSON: %v", err)
 		}
+	}
+}
+
+// BenchmarkRedactJSON redacts a results-sized document: a thousand runs
+// with an error text and metrics each.
+func BenchmarkRedactJSON(b *testing.B) {
+	p := &Plan{Variables: []Variable{{Name: "token", Sensitive: true, Value: json.RawMessage(`"Hunter2 Token"`)}}}
+	var runs []string
+	for i := 0; i < 1000; i++ {
+		runs = append(runs, fmt.Sprintf(`{"arm":"a/n=%d","error":"exit 1: HUNTER2 TOKEN refused","metrics":{"rate":%d}}`, i, i))
+	}
+	doc := []byte(`{"blocks":[{"runs":[` + strings.Join(runs, ",") + `]}]}`)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p.RedactJSON(doc)
+	}
+}
+
+// TestRedactJSONKeys: the keys of the maps that hold names (an arm's env,
+// a runner configuration at any depth, worker info, metric names,
+// published arms) lose sensitive values as values do, and keys that would
+// read the same are kept apart, numbered in the order of the real keys,
+// without taking a name the map already has. The document's own field
+// names are not names from a suite and stay.
+func TestRedactJSONKeys(t *testing.T) {
+	p := &Plan{Variables: []Variable{
+		{Name: "a", Sensitive: true, Value: json.RawMessage(`"alpha-secret"`)},
+		{Name: "b", Sensitive: true, Value: json.RawMessage(`"beta-secret"`)},
+	}}
+	tests := []struct{ name, in, want string }{
+		{"env name",
+			`{"env":{"alpha-secret":"1","PATH":"/bin"}}`,
+			`{"env":{"(sensitive)":"1","PATH":"/bin"}}`},
+		{"env name inside a name",
+			`{"env":{"X_ALPHA-SECRET":"1"}}`,
+			`{"env":{"X_(sensitive)":"1"}}`},
+		{"two env names alike",
+			`{"env":{"beta-secret":"2","alpha-secret":"1"}}`,
+			`{"env":{"(sensitive)":"1","(sensitive) (2)":"2"}}`},
+		{"env names alike beside the marker itself",
+			`{"env":{"alpha-secret":"1","(sensitive)":"lit","(sensitive) (2)":"lit2","beta-secret":"2"}}`,
+			`{"env":{"(sensitive)":"lit","(sensitive) (2)":"lit2","(sensitive) (3)":"1","(sensitive) (4)":"2"}}`},
+		{"runner configuration, nested",
+			`{"config":{"env":{"alpha-secret":"1","beta-secret":"2"}}}`,
+			`{"config":{"env":{"(sensitive)":"1","(sensitive) (2)":"2"}}}`},
+		{"worker info",
+			`{"info":{"alpha-secret":1,"beta-secret":2}}`,
+			`{"info":{"(sensitive)":1,"(sensitive) (2)":2}}`},
+		{"metric names",
+			`{"metrics":{"alpha-secret-rate":1,"beta-secret-rate":2}}`,
+			`{"metrics":{"(sensitive)-rate":1,"(sensitive)-rate (2)":2}}`},
+		{"published arms",
+			`{"published":{"arms":{"a/t=alpha-secret":"1 ms"}}}`,
+			`{"published":{"arms":{"a/t=(sensitive)":"1 ms"}}}`},
+		{"the document's own field names stay",
+			`{"alpha-secret":"alpha-secret"}`,
+			`{"alpha-secret":"(sensitive)"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for range 5 { // map order must not matter
+				if got := string(p.RedactJSON([]byte(tt.in))); got != tt.want {
+					t.Fatalf("RedactJSON(%s)\n = %s\nwant %s", tt.in, got, tt.want)
+				}
+			}
+		})
 	}
 }

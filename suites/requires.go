@@ -22,7 +22,7 @@ type requiresBlock struct {
 // decodeRequires decodes a requires block in ctx.
 func (ld *load) decodeRequires(blk *hcl.Block, ctx *hcl.EvalContext) (Requires, bool) {
 	var rb requiresBlock
-	diags := gohcl.DecodeBody(blk.Body, ctx, &rb)
+	diags := inSourceOrder(gohcl.DecodeBody(blk.Body, ctx, &rb))
 	ld.diags.addEval(diags)
 	if diags.HasErrors() {
 		return Requires{}, false

@@ -4,6 +4,7 @@ import (
 	crand "crypto/rand"
 	"encoding/binary"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -66,16 +67,23 @@ func (ld *load) applyRun(base RunSettings, blk *hcl.Block, ctx *hcl.EvalContext,
 	// the checks below still report the errors of the attributes that
 	// decoded: every error of the block in one pass.
 	var rb runBlock
-	diags := gohcl.DecodeBody(blk.Body, ctx, &rb)
+	diags := inSourceOrder(gohcl.DecodeBody(blk.Body, ctx, &rb))
 	ld.diags.addEval(diags)
 	attrs, _ := blk.Body.JustAttributes()
 	at := runAttrs(attrs)
+	// An attribute whose own value failed to decode (2.7 for a count) may
+	// still have been set, to a part-converted value: it is dropped, so
+	// that no check below reports a follow-on error about a value the
+	// suite never gave.
+	broken := dropBroken(&rb, attrs, diags)
 	n := ld.diags.errs
 	bad := func(name, summary, detail string, args ...any) {
 		ld.diags.add(errorf(at.rng(name, rb.DefRange), summary, detail, args...))
 	}
 	rs := base
-	limitsOK := true // min_blocks and max_blocks are valid on their own
+	// min_blocks and max_blocks are valid on their own: only then is
+	// their order checked.
+	limitsOK := !broken["min_blocks"] && !broken["max_blocks"]
 	// atLeast applies an integer setting, with a diagnostic below min.
 	atLeast := func(name string, p *int, min int, dst *int, detail string) {
 		if p == nil {
@@ -173,6 +181,33 @@ func (ld *load) applyRun(base RunSettings, blk *hcl.Block, ctx *hcl.EvalContext,
 			what, rs.MinBlocks, rs.MaxBlocks, other, originOf(other, rb, base)))
 	}
 	return rs, !diags.HasErrors() && ld.diags.errs == n
+}
+
+// dropBroken clears the fields of the decoded block *dst (a struct of
+// pointers tagged for gohcl) whose attribute has an error of its own in
+// diags: one whose subject lies inside the attribute. It returns the names
+// of those attributes.
+func dropBroken(dst any, attrs hcl.Attributes, diags hcl.Diagnostics) map[string]bool {
+	broken := map[string]bool{}
+	for name, a := range attrs {
+		for _, d := range diags {
+			if d.Severity == hcl.DiagError && d.Subject != nil && overlaps(d.Subject, &a.Range) {
+				broken[name] = true
+				break
+			}
+		}
+	}
+	if len(broken) == 0 {
+		return broken
+	}
+	v := reflect.ValueOf(dst).Elem()
+	for i := 0; i < v.NumField(); i++ {
+		name, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("hcl"), ",")
+		if f := v.Field(i); name != "" && broken[name] && f.Kind() == reflect.Pointer {
+			f.SetZero()
+		}
+	}
+	return broken
 }
 
 // originOf says where a run setting came from, for diagnostics.

@@ -88,35 +88,92 @@ func TestPlanTextGolden(t *testing.T) {
 	}
 }
 
+// TestPlanRedactsSensitiveValues: a sensitive value shows as (sensitive)
+// wherever it reached the plan, in text and in JSON: an environment
+// variable's value or name, a runner configuration's key, a command. Names
+// that redact to the same text are all shown, numbered.
 func TestPlanRedactsSensitiveValues(t *testing.T) {
-	path := writePlanSuite(t, `
+	const vars = `
 variable "token" {
   type      = string
   default   = "not-a-real-token-42x"
   sensitive = true
 }
-
+variable "other" {
+  default   = "not-a-real-other-17y"
+  sensitive = true
+}
+`
+	tests := []struct {
+		name string
+		arm  string // the arm's attributes and runner block
+		// env is how many variables the arm's env must still show, and
+		// text what the text output must show.
+		env  int
+		text []string
+	}{
+		{"env value and command", `env = { TOKEN = var.token }
+    exec { command = ["curl", "-H", "Authorization: ${var.token}", "http://localhost/"] }`,
+			1, []string{`env={"TOKEN":"(sensitive)"}`, `"Authorization: (sensitive)"`}},
+		{"env name", `env = { (var.token) = "1" }
+    exec { command = ["true"] }`,
+			1, []string{`env={"(sensitive)":"1"}`}},
+		{"env name inside a name", `env = { "X_${upper(var.token)}" = "1" }
+    exec { command = ["true"] }`,
+			1, []string{`env={"X_(sensitive)":"1"}`}},
+		{"two env names that redact alike", `env = { (var.token) = "1", (var.other) = "2", "(sensitive)" = "3" }
+    exec { command = ["true"] }`,
+			3, []string{`env={"(sensitive)":"3","(sensitive) (2)":"`, `"(sensitive) (3)":"`}},
+		{"runner env names", `exec {
+      command = ["true"]
+      env     = { (var.token) = "1", (var.other) = "2" }
+    }`,
+			0, []string{`"env":{"(sensitive)":"`, `"(sensitive) (2)":"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writePlanSuite(t, vars+`
 workload "w" {
   arm "a" {
     baseline = true
-    env      = { TOKEN = var.token }
-    exec {
-      command = ["curl", "-H", "Authorization: ${var.token}", "http://localhost/"]
-    }
+    `+tt.arm+`
   }
 }
 `)
-	for _, format := range []string{"text", "json"} {
-		code, out, errb := suiteCmd(t, "plan", path, "--format", format)
-		if code != 0 {
-			t.Fatalf("%s: exit %d: %s", format, code, errb)
-		}
-		if strings.Contains(out, "not-a-real-token") {
-			t.Errorf("%s output shows the sensitive value:\n%s", format, out)
-		}
-		if !strings.Contains(out, "(sensitive)") {
-			t.Errorf("%s output has no redaction marker:\n%s", format, out)
-		}
+			for _, format := range []string{"text", "json"} {
+				code, out, errb := suiteCmd(t, "plan", path, "--format", format)
+				if code != 0 {
+					t.Fatalf("%s: exit %d: %s", format, code, errb)
+				}
+				if strings.Contains(out, "not-a-real-") || strings.Contains(out, "NOT-A-REAL-") {
+					t.Errorf("%s output shows a sensitive value:\n%s", format, out)
+				}
+				if !strings.Contains(out, "(sensitive)") {
+					t.Errorf("%s output has no redaction marker:\n%s", format, out)
+				}
+				if format == "text" {
+					for _, want := range tt.text {
+						if !strings.Contains(out, want) {
+							t.Errorf("text output lacks %s:\n%s", want, out)
+						}
+					}
+					continue
+				}
+				var p struct {
+					Workloads []struct {
+						Arms []struct {
+							Env map[string]string `json:"env"`
+						} `json:"arms"`
+					} `json:"workloads"`
+				}
+				if err := json.Unmarshal([]byte(out), &p); err != nil {
+					t.Fatal(err)
+				}
+				if got := len(p.Workloads[0].Arms[0].Env); got != tt.env {
+					t.Errorf("the arm's env shows %d variables, want %d:\n%s", got, tt.env, out)
+				}
+			}
+		})
 	}
 }
 
