@@ -84,9 +84,7 @@ func (w *workloadRun) turn(ctx context.Context, a *armState) (*results.ArmRun, o
 		}
 	}
 	if a.plan.FreshProcess && a.w != nil {
-		a.w.close(5 * time.Second)
-		a.rec.Stderr = a.w.stderrTail()
-		a.w = nil
+		_ = r.closeArm(a) // a close that fails ends the arm after this turn
 	}
 	return ar, turnRan
 }

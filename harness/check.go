@@ -334,7 +334,7 @@ func (c *checker) newerVersion(ctx context.Context) {
 // iteration.
 const longRuns = 10
 
-// workerCloseGrace is how long a worker may take to exit after close.
+// workerCloseGrace is how long a worker may take to answer close and exit.
 const workerCloseGrace = 5 * time.Second
 
 func median(v []float64) float64 {

@@ -113,6 +113,28 @@ func fakeWorker(mode string) {
 			}
 			fmt.Printf(`{"ok":true,"ns":[%s]}`+"\n", strings.Join(ns, ","))
 		case runners.OpClose:
+			switch mode {
+			case "close-fails":
+				fmt.Fprintln(os.Stderr, "fake worker: the device is busy")
+				fmt.Println(`{"ok":false,"error":"close: could not release the device"}`)
+				os.Exit(3)
+			case "close-exits":
+				fmt.Println(`{"ok":true}`)
+				os.Exit(3)
+			case "close-silent":
+				os.Exit(0)
+			case "close-crashes":
+				fmt.Fprintln(os.Stderr, "fake worker: crashed in close")
+				os.Exit(139)
+			case "close-garbage":
+				fmt.Println("closing now")
+				return
+			case "close-hangs":
+				time.Sleep(time.Hour)
+			case "close-lingers":
+				fmt.Println(`{"ok":true}`)
+				time.Sleep(time.Hour)
+			}
 			fmt.Println(`{"ok":true}`)
 			return
 		}
@@ -557,6 +579,91 @@ func TestBlockLine(t *testing.T) {
 	} {
 		if got := blockLine(b, tc.metric); got != tc.want {
 			t.Errorf("metric %q: %q, want %q", tc.metric, got, tc.want)
+		}
+	}
+}
+
+// TestCloseFailuresFailTheArm: a worker whose close goes wrong fails its
+// arm with the reason, in the document and in results.json, and the arm
+// keeps its finished blocks; the other arms are not touched. A worker that
+// never answers close, or never exits, is killed after workerCloseGrace.
+func TestCloseFailuresFailTheArm(t *testing.T) {
+	cases := []struct {
+		name, mode string
+		fresh      bool
+		blocks     int    // measured blocks that keep the bad arm's value
+		want       string // the reason, up to its stderr
+	}{
+		{"error", "close-fails", false, 3, "close: could not release the device; the worker exited with exit status 3 after close; stderr ends: fake worker: the device is busy"},
+		{"exit-status", "close-exits", false, 3, "close: the worker exited with exit status 3 after close"},
+		{"no-answer", "close-silent", false, 3, "close: the worker exited without answering close"},
+		{"crash", "close-crashes", false, 3, "close: the worker exited with exit status 139 without answering close; stderr ends: fake worker: crashed in close"},
+		{"garbage", "close-garbage", false, 3, `close: protocol error: the worker answered close with "closing now", not a JSON response (stdout carries protocol lines only; log to stderr)`},
+		{"hangs", "close-hangs", false, 3, "close: timed out after 5s waiting for the answer to close; the worker's process group was killed"},
+		{"lingers", "close-lingers", false, 3, "close: the worker did not exit within 5s of close; its process group was killed"},
+		// A fresh process per block: the first close that fails ends the
+		// arm after the block it ran.
+		{"fresh", "close-fails", true, 1, "close: could not release the device; the worker exited with exit status 3 after close"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			bad := fakeArm("bad", tc.mode)
+			bad.FreshProcess = tc.fresh
+			run := quickRun(3)
+			run.Warmup = 0
+			plan := testPlan(run, execArm("base", true, []string{"true"}, "wall"), fakeArm("good", "ok"), bad)
+			dir := t.TempDir()
+			start := time.Now()
+			doc := runPlan(t, plan, Options{OutDir: dir})
+			if d := time.Since(start); d > 3*workerCloseGrace {
+				t.Errorf("the run took %v", d)
+			}
+			onDisk, err := results.ReadFile(filepath.Join(dir, "results.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range []*results.Document{doc, onDisk} {
+				w := d.Workloads[0]
+				a := armByName(t, w, "bad")
+				if a.Status != results.ArmFailed || !strings.HasPrefix(a.Reason, tc.want) {
+					t.Errorf("bad arm: status %q reason %q; want failed with %q", a.Status, a.Reason, tc.want)
+				}
+				for _, name := range []string{"base", "good"} {
+					if a := armByName(t, w, name); a.Status != results.ArmOK {
+						t.Errorf("arm %s: %s %s, want ok", name, a.Status, a.Reason)
+					}
+				}
+				kept := 0
+				for _, b := range w.Blocks {
+					if _, ok := b.Value("bad"); ok && b.Measured() {
+						kept++
+					}
+				}
+				if kept != tc.blocks || len(w.Blocks) != 3 {
+					t.Errorf("the bad arm has %d of %d blocks, want %d of 3", kept, len(w.Blocks), tc.blocks)
+				}
+			}
+		})
+	}
+}
+
+// TestEveryArmFailingAtCloseFailsTheWorkload: when the closes fail every
+// arm, the workload has failed as it has when its runs fail every arm,
+// with its blocks kept.
+func TestEveryArmFailingAtCloseFailsTheWorkload(t *testing.T) {
+	a, b := fakeArm("a", "close-fails"), fakeArm("b", "close-exits")
+	a.Baseline = true
+	doc := runPlan(t, testPlan(quickRun(2), a, b), Options{})
+	w := doc.Workloads[0]
+	if w.Status != results.StatusFailed || w.StopReason != "every arm failed" {
+		t.Errorf("workload %s (%s), want failed: every arm failed", w.Status, w.StopReason)
+	}
+	if len(w.Blocks) != 3 {
+		t.Errorf("%d blocks, want the 3 that ran", len(w.Blocks))
+	}
+	for _, arm := range w.Arms {
+		if arm.Status != results.ArmFailed {
+			t.Errorf("arm %s: %s", arm.Name, arm.Status)
 		}
 	}
 }

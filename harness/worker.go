@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -30,6 +31,7 @@ type worker struct {
 	stderr *lockedTail
 	done   chan struct{} // closed when the process has been waited for
 	werr   error         // Wait's error, valid after done
+	killed atomic.Bool   // benchy has killed it (or begun to)
 }
 
 type lineOrErr struct {
@@ -203,6 +205,7 @@ func (w *worker) kill() {
 	if w.cmd.Process == nil {
 		return
 	}
+	w.killed.Store(true)
 	select {
 	case <-w.done: // reaped: its pid may belong to another process now
 	default:
@@ -211,25 +214,120 @@ func (w *worker) kill() {
 	_ = syscall.Kill(-w.cmd.Process.Pid, syscall.SIGKILL)
 }
 
-// close asks the worker to close and waits a little; then kills it.
-func (w *worker) close(grace time.Duration) {
+// close asks the worker to close, reads its answer and waits for it to
+// exit, grace at most for both; then it kills what is left of it. It
+// returns why the close failed: an answer with ok false (its error), no
+// answer, a line that is not a response, no exit within grace (the worker
+// is killed), or an exit with a status other than 0 (docs/protocol.md:
+// close is answered, then the worker exits with status 0). One that had
+// exited by itself before close failed too; one that benchy killed did not
+// fail here: what killed it said why.
+func (w *worker) close(grace time.Duration) error {
 	select {
 	case <-w.done:
-		return
+		killed := w.killed.Load()
+		w.kill()
+		switch {
+		case killed:
+			return nil
+		case cleanExit(w.werr) != nil:
+			return fmt.Errorf("the worker exited with %v before close", w.werr)
+		}
+		return errors.New("the worker exited before close")
 	default:
 	}
+	deadline := time.NewTimer(grace)
+	defer deadline.Stop()
 	if b, err := json.Marshal(runners.Request{Op: runners.OpClose}); err == nil {
+		// A write that fails finds a worker that exited: the end of its
+		// output says so below.
 		_, _ = w.stdin.Write(append(b, '\n'))
 	}
 	_ = w.stdin.Close()
+	var answer error
+	answered := false
 	select {
-	case <-w.done:
-	case <-time.After(grace):
+	case l, ok := <-w.lines:
+		if ok && l.err == nil {
+			answered = true
+			answer = closeAnswer(l.line)
+		}
+	case <-deadline.C:
 		w.kill()
 		<-w.done
+		w.kill()
+		go w.drain()
+		return fmt.Errorf("timed out after %v waiting for the answer to close; the worker's process group was killed", grace)
+	}
+	// What the worker prints after its answer is not read: a stray line
+	// cannot block its exit.
+	go w.drain()
+	select {
+	case <-w.done:
+	case <-deadline.C:
+		w.kill()
+		<-w.done
+		w.kill()
+		return alsoErr(answer, fmt.Sprintf("the worker did not exit within %v of close; its process group was killed", grace))
 	}
 	// A worker's children may outlive it; the group goes with it.
 	w.kill()
+	exit := cleanExit(w.werr)
+	switch {
+	case !answered && exit != nil:
+		return fmt.Errorf("the worker exited with %v without answering close", exit)
+	case !answered:
+		return errors.New("the worker exited without answering close")
+	case exit != nil:
+		return alsoErr(answer, fmt.Sprintf("the worker exited with %v after close", exit))
+	}
+	return answer
+}
+
+// cleanExit is Wait's error err, or nil when the worker exited with status
+// 0 and only a process it started still held its stderr.
+func cleanExit(err error) error {
+	if errors.Is(err, exec.ErrWaitDelay) {
+		return nil
+	}
+	return err
+}
+
+// alsoErr is err, if any, then what on one line: both go into one reason.
+func alsoErr(err error, what string) error {
+	if err == nil {
+		return errors.New(what)
+	}
+	return fmt.Errorf("%v; %s", err, what)
+}
+
+// closeAnswer is the error a close response carries: its error when ok
+// is false (less a "close: " the worker put in front, which the arm's
+// reason puts there anyway), a protocol error when line is not a
+// response, nil when ok.
+func closeAnswer(line []byte) error {
+	var resp runners.Response
+	if err := json.Unmarshal(line, &resp); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return fmt.Errorf("protocol error: the worker's answer to close %q does not fit the protocol: field %s holds a JSON %s where the protocol wants %s (docs/protocol.md)", clip(string(line), 200), te.Field, te.Value, goKind(te.Type.String()))
+		}
+		return fmt.Errorf("protocol error: the worker answered close with %q, not a JSON response (stdout carries protocol lines only; log to stderr)", clip(string(line), 200))
+	}
+	if !resp.OK {
+		if resp.Error == "" {
+			return errors.New("the worker answered close with ok false and no error")
+		}
+		return errors.New(strings.TrimPrefix(resp.Error, "close: "))
+	}
+	return nil
+}
+
+// drain reads and drops the rest of the worker's output, so that the
+// reader is not left blocked once nobody reads its lines.
+func (w *worker) drain() {
+	for range w.lines {
+	}
 }
 
 // goKind names a Go type of Response's fields as a protocol value.

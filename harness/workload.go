@@ -143,11 +143,14 @@ func (w *workloadRun) setUp(ctx context.Context) bool {
 // arms' and the workload's final records.
 func (w *workloadRun) close(ctx context.Context) {
 	r, pw := w.r, w.pw
+	closeFailed := false
 	for _, a := range w.arms {
-		if a.w != nil {
-			a.w.close(5 * time.Second)
-			a.rec.Stderr = a.w.stderrTail()
+		if a.w != nil && !r.closeArm(a) {
+			closeFailed = true
 		}
+	}
+	if closeFailed && w.rec.Status == results.StatusComplete && len(activeNames(w.arms)) == 0 {
+		w.end(results.StatusFailed, "every arm failed")
 	}
 	if len(pw.Cleanup) > 0 {
 		cctx := ctx
@@ -167,6 +170,23 @@ func (w *workloadRun) close(ctx context.Context) {
 		}
 		r.note(r.journal.End(w.rec.Name, w.rec.Status, w.rec.StopReason))
 	}
+}
+
+// closeArm closes a's worker at the end of its work and records its stderr.
+// A close that fails (an error in the answer, no answer, no exit within
+// workerCloseGrace, an exit status other than 0) fails an arm still ok,
+// which keeps its finished blocks. It reports false when it failed the arm.
+func (r *run) closeArm(a *armState) bool {
+	err := a.w.close(workerCloseGrace)
+	a.rec.Stderr = a.w.stderrTail() // before the status change is journaled
+	failed := err != nil && a.rec.Status == results.ArmOK
+	if failed {
+		reason := a.w.failure("close: " + err.Error())
+		a.fail(reason)
+		r.logf("   %s failed: %s", a.plan.Name, reason)
+	}
+	a.w = nil
+	return !failed
 }
 
 func (a *armState) fail(reason string) {
@@ -265,7 +285,7 @@ func (r *run) spawn(ctx context.Context, a *armState) bool {
 			return true
 		}
 	}
-	w.close(2 * time.Second)
+	_ = w.close(2 * time.Second) // the arm fails or skips for what setup said
 	a.w = nil
 	if err != nil && ctx.Err() != nil {
 		return false
@@ -350,7 +370,7 @@ func (r *run) call(ctx context.Context, a *armState, req runners.Request) (runne
 		err = resp.CheckRun(req)
 	}
 	if err != nil {
-		a.w.close(time.Second)
+		_ = a.w.close(time.Second) // the arm fails for err
 		a.rec.Stderr = a.w.stderrTail()
 		err = errors.New(a.w.failure(err.Error()))
 		a.w = nil

@@ -36,7 +36,9 @@
 // after it are the function's parameters (Config.Int and friends). benchy
 // starts the program once per arm, the factory runs once at setup, and
 // each block's turn times Bench.Func once per iteration with the monotonic
-// clock, after the block's warm-up iterations. The protocol itself is
+// clock, after the block's warm-up iterations. An error or a panic in the
+// factory, in Func, in Metrics (or a metric that is NaN or infinite) or
+// in Close fails the arm with its message. The protocol itself is
 // benchy's own (runners.Serve, the code that serves benchy's built-in
 // runners), documented in docs/protocol.md; `benchy worker check --
 // ./sortbench sort` checks a program against it.
@@ -48,6 +50,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -69,12 +72,14 @@ type Bench struct {
 	Func func() error
 	// Metrics, when set, is called after each block's timed iterations
 	// with their durations in nanoseconds, and returns the block's extra
-	// metrics (items/s, bytes), recorded beside the timings.
+	// metrics (items/s, bytes), recorded beside the timings. A metric that
+	// is NaN or infinite, or a panic, fails the run, and so the arm.
 	Metrics func(ns []int64) map[string]float64
 	// Info is recorded with the arm's results (sizes, versions, choices).
 	Info map[string]any
 	// Close, when set, releases what the factory acquired; it runs once,
-	// when the worker ends.
+	// when the worker ends. An error (or a panic) is the answer to benchy's
+	// close, and fails the arm, which keeps its finished blocks.
 	Close func() error
 }
 
@@ -227,20 +232,63 @@ func (r *runner) Run(ctx context.Context, warmup, iterations int) ([]int64, map[
 	if err != nil {
 		return nil, nil, err
 	}
-	var m map[string]float64
-	if r.bench.Metrics != nil {
-		m = r.bench.Metrics(ns)
+	if r.bench.Metrics == nil {
+		return ns, nil, nil
+	}
+	m, err := guard(r.name()+": metrics", func() (map[string]float64, error) { return r.bench.Metrics(ns), nil })
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := finite(m); err != nil {
+		return nil, nil, err
 	}
 	return ns, m, nil
 }
 
+// finite checks that every metric is a finite number, which JSON can
+// carry, in the Python SDK's words.
+func finite(m map[string]float64) error {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		v := m[k]
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("metric %s is %s, not a finite number", pyRepr(k), pyFloat(v))
+		}
+	}
+	return nil
+}
+
+// pyRepr quotes s as Python's repr does a plain string: in single quotes,
+// unless it holds one or characters that need escapes.
+func pyRepr(s string) string {
+	if strings.ContainsRune(s, '\'') || !strconv.CanBackquote(s) {
+		return strconv.Quote(s)
+	}
+	return "'" + s + "'"
+}
+
+// pyFloat writes a non-finite number as Python does: nan, inf, -inf.
+func pyFloat(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "nan"
+	case math.IsInf(v, 1):
+		return "inf"
+	case math.IsInf(v, -1):
+		return "-inf"
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+// Close runs the Bench's Close, once; its error, or its panic, is the
+// close answer's error, so that benchy fails the arm with it.
 func (r *runner) Close() error {
 	if r.bench == nil || r.bench.Close == nil {
 		return nil
 	}
 	b := r.bench
 	r.bench = nil
-	return b.Close()
+	_, err := guard(r.name(), func() (struct{}, error) { return struct{}{}, b.Close() })
+	return err
 }
 
 func (r *runner) name() string { return r.args[0] }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 )
@@ -120,6 +121,59 @@ func TestServeRunFailures(t *testing.T) {
 		r := serve(t, arms, []string{name}, setup, `{"op":"run","iterations":3}`)
 		if r[0]["ok"] != true || r[1]["ok"] != false || r[1]["error"] != want {
 			t.Errorf("%s: %v, want the run to fail with %q", name, r, want)
+		}
+	}
+}
+
+// TestServeMetricsFailures: a Metrics that returns a number JSON cannot
+// carry, or panics, fails the run with a reason (the Python SDK's words
+// for the numbers) instead of breaking the protocol stream.
+func TestServeMetricsFailures(t *testing.T) {
+	metrics := map[string]func([]int64) map[string]float64{
+		"nan":     func([]int64) map[string]float64 { return map[string]float64{"nanm": math.NaN(), "ok": 1} },
+		"inf":     func([]int64) map[string]float64 { return map[string]float64{"infm": math.Inf(1)} },
+		"neg-inf": func([]int64) map[string]float64 { return map[string]float64{"it's": math.Inf(-1)} },
+		"panics":  func([]int64) map[string]float64 { panic("no counters") },
+	}
+	arms := map[string]Factory{}
+	for name, m := range metrics {
+		arms[name] = func(*Config) (*Bench, error) {
+			return &Bench{Func: func() error { return nil }, Metrics: m}, nil
+		}
+	}
+	for name, want := range map[string]string{
+		"nan":     "metric 'nanm' is nan, not a finite number",
+		"inf":     "metric 'infm' is inf, not a finite number",
+		"neg-inf": `metric "it's" is -inf, not a finite number`,
+		"panics":  "panics: metrics: panic: no counters",
+	} {
+		r := serve(t, arms, []string{name}, setup, `{"op":"run","iterations":3}`, `{"op":"close"}`)
+		if len(r) != 3 || r[0]["ok"] != true || r[1]["ok"] != false || r[1]["error"] != want || r[2]["ok"] != true {
+			t.Errorf("%s: %v, want the run to fail with %q", name, r, want)
+		}
+	}
+}
+
+// TestServeCloseFailures: an error or a panic in Bench.Close is the close
+// answer's error, whether close comes as a request or as the end of stdin.
+func TestServeCloseFailures(t *testing.T) {
+	arms := map[string]Factory{
+		"fails": func(*Config) (*Bench, error) {
+			return &Bench{Func: func() error { return nil }, Close: func() error { return errors.New("could not release the device") }}, nil
+		},
+		"panics": func(*Config) (*Bench, error) {
+			return &Bench{Func: func() error { return nil }, Close: func() error { panic("double free") }}, nil
+		},
+	}
+	for name, want := range map[string]string{"fails": "could not release the device", "panics": "panics: panic: double free"} {
+		r := serve(t, arms, []string{name}, setup, `{"op":"run","iterations":1}`, `{"op":"close"}`)
+		if len(r) != 3 || r[2]["ok"] != false || r[2]["error"] != want {
+			t.Errorf("%s: %v, want close to fail with %q", name, r, want)
+		}
+		var out bytes.Buffer
+		err := Serve(context.Background(), arms, []string{name}, strings.NewReader(setup+"\n"), &out)
+		if err == nil || err.Error() != want {
+			t.Errorf("%s at the end of stdin: Serve returned %v, want %q", name, err, want)
 		}
 	}
 }

@@ -78,9 +78,9 @@ func TestRunGoSDKExample(t *testing.T) {
 }
 
 // TestRunBrokenWorkersFailAlone: workers (Go SDK programs and protocol
-// workers in sh) that fail setup, fail or panic in the timed call, hang,
-// print to stdout, exit in the middle of a block or answer a wrong
-// version each fail their own arm with a reason naming the cause and
+// workers in sh) that fail setup, fail or panic in the timed call or in
+// their metrics, fail or panic in close, hang, print to stdout, exit in
+// the middle of a block or answer a wrong version each fail their own arm with a reason naming the cause and
 // the end of their stderr; the other arms run to the end and the run
 // exits 1.
 func TestRunBrokenWorkersFailAlone(t *testing.T) {
@@ -104,6 +104,10 @@ func TestRunBrokenWorkersFailAlone(t *testing.T) {
 		{"go-run-panic", []string{broken, "run-panic"}, results.ArmFailed, "run-panic: panic: index out of range in the timed call; stderr ends: "},
 		{"go-exits", []string{broken, "exits"}, results.ArmFailed, "worker closed its output: exit status 3; stderr ends: broken: exiting in the middle of a block"},
 		{"go-hangs", []string{broken, "hangs"}, results.ArmFailed, "timed out after 2s"},
+		{"go-metrics-inf", []string{broken, "metrics-inf"}, results.ArmFailed, "metric 'infm' is inf, not a finite number"},
+		{"go-metrics-panic", []string{broken, "metrics-panic"}, results.ArmFailed, "metrics-panic: metrics: panic: no counters in this block; stderr ends: "},
+		{"go-close-error", []string{broken, "close-error"}, results.ArmFailed, "close: could not release the device; stderr ends: broken: releasing the device"},
+		{"go-close-panic", []string{broken, "close-panic"}, results.ArmFailed, "close: close-panic: panic: double free in close; stderr ends: "},
 		{"sh-garbage", []string{sh, "garbage"}, results.ArmFailed, `worker printed "loading weights from /models/resnet50.bin" on stdout, not a JSON response`},
 		{"sh-silent", []string{sh, "silent"}, results.ArmFailed, "setup: timed out after 2s"},
 		{"sh-exit", []string{sh, "exit"}, results.ArmFailed, "exit status 137; stderr ends: fake: killed by the OOM killer (simulated)"},

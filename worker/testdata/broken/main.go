@@ -5,6 +5,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"time"
 
@@ -57,6 +58,27 @@ func main() {
 					os.Exit(3)
 				}
 				return nil
+			}}, nil
+		},
+		"metrics-inf": func(*worker.Config) (*worker.Bench, error) {
+			return &worker.Bench{Func: func() error { return nil }, Metrics: func(ns []int64) map[string]float64 {
+				return map[string]float64{"infm": math.Inf(1)}
+			}}, nil
+		},
+		"metrics-panic": func(*worker.Config) (*worker.Bench, error) {
+			return &worker.Bench{Func: func() error { return nil }, Metrics: func(ns []int64) map[string]float64 {
+				panic("no counters in this block")
+			}}, nil
+		},
+		"close-error": func(*worker.Config) (*worker.Bench, error) {
+			return &worker.Bench{Func: func() error { return nil }, Close: func() error {
+				fmt.Fprintln(os.Stderr, "broken: releasing the device")
+				return errors.New("could not release the device")
+			}}, nil
+		},
+		"close-panic": func(*worker.Config) (*worker.Bench, error) {
+			return &worker.Bench{Func: func() error { return nil }, Close: func() error {
+				panic("double free in close")
 			}}, nil
 		},
 		"hangs": func(*worker.Config) (*worker.Bench, error) {
