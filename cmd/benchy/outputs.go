@@ -6,9 +6,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/benchy-dev/benchy/internal/atomicfile"
 )
 
 // checkOutput is the one rule for a file a command writes at the end
@@ -185,39 +186,7 @@ func sameExistingFile(a, b string) bool {
 	return err == nil && os.SameFile(sa, sb)
 }
 
-// procFDDir matches a process's directory of open files once resolved,
-// the directory /dev/stdout and /dev/fd/N lead to.
-var procFDDir = regexp.MustCompile(`^/proc/[^/]+(/task/[^/]+)?/fd$`)
-
 // isStream reports whether writing path writes to a stream rather than
-// replacing a file, by atomicfile.Write's rule: path (or the file its
-// symbolic links lead to) is a device, FIFO or socket, or a link among
-// them leads through a process's open files (/dev/stdout, /dev/fd/N,
-// /proc/self/fd/N), whatever file that is.
-func isStream(path string) bool {
-	if path == "-" { // standard output
-		return true
-	}
-	hop := path
-	for range 40 {
-		st, err := os.Lstat(hop)
-		if err != nil {
-			return false
-		}
-		if st.Mode()&fs.ModeSymlink == 0 {
-			return st.Mode()&(fs.ModeDevice|fs.ModeCharDevice|fs.ModeNamedPipe|fs.ModeSocket) != 0
-		}
-		if dir, err := filepath.EvalSymlinks(filepath.Dir(hop)); err == nil && procFDDir.MatchString(filepath.ToSlash(dir)) {
-			return true
-		}
-		target, err := os.Readlink(hop)
-		if err != nil {
-			return false
-		}
-		if !filepath.IsAbs(target) {
-			target = filepath.Join(filepath.Dir(hop), target)
-		}
-		hop = target
-	}
-	return false
-}
+// replacing a file: "-" (standard output) or a stream by atomicfile's
+// rule, which writes every output.
+func isStream(path string) bool { return path == "-" || atomicfile.IsStream(path) }

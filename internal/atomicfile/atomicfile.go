@@ -117,6 +117,17 @@ const maxLinkHops = 40
 // /proc/<pid>/fd or /proc/<pid>/task/<tid>/fd.
 var fdDir = regexp.MustCompile(`^/proc/[^/]+(/task/[^/]+)?/fd$`)
 
+// IsStream reports whether Write would write to path directly, as a
+// stream, rather than replace it: a device, FIFO or socket, a link to one,
+// or a link through a process's open files (/dev/stdout, /dev/fd/N). It is
+// false for anything else, and for a path Write would refuse (a directory,
+// a loop of links), so that callers can tell outputs apart by Write's own
+// rule.
+func IsStream(path string) bool {
+	stream, err := isStream(path)
+	return err == nil && stream
+}
+
 // isStream reports whether path is written to directly rather than
 // replaced (see Write), and refuses a directory.
 func isStream(path string) (bool, error) {

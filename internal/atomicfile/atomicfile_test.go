@@ -238,3 +238,31 @@ func assertOnly(t *testing.T, dir string, names ...string) {
 		}
 	}
 }
+
+// TestIsStream: what Write writes to directly is a stream; a file, a link
+// to one, nothing at all and a directory are not.
+func TestIsStream(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "f")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	toFile, toNull := filepath.Join(dir, "to-file"), filepath.Join(dir, "to-null")
+	for target, link := range map[string]string{file: toFile, "/dev/null": toNull} {
+		if err := os.Symlink(target, link); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for path, want := range map[string]bool{
+		"/dev/null": true, "/dev/stdout": true, fifo: true, toNull: true,
+		file: false, toFile: false, filepath.Join(dir, "none"): false, dir: false,
+	} {
+		if got := IsStream(path); got != want {
+			t.Errorf("IsStream(%s) = %v, want %v", path, got, want)
+		}
+	}
+}
