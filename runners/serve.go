@@ -55,8 +55,13 @@ func Serve(ctx context.Context, r Runner, in io.Reader, out io.Writer) error {
 				break
 			}
 			ns, metrics, err := r.Run(ctx, req.Warmup, req.Iterations)
+			if err == nil {
+				err = CheckMetrics(metrics) // JSON has no NaN or Inf: the answer could not be written
+			}
 			resp = respond(err)
-			resp.NS, resp.Metrics = ns, metrics
+			if err == nil {
+				resp.NS, resp.Metrics = ns, metrics
+			}
 		case OpClose:
 			err := r.Close()
 			return enc.Encode(respond(err))

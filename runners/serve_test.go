@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 )
@@ -183,5 +184,34 @@ func TestCheckRun(t *testing.T) {
 		if c.err == "" && err != nil || c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)) {
 			t.Errorf("ns %v: %v, want %q", c.ns, err, c.err)
 		}
+	}
+}
+
+// metricRunner returns one metric of the value v.
+type metricRunner struct {
+	countingRunner
+	v float64
+}
+
+func (m *metricRunner) Run(ctx context.Context, warmup, iterations int) ([]int64, map[string]float64, error) {
+	ns, err := TimeIterations(ctx, warmup, iterations, func() error { return nil })
+	return ns, map[string]float64{"ok": 1, "score": m.v}, err
+}
+
+// TestServeRefusesNonFiniteMetrics: a metric that JSON cannot carry fails
+// that run with the Python SDK's words, and the worker goes on answering
+// (it used to die on the encoder's "unsupported value").
+func TestServeRefusesNonFiniteMetrics(t *testing.T) {
+	for v, word := range map[float64]string{math.NaN(): "nan", math.Inf(1): "inf", math.Inf(-1): "-inf"} {
+		got := serve(t, &metricRunner{v: v}, `{"op":"setup","config":{}}`, `{"op":"run","iterations":2}`, `{"op":"close"}`)
+		if len(got) != 3 || !got[0].OK || got[2].OK == false {
+			t.Fatalf("%v: responses %+v", v, got)
+		}
+		if want := "metric 'score' is " + word + ", not a finite number"; got[1].OK || got[1].Error != want {
+			t.Errorf("%v: run answered %+v, want the error %q", v, got[1], want)
+		}
+	}
+	if err := CheckMetrics(map[string]float64{"a": 1, "b": -2.5e300, "it's": 0}); err != nil {
+		t.Errorf("finite metrics refused: %v", err)
 	}
 }

@@ -50,7 +50,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"math"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -239,44 +238,10 @@ func (r *runner) Run(ctx context.Context, warmup, iterations int) ([]int64, map[
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := finite(m); err != nil {
+	if err := runners.CheckMetrics(m); err != nil {
 		return nil, nil, err
 	}
 	return ns, m, nil
-}
-
-// finite checks that every metric is a finite number, which JSON can
-// carry, in the Python SDK's words.
-func finite(m map[string]float64) error {
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		v := m[k]
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("metric %s is %s, not a finite number", pyRepr(k), pyFloat(v))
-		}
-	}
-	return nil
-}
-
-// pyRepr quotes s as Python's repr does a plain string: in single quotes,
-// unless it holds one or characters that need escapes.
-func pyRepr(s string) string {
-	if strings.ContainsRune(s, '\'') || !strconv.CanBackquote(s) {
-		return strconv.Quote(s)
-	}
-	return "'" + s + "'"
-}
-
-// pyFloat writes a non-finite number as Python does: nan, inf, -inf.
-func pyFloat(v float64) string {
-	switch {
-	case math.IsNaN(v):
-		return "nan"
-	case math.IsInf(v, 1):
-		return "inf"
-	case math.IsInf(v, -1):
-		return "-inf"
-	}
-	return strconv.FormatFloat(v, 'g', -1, 64)
 }
 
 // Close runs the Bench's Close, once; its error, or its panic, is the
