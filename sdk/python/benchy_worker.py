@@ -104,8 +104,10 @@ class Arm:
         if not callable(fn):
             raise TypeError("Arm needs a callable, got %s" % type(fn).__name__)
         for name, v in (("items", items), ("bytes", bytes)):
-            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or v <= 0):
-                raise ValueError("Arm %s must be a positive number, got %r" % (name, v))
+            # not (0 < v < inf): NaN and infinity pass a plain v <= 0, and
+            # JSON cannot carry the rates they give
+            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v < float("inf")):
+                raise ValueError("Arm %s must be a positive finite number, got %r" % (name, v))
         if info is not None and not isinstance(info, dict):
             raise TypeError("Arm info must be a dict, got %s" % type(info).__name__)
         for name, v in (("metrics", metrics), ("sync", sync)):

@@ -85,7 +85,24 @@ def bad_metric(config):
 
 def torch_cuda(config):
     return lambda: None
+
+def bad_items(config):
+    return benchy_worker.Arm(lambda: None, items=float(config["items"]))
 `
+
+// TestArmItemsMustBeFinite: items (and bytes) that are not a positive
+// finite number fail setup with the reason; NaN and infinity passed a
+// plain "<= 0" test and then gave a rate JSON cannot carry.
+func TestArmItemsMustBeFinite(t *testing.T) {
+	dir := script(t, benchPy)
+	for _, v := range []string{`"inf"`, `"nan"`, `"-inf"`, `0`} {
+		r, _ := talk(t, dir, []string{"bench.py", "bad_items"}, `{"op":"setup","config":{"config":{"items":`+v+`}}}`)
+		e, _ := r[0]["error"].(string)
+		if ok, _ := r[0]["ok"].(bool); ok || !strings.Contains(e, "Arm items must be a positive finite number") {
+			t.Errorf("items %s: setup answered %v", v, r[0])
+		}
+	}
+}
 
 // TestProtocolVersion: the SDK answers setup with the version it speaks
 // and refuses a request for a version it cannot speak, naming both
