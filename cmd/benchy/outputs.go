@@ -43,7 +43,7 @@ func checkOutput(flag, path string, inputs []string, runDir string) error {
 	// In the run directory (RUNDIR/ or RUNDIR/SUITE/), which the run makes.
 	under := ""
 	if runDir != "" {
-		if rel, err := filepath.Rel(absClean(runDir), abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		if rel, ok := within(absClean(runDir), abs); ok {
 			under = rel
 		}
 	}
@@ -78,6 +78,16 @@ func checkOutput(flag, path string, inputs []string, runDir string) error {
 		return refuse("is a file of the benchy run in %s; write the output elsewhere", parent)
 	}
 	return nil
+}
+
+// within reports whether the absolute, clean path p is dir or lies below
+// it, and gives p relative to dir.
+func within(dir, p string) (rel string, ok bool) {
+	rel, err := filepath.Rel(dir, p)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", false
+	}
+	return rel, true
 }
 
 // absClean is path made absolute and cleaned (the path itself when the
@@ -134,7 +144,7 @@ func checkDistinctOutputs(files, dirs []namedPath) error {
 			if dkey == key {
 				return refuse("is %s %s, which the run makes; give the file another name", d.flag, d.path)
 			}
-			if rel, err := filepath.Rel(key, dkey); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			if _, ok := within(key, dkey); ok {
 				return refuse("is a directory above %s %s, which the run makes; give the file another name", d.flag, d.path)
 			}
 		}
