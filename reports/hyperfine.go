@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -349,7 +350,7 @@ func hyperfineMarkdown(w io.Writer, h *Hyperfine) error {
 				mine = append(mine, r)
 			}
 		}
-		if len(mine) == 0 && len(hyperfineFailures(h, wa)) == 0 {
+		if len(mine) == 0 && !slices.ContainsFunc(wa.Arms, unlisted) {
 			continue
 		}
 		unit := h.TimeUnit
